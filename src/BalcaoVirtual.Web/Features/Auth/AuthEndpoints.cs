@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Security.Claims;
+using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Resources;
+
+namespace BalcaoVirtual.Web.Features.Auth;
+
+public sealed record TokenRequest(string? Email, string? Password);
+
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+internal static class AuthEndpoints
+{
+    public static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, HttpContext http)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        {
+            return Problems.Validation(("email", Texts.SignInMissingFields));
+        }
+
+        var result = await signIn.SignInAsync(request.Email, request.Password).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Success:
+                return Results.Ok(new TokenResponse(result.Token!, result.ExpiresAt!.Value));
+            case SignInOutcome.LockedOut:
+                var retry = result.RetryAfter ?? TimeSpan.FromMinutes(1);
+                http.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: Texts.Format(nameof(Texts.SignInLocked), SignInService.FormatMinutes(retry)));
+            default:
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Texts.SignInInvalid);
+        }
+    }
+
+    public static IResult Me(ClaimsPrincipal user) => Results.Ok(new
+    {
+        id = user.UserId(),
+        email = user.FindFirstValue(ClaimTypes.Email),
+        name = user.FindFirstValue(ClaimTypes.Name),
+        isAdmin = user.IsAdmin(),
+        managerOf = user.FindAll(UserClaims.ManagerOf).Select(c => c.Value),
+        clerkOf = user.FindAll(UserClaims.ClerkOf).Select(c => c.Value),
+    });
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace BalcaoVirtual.Web.Features.Auth;
+
+public static class AuthFeature
+{
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => o.BootstrapAdmin.Email is null || System.Net.Mail.MailAddress.TryCreate(o.BootstrapAdmin.Email, out _),
+                "Auth:BootstrapAdmin:Email is not an e-mail address.")
+            .Validate(
+                o => string.IsNullOrEmpty(o.BootstrapAdmin.Password) || o.BootstrapAdmin.Password.Length >= o.MinPasswordLength,
+                "Auth:BootstrapAdmin:Password is shorter than Auth:MinPasswordLength.")
+            .ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInService>();
+        services.AddHostedService<BootstrapAdmin>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminPolicy, p => p.RequireRole(UserClaims.AdminRole));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous();
+        app.MapGet("/api/auth/me", AuthEndpoints.Me);
+        var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);
+        users.MapGet("/", UserEndpoints.ListAsync);
+        users.MapGet("/{id}", UserEndpoints.GetAsync);
+        users.MapPost("/", UserEndpoints.CreateAsync);
+        users.MapPatch("/{id}", UserEndpoints.UpdateAsync);
+        return app;
+    }
+}

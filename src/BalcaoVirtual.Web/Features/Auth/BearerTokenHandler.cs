@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Auth;
+
+/// <summary>Authenticates "Authorization: Bearer &lt;token&gt;" against the tokens kept in the store.</summary>
+internal sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SignInService signIn)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > 256)
+        {
+            return AuthenticateResult.Fail("Malformed token.");
+        }
+
+        var user = await signIn.ValidateTokenAsync(token).ConfigureAwait(false);
+        if (user is null)
+        {
+            return AuthenticateResult.Fail("Unknown or expired token.");
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.From(user), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, Texts.AuthRequired);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, Texts.AuthForbidden);
+
+    private Task WriteProblemAsync(int status, string title)
+    {
+        Response.StatusCode = status;
+        return Response.WriteAsJsonAsync(
+            new { type = "about:blank", title, status },
+            options: null,
+            contentType: "application/problem+json");
+    }
+}
+
+/// <summary>How a user's roles travel in the principal, and the per-unit access rule every endpoint uses.</summary>
+public static class UserClaims
+{
+    public const string ManagerOf = "bv:manager_of";
+    public const string ClerkOf = "bv:clerk_of";
+    public const string AdminRole = "admin";
+
+    public static IEnumerable<Claim> From(User user)
+    {
+        yield return new Claim(ClaimTypes.NameIdentifier, user.Id);
+        yield return new Claim(ClaimTypes.Email, user.Email);
+        yield return new Claim(ClaimTypes.Name, user.Name);
+        if (user.IsAdmin)
+        {
+            yield return new Claim(ClaimTypes.Role, AdminRole);
+        }
+
+        foreach (var unit in user.ManagerOf)
+        {
+            yield return new Claim(ManagerOf, unit);
+        }
+
+        foreach (var unit in user.ClerkOf)
+        {
+            yield return new Claim(ClerkOf, unit);
+        }
+    }
+
+    public static string UserId(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
+
+    public static bool IsAdmin(this ClaimsPrincipal principal) => principal.IsInRole(AdminRole);
+
+    /// <summary>Admins see every unit; managers and clerks only the units they were given.</summary>
+    public static bool CanAccessUnit(this ClaimsPrincipal principal, string? unitId) =>
+        principal.IsAdmin() ||
+        (unitId is not null && (principal.HasClaim(ManagerOf, unitId) || principal.HasClaim(ClerkOf, unitId)));
+
+    /// <summary>The units a non-admin may see.</summary>
+    public static IReadOnlySet<string> AccessibleUnits(this ClaimsPrincipal principal) =>
+        principal.Claims.Where(c => c.Type is ManagerOf or ClerkOf).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,25 @@
+namespace BalcaoVirtual.Web.Features.Auth;
+
+/// <summary>A person who signs in: an admin, or a manager or clerk of some units.</summary>
+public sealed record User
+{
+    public required string Id { get; init; }
+
+    public required string Email { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string PasswordHash { get; init; }
+
+    public bool IsAdmin { get; init; }
+
+    public IReadOnlyList<string> ManagerOf { get; init; } = [];
+
+    public IReadOnlyList<string> ClerkOf { get; init; } = [];
+
+    public bool Disabled { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,157 @@
+using System.Net.Mail;
+using System.Security.Claims;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Auth;
+
+public sealed record CreateUserRequest(
+    string? Email, string? Name, string? Password, bool? IsAdmin, IReadOnlyList<string>? ManagerOf, IReadOnlyList<string>? ClerkOf);
+
+/// <summary>A partial change: absent fields stay as they are.</summary>
+public sealed record UpdateUserRequest(
+    string? Name, string? Password, bool? IsAdmin, IReadOnlyList<string>? ManagerOf, IReadOnlyList<string>? ClerkOf, bool? Disabled);
+
+/// <summary>A user as the admin API shows it: never the password hash.</summary>
+public sealed record UserView(
+    string Id, string Email, string Name, bool IsAdmin, IReadOnlyList<string> ManagerOf, IReadOnlyList<string> ClerkOf, bool Disabled, DateTimeOffset CreatedAt)
+{
+    public static UserView From(User u) => new(u.Id, u.Email, u.Name, u.IsAdmin, u.ManagerOf, u.ClerkOf, u.Disabled, u.CreatedAt);
+}
+
+internal static class UserEndpoints
+{
+    public static async Task<IResult> ListAsync(UserStore users) =>
+        Results.Ok((await users.ListAsync().ConfigureAwait(false)).Select(UserView.From));
+
+    public static async Task<IResult> GetAsync(string id, UserStore users) =>
+        await users.GetAsync(id).ConfigureAwait(false) is { } user
+            ? Results.Ok(UserView.From(user))
+            : Problems.NotFound(Texts.UserNotFound);
+
+    public static async Task<IResult> CreateAsync(
+        CreateUserRequest? request, UserStore users, UnitCatalog catalog, IPasswordHasher<User> hasher,
+        IOptions<AuthOptions> options, TimeProvider time)
+    {
+        if (request is null)
+        {
+            return Problems.Validation(("email", Texts.UserEmailInvalid));
+        }
+
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(request.Email) || !MailAddress.TryCreate(request.Email.Trim(), out var parsed) ||
+            parsed.Address != request.Email.Trim())
+        {
+            errors.Add(("email", Texts.UserEmailInvalid));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            errors.Add(("name", Texts.UserNameRequired));
+        }
+
+        CheckPassword(request.Password, options.Value, errors, required: true);
+        CheckUnits(request.ManagerOf, "managerOf", catalog, errors);
+        CheckUnits(request.ClerkOf, "clerkOf", catalog, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"),
+            Email = User.NormalizeEmail(request.Email!),
+            Name = request.Name!.Trim(),
+            PasswordHash = "",
+            IsAdmin = request.IsAdmin ?? false,
+            ManagerOf = Distinct(request.ManagerOf),
+            ClerkOf = Distinct(request.ClerkOf),
+            CreatedAt = time.GetUtcNow(),
+        };
+        user = user with { PasswordHash = hasher.HashPassword(user, request.Password!) };
+        if (!await users.TryCreateAsync(user).ConfigureAwait(false))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserEmailTaken);
+        }
+
+        return Results.Created($"/api/users/{user.Id}", UserView.From(user));
+    }
+
+    public static async Task<IResult> UpdateAsync(
+        string id, UpdateUserRequest? request, ClaimsPrincipal caller, UserStore users, UnitCatalog catalog,
+        IPasswordHasher<User> hasher, IOptions<AuthOptions> options)
+    {
+        var user = await users.GetAsync(id).ConfigureAwait(false);
+        if (user is null)
+        {
+            return Problems.NotFound(Texts.UserNotFound);
+        }
+
+        if (request is null)
+        {
+            return Results.Ok(UserView.From(user));
+        }
+
+        var errors = new List<(string, string)>();
+        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
+        {
+            errors.Add(("name", Texts.UserNameRequired));
+        }
+
+        CheckPassword(request.Password, options.Value, errors, required: false);
+        CheckUnits(request.ManagerOf, "managerOf", catalog, errors);
+        CheckUnits(request.ClerkOf, "clerkOf", catalog, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        // An admin who removes their own admin role or disables themselves could leave nobody to manage users.
+        if (caller.UserId() == id && (request.IsAdmin == false || request.Disabled == true))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserCannotDemoteSelf);
+        }
+
+        var updated = user with
+        {
+            Name = request.Name?.Trim() ?? user.Name,
+            IsAdmin = request.IsAdmin ?? user.IsAdmin,
+            ManagerOf = request.ManagerOf is null ? user.ManagerOf : Distinct(request.ManagerOf),
+            ClerkOf = request.ClerkOf is null ? user.ClerkOf : Distinct(request.ClerkOf),
+            Disabled = request.Disabled ?? user.Disabled,
+        };
+        if (request.Password is not null)
+        {
+            updated = updated with { PasswordHash = hasher.HashPassword(updated, request.Password) };
+        }
+
+        return await users.UpdateAsync(updated).ConfigureAwait(false)
+            ? Results.Ok(UserView.From(updated))
+            : Problems.NotFound(Texts.UserNotFound);
+    }
+
+    private static void CheckPassword(string? password, AuthOptions options, List<(string, string)> errors, bool required)
+    {
+        if ((required || password is not null) && (password is null || password.Length < options.MinPasswordLength))
+        {
+            errors.Add(("password", Texts.Format(nameof(Texts.UserPasswordTooShort), options.MinPasswordLength)));
+        }
+    }
+
+    private static void CheckUnits(IReadOnlyList<string>? units, string field, UnitCatalog catalog, List<(string, string)> errors)
+    {
+        foreach (var unit in units ?? [])
+        {
+            if (!catalog.Contains(unit))
+            {
+                errors.Add((field, Texts.Format(nameof(Texts.UserUnknownUnit), unit)));
+            }
+        }
+    }
+
+    private static string[] Distinct(IReadOnlyList<string>? units) => [.. (units ?? []).Distinct(StringComparer.Ordinal)];
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Auth;
+
+/// <summary>Users in the store: one JSON record each, an e-mail index and the set of all ids, in one hash slot.</summary>
+public sealed class UserStore(IConnectionMultiplexer redis, RedisKeys keys)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<User?> GetAsync(string id)
+    {
+        var value = await Db.StringGetAsync(keys.User(id)).ConfigureAwait(false);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<User>(value.ToString(), Json);
+    }
+
+    public async Task<User?> FindByEmailAsync(string email)
+    {
+        var id = await Db.StringGetAsync(keys.UserByEmail(User.NormalizeEmail(email))).ConfigureAwait(false);
+        return id.IsNullOrEmpty ? null : await GetAsync(id.ToString()).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<User>> ListAsync()
+    {
+        var ids = await Db.SetMembersAsync(keys.AllUsers()).ConfigureAwait(false);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var values = await Db.StringGetAsync(ids.Select(id => keys.User(id.ToString())).ToArray()).ConfigureAwait(false);
+        return values.Where(v => !v.IsNullOrEmpty)
+            .Select(v => JsonSerializer.Deserialize<User>(v.ToString(), Json)!)
+            .OrderBy(u => u.Email, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<long> CountAsync() => await Db.SetLengthAsync(keys.AllUsers()).ConfigureAwait(false);
+
+    /// <summary>Creates the user unless the e-mail is taken; false when it is.</summary>
+    public Task<bool> TryCreateAsync(User user) => TryCreateAsync(user, onlyIfFirst: false);
+
+    /// <summary>
+    /// Creates the bootstrap admin only if no user was ever bootstrapped, in the same transaction, so that
+    /// several nodes starting together create exactly one.
+    /// </summary>
+    public Task<bool> TryCreateBootstrapAdminAsync(User admin) => TryCreateAsync(admin, onlyIfFirst: true);
+
+    private async Task<bool> TryCreateAsync(User user, bool onlyIfFirst)
+    {
+        var emailKey = keys.UserByEmail(User.NormalizeEmail(user.Email));
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.KeyNotExists(emailKey));
+        if (onlyIfFirst)
+        {
+            tran.AddCondition(Condition.KeyNotExists(keys.BootstrapDone()));
+            tran.AddCondition(Condition.SetLengthEqual(keys.AllUsers(), 0));
+            _ = tran.StringSetAsync(keys.BootstrapDone(), user.Id);
+        }
+
+        _ = tran.StringSetAsync(emailKey, user.Id);
+        _ = tran.StringSetAsync(keys.User(user.Id), JsonSerializer.Serialize(user, Json));
+        _ = tran.SetAddAsync(keys.AllUsers(), user.Id);
+        return await tran.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the record of an existing user (the e-mail never changes).</summary>
+    public async Task<bool> UpdateAsync(User user)
+    {
+        return await Db.StringSetAsync(keys.User(user.Id), JsonSerializer.Serialize(user, Json), when: When.Exists).ConfigureAwait(false);
+    }
+}

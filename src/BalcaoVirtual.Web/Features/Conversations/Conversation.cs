@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+[JsonConverter(typeof(CamelCaseEnumConverter<ConversationState>))]
+public enum ConversationState
+{
+    /// <summary>The chatbot is talking; no unit has it yet.</summary>
+    Bot,
+
+    /// <summary>Handed to a unit; its SLA clock runs.</summary>
+    Waiting,
+
+    Answered,
+
+    Closed,
+}
+
+[JsonConverter(typeof(CamelCaseEnumConverter<Channel>))]
+public enum Channel
+{
+    WhatsApp,
+    Sms,
+    Email,
+}
+
+[JsonConverter(typeof(CamelCaseEnumConverter<MessageDirection>))]
+public enum MessageDirection
+{
+    Inbound,
+    Outbound,
+}
+
+[JsonConverter(typeof(CamelCaseEnumConverter<MessageAuthor>))]
+public enum MessageAuthor
+{
+    Citizen,
+    Bot,
+    Clerk,
+    System,
+}
+
+/// <summary>One thread between a citizen's address and the court.</summary>
+public sealed record Conversation
+{
+    public required string Id { get; init; }
+
+    public string? UnitId { get; init; }
+
+    public required Channel Channel { get; init; }
+
+    /// <summary>The citizen's address exactly as the provider gave it (answers go back to it).</summary>
+    public required string ContactAddress { get; init; }
+
+    public string? ContactName { get; init; }
+
+    public ConversationState State { get; init; } = ConversationState.Bot;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset LastActivityAt { get; init; }
+
+    public DateTimeOffset? WaitingSince { get; init; }
+
+    public DateTimeOffset? DueAt { get; init; }
+
+    public string? AssigneeId { get; init; }
+
+    public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
+}
+
+public sealed record Message
+{
+    public required string Id { get; init; }
+
+    public required MessageDirection Direction { get; init; }
+
+    public required Channel Channel { get; init; }
+
+    public required MessageAuthor Author { get; init; }
+
+    public string? AuthorId { get; init; }
+
+    public required string Text { get; init; }
+
+    public IReadOnlyList<string> MediaUrls { get; init; } = [];
+
+    public string? ProviderId { get; init; }
+
+    public string? Status { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>Enums travel as camelCase strings ("waiting", "whatsApp") in the API and in the store.</summary>
+public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase)
+    where T : struct, Enum;

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>
+/// Conversations and their messages. A conversation's record and messages share one hash tag; the per-unit
+/// indexes live elsewhere and are updated as a second, idempotent step (see docs/adr/0002-keys-and-cluster.md).
+/// </summary>
+public sealed class ConversationStore(IConnectionMultiplexer redis, RedisKeys keys)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<Conversation?> GetAsync(string id)
+    {
+        var value = await Db.StringGetAsync(keys.Conversation(id)).ConfigureAwait(false);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Conversation>(value.ToString(), Json);
+    }
+
+    public async Task<IReadOnlyList<Message>> GetMessagesAsync(string id)
+    {
+        var values = await Db.ListRangeAsync(keys.ConversationMessages(id)).ConfigureAwait(false);
+        return values.Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
+    }
+
+    /// <summary>Writes the record, then moves it to the index of its unit and state.</summary>
+    public async Task SaveAsync(Conversation conversation)
+    {
+        await Db.StringSetAsync(keys.Conversation(conversation.Id), JsonSerializer.Serialize(conversation, Json)).ConfigureAwait(false);
+        await IndexAsync(conversation).ConfigureAwait(false);
+    }
+
+    public async Task AppendMessageAsync(string conversationId, Message message) =>
+        await Db.ListRightPushAsync(keys.ConversationMessages(conversationId), JsonSerializer.Serialize(message, Json)).ConfigureAwait(false);
+
+    /// <summary>Idempotent: safe to run again after a crash between the record write and this.</summary>
+    public async Task IndexAsync(Conversation conversation)
+    {
+        if (conversation.UnitId is null)
+        {
+            return;
+        }
+
+        var batch = Db.CreateBatch();
+        var tasks = new List<Task>();
+        foreach (var state in Enum.GetValues<ConversationState>())
+        {
+            var key = keys.UnitConversations(conversation.UnitId, StateName(state));
+            tasks.Add(state == conversation.State
+                ? batch.SortedSetAddAsync(key, conversation.Id, conversation.LastActivityAt.ToUnixTimeMilliseconds())
+                : batch.SortedSetRemoveAsync(key, conversation.Id));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>A page of the units' conversations in the given states, most recent activity first.</summary>
+    public async Task<ConversationPage> ListAsync(IReadOnlyCollection<string> unitIds, IReadOnlyCollection<ConversationState> states, int page, int pageSize)
+    {
+        // Each index holds at most the first page*pageSize ids we could need; merge them and cut the page.
+        var take = (long)page * pageSize;
+        var lookups = unitIds
+            .SelectMany(u => states.Select(s => keys.UnitConversations(u, StateName(s))))
+            .Select(key => (Entries: Db.SortedSetRangeByRankWithScoresAsync(key, 0, take - 1, Order.Descending), Count: Db.SortedSetLengthAsync(key)))
+            .ToList();
+        await Task.WhenAll(lookups.SelectMany(l => new Task[] { l.Entries, l.Count })).ConfigureAwait(false);
+
+        var total = lookups.Sum(l => l.Count.Result);
+        var ids = lookups.SelectMany(l => l.Entries.Result)
+            .OrderByDescending(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(e => e.Element.ToString())
+            .ToList();
+
+        var values = ids.Count == 0
+            ? []
+            : await Task.WhenAll(ids.Select(id => Db.StringGetAsync(keys.Conversation(id)))).ConfigureAwait(false);
+        var items = values.Where(v => !v.IsNullOrEmpty)
+            .Select(v => JsonSerializer.Deserialize<Conversation>(v.ToString(), Json)!)
+            .ToList();
+        return new ConversationPage(items, page, pageSize, total);
+    }
+
+    public static string StateName(ConversationState state) => state switch
+    {
+        ConversationState.Bot => "bot",
+        ConversationState.Waiting => "waiting",
+        ConversationState.Answered => "answered",
+        _ => "closed",
+    };
+
+    public static bool TryParseState(string? text, out ConversationState state)
+    {
+        foreach (var candidate in Enum.GetValues<ConversationState>())
+        {
+            if (string.Equals(StateName(candidate), text, StringComparison.OrdinalIgnoreCase))
+            {
+                state = candidate;
+                return true;
+            }
+        }
+
+        state = default;
+        return false;
+    }
+}
+
+public sealed record ConversationPage(IReadOnlyList<Conversation> Items, int Page, int PageSize, long Total);

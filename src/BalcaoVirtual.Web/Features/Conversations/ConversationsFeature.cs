@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Resources;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+public static class ConversationsFeature
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.AddSingleton<ConversationStore>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(
+        ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog,
+        string? unit = null, string? state = null, string? page = null, string? pageSize = null)
+    {
+        var errors = new List<(string, string)>();
+        ConversationState? onlyState = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (ConversationStore.TryParseState(state, out var parsed))
+            {
+                onlyState = parsed;
+            }
+            else
+            {
+                errors.Add(("state", Texts.ConversationStateInvalid));
+            }
+        }
+
+        var pageNumber = ParsePositive(page, 1, 10_000, "page", Texts.PageInvalid, errors);
+        var size = ParsePositive(pageSize, DefaultPageSize, MaxPageSize, "pageSize", Texts.PageSizeInvalid, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        IReadOnlyCollection<string> units;
+        if (!string.IsNullOrEmpty(unit))
+        {
+            if (!catalog.Contains(unit))
+            {
+                return Problems.NotFound(Texts.UnitNotFoundTitle);
+            }
+
+            if (!user.CanAccessUnit(unit))
+            {
+                return Problems.Forbidden();
+            }
+
+            units = [unit];
+        }
+        else
+        {
+            units = user.IsAdmin() ? catalog.Units.Select(u => u.Id).ToList() : user.AccessibleUnits();
+        }
+
+        IReadOnlyCollection<ConversationState> states = onlyState is { } s ? [s] : Enum.GetValues<ConversationState>();
+        return Results.Ok(await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store)
+    {
+        var conversation = await store.GetAsync(id).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return Problems.NotFound(Texts.ConversationNotFound);
+        }
+
+        if (!user.CanAccessUnit(conversation.UnitId))
+        {
+            return Problems.Forbidden();
+        }
+
+        var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
+        return Results.Ok(new { conversation, messages });
+    }
+
+    private static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add((field, message));
+        return fallback;
+    }
+}

@@ -1,0 +1,42 @@
+namespace BalcaoVirtual.Web.Features.Units;
+
+/// <summary>A court, as the catalogue declares it.</summary>
+public sealed record Court(string Id, string Name, string CnjCode, string? DataJudIndex, string TimeZone);
+
+/// <summary>A municipality a unit serves (citizens name their town, not the Vara).</summary>
+public sealed record Municipality(string Name, string IbgeCode);
+
+public sealed record UnitChannels(IReadOnlyList<string> WhatsApp, IReadOnlyList<string> Sms, string? Email);
+
+/// <summary>One opening period on some days of the week, in the unit's civil time.</summary>
+public sealed record ServicePeriod(IReadOnlySet<DayOfWeek> Days, TimeOnly From, TimeOnly To);
+
+public enum SlaCounting
+{
+    /// <summary>The window runs around the clock, every day.</summary>
+    Calendar,
+
+    /// <summary>The window runs only during the unit's public-service hours on business days.</summary>
+    ServiceHours,
+}
+
+public sealed record SlaPolicy(TimeSpan ResponseWindow, SlaCounting Counting, IReadOnlyList<TimeSpan> WarnBefore, TimeSpan? EscalateAfter);
+
+public sealed record UnitManager(string Name, string? Email, string? Phone);
+
+public sealed record Unit(
+    string Id,
+    Court Court,
+    string Name,
+    string City,
+    string State,
+    string IbgeCode,
+    bool ForaDaSede,
+    IReadOnlyList<string> OriginCodes,
+    IReadOnlyList<Municipality> Municipalities,
+    UnitChannels Channels,
+    Uri? VideoDeskUrl,
+    IReadOnlyList<ServicePeriod> ServiceHours,
+    TimeZoneInfo TimeZone,
+    SlaPolicy Sla,
+    IReadOnlyList<UnitManager> Managers);

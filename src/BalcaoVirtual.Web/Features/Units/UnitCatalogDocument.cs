@@ -1,0 +1,115 @@
+using System.Text.Json.Serialization;
+
+namespace BalcaoVirtual.Web.Features.Units;
+
+// The catalogue file as written by the court's IT staff. Unknown fields are refused so that a typo
+// ("videoDeskUlr") stops start-up instead of silently dropping a setting. Schema: docs/units-catalogue.md.
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CatalogDocument
+{
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
+    public List<CourtDocument>? Courts { get; set; }
+
+    public List<UnitDocument>? Units { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CourtDocument
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? CnjCode { get; set; }
+
+    public string? DataJudIndex { get; set; }
+
+    public string? TimeZone { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class UnitDocument
+{
+    public string? Id { get; set; }
+
+    public string? Court { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? City { get; set; }
+
+    public string? State { get; set; }
+
+    public string? IbgeCode { get; set; }
+
+    public bool? ForaDaSede { get; set; }
+
+    public List<string>? OriginCodes { get; set; }
+
+    public List<MunicipalityDocument>? Municipalities { get; set; }
+
+    public ChannelsDocument? Channels { get; set; }
+
+    public string? VideoDeskUrl { get; set; }
+
+    public List<ServicePeriodDocument>? ServiceHours { get; set; }
+
+    public string? TimeZone { get; set; }
+
+    public SlaDocument? Sla { get; set; }
+
+    public List<ManagerDocument>? Managers { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class MunicipalityDocument
+{
+    public string? Name { get; set; }
+
+    public string? IbgeCode { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class ChannelsDocument
+{
+    public List<string>? WhatsApp { get; set; }
+
+    public List<string>? Sms { get; set; }
+
+    public string? Email { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class ServicePeriodDocument
+{
+    public string? Days { get; set; }
+
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class SlaDocument
+{
+    public string? ResponseWindow { get; set; }
+
+    public string? Counting { get; set; }
+
+    public List<string>? WarnBefore { get; set; }
+
+    public string? EscalateAfter { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class ManagerDocument
+{
+    public string? Name { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+}

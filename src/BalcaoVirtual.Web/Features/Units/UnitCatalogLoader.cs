@@ -1,0 +1,585 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace BalcaoVirtual.Web.Features.Units;
+
+/// <summary>A catalogue that cannot be used; the message names the file, the unit and the field.</summary>
+public sealed class UnitCatalogException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Reads and validates a units catalogue. Every problem found is reported at once.</summary>
+internal static partial class UnitCatalogLoader
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = false,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static UnitCatalog LoadFile(string path)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UnitCatalogException($"Units catalogue '{path}' cannot be read: {ex.Message} (setting Units:Catalog).", ex);
+        }
+
+        return Parse(json, path);
+    }
+
+    public static UnitCatalog Parse(string json, string fileName)
+    {
+        CatalogDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<CatalogDocument>(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new UnitCatalogException($"Units catalogue '{fileName}': {DescribeJsonError(json, ex)}", ex);
+        }
+
+        if (document is null)
+        {
+            throw new UnitCatalogException($"Units catalogue '{fileName}': the file is empty.");
+        }
+
+        var errors = new List<string>();
+        var courts = ReadCourts(document, errors);
+        var units = new List<Unit>();
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var origins = new Dictionary<(string Court, string Origin), string>();
+        var addresses = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        if (document.Units is not { Count: > 0 })
+        {
+            errors.Add("field 'units': at least one unit is required.");
+        }
+
+        foreach (var (u, index) in (document.Units ?? []).Select((u, i) => (u, i)))
+        {
+            var label = string.IsNullOrWhiteSpace(u.Id) ? $"#{index + 1}" : u.Id;
+            var unitErrors = new UnitErrors(label, errors);
+            if (string.IsNullOrWhiteSpace(u.Id) || !IdPattern().IsMatch(u.Id))
+            {
+                unitErrors.Add("id", "is required: lowercase letters, digits and hyphens (e.g. 'trt8-vt-macapa-7').");
+            }
+            else if (!seenIds.Add(u.Id))
+            {
+                unitErrors.Add("id", "is used by another unit of this catalogue: ids must be unique.");
+            }
+
+            var unit = ReadUnit(u, courts, unitErrors);
+            if (unit is null)
+            {
+                continue;
+            }
+
+            foreach (var origin in unit.OriginCodes)
+            {
+                if (origins.TryGetValue((unit.Court.Id, origin), out var owner))
+                {
+                    unitErrors.Add("originCodes", $"origin code '{origin}' of court {unit.Court.Id} is already claimed by unit '{owner}'.");
+                }
+                else
+                {
+                    origins[(unit.Court.Id, origin)] = unit.Id;
+                }
+            }
+
+            foreach (var address in unit.Channels.WhatsApp.Select(a => ("channels.whatsApp", "whatsapp:" + a))
+                         .Concat(unit.Channels.Sms.Select(a => ("channels.sms", "sms:" + a)))
+                         .Concat(unit.Channels.Email is null ? [] : [("channels.email", "email:" + unit.Channels.Email)]))
+            {
+                if (addresses.TryGetValue(address.Item2, out var owner))
+                {
+                    unitErrors.Add(address.Item1, $"address '{address.Item2[(address.Item2.IndexOf(':', StringComparison.Ordinal) + 1)..]}' is already a channel of unit '{owner}': messages could not be routed.");
+                }
+                else
+                {
+                    addresses[address.Item2] = unit.Id;
+                }
+            }
+
+            units.Add(unit);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new UnitCatalogException(
+                $"Units catalogue '{fileName}' has {errors.Count} problem(s):" + Environment.NewLine +
+                string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+        }
+
+        return new UnitCatalog(courts.Values.ToList(), units);
+    }
+
+    private static Dictionary<string, Court> ReadCourts(CatalogDocument document, List<string> errors)
+    {
+        var courts = new Dictionary<string, Court>(StringComparer.Ordinal);
+        if (document.Courts is not { Count: > 0 })
+        {
+            errors.Add("field 'courts': at least one court is required.");
+            return courts;
+        }
+
+        foreach (var (c, index) in document.Courts.Select((c, i) => (c, i)))
+        {
+            var label = string.IsNullOrWhiteSpace(c.Id) ? $"#{index + 1}" : c.Id;
+            void Fail(string field, string problem) => errors.Add($"court '{label}' field '{field}': {problem}");
+            if (string.IsNullOrWhiteSpace(c.Id))
+            {
+                Fail("id", "is required (e.g. 'TRT8').");
+                continue;
+            }
+
+            if (courts.ContainsKey(c.Id))
+            {
+                Fail("id", "is declared twice.");
+            }
+
+            if (string.IsNullOrWhiteSpace(c.Name))
+            {
+                Fail("name", "is required.");
+            }
+
+            if (c.CnjCode is null || !CnjCourtPattern().IsMatch(c.CnjCode))
+            {
+                Fail("cnjCode", "must be the J.TR part of CNJ numbers, e.g. '5.08' for TRT8 or '6.14' for TRE-PA.");
+            }
+
+            var zone = c.TimeZone ?? "America/Belem";
+            if (FindTimeZone(zone) is null)
+            {
+                Fail("timeZone", $"'{zone}' is not a known IANA time zone (e.g. 'America/Belem').");
+            }
+
+            courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone);
+        }
+
+        return courts;
+    }
+
+    private static Unit? ReadUnit(UnitDocument u, Dictionary<string, Court> courts, UnitErrors errors)
+    {
+        Court? court = null;
+        if (string.IsNullOrWhiteSpace(u.Court))
+        {
+            errors.Add("court", $"is required: one of {string.Join(", ", courts.Keys)}.");
+        }
+        else if (!courts.TryGetValue(u.Court, out court))
+        {
+            errors.Add("court", $"'{u.Court}' is not declared under 'courts'.");
+        }
+
+        Require(u.Name, "name", errors);
+        Require(u.City, "city", errors);
+        if (u.State is null || !StatePattern().IsMatch(u.State))
+        {
+            errors.Add("state", "must be the two-letter state (UF), e.g. 'PA' or 'AP'.");
+        }
+
+        if (u.IbgeCode is null || !IbgePattern().IsMatch(u.IbgeCode))
+        {
+            errors.Add("ibgeCode", "must be the 7-digit IBGE municipality code of the unit's city.");
+        }
+
+        if (u.ForaDaSede is null)
+        {
+            errors.Add("foraDaSede", "is required: true for units outside the court's seat.");
+        }
+
+        var originCodes = u.OriginCodes ?? [];
+        foreach (var code in originCodes.Where(c => c is null || !OriginPattern().IsMatch(c)))
+        {
+            errors.Add("originCodes", $"'{code}' is not a 4-digit CNJ origin code (OOOO), e.g. '0210'.");
+        }
+
+        var municipalities = new List<Municipality>();
+        foreach (var m in u.Municipalities ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(m.Name) || m.IbgeCode is null || !IbgePattern().IsMatch(m.IbgeCode))
+            {
+                errors.Add("municipalities", $"'{m.Name}' needs a name and a 7-digit IBGE code.");
+                continue;
+            }
+
+            municipalities.Add(new Municipality(m.Name, m.IbgeCode));
+        }
+
+        if (municipalities.Count == 0 && u.City is not null && u.IbgeCode is not null)
+        {
+            municipalities.Add(new Municipality(u.City, u.IbgeCode));
+        }
+
+        var channels = ReadChannels(u.Channels, errors);
+
+        Uri? video = null;
+        if (u.VideoDeskUrl is not null)
+        {
+            if (!Uri.TryCreate(u.VideoDeskUrl, UriKind.Absolute, out video) || video.Scheme != Uri.UriSchemeHttps)
+            {
+                errors.Add("videoDeskUrl", $"'{u.VideoDeskUrl}' must be an absolute https:// link (e.g. https://meet.google.com/abc-defg-hij).");
+                video = null;
+            }
+        }
+
+        var hours = ReadServiceHours(u.ServiceHours, errors);
+
+        var zoneId = u.TimeZone ?? court?.TimeZone ?? "America/Belem";
+        var zone = FindTimeZone(zoneId);
+        if (zone is null)
+        {
+            errors.Add("timeZone", $"'{zoneId}' is not a known IANA time zone (e.g. 'America/Belem').");
+        }
+
+        var sla = ReadSla(u.Sla, u.ForaDaSede == true, errors);
+        var managers = ReadManagers(u.Managers, errors);
+
+        if (errors.Count > 0 || court is null || zone is null || sla is null)
+        {
+            return null;
+        }
+
+        return new Unit(
+            u.Id!, court, u.Name!, u.City!, u.State!, u.IbgeCode!, u.ForaDaSede!.Value, originCodes, municipalities,
+            channels, video, hours, zone, sla, managers);
+    }
+
+    private static UnitChannels ReadChannels(ChannelsDocument? c, UnitErrors errors)
+    {
+        var whatsapp = new List<string>();
+        var sms = new List<string>();
+        foreach (var (list, field, target) in new[] { (c?.WhatsApp, "channels.whatsApp", whatsapp), (c?.Sms, "channels.sms", sms) })
+        {
+            foreach (var number in list ?? [])
+            {
+                if (number is null || !E164Pattern().IsMatch(number))
+                {
+                    errors.Add(field, $"'{number}' is not an E.164 phone number (e.g. '+5591981234567').");
+                }
+                else
+                {
+                    target.Add(number);
+                }
+            }
+        }
+
+        string? email = null;
+        if (c?.Email is not null)
+        {
+            if (IsEmail(c.Email))
+            {
+                email = c.Email;
+            }
+            else
+            {
+                errors.Add("channels.email", $"'{c.Email}' is not an e-mail address.");
+            }
+        }
+
+        return new UnitChannels(whatsapp, sms, email);
+    }
+
+    private static List<ServicePeriod> ReadServiceHours(List<ServicePeriodDocument>? periods, UnitErrors errors)
+    {
+        var result = new List<ServicePeriod>();
+        if (periods is not { Count: > 0 })
+        {
+            errors.Add("serviceHours", "at least one period is required, e.g. {\"days\": \"mon-fri\", \"from\": \"08:00\", \"to\": \"13:00\"}.");
+            return result;
+        }
+
+        foreach (var p in periods)
+        {
+            var days = ParseDays(p.Days);
+            var ok = true;
+            if (days is null)
+            {
+                errors.Add("serviceHours.days", $"'{p.Days}' is not a list of days such as 'mon-fri' or 'mon,wed,fri'.");
+                ok = false;
+            }
+
+            if (!TryParseClock(p.From, out var from) || !TryParseClock(p.To, out var to))
+            {
+                errors.Add("serviceHours", $"'{p.From}'–'{p.To}' must be two times as HH:mm, e.g. '08:00' and '13:00'.");
+                continue;
+            }
+
+            if (from >= to)
+            {
+                errors.Add("serviceHours", $"'{p.From}'–'{p.To}': the opening time must come before the closing time.");
+                ok = false;
+            }
+
+            if (ok)
+            {
+                result.Add(new ServicePeriod(days!, from, to));
+            }
+        }
+
+        return result;
+    }
+
+    private static SlaPolicy? ReadSla(SlaDocument? s, bool foraDaSede, UnitErrors errors)
+    {
+        if (s is null)
+        {
+            errors.Add("sla", foraDaSede
+                ? "is required, e.g. {\"responseWindow\": \"48:00:00\", \"counting\": \"calendar\"}."
+                : "is required, e.g. {\"responseWindow\": \"24:00:00\", \"counting\": \"serviceHours\"}.");
+            return null;
+        }
+
+        if (!TryParseDuration(s.ResponseWindow, out var window) || window <= TimeSpan.Zero)
+        {
+            errors.Add("sla.responseWindow", $"'{s.ResponseWindow}' must be a positive duration such as '48:00:00' or '2.00:00:00'.");
+            return null;
+        }
+
+        SlaCounting counting;
+        switch (s.Counting)
+        {
+            case null or "calendar":
+                counting = SlaCounting.Calendar;
+                break;
+            case "serviceHours":
+                counting = SlaCounting.ServiceHours;
+                break;
+            default:
+                errors.Add("sla.counting", $"'{s.Counting}' must be 'calendar' or 'serviceHours'.");
+                return null;
+        }
+
+        var warnings = new List<TimeSpan>();
+        foreach (var w in s.WarnBefore ?? ["12:00:00", "02:00:00"])
+        {
+            if (!TryParseDuration(w, out var before) || before <= TimeSpan.Zero || before >= window)
+            {
+                errors.Add("sla.warnBefore", $"'{w}' must be a positive duration shorter than the response window.");
+                return null;
+            }
+
+            warnings.Add(before);
+        }
+
+        TimeSpan? escalate = null;
+        if (s.EscalateAfter is not null)
+        {
+            if (!TryParseDuration(s.EscalateAfter, out var after) || after <= TimeSpan.Zero)
+            {
+                errors.Add("sla.escalateAfter", $"'{s.EscalateAfter}' must be a positive duration after the deadline, e.g. '24:00:00'.");
+                return null;
+            }
+
+            escalate = after;
+        }
+
+        return new SlaPolicy(window, counting, warnings.OrderDescending().ToList(), escalate);
+    }
+
+    private static List<UnitManager> ReadManagers(List<ManagerDocument>? managers, UnitErrors errors)
+    {
+        var result = new List<UnitManager>();
+        foreach (var m in managers ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(m.Name))
+            {
+                errors.Add("managers.name", "is required for every manager.");
+                continue;
+            }
+
+            if (m.Email is null && m.Phone is null)
+            {
+                errors.Add("managers", $"manager '{m.Name}' needs an e-mail or a phone to receive alerts.");
+                continue;
+            }
+
+            if (m.Email is not null && !IsEmail(m.Email))
+            {
+                errors.Add("managers.email", $"'{m.Email}' of manager '{m.Name}' is not an e-mail address.");
+                continue;
+            }
+
+            if (m.Phone is not null && !E164Pattern().IsMatch(m.Phone))
+            {
+                errors.Add("managers.phone", $"the phone of manager '{m.Name}' is not in E.164 form (e.g. '+5591981234567').");
+                continue;
+            }
+
+            result.Add(new UnitManager(m.Name, m.Email, m.Phone));
+        }
+
+        return result;
+    }
+
+    /// <summary>Accepts TimeSpan's invariant forms and also hours past 23, as in "48:00:00".</summary>
+    internal static bool TryParseDuration(string? text, out TimeSpan value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var m = LongHoursPattern().Match(text);
+        if (m.Success)
+        {
+            var hours = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            var minutes = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            var seconds = m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
+            value = new TimeSpan(hours, minutes, seconds);
+            return true;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryParseClock(string? text, out TimeOnly value)
+    {
+        value = default;
+        return text is not null && ClockPattern().IsMatch(text) &&
+               TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    private static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    internal static HashSet<DayOfWeek>? ParseDays(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var days = new HashSet<DayOfWeek>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-', StringSplitOptions.TrimEntries);
+            var indices = range.Select(r => Array.IndexOf(DayNames, r.ToLowerInvariant())).ToArray();
+            if (indices.Length is < 1 or > 2 || indices.Any(i => i < 0))
+            {
+                return null;
+            }
+
+            var start = indices[0];
+            var end = indices[^1];
+            for (var d = start; ; d = (d + 1) % 7)
+            {
+                days.Add((DayOfWeek)d);
+                if (d == end)
+                {
+                    break;
+                }
+            }
+        }
+
+        return days;
+    }
+
+    private static TimeZoneInfo? FindTimeZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsEmail(string text) =>
+        MailAddress.TryCreate(text, out var address) && address.Address == text && text.Contains('.', StringComparison.Ordinal);
+
+    private static void Require(string? value, string field, UnitErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, "is required.");
+        }
+    }
+
+    private static string DescribeJsonError(string json, JsonException ex)
+    {
+        // Turn "$.units[3].videoDeskUlr" into "unit 'trt8-…' field 'videoDeskUlr'".
+        var path = ex.Path ?? "$";
+        var m = UnitPathPattern().Match(path);
+        var where = $"at {path}";
+        if (m.Success)
+        {
+            var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            var field = m.Groups[2].Value.TrimStart('.');
+            where = $"unit '{UnitIdAt(json, index) ?? "#" + (index + 1).ToString(CultureInfo.InvariantCulture)}'" +
+                    (field.Length > 0 ? $" field '{field}'" : "");
+        }
+
+        var problem = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "unknown field (check its spelling against docs/units-catalogue.md)"
+            : ex.Message.Split(" Path:", 2)[0];
+        return $"{where}: {problem}";
+    }
+
+    private static string? UnitIdAt(string json, int index)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.TryGetProperty("units", out var units) && units.ValueKind == JsonValueKind.Array &&
+                index < units.GetArrayLength() && units[index].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                return id.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            // The file does not parse at all: the position in the original message says where.
+        }
+
+        return null;
+    }
+
+    private sealed class UnitErrors(string unit, List<string> sink)
+    {
+        public int Count { get; private set; }
+
+        public void Add(string field, string problem)
+        {
+            Count++;
+            sink.Add($"unit '{unit}' field '{field}': {problem}");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"^[1-9]\.[0-9]{2}$")]
+    private static partial Regex CnjCourtPattern();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex StatePattern();
+
+    [GeneratedRegex("^[0-9]{7}$")]
+    private static partial Regex IbgePattern();
+
+    [GeneratedRegex("^[0-9]{4}$")]
+    private static partial Regex OriginPattern();
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
+    private static partial Regex E164Pattern();
+
+    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    private static partial Regex ClockPattern();
+
+    [GeneratedRegex("^([0-9]+):([0-5][0-9])(?::([0-5][0-9]))?$")]
+    private static partial Regex LongHoursPattern();
+
+    [GeneratedRegex(@"^\$\.units\[(\d+)\](.*)$")]
+    private static partial Regex UnitPathPattern();
+}

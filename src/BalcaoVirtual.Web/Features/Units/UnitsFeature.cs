@@ -1,0 +1,87 @@
+using BalcaoVirtual.Web.Resources;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Units;
+
+public static class UnitsFeature
+{
+    public static IServiceCollection AddUnits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UnitsOptions>()
+            .Bind(configuration.GetSection(UnitsOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<UnitsOptions>>().Value;
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            return UnitCatalogLoader.LoadFile(ResolveCatalogPath(options.Catalog, environment.ContentRootPath));
+        });
+        services.AddHostedService<UnitCatalogStartup>();
+        return services;
+    }
+
+    /// <summary>
+    /// A relative path is looked up from the content root, then from each folder above it, so that the
+    /// default "deploy/units/…" works from the repository root, from the project folder and from a published folder.
+    /// </summary>
+    internal static string ResolveCatalogPath(string configured, string contentRoot)
+    {
+        if (Path.IsPathRooted(configured))
+        {
+            return configured;
+        }
+
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, configured);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(contentRoot, configured);
+    }
+
+    public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/units").AllowAnonymous();
+        group.MapGet("/", (UnitCatalog catalog) => catalog.Units.Select(UnitView.From));
+        group.MapGet("/{id}", (string id, UnitCatalog catalog) =>
+            catalog.Find(id) is { } unit
+                ? Results.Ok(UnitView.From(unit))
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Texts.UnitNotFoundTitle, detail: Texts.Format(nameof(Texts.UnitNotFound), id)));
+        return app;
+    }
+}
+
+/// <summary>The public face of a unit: what the court publishes anyway. Managers' contacts stay private.</summary>
+public sealed record UnitView(
+    string Id,
+    string Court,
+    string Name,
+    string City,
+    string State,
+    string IbgeCode,
+    bool ForaDaSede,
+    IReadOnlyList<string> OriginCodes,
+    IReadOnlyList<Municipality> Municipalities,
+    UnitChannels Channels,
+    string? VideoDeskUrl,
+    IReadOnlyList<ServicePeriodView> ServiceHours,
+    string TimeZone,
+    SlaView Sla)
+{
+    public static UnitView From(Unit u) => new(
+        u.Id, u.Court.Id, u.Name, u.City, u.State, u.IbgeCode, u.ForaDaSede, u.OriginCodes, u.Municipalities, u.Channels,
+        u.VideoDeskUrl?.ToString(),
+        u.ServiceHours.Select(p => new ServicePeriodView(
+            p.Days.Order().Select(d => d.ToString()).ToList(), p.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), p.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))).ToList(),
+        u.TimeZone.Id,
+        new SlaView(u.Sla.ResponseWindow.TotalHours, u.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours"));
+}
+
+public sealed record ServicePeriodView(IReadOnlyList<string> Days, string From, string To);
+
+public sealed record SlaView(double ResponseWindowHours, string Counting);

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Garnet;
+
+namespace BalcaoVirtual.Web.Infrastructure.Storage;
+
+/// <summary>
+/// A Microsoft Garnet server inside this process, bound to 127.0.0.1 and persisted with an append-only log
+/// plus periodic checkpoints in one data folder. It is what `dotnet run` uses when no Redis is configured.
+/// </summary>
+public sealed class EmbeddedGarnet : IDisposable
+{
+    private readonly GarnetServer server;
+
+    private EmbeddedGarnet(GarnetServer server, int port, string dataDir)
+    {
+        this.server = server;
+        Port = port;
+        DataDir = dataDir;
+    }
+
+    public int Port { get; }
+
+    public string DataDir { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public static EmbeddedGarnet Start(StorageOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDir = Path.GetFullPath(options.DataDir);
+        var logDir = Path.Combine(dataDir, "log");
+        var checkpointDir = Path.Combine(dataDir, "checkpoints");
+        Directory.CreateDirectory(logDir);
+        Directory.CreateDirectory(checkpointDir);
+
+        var port = options.EmbeddedPort == 0 ? FreeLoopbackPort() : options.EmbeddedPort;
+        var args = BuildArguments(options, port, logDir, checkpointDir);
+        GarnetServer server;
+        try
+        {
+            server = new GarnetServer(args, loggerFactory, cleanupDir: false);
+            server.Start();
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"The embedded store could not start on 127.0.0.1:{port} with data in '{dataDir}': {ex.Message}. " +
+                "Check Storage:EmbeddedPort and Storage:DataDir, or that no other instance uses the same folder.",
+                ex);
+        }
+
+        return new EmbeddedGarnet(server, port, dataDir);
+    }
+
+    internal static string[] BuildArguments(StorageOptions options, int port, string logDir, string checkpointDir)
+    {
+        var args = new List<string>
+        {
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--lua",
+            "--aof",
+            "--storage-tier",
+            // The native device needs libaio, which a plain Debian machine lacks.
+            "--device-type", "RandomAccess",
+            "--logdir", logDir,
+            "--checkpointdir", checkpointDir,
+            "--recover",
+            "--memory", options.MemorySize,
+            "--index", options.IndexSize,
+        };
+
+        if (options.Durability == StorageDurability.Always)
+        {
+            // Commit on every write and answer only after the commit: nothing acknowledged is lost on a hard kill.
+            args.AddRange(["--aof-commit-freq", "0", "--aof-commit-wait"]);
+        }
+        else
+        {
+            args.AddRange(["--aof-commit-freq", options.CommitIntervalMs.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (options.CheckpointIntervalSeconds > 0)
+        {
+            args.AddRange(["--checkpoint-freq", options.CheckpointIntervalSeconds.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        return [.. args];
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => server.Dispose();
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BalcaoVirtual.Web.Infrastructure.Storage;
+
+public enum StorageMode
+{
+    /// <summary>An in-process Microsoft Garnet server on 127.0.0.1, persisted in <see cref="StorageOptions.DataDir"/>.</summary>
+    Embedded,
+
+    /// <summary>An external Redis 7 (or Garnet) reached through <see cref="StorageOptions.Redis"/>.</summary>
+    Redis,
+}
+
+/// <summary>What a hard kill of the embedded store may lose.</summary>
+public enum StorageDurability
+{
+    /// <summary>Every write is committed to the append-only log before the store answers: a hard kill loses nothing acknowledged.</summary>
+    Always,
+
+    /// <summary>The log is committed every <see cref="StorageOptions.CommitIntervalMs"/> and writes do not wait: a hard kill can lose that window.</summary>
+    Interval,
+}
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public StorageMode Mode { get; set; } = StorageMode.Embedded;
+
+    /// <summary>StackExchange.Redis connection string, required when <see cref="Mode"/> is Redis.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Port of the embedded server; 0 picks a free loopback port.</summary>
+    [Range(0, 65535)]
+    public int EmbeddedPort { get; set; }
+
+    public string DataDir { get; set; } = "./data";
+
+    public StorageDurability Durability { get; set; } = StorageDurability.Always;
+
+    [Range(1, 10_000)]
+    public int CommitIntervalMs { get; set; } = 100;
+
+    /// <summary>Garnet main-log memory (e.g. 64m, 1g): data beyond it spills to disk.</summary>
+    [RegularExpression("^[0-9]+[kKmMgG]?$")]
+    public string MemorySize { get; set; } = "64m";
+
+    /// <summary>Garnet hash index size (power of two, e.g. 16m).</summary>
+    [RegularExpression("^[0-9]+[kKmMgG]?$")]
+    public string IndexSize { get; set; } = "16m";
+
+    /// <summary>Seconds between checkpoints of the embedded store, which also trims its append-only log. 0 turns them off.</summary>
+    [Range(0, 86_400)]
+    public int CheckpointIntervalSeconds { get; set; } = 300;
+
+    /// <summary>Prefix of every key this service writes, so that several deployments can share one Redis.</summary>
+    [Required]
+    [RegularExpression("^[a-zA-Z0-9_.-]{1,32}$")]
+    public string KeyPrefix { get; set; } = "bv";
+}

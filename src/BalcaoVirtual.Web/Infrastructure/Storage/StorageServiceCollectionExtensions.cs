@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Infrastructure.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<RedisKeys>();
+        services.AddSingleton<StoreConnection>();
+        services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
+        services.AddHostedService<StoreStartup>();
+        return services;
+    }
+}
+
+/// <summary>Owns the embedded server (when there is one) and the one shared multiplexer.</summary>
+public sealed class StoreConnection : IDisposable
+{
+    private readonly Lazy<(EmbeddedGarnet? Embedded, IConnectionMultiplexer Multiplexer)> state;
+
+    public StoreConnection(IOptions<StorageOptions> options, ILoggerFactory loggerFactory)
+    {
+        var o = options.Value;
+        state = new(() =>
+        {
+            EmbeddedGarnet? embedded = null;
+            string connection;
+            if (o.Mode == StorageMode.Embedded)
+            {
+                embedded = EmbeddedGarnet.Start(o, new MinimumLevelLoggerFactory(loggerFactory, LogLevel.Warning));
+                connection = embedded.ConnectionString;
+            }
+            else
+            {
+                connection = o.Redis!;
+            }
+
+            var config = ConfigurationOptions.Parse(connection);
+            config.AbortOnConnectFail = false;
+            config.ConnectTimeout = Math.Max(config.ConnectTimeout, 5000);
+            return (embedded, ConnectionMultiplexer.Connect(config));
+        });
+    }
+
+    public IConnectionMultiplexer Multiplexer => state.Value.Multiplexer;
+
+    public EmbeddedGarnet? Embedded => state.Value.Embedded;
+
+    public void Dispose()
+    {
+        if (!state.IsValueCreated)
+        {
+            return;
+        }
+
+        state.Value.Multiplexer.Dispose();
+        state.Value.Embedded?.Dispose();
+    }
+}
+
+/// <summary>Connects at start-up, so a wrong store setting stops the service instead of failing the first request.</summary>
+internal sealed partial class StoreStartup(StoreConnection store, IOptions<StorageOptions> options, ILogger<StoreStartup> logger)
+    : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var multiplexer = store.Multiplexer;
+        if (store.Embedded is { } embedded)
+        {
+            LogEmbedded(logger, embedded.Port, embedded.DataDir, options.Value.Durability);
+        }
+        else
+        {
+            LogExternal(logger, multiplexer.IsConnected);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded store listening on 127.0.0.1:{Port}, data in {DataDir}, durability {Durability}")]
+    private static partial void LogEmbedded(ILogger logger, int port, string dataDir, StorageDurability durability);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "External Redis store configured; connected now: {Connected}")]
+    private static partial void LogExternal(ILogger logger, bool connected);
+}

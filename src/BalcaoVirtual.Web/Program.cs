@@ -1,0 +1,3 @@
+using BalcaoVirtual.Web;
+
+return await ServiceHost.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,65 @@
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Health;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web;
+
+/// <summary>Composition of the service: one Add and one Map call per feature.</summary>
+public static class ServiceHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddApiDefaults();
+        builder.Services.AddStorage(builder.Configuration);
+        builder.Services.AddUnits(builder.Configuration);
+        builder.Services.AddAuth(builder.Configuration);
+        builder.Services.AddConversations();
+        builder.Services.AddHealth();
+
+        var app = builder.Build();
+        app.UseApiDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapUnits();
+        app.MapAuth();
+        app.MapConversations();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await Build(args).RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (StartupError.Describe(ex) is { } message)
+        {
+            // A configuration mistake: say which setting, without a stack trace to dig through.
+            await Console.Error.WriteLineAsync($"Balcão Virtual cannot start: {message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}
+
+internal static class StartupError
+{
+    public static string? Describe(Exception ex) => ex switch
+    {
+        UnitCatalogException e => e.Message,
+        OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
+        InvalidOperationException { InnerException: not null } e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)
+            || e.Message.Contains("configuration keys", StringComparison.Ordinal) => e.Message,
+        InvalidOperationException e when e.Message.StartsWith("The embedded store", StringComparison.Ordinal) => e.Message,
+        AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerExceptions[0]),
+        _ => null,
+    };
+}
