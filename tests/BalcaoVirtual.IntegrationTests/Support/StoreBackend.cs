@@ -1,0 +1,106 @@
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.IntegrationTests.Support;
+
+public enum Backend
+{
+    Garnet,
+    Redis,
+}
+
+/// <summary>
+/// One store for a test fixture: an embedded Garnet in its own folder, or the shared redis-server under a key
+/// prefix of its own, so fixtures never see each other's data.
+/// </summary>
+internal sealed class StoreBackend : IAsyncDisposable
+{
+    private EmbeddedGarnet? garnet;
+
+    private StoreBackend(Backend backend, StorageOptions options)
+    {
+        Kind = backend;
+        Options = options;
+    }
+
+    public Backend Kind { get; }
+
+    public StorageOptions Options { get; }
+
+    public IConnectionMultiplexer Multiplexer { get; private set; } = null!;
+
+    public RedisKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
+
+    public static async Task<StoreBackend> StartAsync(Backend backend)
+    {
+        var options = new StorageOptions
+        {
+            Mode = backend == Backend.Garnet ? StorageMode.Embedded : StorageMode.Redis,
+            DataDir = backend == Backend.Garnet ? TestServers.TempDir("garnet") : "./unused",
+            Redis = backend == Backend.Redis ? TestServers.Redis : null,
+            KeyPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
+        };
+        var store = new StoreBackend(backend, options);
+        await store.ConnectAsync();
+        return store;
+    }
+
+    /// <summary>Stops the embedded server and starts a new one on the same data folder (Garnet only).</summary>
+    public async Task RestartEmbeddedAsync()
+    {
+        await Multiplexer.DisposeAsync();
+        garnet!.Dispose();
+        await ConnectAsync();
+    }
+
+    private async Task ConnectAsync()
+    {
+        string connection;
+        if (Kind == Backend.Garnet)
+        {
+            garnet = EmbeddedGarnet.Start(Options);
+            connection = garnet.ConnectionString;
+        }
+        else
+        {
+            connection = Options.Redis!;
+        }
+
+        Multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Kind == Backend.Redis)
+        {
+            var server = Multiplexer.GetServers()[0];
+            var db = Multiplexer.GetDatabase();
+            await foreach (var key in server.KeysAsync(pattern: Options.KeyPrefix + ":*"))
+            {
+                await db.KeyDeleteAsync(key);
+            }
+        }
+
+        await Multiplexer.DisposeAsync();
+        garnet?.Dispose();
+        if (Kind == Backend.Garnet)
+        {
+            TryDelete(Options.DataDir);
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    public IOptions<StorageOptions> AsOptions() => Microsoft.Extensions.Options.Options.Create(Options);
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.IntegrationTests.Support;
+
+/// <summary>The real servers these tests need, as ./test.sh provides them.</summary>
+internal static class TestServers
+{
+    public const string RedisVariable = "BALCAO_TEST_REDIS";
+
+    /// <summary>The redis-server that ./test.sh started; fails the test with a how-to when there is none.</summary>
+    public static string Redis
+    {
+        get
+        {
+            var value = Environment.GetEnvironmentVariable(RedisVariable);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                Assert.Fail(
+                    $"No Redis for the integration tests: {RedisVariable} is not set. Run ./test.sh, which starts one, or start " +
+                    $"'redis-server --port 6390 --bind 127.0.0.1 --save \"\"' and set {RedisVariable}=127.0.0.1:6390.");
+            }
+
+            return value!;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string TempDir(string purpose)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "balcao-tests", $"{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Polls until the condition holds or the deadline passes; no fixed sleeps.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>A redis-server of the test's own, with append-only persistence in a temporary folder, for restart tests.</summary>
+internal sealed class RedisServerProcess : IDisposable
+{
+    private Process? process;
+
+    public RedisServerProcess(string dataDir)
+    {
+        DataDir = dataDir;
+        Port = TestServers.FreePort();
+    }
+
+    public string DataDir { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            ArgumentList =
+            {
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--dir", DataDir, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Fail("redis-server is not installed: run ./test.sh (it installs it), or 'apt-get install redis-server'.");
+        }
+
+        process!.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                await using var c = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+                return c.IsConnected;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), "redis-server to accept connections");
+    }
+
+    /// <summary>SIGKILL: no chance to flush anything it has not already written.</summary>
+    public void Kill()
+    {
+        process?.Kill(entireProcessTree: true);
+        process?.WaitForExit();
+        process?.Dispose();
+        process = null;
+    }
+
+    public void Dispose() => Kill();
+}
