@@ -56,8 +56,9 @@ internal static class StartupError
     {
         UnitCatalogException e => e.Message,
         OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
-        InvalidOperationException { InnerException: not null } e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)
-            || e.Message.Contains("configuration keys", StringComparison.Ordinal) => e.Message,
+        // Configuration binding: a value of the wrong type, or a key that no option has (a typo).
+        InvalidOperationException e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)
+            || e.Message.Contains("were not found on the instance", StringComparison.Ordinal) => e.Message,
         InvalidOperationException e when e.Message.StartsWith("The embedded store", StringComparison.Ordinal) => e.Message,
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerExceptions[0]),
         _ => null,

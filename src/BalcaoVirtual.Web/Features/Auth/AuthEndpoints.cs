@@ -11,9 +11,9 @@ public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
 
 internal static class AuthEndpoints
 {
-    public static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, HttpContext http)
+    public static async Task<IResult> IssueTokenAsync(TokenRequest request, SignInService signIn, HttpContext http)
     {
-        if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
             return Problems.Validation(("email", Texts.SignInMissingFields));
         }

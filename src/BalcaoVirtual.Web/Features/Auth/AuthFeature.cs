@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace BalcaoVirtual.Web.Features.Auth;
@@ -14,7 +13,7 @@ public static class AuthFeature
             .Bind(configuration.GetSection(AuthOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .Validate(
-                o => o.BootstrapAdmin.Email is null || System.Net.Mail.MailAddress.TryCreate(o.BootstrapAdmin.Email, out _),
+                o => string.IsNullOrWhiteSpace(o.BootstrapAdmin.Email) || System.Net.Mail.MailAddress.TryCreate(o.BootstrapAdmin.Email, out _),
                 "Auth:BootstrapAdmin:Email is not an e-mail address.")
             .Validate(
                 o => string.IsNullOrEmpty(o.BootstrapAdmin.Password) || o.BootstrapAdmin.Password.Length >= o.MinPasswordLength,
@@ -28,7 +27,6 @@ public static class AuthFeature
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, p => p.RequireRole(UserClaims.AdminRole));
         return services;
     }
@@ -36,7 +34,7 @@ public static class AuthFeature
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous();
-        app.MapGet("/api/auth/me", AuthEndpoints.Me);
+        app.MapGet("/api/auth/me", AuthEndpoints.Me).RequireAuthorization();
         var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);
         users.MapGet("/", UserEndpoints.ListAsync);
         users.MapGet("/{id}", UserEndpoints.GetAsync);

@@ -29,7 +29,6 @@ public sealed class AuthOptions
 public sealed class BootstrapAdminOptions
 {
     /// <summary>E-mail of the first admin, created when the store has no user at all.</summary>
-    [EmailAddress]
     public string? Email { get; set; }
 
     /// <summary>Password of the first admin; when absent one is generated and printed once on the console.</summary>

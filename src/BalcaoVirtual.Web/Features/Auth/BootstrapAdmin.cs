@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Auth;
 
@@ -13,14 +14,53 @@ internal sealed partial class BootstrapAdmin(
     IPasswordHasher<User> hasher,
     IOptions<AuthOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<BootstrapAdmin> logger) : IHostedService
 {
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+    private Task? retries;
+
     internal const string DefaultEmail = "admin@localhost";
 
     /// <summary>Where the generated password is written; the console unless a test says otherwise.</summary>
     internal static TextWriter Console { get; set; } = System.Console.Out;
 
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureAdminAsync().ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The store is down at start-up: keep serving (readiness says 503) and try again until it answers.
+            LogStoreDown(logger);
+            retries = RetryAsync(lifetime.ApplicationStopping);
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                await EnsureAdminAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (RedisException)
+            {
+                // still down; the next round tries again
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task EnsureAdminAsync()
     {
         if (await users.CountAsync().ConfigureAwait(false) > 0)
         {
@@ -64,10 +104,19 @@ internal sealed partial class BootstrapAdmin(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (retries is not null)
+        {
+            await retries.ConfigureAwait(false);
+        }
+    }
 
     private static string GeneratePassword() =>
         RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store does not answer; the first administrator will be created when it does")]
+    private static partial void LogStoreDown(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bootstrap administrator created (user {UserId})")]
     private static partial void LogCreated(ILogger logger, string userId);

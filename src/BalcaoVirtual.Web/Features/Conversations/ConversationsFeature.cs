@@ -19,7 +19,7 @@ public static class ConversationsFeature
 
     public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/conversations");
+        var group = app.MapGroup("/api/conversations").RequireAuthorization();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         return app;

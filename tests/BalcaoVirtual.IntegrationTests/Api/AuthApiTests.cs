@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Auth;
+
+namespace BalcaoVirtual.IntegrationTests.Api;
+
+public sealed class AuthApiTests
+{
+    private ApiFactory factory = null!;
+
+    [SetUp]
+    public void SetUp() => factory = new ApiFactory();
+
+    [TearDown]
+    public async Task TearDown() => await factory.DisposeAsync();
+
+    [Test]
+    public async Task Token_GrantsAccess_WithBootstrapAdminCredentials()
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = ApiFactory.AdminPassword });
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.Token);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(token.ExpiresAt, Is.GreaterThan(factory.Time.GetUtcNow()));
+            Assert.That(me.GetProperty("email").GetString(), Is.EqualTo(ApiFactory.AdminEmail));
+            Assert.That(me.GetProperty("isAdmin").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Token_Is401_WithWrongPassword()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = "errada-123456" });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("E-mail ou senha incorretos"));
+    }
+
+    [Test]
+    public async Task Token_Is401_ForUnknownEmail_SameAsWrongPassword()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email = "nobody@trt8.jus.br", password = "whatever-123" });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Token_LocksAccount_AfterRepeatedFailures_EvenForTheRightPassword_UntilLockoutEnds()
+    {
+        using var client = factory.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = "errada-" + i });
+        }
+
+        var locked = await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = ApiFactory.AdminPassword });
+        factory.Time.Advance(TimeSpan.FromMinutes(16));
+        var afterLockout = await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = ApiFactory.AdminPassword });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(locked.Headers.RetryAfter?.Delta, Is.Not.Null);
+            Assert.That(await locked.Content.ReadAsStringAsync(), Does.Contain("bloqueado"));
+            Assert.That(afterLockout.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task Token_Is400_WhenFieldsMissingOrBodyMalformed()
+    {
+        using var client = factory.CreateClient();
+
+        var missing = await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail });
+        var malformed = await client.PostAsync("/api/auth/token", new StringContent("{\"email\": ", System.Text.Encoding.UTF8, "application/json"));
+        var wrongType = await client.PostAsync("/api/auth/token", new StringContent("email=a", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(wrongType.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        });
+    }
+
+    [Test]
+    public async Task ProtectedApi_Is401_WithoutTokenOrWithUnknownToken()
+    {
+        using var client = factory.CreateClient();
+        var none = await client.GetAsync("/api/conversations");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-real-token");
+        var bogus = await client.GetAsync("/api/conversations");
+
+        Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(bogus.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(none.Headers.WwwAuthenticate.ToString(), Does.Contain("Bearer"));
+    }
+
+    [Test]
+    public async Task Token_StopsWorking_AfterItsLifetime()
+    {
+        using var client = await factory.AdminClientAsync();
+        factory.Time.Advance(TimeSpan.FromHours(11));
+
+        var response = await client.GetAsync("/api/auth/me");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+}

@@ -1,0 +1,70 @@
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web;
+
+namespace BalcaoVirtual.IntegrationTests.Api;
+
+/// <summary>A wrong setting stops the service with a message that names it, and no stack trace.</summary>
+[NonParallelizable]
+public sealed class StartupErrorTests
+{
+    [Test]
+    public async Task RunAsync_Exits2_NamingFileUnitAndField_ForBadCatalogue()
+    {
+        var path = Path.Combine(TestServers.TempDir("catalog"), "bad.json");
+        var sample = await File.ReadAllTextAsync(RepoFile("deploy/units/trt8.sample.json"));
+        await File.WriteAllTextAsync(path, sample.Replace("https://meet.google.com/bvt-mcpa-210", "http://meet.google.com/bvt-mcpa-210", StringComparison.Ordinal));
+
+        var (code, error) = await RunAsync($"--Units:Catalog={path}");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain(path).And.Contain("unit 'trt8-vt-macapa-7' field 'videoDeskUrl'").And.Not.Contain("   at "));
+    }
+
+    [TestCase("--Storage:Redis=", "Storage:Redis")]
+    [TestCase("--Storage:Mode=Postgres", "Storage:Mode")]
+    [TestCase("--Storage:KeyPrefix=has space", "KeyPrefix")]
+    [TestCase("--Auth:MaxFailedAttempts=0", "MaxFailedAttempts")]
+    [TestCase("--Auth:TokenLifetime=forever", "Auth:TokenLifetime")]
+    [TestCase("--Storage:Colour=blue", "Colour")]
+    public async Task RunAsync_Exits2_NamingTheKey_ForBadSetting(string setting, string key)
+    {
+        var (code, error) = await RunAsync(setting);
+
+        Assert.That(code, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain(key));
+    }
+
+    private static async Task<(int Code, string Error)> RunAsync(string setting)
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var code = await ServiceHost.RunAsync(
+            [
+                "--urls=http://127.0.0.1:0", "--Storage:Mode=Redis", $"--Storage:Redis={TestServers.Redis}",
+                "--Auth:BootstrapAdmin:Password=senha-de-teste-123", setting,
+            ]).WaitAsync(TimeSpan.FromSeconds(60));
+            return (code, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    internal static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(relative);
+    }
+}
