@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what is missing (Debian packages, when root), starts the servers the
+# integration tests need on 127.0.0.1 only, stops them afterwards, and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+need_packages=()
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_packages+=(redis-tools)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing: ${need_packages[*]}. Install them (sudo apt-get install ${need_packages[*]}) or run as root." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null || {
+    echo "apt-get could not install ${need_packages[*]}" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
+fi
+# Debian's package starts a system redis on 6379; the tests never use it.
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/balcao-test.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+
+redis_port=$(free_port)
+mkdir -p "$work/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save "" --appendonly no \
+  --protected-mode yes --loglevel warning >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
+  echo "redis-server did not start on 127.0.0.1:$redis_port:" >&2; cat "$work/redis.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+log "redis-server on 127.0.0.1:$redis_port"
+export BALCAO_TEST_REDIS="127.0.0.1:$redis_port"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log "building"
+if ! dotnet build BalcaoVirtual.sln -c Release -nologo -v quiet >"$work/build.log" 2>&1; then
+  grep -E "error|warn" "$work/build.log" | sort -u >&2 || cat "$work/build.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0; failed=0; status=0
+for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; do
+  log "testing $project"
+  out="$work/$(basename "$project").log"
+  dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$out" | tail -n 1)
+  if [ -z "$summary" ]; then
+    echo "no test summary from $project (exit $rc)" >&2
+    failed=$((failed + 1)); status=1; continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
+  p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$rc" -eq 0 ] || status=1
+done
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
