@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using BalcaoVirtual.Bench;
+
+return await BenchCommand.RunAsync(args);

@@ -12,6 +12,7 @@ namespace BalcaoVirtual.Web.Infrastructure.Storage;
 public sealed class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer server;
+    private int disposed;
 
     private EmbeddedGarnet(GarnetServer server, int port, string dataDir)
     {
@@ -97,5 +98,12 @@ public sealed class EmbeddedGarnet : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public void Dispose() => server.Dispose();
+    /// <summary>Stops the server; safe to call twice (Garnet itself throws on a second dispose).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            server.Dispose();
+        }
+    }
 }

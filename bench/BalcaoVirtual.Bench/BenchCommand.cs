@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Bench;
+
+/// <summary>
+/// Store round-trip latency and throughput, embedded Garnet beside an external redis-server, and the
+/// service's idle memory. Usage: bench/run.sh (it starts the redis-server and passes --redis).
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var redis = Arg(args, "--redis");
+        var redisAlways = Arg(args, "--redis-always");
+        var seconds = int.Parse(Arg(args, "--seconds") ?? "5", Inv);
+        var output = Arg(args, "--out");
+        var report = new StringBuilder();
+        report.AppendLine(Inv, $"# Store benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine(Inv, $"Machine: {Environment.ProcessorCount} cores, {Memory()}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        report.AppendLine(Inv, $"Workload: 200-byte values; latency = one SET then one GET awaited in turn (5,000 each); throughput = {seconds} s of SET/GET 50/50 with 64 requests in flight on one multiplexer.");
+        report.AppendLine();
+        report.AppendLine("| backend | durability | SET p50 µs | SET p99 µs | GET p50 µs | GET p99 µs | ops/s (64 in flight) |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+
+        foreach (var durability in new[] { StorageDurability.Always, StorageDurability.Interval })
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "balcao-bench-" + Guid.NewGuid().ToString("N"));
+            using var garnet = EmbeddedGarnet.Start(new StorageOptions { DataDir = dir, Durability = durability, CheckpointIntervalSeconds = 0 });
+            var label = durability == StorageDurability.Always ? "AOF commit per write, answer after commit" : "AOF commit every 100 ms";
+            report.AppendLine(await MeasureAsync("embedded Garnet 2.2.8", label, garnet.ConnectionString, seconds));
+            garnet.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+
+        if (redis is not null)
+        {
+            report.AppendLine(await MeasureAsync("redis-server 7 (loopback)", "appendonly, fsync every second", redis, seconds));
+        }
+
+        if (redisAlways is not null)
+        {
+            report.AppendLine(await MeasureAsync("redis-server 7 (loopback)", "appendonly, fsync always", redisAlways, seconds));
+        }
+
+        report.AppendLine();
+        report.AppendLine("| service idle memory (RSS after start-up and 10 s idle) | MiB |");
+        report.AppendLine("|---|---:|");
+        report.AppendLine(Inv, $"| embedded store (default settings) | {await IdleMemoryAsync(null):F0} |");
+        if (redis is not null)
+        {
+            report.AppendLine(Inv, $"| external Redis | {await IdleMemoryAsync(redis):F0} |");
+        }
+
+        Console.WriteLine(report);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, report.ToString());
+        }
+
+        return 0;
+    }
+
+    private static async Task<string> MeasureAsync(string backend, string durability, string connection, int seconds)
+    {
+        await using var mux = await ConnectionMultiplexer.ConnectAsync(connection);
+        var db = mux.GetDatabase();
+        var value = new string('x', 200);
+        var prefix = "bench:" + Guid.NewGuid().ToString("N")[..8] + ":";
+
+        // Warm-up, then sequential round trips.
+        for (var i = 0; i < 500; i++)
+        {
+            await db.StringSetAsync(prefix + i, value);
+            await db.StringGetAsync(prefix + i);
+        }
+
+        var set = new double[5000];
+        var get = new double[5000];
+        for (var i = 0; i < set.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await db.StringSetAsync(prefix + i, value);
+            set[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            start = Stopwatch.GetTimestamp();
+            await db.StringGetAsync(prefix + i);
+            get[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        // Throughput: 64 workers each keep one request in flight.
+        long ops = 0;
+        var deadline = Stopwatch.StartNew();
+        var duration = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async w =>
+        {
+            var n = 0L;
+            while (deadline.Elapsed < duration)
+            {
+                var key = prefix + ((w * 1000) + (n % 1000));
+                if ((n & 1) == 0)
+                {
+                    await db.StringSetAsync(key, value);
+                }
+                else
+                {
+                    await db.StringGetAsync(key);
+                }
+
+                n++;
+            }
+
+            Interlocked.Add(ref ops, n);
+        }));
+        var rate = ops / deadline.Elapsed.TotalSeconds;
+
+        await foreach (var key in mux.GetServers()[0].KeysAsync(pattern: prefix + "*"))
+        {
+            await db.KeyDeleteAsync(key);
+        }
+
+        return string.Create(Inv,
+            $"| {backend} | {durability} | {Percentile(set, 50):F0} | {Percentile(set, 99):F0} | {Percentile(get, 50):F0} | {Percentile(get, 99):F0} | {rate:N0} |");
+    }
+
+    /// <summary>Starts the real service as its own process and reads its resident memory once it is idle.</summary>
+    private static async Task<double> IdleMemoryAsync(string? redis)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "balcao-bench-svc-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"),
+                $"--urls=http://127.0.0.1:{port}",
+                $"--Units:Catalog={FindUp("deploy/units/trt8.sample.json")}",
+                "--Auth:BootstrapAdmin:Password=bench-password-123",
+                "--Logging:LogLevel:Default=Warning",
+                "--environment=Production",
+            },
+        };
+        if (redis is null)
+        {
+            start.ArgumentList.Add($"--Storage:DataDir={Path.Combine(dir, "data")}");
+        }
+        else
+        {
+            start.ArgumentList.Add("--Storage:Mode=Redis");
+            start.ArgumentList.Add($"--Storage:Redis={redis}");
+            start.ArgumentList.Add("--Storage:KeyPrefix=benchidle");
+        }
+
+        using var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var ready = Stopwatch.StartNew();
+        while (ready.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var rss = ReadRssMiB(process.Id);
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        Directory.Delete(dir, recursive: true);
+        return rss;
+    }
+
+    private static double ReadRssMiB(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv);
+        return kb / 1024;
+    }
+
+    private static string Memory()
+    {
+        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv);
+        return string.Create(Inv, $"{kb / 1024 / 1024:F0} GiB");
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static string FindUp(string relative)
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(relative);
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
