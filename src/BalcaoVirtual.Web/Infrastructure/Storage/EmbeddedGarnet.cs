@@ -44,11 +44,12 @@ public sealed class EmbeddedGarnet : IDisposable
             server = new GarnetServer(args, loggerFactory, cleanupDir: false);
             server.Start();
         }
-        catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new InvalidOperationException(
                 $"The embedded store could not start on 127.0.0.1:{port} with data in '{dataDir}': {ex.Message}. " +
-                "Check Storage:EmbeddedPort and Storage:DataDir, or that no other instance uses the same folder.",
+                "Check Storage:EmbeddedPort, Storage:DataDir (no other instance may use the same folder), " +
+                "Storage:MemorySize (at least twice Storage:PageSize), Storage:PageSize and Storage:IndexSize.",
                 ex);
         }
 
@@ -70,7 +71,11 @@ public sealed class EmbeddedGarnet : IDisposable
             "--checkpointdir", checkpointDir,
             "--recover",
             "--memory", options.MemorySize,
+            "--page", options.PageSize,
             "--index", options.IndexSize,
+            "--aof-memory", options.AofMemorySize,
+            // Garnet wants the log's page at least twice the store's page.
+            "--aof-page-size", (2 * (StorageOptionsValidator.ParseSize(options.PageSize) ?? 4 << 20) / 1024).ToString(CultureInfo.InvariantCulture) + "k",
         };
 
         if (options.Durability == StorageDurability.Always)

@@ -41,13 +41,24 @@ public sealed class StorageOptions
     [Range(1, 10_000)]
     public int CommitIntervalMs { get; set; } = 100;
 
-    /// <summary>Garnet main-log memory (e.g. 64m, 1g): data beyond it spills to disk.</summary>
-    [RegularExpression("^[0-9]+[kKmMgG]?$")]
-    public string MemorySize { get; set; } = "64m";
+    // Sizes are Garnet's: a number with k, m or g. The defaults keep a court's working set (thousands of
+    // conversations) in memory at a small footprint; raise them for a large court (docs/runbook.md).
 
-    /// <summary>Garnet hash index size (power of two, e.g. 16m).</summary>
+    /// <summary>Main-log memory (e.g. 32m, 1g): older data beyond it stays on disk and is read back on demand.</summary>
     [RegularExpression("^[0-9]+[kKmMgG]?$")]
-    public string IndexSize { get; set; } = "16m";
+    public string MemorySize { get; set; } = "32m";
+
+    /// <summary>Log page size; MemorySize must be at least twice this, and one record must fit in a page.</summary>
+    [RegularExpression("^[0-9]+[kKmMgG]?$")]
+    public string PageSize { get; set; } = "4m";
+
+    /// <summary>Hash index size (rounded down to a power of two): about 64 keys per KiB before it overflows.</summary>
+    [RegularExpression("^[0-9]+[kKmMgG]?$")]
+    public string IndexSize { get; set; } = "8m";
+
+    /// <summary>Memory buffer of the append-only log before it spills to disk.</summary>
+    [RegularExpression("^[0-9]+[kKmMgG]?$")]
+    public string AofMemorySize { get; set; } = "16m";
 
     /// <summary>Seconds between checkpoints of the embedded store, which also trims its append-only log. 0 turns them off.</summary>
     [Range(0, 86_400)]

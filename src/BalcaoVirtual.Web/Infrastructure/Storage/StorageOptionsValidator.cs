@@ -17,6 +17,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail("Storage:DataDir must name a folder when Storage:Mode is Embedded.");
         }
 
+        if (options.Mode == StorageMode.Embedded && ParseSize(options.MemorySize) is { } memory && ParseSize(options.PageSize) is { } page && memory < 2 * page)
+        {
+            return ValidateOptionsResult.Fail($"Storage:MemorySize ({options.MemorySize}) must be at least twice Storage:PageSize ({options.PageSize}).");
+        }
+
+        if (options.Mode == StorageMode.Embedded && ParseSize(options.AofMemorySize) is { } aof && ParseSize(options.PageSize) is { } pageSize && aof < 4 * pageSize)
+        {
+            return ValidateOptionsResult.Fail($"Storage:AofMemorySize ({options.AofMemorySize}) must be at least four times Storage:PageSize ({options.PageSize}).");
+        }
+
         if (options.Mode == StorageMode.Redis)
         {
             try
@@ -30,5 +40,22 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         return ValidateOptionsResult.Success;
+    }
+
+    /// <summary>Garnet's size notation: a number, optionally followed by k, m or g.</summary>
+    internal static long? ParseSize(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !long.TryParse(text.TrimEnd('k', 'K', 'm', 'M', 'g', 'G'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        {
+            return null;
+        }
+
+        return char.ToLowerInvariant(text[^1]) switch
+        {
+            'k' => n << 10,
+            'm' => n << 20,
+            'g' => n << 30,
+            _ => n,
+        };
     }
 }

@@ -34,7 +34,7 @@ public sealed class StoreConnection : IDisposable
             string connection;
             if (o.Mode == StorageMode.Embedded)
             {
-                embedded = EmbeddedGarnet.Start(o, new MinimumLevelLoggerFactory(loggerFactory, LogLevel.Warning));
+                embedded = EmbeddedGarnet.Start(o, new MinimumLevelLoggerFactory(loggerFactory, LogLevel.Error));
                 connection = embedded.ConnectionString;
             }
             else
