@@ -1,0 +1,44 @@
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace BalcaoVirtual.Tests.Infrastructure;
+
+/// <summary>appsettings.sample.json documents real keys: it binds with unknown keys refused, and validates.</summary>
+public sealed class SampleSettingsTests
+{
+    private static readonly IConfiguration Sample = new ConfigurationBuilder()
+        .AddJsonFile(RepoPaths.File("appsettings.sample.json"), optional: false)
+        .Build();
+
+    [Test]
+    public void Sample_BindsStorage_WithNoUnknownKey_AndValidates()
+    {
+        var options = Bind<StorageOptions>(StorageOptions.Section);
+
+        Assert.That(new StorageOptionsValidator().Validate(null, options).Succeeded, Is.True);
+        Assert.That(options.Durability, Is.EqualTo(new StorageOptions().Durability));
+    }
+
+    [Test]
+    public void Sample_BindsAuth_WithNoUnknownKey_AndDefaultsMatchCode()
+    {
+        var options = Bind<AuthOptions>(AuthOptions.Section);
+
+        Assert.That(options.TokenLifetime, Is.EqualTo(new AuthOptions().TokenLifetime));
+        Assert.That(options.MaxFailedAttempts, Is.EqualTo(new AuthOptions().MaxFailedAttempts));
+    }
+
+    [Test]
+    public void Sample_BindsUnits_ToTheShippedSample() =>
+        Assert.That(Bind<UnitsOptions>(UnitsOptions.Section).Catalog, Is.EqualTo(new UnitsOptions().Catalog));
+
+    private static T Bind<T>(string section)
+        where T : new()
+    {
+        var options = new T();
+        Sample.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        return options;
+    }
+}
