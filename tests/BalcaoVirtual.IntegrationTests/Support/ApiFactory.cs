@@ -43,7 +43,8 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        // Development: what `dotnet run` uses, and where ASP.NET Core is strictest about throwing on bad requests.
+        builder.UseEnvironment("Development");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

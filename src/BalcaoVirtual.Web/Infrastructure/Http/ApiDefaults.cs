@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Resources;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 
 namespace BalcaoVirtual.Web.Infrastructure.Http;
 
@@ -15,7 +16,11 @@ internal static class ApiDefaults
                 c.ProblemDetails.Title = Texts.BadRequestTitle;
             }
         });
-        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        // A malformed body is the client's mistake: a 400 in every environment, never an exception page or a 500
+        // (Development would otherwise throw it).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.Configure<ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return services;
     }
 
