@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using StackExchange.Redis;
 
@@ -132,7 +133,7 @@ internal static class BenchCommand
     {
         var dir = Path.Combine(Path.GetTempPath(), "balcao-bench-svc-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var port = FreePort();
+        var port = EmbeddedGarnet.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = dir,
@@ -142,7 +143,7 @@ internal static class BenchCommand
             {
                 Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"),
                 $"--urls=http://127.0.0.1:{port}",
-                $"--Units:Catalog={FindUp("deploy/units/trt8.sample.json")}",
+                $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
                 "--Auth:BootstrapAdmin:Password=bench-password-123",
                 "--Logging:LogLevel:Default=Warning",
                 "--environment=Production",
@@ -207,27 +208,6 @@ internal static class BenchCommand
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string FindUp(string relative)
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(relative);
     }
 
     private static string? Arg(string[] args, string name)

@@ -1,3 +1,5 @@
+using BalcaoVirtual.Web.Infrastructure;
+
 namespace BalcaoVirtual.Tests;
 
 internal static class RepoPaths
@@ -7,16 +9,7 @@ internal static class RepoPaths
 
     public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "BalcaoVirtual.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("BalcaoVirtual.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string FindRoot() =>
+        Path.GetDirectoryName(Files.FindUpwards("BalcaoVirtual.sln", AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("BalcaoVirtual.sln not found above " + AppContext.BaseDirectory))!;
 }

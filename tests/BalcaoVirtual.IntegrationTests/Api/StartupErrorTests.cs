@@ -1,5 +1,6 @@
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web;
+using BalcaoVirtual.Web.Infrastructure;
 
 namespace BalcaoVirtual.IntegrationTests.Api;
 
@@ -54,17 +55,6 @@ public sealed class StartupErrorTests
         }
     }
 
-    internal static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(relative);
-    }
+    internal static string RepoFile(string relative) =>
+        Files.FindUpwards(relative, AppContext.BaseDirectory) ?? throw new FileNotFoundException(relative);
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.IntegrationTests.Support;
@@ -27,12 +25,7 @@ internal static class TestServers
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.FreeLoopbackPort();
 
     public static string TempDir(string purpose)
     {

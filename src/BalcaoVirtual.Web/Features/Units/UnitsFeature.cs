@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.Extensions.Options;
 
@@ -21,28 +22,11 @@ public static class UnitsFeature
         return services;
     }
 
-    /// <summary>
-    /// A relative path is looked up from the content root, then from each folder above it, so that the
-    /// default "deploy/units/…" works from the repository root, from the project folder and from a published folder.
-    /// </summary>
-    internal static string ResolveCatalogPath(string configured, string contentRoot)
-    {
-        if (Path.IsPathRooted(configured))
-        {
-            return configured;
-        }
-
-        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, configured);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Path.Combine(contentRoot, configured);
-    }
+    /// <summary>A relative path is looked up from the content root upwards; when absent the error names the content-root path.</summary>
+    internal static string ResolveCatalogPath(string configured, string contentRoot) =>
+        Path.IsPathRooted(configured)
+            ? configured
+            : Files.FindUpwards(configured, contentRoot) ?? Path.Combine(contentRoot, configured);
 
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
     {
