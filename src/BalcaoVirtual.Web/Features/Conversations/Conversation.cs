@@ -55,6 +55,9 @@ public sealed record Conversation
 
     public string? ContactName { get; init; }
 
+    /// <summary>The court's address the citizen wrote to (the number or mailbox answers are sent from).</summary>
+    public string? ChannelAddress { get; init; }
+
     public ConversationState State { get; init; } = ConversationState.Bot;
 
     public DateTimeOffset CreatedAt { get; init; }

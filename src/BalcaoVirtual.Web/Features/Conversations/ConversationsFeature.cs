@@ -14,6 +14,9 @@ public static class ConversationsFeature
     public static IServiceCollection AddConversations(this IServiceCollection services)
     {
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<InboundStore>();
+        services.AddSingleton<IInboundHandler, ReopenOnInbound>();
+        services.AddHostedService<InboundProcessor>();
         return services;
     }
 

@@ -10,7 +10,19 @@ public sealed class UnitCatalog
         Courts = courts;
         Units = units;
         byId = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
+        byPhone = units
+            .SelectMany(u => u.Channels.WhatsApp.Select(n => ("whatsapp:" + Digits(n), u))
+                .Concat(u.Channels.Sms.Select(n => ("sms:" + Digits(n), u))))
+            .ToDictionary(p => p.Item1, p => p.u, StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, Unit> byPhone;
+
+    /// <summary>The unit whose WhatsApp (or SMS) number this is, by its digits; null for the court's central numbers.</summary>
+    public Unit? FindByPhone(bool whatsApp, string e164Digits) =>
+        byPhone.GetValueOrDefault((whatsApp ? "whatsapp:" : "sms:") + e164Digits);
+
+    private static string Digits(string e164) => e164.TrimStart('+');
 
     public IReadOnlyList<Court> Courts { get; }
 

@@ -30,10 +30,34 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Session tokens are stored by their SHA-256, never as given to the client.</summary>
     public RedisKey Token(string token) => $"{prefix}:token:{Digest(token)}";
 
-    // Conversations: the record and its messages share the conversation's tag.
-    public RedisKey Conversation(string conversationId) => $"{prefix}:{{c:{conversationId}}}:conv";
+    // Conversations: everything about one contact (its record, the provider ids it sent, its conversations and
+    // their messages) shares the contact's tag {k:<contactId>}, so the inbound step is one script on one slot.
+    // A conversation id starts with its contact id ("<contactId>-<suffix>"), which gives the tag back.
 
-    public RedisKey ConversationMessages(string conversationId) => $"{prefix}:{{c:{conversationId}}}:messages";
+    public RedisKey Contact(string contactId) => $"{prefix}:{{k:{contactId}}}:contact";
+
+    /// <summary>Dedupe of a provider message id (Twilio MessageSid, Meta wamid, e-mail Message-ID).</summary>
+    public RedisKey ProviderMessage(string contactId, string providerId) => $"{prefix}:{{k:{contactId}}}:pm:{providerId}";
+
+    /// <summary>Set once an inbound message has been processed (chatbot turn, routing), so a redelivery does nothing.</summary>
+    public RedisKey MessageProcessed(string conversationId, string messageId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:done:{messageId}";
+
+    public RedisKey Conversation(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:conv:{conversationId}";
+
+    public RedisKey ConversationMessages(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:msgs:{conversationId}";
+
+    /// <summary>Inbound messages waiting for processing, and those being processed (see <see cref="LeasedWorkList"/>).</summary>
+    public RedisKey InboundQueue() => $"{prefix}:{{inbound}}:queue";
+
+    public RedisKey InboundLeases() => $"{prefix}:{{inbound}}:leases";
+
+    public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
+
+    public static string ContactOf(string conversationId)
+    {
+        var dash = conversationId.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 ? conversationId[..dash] : conversationId;
+    }
 
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>
+/// A citizen's address on one channel. <see cref="Raw"/> is exactly what the provider gave (answers go back to it);
+/// <see cref="ContactId"/> identifies the person: Brazilian mobiles with and without the 9th digit are one contact.
+/// </summary>
+public sealed record ContactAddress(Channel Channel, string Raw, string Normalized)
+{
+    /// <summary>A digest of the normalized address: used in keys and logs instead of the number itself.</summary>
+    public string ContactId { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Channel}:{Normalized}")))[..20];
+
+    /// <summary>Reads a Twilio From/To: "whatsapp:+5591981234567" or "+5591981234567"; null when it is neither.</summary>
+    public static ContactAddress? FromTwilio(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var channel = Channel.Sms;
+        var number = value.Trim();
+        if (number.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase))
+        {
+            channel = Channel.WhatsApp;
+            number = number["whatsapp:".Length..];
+        }
+
+        if (number.Length < 8 || number.Length > 16 || number[0] != '+' || !number[1..].All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+
+        return new ContactAddress(channel, value.Trim(), NormalizeDigits(number[1..]));
+    }
+
+    /// <summary>
+    /// Digits of an E.164 number with the Brazilian mobile 9th digit restored: 55 + area code + 8 digits starting
+    /// 6–9 becomes 55 + area code + 9 + those 8 digits. Landlines (starting 2–5) stay as they are.
+    /// </summary>
+    public static string NormalizeDigits(string digits) =>
+        digits.Length == 12 && digits.StartsWith("55", StringComparison.Ordinal) && digits[4] >= '6'
+            ? digits[..4] + "9" + digits[4..]
+            : digits;
+}

@@ -1,0 +1,154 @@
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>What happens to a stored inbound message after the provider got its acknowledgement.</summary>
+public interface IInboundHandler
+{
+    Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Until the chatbot takes over: a citizen message re-opens the conversation (waiting for its unit, or back to
+/// the bot when it has none), refreshes its activity time and puts it in its unit's index.
+/// </summary>
+internal sealed class ReopenOnInbound(ConversationStore store, TimeProvider time) : IInboundHandler
+{
+    public async Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var waiting = conversation.UnitId is not null;
+        var reopened = conversation.State is ConversationState.Answered or ConversationState.Closed;
+        await store.SaveAsync(conversation with
+        {
+            State = waiting ? ConversationState.Waiting : ConversationState.Bot,
+            WaitingSince = waiting ? (reopened || conversation.WaitingSince is null ? now : conversation.WaitingSince) : null,
+            LastActivityAt = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt,
+        }).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Consumes the inbound queue. An item is completed after its handler ran and the message was marked processed;
+/// items a crashed node was working on are taken again when their lease (one minute) runs out.
+/// </summary>
+internal sealed partial class InboundProcessor(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    ConversationStore conversations,
+    IInboundHandler handler,
+    TimeProvider time,
+    ILogger<InboundProcessor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private readonly LeasedWorkList queue = InboundStore.Queue(redis, keys, time);
+    private readonly SemaphoreSlim signal = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var subscription = await SubscribeAsync().ConfigureAwait(false);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var handled = await ProcessBatchAsync(stoppingToken).ConfigureAwait(false);
+                    if (handled == 0)
+                    {
+                        // Woken at once by the signal a new message publishes; the timeout is the safety net.
+                        await signal.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                catch (RedisException ex)
+                {
+                    LogStoreError(logger, ex.GetType().Name);
+                    await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        finally
+        {
+            if (subscription is not null)
+            {
+                await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ChannelMessageQueue?> SubscribeAsync()
+    {
+        try
+        {
+            var queue = await redis.GetSubscriber().SubscribeAsync(keys.InboundSignal()).ConfigureAwait(false);
+            queue.OnMessage(_ => signal.Release());
+            return queue;
+        }
+        catch (RedisException)
+        {
+            return null; // polling alone still works
+        }
+    }
+
+    internal async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
+    {
+        var items = await queue.TakeAsync(50, Lease).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            await HandleAsync(redis.GetDatabase(), item, cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(item).ConfigureAwait(false);
+        }
+
+        return items.Count;
+    }
+
+    private async Task HandleAsync(IDatabase db, string item, CancellationToken cancellationToken)
+    {
+        var parts = item.Split('|');
+        if (parts.Length != 2)
+        {
+            return;
+        }
+
+        var (conversationId, messageId) = (parts[0], parts[1]);
+
+        var processed = keys.MessageProcessed(conversationId, messageId);
+        if (await db.KeyExistsAsync(processed).ConfigureAwait(false))
+        {
+            return; // a redelivery of something already done
+        }
+
+        var conversation = await conversations.GetAsync(conversationId).ConfigureAwait(false);
+        var message = (await conversations.GetMessagesAsync(conversationId).ConfigureAwait(false)).FirstOrDefault(m => m.Id == messageId);
+        if (conversation is null || message is null)
+        {
+            LogMissing(logger, conversationId, messageId);
+            return;
+        }
+
+        await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+        await db.StringSetAsync(processed, "1", InboundStore.DedupeWindow).ConfigureAwait(false);
+        LogProcessed(logger, conversationId, messageId, conversation.UnitId);
+    }
+
+    public override void Dispose()
+    {
+        signal.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {MessageId} of conversation {ConversationId} processed (unit {UnitId})")]
+    private static partial void LogProcessed(ILogger logger, string conversationId, string messageId, string? unitId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued inbound message {MessageId} of conversation {ConversationId} is not in the store; skipped")]
+    private static partial void LogMissing(ILogger logger, string conversationId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound queue: store error {Error}; retrying")]
+    private static partial void LogStoreError(ILogger logger, string error);
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>A message a citizen sent, as a channel received it.</summary>
+public sealed record InboundMessage(
+    ContactAddress From,
+    string ProviderId,
+    string Text,
+    IReadOnlyList<string> MediaUrls,
+    string? ProfileName,
+    string? UnitId,
+    string ChannelAddress);
+
+/// <summary>What storing an inbound message did.</summary>
+public sealed record InboundResult(bool IsNew, string ConversationId, string MessageId);
+
+/// <summary>
+/// The one atomic store step of every inbound channel: dedupe on the provider id, find or create the contact's
+/// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
+/// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
+/// </summary>
+public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time)
+{
+    // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages
+    // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
+    //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name
+    // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
+    private const string Script = """
+        local seen = redis.call('GET', KEYS[1])
+        if seen then
+          local sep = string.find(seen, '|', 1, true)
+          return {0, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
+        end
+        local open = redis.call('HGET', KEYS[2], 'open')
+        if not open then open = '' end
+        if open ~= ARGV[1] then return {-1} end
+        if open == '' then
+          redis.call('SET', KEYS[3], ARGV[3])
+          redis.call('HSET', KEYS[2], 'open', ARGV[2])
+        end
+        redis.call('RPUSH', KEYS[4], ARGV[4])
+        redis.call('HSET', KEYS[2], 'address', ARGV[8], 'lastInboundAt', ARGV[5])
+        if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'name', ARGV[9]) end
+        redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[7], 'EX', ARGV[6])
+        return {1, ARGV[2], ARGV[7]}
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How long a provider id is remembered; Meta retries for up to 7 days.</summary>
+    public static readonly TimeSpan DedupeWindow = TimeSpan.FromDays(8);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<InboundResult> AppendAsync(InboundMessage inbound)
+    {
+        var contactId = inbound.From.ContactId;
+        var now = time.GetUtcNow();
+        var messageId = NewId(now);
+        var message = new Message
+        {
+            Id = messageId,
+            Direction = MessageDirection.Inbound,
+            Channel = inbound.From.Channel,
+            Author = MessageAuthor.Citizen,
+            Text = inbound.Text,
+            MediaUrls = inbound.MediaUrls,
+            ProviderId = inbound.ProviderId,
+            Status = "received",
+            CreatedAt = now,
+        };
+        var messageJson = JsonSerializer.Serialize(message, Json);
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var open = (string?)await Db.HashGetAsync(keys.Contact(contactId), "open").ConfigureAwait(false) ?? "";
+            var conversationId = open.Length > 0 ? open : $"{contactId}-{NewId(now)}";
+            var conversation = new Conversation
+            {
+                Id = conversationId,
+                UnitId = inbound.UnitId,
+                Channel = inbound.From.Channel,
+                ContactAddress = inbound.From.Raw,
+                ContactName = inbound.ProfileName,
+                ChannelAddress = inbound.ChannelAddress,
+                State = inbound.UnitId is null ? ConversationState.Bot : ConversationState.Waiting,
+                CreatedAt = now,
+                LastActivityAt = now,
+                WaitingSince = inbound.UnitId is null ? null : now,
+            };
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+                Script,
+                [
+                    keys.ProviderMessage(contactId, inbound.ProviderId), keys.Contact(contactId),
+                    keys.Conversation(conversationId), keys.ConversationMessages(conversationId),
+                ],
+                [
+                    open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(conversation, Json), messageJson,
+                    now.ToUnixTimeMilliseconds(), (long)DedupeWindow.TotalSeconds, messageId, inbound.From.Raw, inbound.ProfileName ?? "",
+                ]).ConfigureAwait(false))!;
+            var outcome = (int)result[0];
+            if (outcome == -1)
+            {
+                continue; // another message of the same contact opened a conversation meanwhile: look again
+            }
+
+            var stored = new InboundResult(outcome == 1, (string)result[1]!, (string)result[2]!);
+            await EnqueueUnlessProcessedAsync(stored).ConfigureAwait(false);
+            return stored;
+        }
+
+        throw new InvalidOperationException("The contact's conversation kept changing while storing an inbound message.");
+    }
+
+    /// <summary>
+    /// Queues the message for processing. Also runs for a redelivered duplicate whose processing is not yet done,
+    /// which covers a crash between the store step and the queue (the provider retries when it got no answer).
+    /// </summary>
+    private async Task EnqueueUnlessProcessedAsync(InboundResult stored)
+    {
+        if (!stored.IsNew && await Db.KeyExistsAsync(keys.MessageProcessed(stored.ConversationId, stored.MessageId)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await Queue(redis, keys, time).EnqueueAsync($"{stored.ConversationId}|{stored.MessageId}").ConfigureAwait(false);
+        await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1").ConfigureAwait(false);
+    }
+
+    internal static LeasedWorkList Queue(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time) =>
+        new(redis, keys.InboundQueue(), keys.InboundLeases(), time);
+
+    /// <summary>Time-ordered, unique ids: Unix ms in hex plus random bits.</summary>
+    internal static string NewId(DateTimeOffset now) =>
+        now.ToUnixTimeMilliseconds().ToString("x11", CultureInfo.InvariantCulture) +
+        Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5));
+}

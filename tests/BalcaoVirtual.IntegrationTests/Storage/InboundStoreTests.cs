@@ -1,0 +1,120 @@
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BalcaoVirtual.IntegrationTests.Storage;
+
+[TestFixture(Backend.Garnet)]
+[TestFixture(Backend.Redis)]
+public sealed class InboundStoreTests(Backend backend)
+{
+    private StoreBackend store = null!;
+    private FakeTimeProvider time = null!;
+    private InboundStore inbound = null!;
+    private ConversationStore conversations = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        store = await StoreBackend.StartAsync(backend);
+        time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        inbound = new InboundStore(store.Multiplexer, store.Keys, time);
+        conversations = new ConversationStore(store.Multiplexer, store.Keys);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await store.DisposeAsync();
+
+    [Test]
+    public async Task AppendAsync_StoresOnce_WhenProviderRetries()
+    {
+        var results = new List<InboundResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            results.Add(await inbound.AppendAsync(Message("SM0001", "Bom dia, quero saber do meu processo")));
+        }
+
+        var messages = await conversations.GetMessagesAsync(results[0].ConversationId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Count(r => r.IsNew), Is.EqualTo(1));
+            Assert.That(results.Select(r => (r.ConversationId, r.MessageId)).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(messages.Single().Text, Is.EqualTo("Bom dia, quero saber do meu processo"));
+            Assert.That(messages.Single().ProviderId, Is.EqualTo("SM0001"));
+        });
+    }
+
+    [Test]
+    public async Task AppendAsync_PutsBothFormsOfABrazilianMobileInOneConversation()
+    {
+        var withNine = await inbound.AppendAsync(Message("SM1", "primeira", from: "whatsapp:+5591981234567"));
+        var withoutNine = await inbound.AppendAsync(Message("SM2", "segunda", from: "whatsapp:+559181234567"));
+
+        Assert.That(withoutNine.ConversationId, Is.EqualTo(withNine.ConversationId));
+        Assert.That((await conversations.GetMessagesAsync(withNine.ConversationId)).Select(m => m.Text), Is.EqualTo(new[] { "primeira", "segunda" }));
+    }
+
+    [Test]
+    public async Task AppendAsync_ConcurrentMessagesOfOneContact_ShareOneConversation()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => inbound.AppendAsync(Message($"SM{i:D3}", $"mensagem {i}"))));
+
+        Assert.That(results.Select(r => r.ConversationId).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(await conversations.GetMessagesAsync(results[0].ConversationId), Has.Count.EqualTo(20));
+    }
+
+    [Test]
+    public async Task AppendAsync_CreatesWaitingConversationForUnit_AndBotConversationWithoutUnit()
+    {
+        var forUnit = await inbound.AppendAsync(Message("SMa", "oi", unit: "trt8-vt-macapa-7"));
+        var central = await inbound.AppendAsync(Message("SMb", "oi", from: "whatsapp:+5591999990000"));
+
+        var unitConversation = await conversations.GetAsync(forUnit.ConversationId);
+        var botConversation = await conversations.GetAsync(central.ConversationId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(unitConversation!.State, Is.EqualTo(ConversationState.Waiting));
+            Assert.That(unitConversation.UnitId, Is.EqualTo("trt8-vt-macapa-7"));
+            Assert.That(unitConversation.WaitingSince, Is.EqualTo(time.GetUtcNow()));
+            Assert.That(botConversation!.State, Is.EqualTo(ConversationState.Bot));
+            Assert.That(botConversation.UnitId, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce()
+    {
+        var handler = new CountingHandler(new ReopenOnInbound(conversations, time));
+        var processor = new InboundProcessor(store.Multiplexer, store.Keys, conversations, handler, time, NullLogger<InboundProcessor>.Instance);
+
+        var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
+        await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing
+        var handled = await processor.ProcessBatchAsync(CancellationToken.None);
+        await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered after processing
+        var handledLater = await processor.ProcessBatchAsync(CancellationToken.None);
+
+        var page = await conversations.ListAsync(["trt8-vt-macapa-7"], [ConversationState.Waiting], 1, 10);
+        Assert.Multiple(() =>
+        {
+            Assert.That(handled, Is.EqualTo(2), "both queue entries are consumed");
+            Assert.That(handledLater, Is.Zero, "a redelivery after processing queues nothing");
+            Assert.That(handler.Calls, Is.EqualTo(1));
+            Assert.That(page.Items.Single().Id, Is.EqualTo(first.ConversationId));
+        });
+    }
+
+    private static InboundMessage Message(string sid, string text, string from = "whatsapp:+5591981234567", string? unit = null) =>
+        new(ContactAddress.FromTwilio(from)!, sid, text, [], "Maria", unit, "whatsapp:+559621010210");
+
+    private sealed class CountingHandler(IInboundHandler inner) : IInboundHandler
+    {
+        public int Calls { get; private set; }
+
+        public Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return inner.HandleAsync(conversation, message, cancellationToken);
+        }
+    }
+}
