@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Channels.Twilio;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Health;
 using BalcaoVirtual.Web.Features.Units;
@@ -21,6 +22,7 @@ public static class ServiceHost
         builder.Services.AddUnits(builder.Configuration);
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddConversations();
+        builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddHealth();
 
         var app = builder.Build();
@@ -31,6 +33,7 @@ public static class ServiceHost
         app.MapUnits();
         app.MapAuth();
         app.MapConversations();
+        app.MapTwilio();
         return app;
     }
 

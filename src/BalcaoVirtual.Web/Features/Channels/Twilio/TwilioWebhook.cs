@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.Twilio;
+
+/// <summary>
+/// POST /webhooks/twilio: a citizen's WhatsApp or SMS message. Verified, stored and queued in one store step,
+/// then acknowledged with an empty TwiML response; everything slow happens after, off the request path.
+/// </summary>
+internal static partial class TwilioWebhook
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+    public static async Task<IResult> ReceiveAsync(
+        HttpContext http, IOptions<TwilioOptions> options, UnitCatalog catalog, InboundStore store, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioWebhook");
+        var request = await VerifiedRequest.ReadAsync(http, options.Value, logger).ConfigureAwait(false);
+        if (request.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+
+        var form = request.Form!;
+        var sid = First(form, "MessageSid");
+        var from = ContactAddress.FromTwilio(First(form, "From"));
+        var to = ContactAddress.FromTwilio(First(form, "To"));
+        if (sid is null || !SidPattern().IsMatch(sid) || from is null || to is null)
+        {
+            return Reject(logger, StatusCodes.Status400BadRequest, "missing or malformed MessageSid, From or To");
+        }
+
+        var numMedia = First(form, "NumMedia");
+        var mediaCount = 0;
+        if (numMedia is not null && (!int.TryParse(numMedia, NumberStyles.None, CultureInfo.InvariantCulture, out mediaCount) || mediaCount > 10))
+        {
+            return Reject(logger, StatusCodes.Status400BadRequest, "NumMedia is not a number from 0 to 10");
+        }
+
+        var media = Enumerable.Range(0, mediaCount).Select(i => First(form, $"MediaUrl{i}")).OfType<string>().ToList();
+        var unit = catalog.FindByPhone(to.Channel == Channel.WhatsApp, to.Normalized);
+        var inbound = new InboundMessage(from, sid, First(form, "Body") ?? "", media, First(form, "ProfileName"), unit?.Id, to.Raw);
+        var result = await store.AppendAsync(inbound).ConfigureAwait(false);
+        LogStored(logger, sid, result.ConversationId, result.IsNew, unit?.Id);
+        return Results.Text(EmptyTwiml, "text/xml", System.Text.Encoding.UTF8);
+    }
+
+    internal static string? First(Dictionary<string, List<string>> form, string name) =>
+        form.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    internal static IResult Reject(ILogger logger, int status, string reason)
+    {
+        LogRejected(logger, status, reason);
+        return Results.Problem(statusCode: status, title: reason);
+    }
+
+    [GeneratedRegex("^[A-Z]{2}[0-9a-fA-F]{32}$")]
+    private static partial Regex SidPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio message {MessageSid} stored in conversation {ConversationId} (new: {IsNew}, unit {UnitId})")]
+    private static partial void LogStored(ILogger logger, string messageSid, string conversationId, bool isNew, string? unitId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio webhook rejected with {Status}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, int status, string reason);
+}
+
+/// <summary>The checks every Twilio webhook passes before it is read: content type, size, encoding, account, signature.</summary>
+internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, IResult? Rejection)
+{
+    public static async Task<VerifiedRequest> ReadAsync(HttpContext http, TwilioOptions options, ILogger logger)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ||
+            !string.Equals(type.MediaType, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(logger, StatusCodes.Status415UnsupportedMediaType, "content type is not application/x-www-form-urlencoded");
+        }
+
+        if (http.Request.ContentLength > TwilioWebhook.MaxBodyBytes)
+        {
+            return Fail(logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
+        }
+
+        var body = await ReadBodyAsync(http.Request).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Fail(logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
+        }
+
+        var form = FormBody.Parse(body);
+        if (form is null)
+        {
+            return Fail(logger, StatusCodes.Status400BadRequest, "body is not valid form data in UTF-8");
+        }
+
+        var accountSid = TwilioWebhook.First(form, "AccountSid");
+        if (accountSid is null || !options.TokensBySid().TryGetValue(accountSid, out var token))
+        {
+            return Fail(logger, StatusCodes.Status403Forbidden, "unknown or missing AccountSid");
+        }
+
+        var url = PublicUrl(http, options);
+        var parameters = form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value));
+        if (!TwilioSignature.IsValidForm(token, url, parameters, http.Request.Headers[TwilioSignature.Header]))
+        {
+            return Fail(logger, StatusCodes.Status403Forbidden, "signature does not match");
+        }
+
+        return new VerifiedRequest(form, null);
+    }
+
+    /// <summary>The URL Twilio requested: the configured public origin plus the raw path and query as received.</summary>
+    public static string PublicUrl(HttpContext http, TwilioOptions options)
+    {
+        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/')
+        {
+            rawTarget = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+        }
+
+        var origin = options.PublicBaseUrl?.GetLeftPart(UriPartial.Authority)
+                     ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        return origin + rawTarget;
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > TwilioWebhook.MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static VerifiedRequest Fail(ILogger logger, int status, string reason) =>
+        new(null, TwilioWebhook.Reject(logger, status, reason));
+}
