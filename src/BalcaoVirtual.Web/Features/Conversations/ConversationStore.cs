@@ -22,8 +22,53 @@ public sealed class ConversationStore(IConnectionMultiplexer redis, RedisKeys ke
 
     public async Task<IReadOnlyList<Message>> GetMessagesAsync(string id)
     {
-        var values = await Db.ListRangeAsync(keys.ConversationMessages(id)).ConfigureAwait(false);
-        return values.Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
+        var order = await Db.ListRangeAsync(keys.ConversationMessageOrder(id)).ConfigureAwait(false);
+        if (order.Length == 0)
+        {
+            return [];
+        }
+
+        var values = await Db.HashGetAsync(keys.ConversationMessages(id), order).ConfigureAwait(false);
+        return values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
+    }
+
+    public async Task<Message?> GetMessageAsync(string conversationId, string messageId)
+    {
+        var value = await Db.HashGetAsync(keys.ConversationMessages(conversationId), messageId).ConfigureAwait(false);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Message>(value.ToString(), Json);
+    }
+
+    /// <summary>
+    /// Changes one message with optimistic concurrency (the write holds only if nobody changed it meanwhile).
+    /// <paramref name="change"/> returns null to leave the message as it is. Returns the message as stored after.
+    /// </summary>
+    public async Task<Message?> UpdateMessageAsync(string conversationId, string messageId, Func<Message, Message?> change)
+    {
+        var key = keys.ConversationMessages(conversationId);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var current = await Db.HashGetAsync(key, messageId).ConfigureAwait(false);
+            if (current.IsNullOrEmpty)
+            {
+                return null;
+            }
+
+            var message = JsonSerializer.Deserialize<Message>(current.ToString(), Json)!;
+            if (change(message) is not { } updated)
+            {
+                return message;
+            }
+
+            var tran = Db.CreateTransaction();
+            tran.AddCondition(Condition.HashEqual(key, messageId, current));
+            _ = tran.HashSetAsync(key, messageId, JsonSerializer.Serialize(updated, Json));
+            if (await tran.ExecuteAsync().ConfigureAwait(false))
+            {
+                return updated;
+            }
+        }
+
+        throw new InvalidOperationException($"Message {messageId} kept changing while being updated.");
     }
 
     /// <summary>Writes the record, then moves it to the index of its unit and state.</summary>
@@ -33,8 +78,14 @@ public sealed class ConversationStore(IConnectionMultiplexer redis, RedisKeys ke
         await IndexAsync(conversation).ConfigureAwait(false);
     }
 
-    public async Task AppendMessageAsync(string conversationId, Message message) =>
-        await Db.ListRightPushAsync(keys.ConversationMessages(conversationId), JsonSerializer.Serialize(message, Json)).ConfigureAwait(false);
+    /// <summary>Adds a message at the end of the conversation; both keys share the conversation's slot.</summary>
+    public async Task AppendMessageAsync(string conversationId, Message message)
+    {
+        var tran = Db.CreateTransaction();
+        _ = tran.HashSetAsync(keys.ConversationMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json));
+        _ = tran.ListRightPushAsync(keys.ConversationMessageOrder(conversationId), message.Id);
+        await tran.ExecuteAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Idempotent: safe to run again after a crash between the record write and this.</summary>
     public async Task IndexAsync(Conversation conversation)

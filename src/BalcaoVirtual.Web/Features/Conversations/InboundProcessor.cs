@@ -125,7 +125,7 @@ internal sealed partial class InboundProcessor(
         }
 
         var conversation = await conversations.GetAsync(conversationId).ConfigureAwait(false);
-        var message = (await conversations.GetMessagesAsync(conversationId).ConfigureAwait(false)).FirstOrDefault(m => m.Id == messageId);
+        var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
         if (conversation is null || message is null)
         {
             LogMissing(logger, conversationId, messageId);

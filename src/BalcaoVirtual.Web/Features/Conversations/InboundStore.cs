@@ -25,7 +25,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// </summary>
 public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time)
 {
-    // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages
+    // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order
     // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
     //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name
     // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
@@ -42,7 +42,8 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
           redis.call('SET', KEYS[3], ARGV[3])
           redis.call('HSET', KEYS[2], 'open', ARGV[2])
         end
-        redis.call('RPUSH', KEYS[4], ARGV[4])
+        redis.call('HSET', KEYS[4], ARGV[7], ARGV[4])
+        redis.call('RPUSH', KEYS[5], ARGV[7])
         redis.call('HSET', KEYS[2], 'address', ARGV[8], 'lastInboundAt', ARGV[5])
         if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'name', ARGV[9]) end
         redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[7], 'EX', ARGV[6])
@@ -97,6 +98,7 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
                 [
                     keys.ProviderMessage(contactId, inbound.ProviderId), keys.Contact(contactId),
                     keys.Conversation(conversationId), keys.ConversationMessages(conversationId),
+                    keys.ConversationMessageOrder(conversationId),
                 ],
                 [
                     open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(conversation, Json), messageJson,

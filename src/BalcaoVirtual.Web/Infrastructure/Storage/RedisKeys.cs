@@ -44,7 +44,13 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey Conversation(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:conv:{conversationId}";
 
+    /// <summary>A conversation's messages by id (hash of JSON), and their order (list of ids).</summary>
     public RedisKey ConversationMessages(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:msgs:{conversationId}";
+
+    public RedisKey ConversationMessageOrder(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:order:{conversationId}";
+
+    /// <summary>Outbound provider id (Twilio SM…) to "conversationId|messageId", for status callbacks.</summary>
+    public RedisKey OutboundByProviderId(string contactId, string providerId) => $"{prefix}:{{k:{contactId}}}:out:{providerId}";
 
     /// <summary>Inbound messages waiting for processing, and those being processed (see <see cref="LeasedWorkList"/>).</summary>
     public RedisKey InboundQueue() => $"{prefix}:{{inbound}}:queue";
