@@ -55,4 +55,6 @@ internal static class Texts
     public static string StoreUnavailable => Get(nameof(StoreUnavailable));
 
     public static string PageSizeInvalid => Get(nameof(PageSizeInvalid));
+
+    public static string ReplyTextInvalid => Get(nameof(ReplyTextInvalid));
 }

@@ -58,6 +58,9 @@ public sealed record Conversation
     /// <summary>The court's address the citizen wrote to (the number or mailbox answers are sent from).</summary>
     public string? ChannelAddress { get; init; }
 
+    /// <summary>The provider account that received it (Twilio AccountSid), so answers leave through the same one.</summary>
+    public string? ChannelAccount { get; init; }
+
     public ConversationState State { get; init; } = ConversationState.Bot;
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -94,6 +97,11 @@ public sealed record Message
     public string? Status { get; init; }
 
     public string? ErrorCode { get; init; }
+
+    public DateTimeOffset? StatusAt { get; init; }
+
+    /// <summary>Send attempts so far (outbound only).</summary>
+    public int Attempts { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

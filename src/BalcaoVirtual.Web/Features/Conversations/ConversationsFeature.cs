@@ -6,6 +6,8 @@ using BalcaoVirtual.Web.Resources;
 
 namespace BalcaoVirtual.Web.Features.Conversations;
 
+public sealed record ReplyRequest(string? Text);
+
 public static class ConversationsFeature
 {
     public const int DefaultPageSize = 25;
@@ -17,6 +19,8 @@ public static class ConversationsFeature
         services.AddSingleton<InboundStore>();
         services.AddSingleton<IInboundHandler, ReopenOnInbound>();
         services.AddHostedService<InboundProcessor>();
+        services.AddSingleton<Outbox>();
+        services.AddHostedService<OutboundSender>();
         return services;
     }
 
@@ -25,6 +29,7 @@ public static class ConversationsFeature
         var group = app.MapGroup("/api/conversations").RequireAuthorization();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
+        group.MapPost("/{id}/messages", ReplyAsync);
         return app;
     }
 
@@ -92,6 +97,38 @@ public static class ConversationsFeature
 
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
         return Results.Ok(new { conversation, messages });
+    }
+
+    public const int MaxReplyLength = 1600;
+
+    /// <summary>A clerk's answer: recorded, queued for the citizen's channel, and the conversation is answered.</summary>
+    private static async Task<IResult> ReplyAsync(
+        string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, Outbox outbox, TimeProvider time)
+    {
+        var conversation = await store.GetAsync(id).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return Problems.NotFound(Texts.ConversationNotFound);
+        }
+
+        if (!user.CanAccessUnit(conversation.UnitId))
+        {
+            return Problems.Forbidden();
+        }
+
+        var text = request.Text?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxReplyLength)
+        {
+            return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), MaxReplyLength)));
+        }
+
+        var message = await outbox.QueueAsync(conversation, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
+        await store.SaveAsync(conversation with
+        {
+            State = conversation.State == ConversationState.Waiting ? ConversationState.Answered : conversation.State,
+            LastActivityAt = time.GetUtcNow(),
+        }).ConfigureAwait(false);
+        return Results.Accepted($"/api/conversations/{id}", message);
     }
 
     private static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)

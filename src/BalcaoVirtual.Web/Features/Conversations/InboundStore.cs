@@ -13,7 +13,8 @@ public sealed record InboundMessage(
     IReadOnlyList<string> MediaUrls,
     string? ProfileName,
     string? UnitId,
-    string ChannelAddress);
+    string ChannelAddress,
+    string? ChannelAccount = null);
 
 /// <summary>What storing an inbound message did.</summary>
 public sealed record InboundResult(bool IsNew, string ConversationId, string MessageId);
@@ -88,6 +89,7 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
                 ContactAddress = inbound.From.Raw,
                 ContactName = inbound.ProfileName,
                 ChannelAddress = inbound.ChannelAddress,
+                ChannelAccount = inbound.ChannelAccount,
                 State = inbound.UnitId is null ? ConversationState.Bot : ConversationState.Waiting,
                 CreatedAt = now,
                 LastActivityAt = now,

@@ -41,6 +41,10 @@ public sealed class LeasedWorkList(IConnectionMultiplexer redis, RedisKey queue,
         return result.IsNull ? [] : ((RedisResult[])result!).Select(r => (string)r!).ToList();
     }
 
+    /// <summary>Keeps the item leased until <paramref name="delay"/> from now, when it will be taken again.</summary>
+    public Task RetryLaterAsync(string item, TimeSpan delay) =>
+        redis.GetDatabase().SortedSetAddAsync(leases, item, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds());
+
     public Task CompleteAsync(string item) => redis.GetDatabase().SortedSetRemoveAsync(leases, item);
 
     public async Task<long> LengthAsync()

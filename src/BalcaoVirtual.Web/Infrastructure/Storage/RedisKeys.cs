@@ -57,6 +57,16 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey InboundLeases() => $"{prefix}:{{inbound}}:leases";
 
+    /// <summary>Outbound messages waiting to be sent (see <see cref="LeasedWorkList"/>).</summary>
+    public RedisKey OutboxQueue() => $"{prefix}:{{outbox}}:queue";
+
+    public RedisKey OutboxLeases() => $"{prefix}:{{outbox}}:leases";
+
+    public RedisChannel OutboxSignal() => RedisChannel.Literal($"{prefix}:outbox-signal");
+
+    /// <summary>What the service would have sent when no provider is configured (the /dev/phone page reads it).</summary>
+    public RedisKey LocalOutbox() => $"{prefix}:local-outbox";
+
     public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
 
     public static string ContactOf(string conversationId)

@@ -1,22 +1,33 @@
+using BalcaoVirtual.Web.Features.Conversations;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
 public static class TwilioFeature
 {
+    public const string InboundPath = "/webhooks/twilio";
+    public const string StatusPath = "/webhooks/twilio/status";
+
     public static IServiceCollection AddTwilio(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TwilioOptions>()
             .Bind(configuration.GetSection(TwilioOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+        services.AddHttpClient<TwilioTransport>((sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout);
+        services.AddSingleton<LocalOutboxTransport>();
+        services.AddSingleton<IOutboundTransport>(sp => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
+            ? sp.GetRequiredService<TwilioTransport>()
+            : sp.GetRequiredService<LocalOutboxTransport>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapTwilio(this IEndpointRouteBuilder app)
     {
         // Anonymous by design: Twilio proves itself with X-Twilio-Signature, checked before anything is read.
-        app.MapPost("/webhooks/twilio", TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
         return app;
     }
 }

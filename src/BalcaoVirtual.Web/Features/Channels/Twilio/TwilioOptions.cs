@@ -26,6 +26,15 @@ public sealed class TwilioOptions
 
     public Uri ApiBaseUrl { get; set; } = new("https://api.twilio.com");
 
+    /// <summary>Send rate per WhatsApp sender number (Twilio's default is 80/s).</summary>
+    public int WhatsAppMessagesPerSecond { get; set; } = 80;
+
+    /// <summary>Send rate per SMS sender number (10/s for international long codes).</summary>
+    public int SmsMessagesPerSecond { get; set; } = 10;
+
+    /// <summary>Time-out of one request to Twilio's API.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Every account this service accepts webhooks for, by AccountSid.</summary>
     public IReadOnlyDictionary<string, string> TokensBySid()
     {
@@ -81,6 +90,16 @@ internal sealed partial class TwilioOptionsValidator : IValidateOptions<TwilioOp
         else if (options.PublicBaseUrl is { } publicUrl && (!publicUrl.IsAbsoluteUri || publicUrl.Scheme is not ("https" or "http") || publicUrl.Query.Length > 0))
         {
             failures.Add("Twilio:PublicBaseUrl must be an absolute http(s) origin without a query, e.g. https://balcao.trt8.jus.br.");
+        }
+
+        if (options.WhatsAppMessagesPerSecond is < 1 or > 1000 || options.SmsMessagesPerSecond is < 1 or > 1000)
+        {
+            failures.Add("Twilio:WhatsAppMessagesPerSecond and Twilio:SmsMessagesPerSecond must be from 1 to 1000.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Twilio:RequestTimeout must be positive and at most 00:01:00.");
         }
 
         if (!options.ApiBaseUrl.IsAbsoluteUri)

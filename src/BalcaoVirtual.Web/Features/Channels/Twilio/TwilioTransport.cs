@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.Twilio;
+
+/// <summary>Sends through Twilio's Messages API (protocols.md §3), at most the configured rate per sender.</summary>
+internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> options) : IOutboundTransport, IDisposable
+{
+    // Never retried: auth, invalid To, region, opted out (STOP), not a mobile, too long, no content, outside the WhatsApp window.
+    internal static readonly HashSet<int> PermanentCodes = [20003, 21211, 21408, 21610, 21614, 21617, 21619, 63016];
+
+    private readonly ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
+
+    public async Task<SendOutcome> SendAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var tokens = o.TokensBySid();
+        var accountSid = conversation.ChannelAccount is { } sid && tokens.ContainsKey(sid) ? sid : tokens.Keys.FirstOrDefault();
+        if (accountSid is null || conversation.ChannelAddress is null)
+        {
+            return new SendOutcome.Failed("no-account", "no Twilio account or sender address for this conversation");
+        }
+
+        var from = conversation.ChannelAddress;
+        using var lease = await Limiter(from, conversation.Channel).AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("To", conversation.ContactAddress),
+            new("From", from),
+            new("Body", message.Text),
+        };
+        if (o.PublicBaseUrl is { } publicBase)
+        {
+            form.Add(new("StatusCallback", new Uri(publicBase, TwilioFeature.StatusPath).ToString()));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.ApiBaseUrl, $"/2010-04-01/Accounts/{accountSid}/Messages.json"))
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{tokens[accountSid]}")));
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return Interpret(response.StatusCode, body);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SendOutcome.Retry($"connection failed ({ex.HttpRequestError})");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The request may have reached Twilio: sending again may duplicate, which beats losing the answer.
+            return new SendOutcome.Retry("timed out");
+        }
+    }
+
+    internal static SendOutcome Interpret(HttpStatusCode status, string body)
+    {
+        var (sid, sendStatus, code) = Parse(body);
+        if (status == HttpStatusCode.Created && sid is not null)
+        {
+            return new SendOutcome.Sent(sid, sendStatus ?? "queued");
+        }
+
+        var label = code is null ? $"HTTP {(int)status}" : $"HTTP {(int)status}, code {code}";
+        if (status == HttpStatusCode.TooManyRequests || code == 20429 || (int)status >= 500)
+        {
+            return new SendOutcome.Retry(label);
+        }
+
+        return new SendOutcome.Failed(code?.ToString(CultureInfo.InvariantCulture) ?? ((int)status).ToString(CultureInfo.InvariantCulture), label);
+    }
+
+    private static (string? Sid, string? Status, int? Code) Parse(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            int? code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null;
+            return (Text("sid"), Text("status"), code);
+        }
+        catch (JsonException)
+        {
+            return (null, null, null);
+        }
+    }
+
+    private RateLimiter Limiter(string sender, Channel channel) =>
+        limiters.GetOrAdd(sender, _ =>
+        {
+            var perSecond = channel == Channel.WhatsApp ? options.Value.WhatsAppMessagesPerSecond : options.Value.SmsMessagesPerSecond;
+            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perSecond,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            });
+        });
+
+    public void Dispose()
+    {
+        foreach (var limiter in limiters.Values)
+        {
+            limiter.Dispose();
+        }
+    }
+}

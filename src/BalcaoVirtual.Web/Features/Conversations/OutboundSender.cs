@@ -1,0 +1,140 @@
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>
+/// Sends what the outbox holds. Retryable failures wait with jittered exponential backoff (2 s doubling, at most
+/// 5 min, 10 attempts); permanent ones are recorded on the message and never retried.
+/// </summary>
+internal sealed partial class OutboundSender(
+    Outbox outbox,
+    ConversationStore conversations,
+    IOutboundTransport transport,
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    TimeProvider time,
+    ILogger<OutboundSender> logger) : BackgroundService
+{
+    public const int MaxAttempts = 10;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim signal = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            (await redis.GetSubscriber().SubscribeAsync(keys.OutboxSignal()).ConfigureAwait(false)).OnMessage(_ => signal.Release());
+        }
+        catch (RedisException)
+        {
+            // polling alone still works
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await SendBatchAsync(stoppingToken).ConfigureAwait(false) == 0)
+                {
+                    await signal.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RedisException ex)
+            {
+                LogStoreError(logger, ex.GetType().Name);
+                await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal async Task<int> SendBatchAsync(CancellationToken cancellationToken)
+    {
+        var items = await outbox.Work.TakeAsync(20, Lease).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            await SendOneAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
+        return items.Count;
+    }
+
+    private async Task SendOneAsync(string item, CancellationToken cancellationToken)
+    {
+        var parts = item.Split('|');
+        var conversation = parts.Length == 2 ? await conversations.GetAsync(parts[0]).ConfigureAwait(false) : null;
+        var message = conversation is null ? null : await conversations.GetMessageAsync(parts[0], parts[1]).ConfigureAwait(false);
+        if (conversation is null || message is null || message.Status != Outbox.Pending)
+        {
+            await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await transport.SendAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var attempts = message.Attempts + 1;
+        switch (outcome)
+        {
+            case SendOutcome.Sent sent:
+                await redis.GetDatabase().StringSetAsync(
+                    keys.OutboundByProviderId(ContactOf(conversation), sent.ProviderId), item, TimeSpan.FromDays(30)).ConfigureAwait(false);
+                await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending
+                    ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, Attempts = attempts }
+                    : null).ConfigureAwait(false);
+                await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+                LogSent(logger, message.Id, conversation.Id, sent.ProviderId, attempts);
+                break;
+            case SendOutcome.Retry retry when attempts < MaxAttempts:
+                await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m with { Attempts = attempts }).ConfigureAwait(false);
+                var delay = Backoff(attempts);
+                await outbox.Work.RetryLaterAsync(item, delay).ConfigureAwait(false);
+                LogRetry(logger, message.Id, conversation.Id, attempts, retry.Reason, delay.TotalSeconds);
+                break;
+            case SendOutcome.Retry retry:
+                await Fail(conversation, message, item, "retries-exhausted", retry.Reason, attempts).ConfigureAwait(false);
+                break;
+            case SendOutcome.Failed failed:
+                await Fail(conversation, message, item, failed.ErrorCode, failed.Reason, attempts).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task Fail(Conversation conversation, Message message, string item, string code, string reason, int attempts)
+    {
+        await conversations.UpdateMessageAsync(conversation.Id, message.Id, m =>
+            m with { Status = "failed", ErrorCode = code, StatusAt = time.GetUtcNow(), Attempts = attempts }).ConfigureAwait(false);
+        await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+        LogFailed(logger, message.Id, conversation.Id, code, reason);
+    }
+
+    internal static TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(300, 2 * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    private static string ContactOf(Conversation conversation) => RedisKeys.ContactOf(conversation.Id);
+
+    public override void Dispose()
+    {
+        signal.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} of conversation {ConversationId} sent as {ProviderId} (attempt {Attempt})")]
+    private static partial void LogSent(ILogger logger, string messageId, string conversationId, string providerId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of conversation {ConversationId}: attempt {Attempt} failed ({Reason}); retry in {DelaySeconds:F0} s")]
+    private static partial void LogRetry(ILogger logger, string messageId, string conversationId, int attempt, string reason, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of conversation {ConversationId} failed for good: {ErrorCode} {Reason}")]
+    private static partial void LogFailed(ILogger logger, string messageId, string conversationId, string errorCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: store error {Error}; retrying")]
+    private static partial void LogStoreError(ILogger logger, string error);
+}

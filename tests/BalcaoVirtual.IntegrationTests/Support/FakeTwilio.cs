@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BalcaoVirtual.IntegrationTests.Support;
+
+/// <summary>
+/// Twilio's Messages API on a loopback port, speaking its wire format: HTTP Basic with AccountSid:AuthToken,
+/// form fields in, 201 JSON with an SM sid out, or Twilio's error JSON. Responses can be scripted per request.
+/// It also sends signed status callbacks, as Twilio does.
+/// </summary>
+internal sealed class FakeTwilio : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<(int Status, int? Code)> script = new();
+    private int counter;
+
+    private FakeTwilio(WebApplication app) => this.app = app;
+
+    public ConcurrentQueue<SentRequest> Requests { get; } = new();
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public static async Task<FakeTwilio> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var fake = new FakeTwilio(builder.Build());
+        fake.app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", fake.HandleAsync);
+        await fake.app.StartAsync();
+        var address = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = new Uri(address);
+        return fake;
+    }
+
+    /// <summary>The next requests answer with these (HTTP status, Twilio error code); afterwards 201.</summary>
+    public void Respond(params (int Status, int? Code)[] responses)
+    {
+        foreach (var r in responses)
+        {
+            script.Enqueue(r);
+        }
+    }
+
+    private async Task<IResult> HandleAsync(string accountSid, HttpContext http)
+    {
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwilioSigner.AccountSid}:{TwilioSigner.AuthToken}"));
+        if (http.Request.Headers.Authorization != expected || accountSid != TwilioSigner.AccountSid)
+        {
+            return Error(401, 20003, "Authenticate");
+        }
+
+        var form = await http.Request.ReadFormAsync();
+        var sent = new SentRequest(
+            form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
+            "SM" + Interlocked.Increment(ref counter).ToString("x32", CultureInfo.InvariantCulture));
+        Requests.Enqueue(sent);
+
+        if (script.TryDequeue(out var scripted))
+        {
+            return Error(scripted.Status, scripted.Code, "scripted failure");
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = sent.Sid,
+            ["account_sid"] = accountSid,
+            ["to"] = sent.To,
+            ["from"] = sent.From,
+            ["body"] = sent.Body,
+            ["status"] = "queued",
+            ["num_segments"] = "1",
+            ["error_code"] = null,
+            ["error_message"] = null,
+            ["date_created"] = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture),
+            ["api_version"] = "2010-04-01",
+        }, statusCode: 201);
+    }
+
+    private static IResult Error(int status, int? code, string message) =>
+        Results.Json(new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status }, statusCode: status);
+
+    /// <summary>Posts a signed status callback for a sent message to the service, as Twilio would.</summary>
+    public static Task<HttpResponseMessage> SendStatusAsync(HttpClient service, SentRequest sent, string status, string? errorCode = null)
+    {
+        var path = new Uri(sent.StatusCallback).PathAndQuery;
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("MessageSid", sent.Sid),
+            new("SmsSid", sent.Sid),
+            new("MessageStatus", status),
+            new("SmsStatus", status),
+            new("AccountSid", TwilioSigner.AccountSid),
+            new("From", sent.From),
+            new("To", sent.To),
+            new("ApiVersion", "2010-04-01"),
+        };
+        if (errorCode is not null)
+        {
+            form.Add(new("ErrorCode", errorCode));
+        }
+
+        return TwilioSigner.PostAsync(service, path, form);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+
+internal sealed record SentRequest(string To, string From, string Body, string StatusCallback, string Sid);
