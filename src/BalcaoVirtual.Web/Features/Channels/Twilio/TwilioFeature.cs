@@ -17,6 +17,8 @@ public static class TwilioFeature
         services.AddHttpClient<TwilioTransport>((sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout);
         services.AddSingleton<LocalOutboxTransport>();
+        services.AddSingleton<TwilioAccounts>();
+        services.AddHttpClient(DevPhone.LoopbackClient);
         services.AddSingleton<IOutboundTransport>(sp => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
             ? sp.GetRequiredService<TwilioTransport>()
             : sp.GetRequiredService<LocalOutboxTransport>());
@@ -28,6 +30,7 @@ public static class TwilioFeature
         // Anonymous by design: Twilio proves itself with X-Twilio-Signature, checked before anything is read.
         app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        DevPhone.Map(app);
         return app;
     }
 }

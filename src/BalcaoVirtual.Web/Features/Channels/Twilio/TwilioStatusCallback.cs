@@ -1,6 +1,5 @@
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Infrastructure.Storage;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
@@ -12,11 +11,11 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 internal static partial class TwilioStatusCallback
 {
     public static async Task<IResult> ReceiveAsync(
-        HttpContext http, IOptions<TwilioOptions> options, IConnectionMultiplexer redis, RedisKeys keys,
+        HttpContext http, TwilioAccounts accounts, IConnectionMultiplexer redis, RedisKeys keys,
         ConversationStore conversations, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioStatusCallback");
-        var request = await VerifiedRequest.ReadAsync(http, options.Value, logger).ConfigureAwait(false);
+        var request = await VerifiedRequest.ReadAsync(http, accounts, logger).ConfigureAwait(false);
         if (request.Rejection is { } rejection)
         {
             return rejection;

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
@@ -18,10 +17,10 @@ internal static partial class TwilioWebhook
     public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
     public static async Task<IResult> ReceiveAsync(
-        HttpContext http, IOptions<TwilioOptions> options, UnitCatalog catalog, InboundStore store, ILoggerFactory loggers)
+        HttpContext http, TwilioAccounts accounts, UnitCatalog catalog, InboundStore store, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioWebhook");
-        var request = await VerifiedRequest.ReadAsync(http, options.Value, logger).ConfigureAwait(false);
+        var request = await VerifiedRequest.ReadAsync(http, accounts, logger).ConfigureAwait(false);
         if (request.Rejection is { } rejection)
         {
             return rejection;
@@ -73,7 +72,7 @@ internal static partial class TwilioWebhook
 /// <summary>The checks every Twilio webhook passes before it is read: content type, size, encoding, account, signature.</summary>
 internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, IResult? Rejection)
 {
-    public static async Task<VerifiedRequest> ReadAsync(HttpContext http, TwilioOptions options, ILogger logger)
+    public static async Task<VerifiedRequest> ReadAsync(HttpContext http, TwilioAccounts accounts, ILogger logger)
     {
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ||
             !string.Equals(type.MediaType, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
@@ -99,12 +98,12 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
         }
 
         var accountSid = TwilioWebhook.First(form, "AccountSid");
-        if (accountSid is null || !options.TokensBySid().TryGetValue(accountSid, out var token))
+        if (accountSid is null || !accounts.Tokens.TryGetValue(accountSid, out var token))
         {
             return Fail(logger, StatusCodes.Status403Forbidden, "unknown or missing AccountSid");
         }
 
-        var url = PublicUrl(http, options);
+        var url = PublicUrl(http, accounts.PublicBaseUrl);
         var parameters = form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value));
         if (!TwilioSignature.IsValidForm(token, url, parameters, http.Request.Headers[TwilioSignature.Header]))
         {
@@ -115,7 +114,7 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
     }
 
     /// <summary>The URL Twilio requested: the configured public origin plus the raw path and query as received.</summary>
-    public static string PublicUrl(HttpContext http, TwilioOptions options)
+    public static string PublicUrl(HttpContext http, Uri? publicBaseUrl)
     {
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/')
@@ -123,7 +122,7 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
             rawTarget = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
         }
 
-        var origin = options.PublicBaseUrl?.GetLeftPart(UriPartial.Authority)
+        var origin = publicBaseUrl?.GetLeftPart(UriPartial.Authority)
                      ?? $"{http.Request.Scheme}://{http.Request.Host}";
         return origin + rawTarget;
     }
