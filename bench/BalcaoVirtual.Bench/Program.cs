@@ -1,3 +1,8 @@
 using BalcaoVirtual.Bench;
 
-return await BenchCommand.RunAsync(args);
+return args.FirstOrDefault() switch
+{
+    "webhook" => await WebhookBench.RunAsync(args),
+    "bare" => await WebhookBench.RunBareServerAsync(args),
+    _ => await BenchCommand.RunAsync(args),
+};

@@ -78,6 +78,23 @@ public sealed class ConversationStore(IConnectionMultiplexer redis, RedisKeys ke
         await IndexAsync(conversation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Saves a changed conversation; the state indexes are rewritten only when its unit or state changed, else its
+    /// score in the current index is refreshed.
+    /// </summary>
+    public async Task SaveAsync(Conversation before, Conversation after)
+    {
+        if (before.UnitId == after.UnitId && before.State == after.State && after.UnitId is not null)
+        {
+            await Task.WhenAll(
+                Db.StringSetAsync(keys.Conversation(after.Id), JsonSerializer.Serialize(after, Json)),
+                Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            return;
+        }
+
+        await SaveAsync(after).ConfigureAwait(false);
+    }
+
     /// <summary>Adds a message at the end of the conversation; both keys share the conversation's slot.</summary>
     public async Task AppendMessageAsync(string conversationId, Message message)
     {

@@ -26,7 +26,8 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// </summary>
 public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time)
 {
-    // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order
+    // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order,
+    //       6 the bucket's inbound queue
     // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
     //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name
     // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
@@ -48,6 +49,7 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
         redis.call('HSET', KEYS[2], 'address', ARGV[8], 'lastInboundAt', ARGV[5])
         if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'name', ARGV[9]) end
         redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[7], 'EX', ARGV[6])
+        redis.call('LPUSH', KEYS[6], ARGV[2] .. '|' .. ARGV[7])
         return {1, ARGV[2], ARGV[7]}
         """;
 
@@ -100,7 +102,7 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
                 [
                     keys.ProviderMessage(contactId, inbound.ProviderId), keys.Contact(contactId),
                     keys.Conversation(conversationId), keys.ConversationMessages(conversationId),
-                    keys.ConversationMessageOrder(conversationId),
+                    keys.ConversationMessageOrder(conversationId), keys.InboundQueue(RedisKeys.BucketOf(contactId)),
                 ],
                 [
                     open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(conversation, Json), messageJson,
@@ -113,7 +115,16 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
             }
 
             var stored = new InboundResult(outcome == 1, (string)result[1]!, (string)result[2]!);
-            await EnqueueUnlessProcessedAsync(stored).ConfigureAwait(false);
+            if (stored.IsNew)
+            {
+                // Queued by the script itself; only wake the processor, which also polls, so no round trip is spent.
+                await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
+            }
+            else
+            {
+                await RequeueUnlessProcessedAsync(stored).ConfigureAwait(false);
+            }
+
             return stored;
         }
 
@@ -121,22 +132,22 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
     }
 
     /// <summary>
-    /// Queues the message for processing. Also runs for a redelivered duplicate whose processing is not yet done,
-    /// which covers a crash between the store step and the queue (the provider retries when it got no answer).
+    /// A redelivered duplicate whose processing is not done yet is queued again (the processor ignores what it already
+    /// did). The first delivery queued it in the store step; this covers a queue entry lost with a crashed worker.
     /// </summary>
-    private async Task EnqueueUnlessProcessedAsync(InboundResult stored)
+    private async Task RequeueUnlessProcessedAsync(InboundResult stored)
     {
-        if (!stored.IsNew && await Db.KeyExistsAsync(keys.MessageProcessed(stored.ConversationId, stored.MessageId)).ConfigureAwait(false))
+        if (await Db.KeyExistsAsync(keys.MessageProcessed(stored.ConversationId, stored.MessageId)).ConfigureAwait(false))
         {
             return;
         }
 
-        await Queue(redis, keys, time).EnqueueAsync($"{stored.ConversationId}|{stored.MessageId}").ConfigureAwait(false);
-        await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1").ConfigureAwait(false);
+        await Queue(redis, keys, time, RedisKeys.BucketOf(stored.ConversationId)).EnqueueAsync($"{stored.ConversationId}|{stored.MessageId}").ConfigureAwait(false);
+        await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 
-    internal static LeasedWorkList Queue(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time) =>
-        new(redis, keys.InboundQueue(), keys.InboundLeases(), time);
+    internal static LeasedWorkList Queue(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, string bucket) =>
+        new(redis, keys.InboundQueue(bucket), keys.InboundLeases(bucket), time);
 
     /// <summary>Time-ordered, unique ids: Unix ms in hex plus random bits.</summary>
     internal static string NewId(DateTimeOffset now) =>

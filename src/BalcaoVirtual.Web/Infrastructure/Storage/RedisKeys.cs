@@ -30,32 +30,49 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Session tokens are stored by their SHA-256, never as given to the client.</summary>
     public RedisKey Token(string token) => $"{prefix}:token:{Digest(token)}";
 
-    // Conversations: everything about one contact (its record, the provider ids it sent, its conversations and
-    // their messages) shares the contact's tag {k:<contactId>}, so the inbound step is one script on one slot.
-    // A conversation id starts with its contact id ("<contactId>-<suffix>"), which gives the tag back.
+    // Conversations: contacts are spread over 16 buckets by the first hex digit of their id; everything about a
+    // contact (its record, the provider ids it sent, its conversations and messages) and the inbound queue of its
+    // bucket share the bucket's tag {b:<digit>}, so the inbound step (dedupe, conversation, message, queue) is one
+    // script on one slot. A conversation id starts with its contact id ("<contactId>-<suffix>"), which gives the
+    // bucket back.
 
-    public RedisKey Contact(string contactId) => $"{prefix}:{{k:{contactId}}}:contact";
+    /// <summary>The 16 buckets, for whoever has to visit them all (the inbound processor).</summary>
+    public static readonly IReadOnlyList<string> Buckets = [.. "0123456789abcdef".Select(c => c.ToString())];
+
+    private string Tag(string contactOrConversationId) => $"{prefix}:{{b:{BucketOf(contactOrConversationId)}}}";
+
+    public RedisKey Contact(string contactId) => $"{Tag(contactId)}:contact:{contactId}";
 
     /// <summary>Dedupe of a provider message id (Twilio MessageSid, Meta wamid, e-mail Message-ID).</summary>
-    public RedisKey ProviderMessage(string contactId, string providerId) => $"{prefix}:{{k:{contactId}}}:pm:{providerId}";
+    public RedisKey ProviderMessage(string contactId, string providerId) => $"{Tag(contactId)}:pm:{contactId}:{providerId}";
 
     /// <summary>Set once an inbound message has been processed (chatbot turn, routing), so a redelivery does nothing.</summary>
-    public RedisKey MessageProcessed(string conversationId, string messageId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:done:{messageId}";
+    public RedisKey MessageProcessed(string conversationId, string messageId) => $"{Tag(conversationId)}:done:{messageId}";
 
-    public RedisKey Conversation(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:conv:{conversationId}";
+    public RedisKey Conversation(string conversationId) => $"{Tag(conversationId)}:conv:{conversationId}";
 
     /// <summary>A conversation's messages by id (hash of JSON), and their order (list of ids).</summary>
-    public RedisKey ConversationMessages(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:msgs:{conversationId}";
+    public RedisKey ConversationMessages(string conversationId) => $"{Tag(conversationId)}:msgs:{conversationId}";
 
-    public RedisKey ConversationMessageOrder(string conversationId) => $"{prefix}:{{k:{ContactOf(conversationId)}}}:order:{conversationId}";
+    public RedisKey ConversationMessageOrder(string conversationId) => $"{Tag(conversationId)}:order:{conversationId}";
 
     /// <summary>Outbound provider id (Twilio SM…) to "conversationId|messageId", for status callbacks.</summary>
-    public RedisKey OutboundByProviderId(string contactId, string providerId) => $"{prefix}:{{k:{contactId}}}:out:{providerId}";
+    public RedisKey OutboundByProviderId(string contactId, string providerId) => $"{Tag(contactId)}:out:{contactId}:{providerId}";
 
-    /// <summary>Inbound messages waiting for processing, and those being processed (see <see cref="LeasedWorkList"/>).</summary>
-    public RedisKey InboundQueue() => $"{prefix}:{{inbound}}:queue";
+    /// <summary>A bucket's inbound messages waiting for processing, and those being processed (see <see cref="LeasedWorkList"/>).</summary>
+    public RedisKey InboundQueue(string bucket) => $"{prefix}:{{b:{bucket}}}:inbound:queue";
 
-    public RedisKey InboundLeases() => $"{prefix}:{{inbound}}:leases";
+    public RedisKey InboundLeases(string bucket) => $"{prefix}:{{b:{bucket}}}:inbound:leases";
+
+    public static string ContactOf(string conversationId)
+    {
+        var dash = conversationId.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 ? conversationId[..dash] : conversationId;
+    }
+
+    /// <summary>The bucket of a contact id or conversation id: its first character, lower-cased.</summary>
+    public static string BucketOf(string contactOrConversationId) =>
+        contactOrConversationId.Length == 0 ? "0" : char.ToLowerInvariant(contactOrConversationId[0]).ToString();
 
     /// <summary>Outbound messages waiting to be sent (see <see cref="LeasedWorkList"/>).</summary>
     public RedisKey OutboxQueue() => $"{prefix}:{{outbox}}:queue";
@@ -69,11 +86,6 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
 
-    public static string ContactOf(string conversationId)
-    {
-        var dash = conversationId.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 ? conversationId[..dash] : conversationId;
-    }
 
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";

@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using BalcaoVirtual.Web.Features.Channels.Twilio;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Bench;
+
+/// <summary>
+/// Signed Twilio webhooks at the real service (its own process, embedded store, default durability) with N
+/// concurrent connections, beside the same load at a bare ASP.NET Core endpoint that only answers 200.
+/// Then an open-loop run at half the service's peak for its latency. Finally every acknowledged MessageSid is
+/// checked to be stored exactly once.
+/// Usage: dotnet BalcaoVirtual.Bench.dll webhook [--connections 32] [--seconds 10] [--out file]
+/// </summary>
+internal static class WebhookBench
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "bench-auth-token";
+    private const int Contacts = 200;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var connections = int.Parse(Arg(args, "--connections") ?? "32", Inv);
+        var seconds = int.Parse(Arg(args, "--seconds") ?? "10", Inv);
+        var output = Arg(args, "--out");
+        var externalRedis = Arg(args, "--redis");
+        var keyPrefix = externalRedis is null ? "bv" : "bench" + Guid.NewGuid().ToString("N")[..12];
+
+        var barePort = EmbeddedGarnet.FreeLoopbackPort();
+        using var bare = StartProcess(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Bench.dll"), ["bare", "--port", barePort.ToString(Inv)], null);
+        var bareUrl = $"http://127.0.0.1:{barePort}";
+        await WaitReadyAsync(bareUrl + "/health");
+
+        var servicePort = EmbeddedGarnet.FreeLoopbackPort();
+        var storePort = EmbeddedGarnet.FreeLoopbackPort();
+        var dataDir = Path.Combine(Path.GetTempPath(), "balcao-webhook-bench-" + Guid.NewGuid().ToString("N"));
+        var serviceUrl = $"http://127.0.0.1:{servicePort}";
+        using var service = StartProcess(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"),
+        [
+            $"--urls={serviceUrl}", "--environment=Production", "--Logging:LogLevel:Default=Warning",
+            .. (externalRedis is null
+                ? new[] { $"--Storage:DataDir={dataDir}", $"--Storage:EmbeddedPort={storePort}" }
+                : ["--Storage:Mode=Redis", $"--Storage:Redis={externalRedis}", $"--Storage:KeyPrefix={keyPrefix}"]),
+            $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
+            "--Auth:BootstrapAdmin:Password=bench-password-123",
+            $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
+            "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // never called: the bot has no replies yet
+        ], dataDir);
+        await WaitReadyAsync(serviceUrl + "/health/ready");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var sequence = 0;
+
+        // Warm-up both (JIT, connections), then closed-loop peak runs.
+        await ClosedLoopAsync(http, bareUrl, connections, TimeSpan.FromSeconds(2), () => Interlocked.Increment(ref sequence), serviceUrl);
+        var bareRun = await ClosedLoopAsync(http, bareUrl, connections, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
+        await ClosedLoopAsync(http, serviceUrl, connections, TimeSpan.FromSeconds(2), () => Interlocked.Increment(ref sequence), serviceUrl);
+        var serviceRun = await ClosedLoopAsync(http, serviceUrl, connections, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
+        var halfRate = serviceRun.Rate / 2;
+        var paced = await OpenLoopAsync(http, serviceUrl, halfRate, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
+
+        var acked = serviceRun.AckedSids.Concat(paced.AckedSids).ToList();
+        var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
+
+        var report = new StringBuilder();
+        report.AppendLine(Inv, $"# Webhook benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine(Inv, $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; load generator, service and store share the machine.");
+        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up.");
+        report.AppendLine();
+        report.AppendLine("| target | mode | requests/s | p50 ms | p99 ms | p99.9 ms | non-200 |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        report.AppendLine(Row("bare ASP.NET Core endpoint (reads the form, answers 200)", $"closed loop, {connections} conn.", bareRun));
+        report.AppendLine(Row($"Balcão Virtual /webhooks/twilio (verify, store, queue; {(externalRedis is null ? "embedded Garnet, durability Always" : "external Redis")})", $"closed loop, {connections} conn.", serviceRun));
+        report.AppendLine(Row("Balcão Virtual /webhooks/twilio", $"open loop at {halfRate:F0}/s (half the peak)", paced));
+        report.AppendLine();
+        report.AppendLine(Inv, $"Service / bare ratio: {serviceRun.Rate / bareRun.Rate:P0}.");
+        report.AppendLine(Inv, $"Verification: {acked.Count} acknowledged MessageSids; stored {stored}; stored twice {duplicates}; missing {missing}.");
+        Console.WriteLine(report);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, report.ToString());
+        }
+
+        service.Kill(entireProcessTree: true);
+        bare.Kill(entireProcessTree: true);
+        await service.WaitForExitAsync();
+        Directory.Delete(dataDir, recursive: true);
+        return duplicates == 0 && missing == 0 ? 0 : 1;
+    }
+
+    /// <summary>The comparison point: ASP.NET Core reading the same form and answering 200 with empty TwiML.</summary>
+    public static async Task<int> RunBareServerAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Arg(args, "--port")}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/health", () => Results.Ok());
+        app.MapPost("/webhooks/twilio", async (HttpRequest request) =>
+        {
+            _ = await request.ReadFormAsync();
+            return Results.Text(TwilioWebhook.EmptyTwiml, "text/xml");
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    private sealed record Run(double Rate, double[] LatenciesMs, int Errors, List<string> AckedSids);
+
+    private static async Task<Run> ClosedLoopAsync(HttpClient http, string baseUrl, int connections, TimeSpan duration, Func<int> next, string signBase)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var acked = new ConcurrentBag<string>();
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var (sid, request) = Build(baseUrl, next(), signBase);
+                var start = Stopwatch.GetTimestamp();
+                var ok = await SendAsync(http, request);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (ok)
+                {
+                    acked.Add(sid);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return new Run(latencies.Count / clock.Elapsed.TotalSeconds, [.. latencies], errors, [.. acked]);
+    }
+
+    /// <summary>Requests at a fixed rate; latency counts from the scheduled time, so a slow answer cannot hide queueing.</summary>
+    private static async Task<Run> OpenLoopAsync(HttpClient http, string baseUrl, double rate, TimeSpan duration, Func<int> next, string signBase)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var acked = new ConcurrentBag<string>();
+        var errors = 0;
+        var total = (int)(rate * duration.TotalSeconds);
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = interval * i;
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var (sid, request) = Build(baseUrl, next(), signBase);
+            inFlight.Add(Task.Run(async () =>
+            {
+                var ok = await SendAsync(http, request);
+                latencies.Add((clock.Elapsed - due).TotalMilliseconds);
+                if (ok)
+                {
+                    acked.Add(sid);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }));
+        }
+
+        await Task.WhenAll(inFlight);
+        return new Run(total / duration.TotalSeconds, [.. latencies], errors, [.. acked]);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient http, HttpRequestMessage request)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        finally
+        {
+            request.Dispose();
+        }
+    }
+
+    private static (string Sid, HttpRequestMessage Request) Build(string baseUrl, int n, string signBase)
+    {
+        var sid = "SM" + n.ToString("x32", Inv);
+        var from = Contact(n % Contacts);
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("MessageSid", sid), new("SmsMessageSid", sid), new("SmsSid", sid), new("AccountSid", AccountSid),
+            new("From", from), new("To", "whatsapp:+559140000000"),
+            new("Body", "Bom dia! Gostaria de saber a situação do processo 0000001-04.2001.5.08.0001, por favor."),
+            new("NumMedia", "0"), new("NumSegments", "1"), new("SmsStatus", "received"), new("ApiVersion", "2010-04-01"),
+            new("ProfileName", "Cidadã de teste"), new("WaId", from["whatsapp:+".Length..]),
+        };
+        var signature = TwilioSignature.Compute(AuthToken, signBase + "/webhooks/twilio",
+            form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, [p.Value])));
+        var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/webhooks/twilio") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add(TwilioSignature.Header, signature);
+        return (sid, request);
+    }
+
+    private static string Contact(int i) => "whatsapp:+55919" + (80000000 + i).ToString(Inv);
+
+    /// <summary>Reads every stored message of the bench's citizens back from the service's store.</summary>
+    private static async Task<(int Stored, int Duplicates, int Missing)> VerifyAsync(string storeAddress, string keyPrefix, List<string> acked)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(storeAddress);
+        var keys = new RedisKeys(Options.Create(new StorageOptions { KeyPrefix = keyPrefix }));
+        var store = new ConversationStore(redis, keys);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < Contacts; i++)
+        {
+            var contact = ContactAddress.FromTwilio(Contact(i))!;
+            var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), "open");
+            if (open is null)
+            {
+                continue;
+            }
+
+            foreach (var message in await store.GetMessagesAsync(open))
+            {
+                seen[message.ProviderId!] = seen.GetValueOrDefault(message.ProviderId!) + 1;
+            }
+        }
+
+        var ackedSet = acked.ToHashSet(StringComparer.Ordinal);
+        return (ackedSet.Count(seen.ContainsKey), seen.Count(p => p.Value > 1), ackedSet.Count(s => !seen.ContainsKey(s)));
+    }
+
+    private static string Row(string target, string mode, Run run)
+    {
+        var sorted = run.LatenciesMs.Order().ToArray();
+        double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+        return string.Create(Inv, $"| {target} | {mode} | {run.Rate:N0} | {P(50):F2} | {P(99):F2} | {P(99.9):F2} | {run.Errors} |");
+    }
+
+    private static Process StartProcess(string dll, string[] args, string? workingDir)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDir is not null)
+        {
+            Directory.CreateDirectory(workingDir);
+            start.WorkingDirectory = workingDir;
+        }
+
+        start.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(string url)
+    {
+        using var http = new HttpClient();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(url))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{url} did not become ready");
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
