@@ -57,6 +57,7 @@ internal static class WebhookBench
             "--Auth:BootstrapAdmin:Password=bench-password-123",
             $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
             "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // never called: the bot has no replies yet
+            .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),
         ], dataDir);
         await WaitReadyAsync(serviceUrl + "/health/ready");
 
@@ -85,7 +86,7 @@ internal static class WebhookBench
         report.AppendLine("| target | mode | requests/s | p50 ms | p99 ms | p99.9 ms | non-200 |");
         report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
         report.AppendLine(Row("bare ASP.NET Core endpoint (reads the form, answers 200)", $"closed loop, {connections} conn.", bareRun));
-        report.AppendLine(Row($"Balcão Virtual /webhooks/twilio (verify, store, queue; {(externalRedis is null ? "embedded Garnet, durability Always" : "external Redis")})", $"closed loop, {connections} conn.", serviceRun));
+        report.AppendLine(Row($"Balcão Virtual /webhooks/twilio (verify, store, queue; {(externalRedis is null ? "embedded Garnet" : "external Redis")}{ServiceArgs(args)})", $"closed loop, {connections} conn.", serviceRun));
         report.AppendLine(Row("Balcão Virtual /webhooks/twilio", $"open loop at {halfRate:F0}/s (half the peak)", paced));
         report.AppendLine();
         report.AppendLine(Inv, $"Service / bare ratio: {serviceRun.Rate / bareRun.Rate:P0}.");
@@ -232,7 +233,8 @@ internal static class WebhookBench
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(storeAddress);
         var keys = new RedisKeys(Options.Create(new StorageOptions { KeyPrefix = keyPrefix }));
-        var store = new ConversationStore(redis, keys);
+        var connections = new RedisConnections(redis);
+        var store = new ConversationStore(connections, keys);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Contacts; i++)
         {
@@ -303,6 +305,12 @@ internal static class WebhookBench
         }
 
         throw new TimeoutException($"{url} did not become ready");
+    }
+
+    private static string ServiceArgs(string[] args)
+    {
+        var extra = args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
+        return extra.Count == 0 ? ", default settings" : ", " + string.Join(' ', extra);
     }
 
     private static string? Arg(string[] args, string name)

@@ -19,8 +19,8 @@ public sealed class InboundStoreTests(Backend backend)
     {
         store = await StoreBackend.StartAsync(backend);
         time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        inbound = new InboundStore(store.Multiplexer, store.Keys, time);
-        conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        inbound = new InboundStore(store.Connections, store.Keys, time);
+        conversations = new ConversationStore(store.Connections, store.Keys);
     }
 
     [TearDown]
@@ -86,7 +86,7 @@ public sealed class InboundStoreTests(Backend backend)
     public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce()
     {
         var handler = new CountingHandler(new ReopenOnInbound(conversations, time));
-        var processor = new InboundProcessor(store.Multiplexer, store.Keys, conversations, handler, time, NullLogger<InboundProcessor>.Instance);
+        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, handler, time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing

@@ -18,7 +18,7 @@ public sealed class LeasedWorkListTests(Backend backend)
     {
         store = await StoreBackend.StartAsync(backend);
         time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(50));
-        work = new LeasedWorkList(store.Multiplexer, $"{store.Options.KeyPrefix}:{{w}}:q", $"{store.Options.KeyPrefix}:{{w}}:l", time);
+        work = new LeasedWorkList(store.Connections, $"{store.Options.KeyPrefix}:{{w}}:q", $"{store.Options.KeyPrefix}:{{w}}:l", time);
     }
 
     [TearDown]

@@ -21,7 +21,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task TryCreateAsync_StoresUser_AndRefusesSecondUserWithSameEmail()
     {
-        var users = new UserStore(store.Multiplexer, store.Keys);
+        var users = new UserStore(store.Connections, store.Keys);
 
         var first = await users.TryCreateAsync(NewUser("u1", "Clerk@TRT8.jus.br"));
         var second = await users.TryCreateAsync(NewUser("u2", "clerk@trt8.jus.br"));
@@ -38,7 +38,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task TryCreateBootstrapAdminAsync_CreatesOnlyOnce_EvenWhenRacing()
     {
-        var users = new UserStore(store.Multiplexer, store.Keys);
+        var users = new UserStore(store.Connections, store.Keys);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             users.TryCreateBootstrapAdminAsync(NewUser($"admin{i}", $"admin{i}@localhost"))));
@@ -50,7 +50,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task UpdateAsync_ReturnsFalse_ForUnknownUser()
     {
-        var users = new UserStore(store.Multiplexer, store.Keys);
+        var users = new UserStore(store.Connections, store.Keys);
 
         Assert.That(await users.UpdateAsync(NewUser("ghost", "ghost@trt8.jus.br")), Is.False);
         Assert.That(await users.GetAsync("ghost"), Is.Null);
@@ -59,7 +59,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task ListAsync_PagesConversationsOfUnits_NewestFirst()
     {
-        var conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        var conversations = new ConversationStore(store.Connections, store.Keys);
         var t0 = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 5; i++)
         {
@@ -82,7 +82,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task SaveAsync_MovesConversationBetweenStateIndexes()
     {
-        var conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        var conversations = new ConversationStore(store.Connections, store.Keys);
         var c = NewConversation("c1", "unit-a", ConversationState.Waiting, DateTimeOffset.UnixEpoch);
         await conversations.SaveAsync(c);
         await conversations.SaveAsync(c with { State = ConversationState.Answered });
@@ -97,7 +97,7 @@ public sealed class StoreTests(Backend backend)
     [Test]
     public async Task AppendMessageAsync_KeepsOrderAndText()
     {
-        var conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        var conversations = new ConversationStore(store.Connections, store.Keys);
         await conversations.SaveAsync(NewConversation("c1", "unit-a", ConversationState.Waiting, DateTimeOffset.UnixEpoch));
         await conversations.AppendMessageAsync("c1", NewMessage("m1", "Olá, bom dia! Preciso saber do processo."));
         await conversations.AppendMessageAsync("c1", NewMessage("m2", "Obrigado ❤"));
@@ -159,16 +159,16 @@ public sealed class StoreRestartTests
     public async Task EmbeddedGarnet_KeepsData_AcrossRestartOnSameDataFolder()
     {
         await using var store = await StoreBackend.StartAsync(Backend.Garnet);
-        var users = new UserStore(store.Multiplexer, store.Keys);
-        var conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        var users = new UserStore(store.Connections, store.Keys);
+        var conversations = new ConversationStore(store.Connections, store.Keys);
         await users.TryCreateAsync(StoreTests.NewUser("u1", "clerk@trt8.jus.br"));
         await conversations.SaveAsync(StoreTests.NewConversation("c1", "unit-a", ConversationState.Waiting, DateTimeOffset.UnixEpoch));
         await conversations.AppendMessageAsync("c1", StoreTests.NewMessage("m1", "Ação trabalhista nº 0000001"));
 
         await store.RestartEmbeddedAsync();
 
-        users = new UserStore(store.Multiplexer, store.Keys);
-        conversations = new ConversationStore(store.Multiplexer, store.Keys);
+        users = new UserStore(store.Connections, store.Keys);
+        conversations = new ConversationStore(store.Connections, store.Keys);
         Assert.Multiple(async () =>
         {
             Assert.That((await users.FindByEmailAsync("clerk@trt8.jus.br"))?.Id, Is.EqualTo("u1"));

@@ -30,6 +30,8 @@ internal sealed class StoreBackend : IAsyncDisposable
 
     public IConnectionMultiplexer Multiplexer { get; private set; } = null!;
 
+    public RedisConnections Connections => new(Multiplexer);
+
     public RedisKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public static async Task<StoreBackend> StartAsync(Backend backend)

@@ -23,7 +23,7 @@ public sealed record SignInResult(SignInOutcome Outcome, string? Token = null, D
 /// </summary>
 public sealed class SignInService(
     UserStore users,
-    IConnectionMultiplexer redis,
+    RedisConnections redis,
     RedisKeys keys,
     IPasswordHasher<User> hasher,
     IOptions<AuthOptions> options,

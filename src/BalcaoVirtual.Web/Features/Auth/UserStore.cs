@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace BalcaoVirtual.Web.Features.Auth;
 
 /// <summary>Users in the store: one JSON record each, an e-mail index and the set of all ids, in one hash slot.</summary>
-public sealed class UserStore(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class UserStore(RedisConnections redis, RedisKeys keys)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

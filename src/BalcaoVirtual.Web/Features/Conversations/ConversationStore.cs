@@ -8,7 +8,7 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 /// Conversations and their messages. A conversation's record and messages share one hash tag; the per-unit
 /// indexes live elsewhere and are updated as a second, idempotent step (see docs/adr/0002-keys-and-cluster.md).
 /// </summary>
-public sealed class ConversationStore(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

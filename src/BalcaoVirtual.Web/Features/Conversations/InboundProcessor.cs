@@ -34,7 +34,7 @@ internal sealed class ReopenOnInbound(ConversationStore store, TimeProvider time
 /// items a crashed node was working on are taken again when their lease (one minute) runs out.
 /// </summary>
 internal sealed partial class InboundProcessor(
-    IConnectionMultiplexer redis,
+    RedisConnections redis,
     RedisKeys keys,
     ConversationStore conversations,
     IInboundHandler handler,

@@ -24,7 +24,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
 /// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
 /// </summary>
-public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time)
+public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimeProvider time)
 {
     // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order,
     //       6 the bucket's inbound queue
@@ -146,7 +146,7 @@ public sealed class InboundStore(IConnectionMultiplexer redis, RedisKeys keys, T
         await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 
-    internal static LeasedWorkList Queue(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, string bucket) =>
+    internal static LeasedWorkList Queue(RedisConnections redis, RedisKeys keys, TimeProvider time, string bucket) =>
         new(redis, keys.InboundQueue(bucket), keys.InboundLeases(bucket), time);
 
     /// <summary>Time-ordered, unique ids: Unix ms in hex plus random bits.</summary>

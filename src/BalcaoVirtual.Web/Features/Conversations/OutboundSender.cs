@@ -11,7 +11,7 @@ internal sealed partial class OutboundSender(
     Outbox outbox,
     ConversationStore conversations,
     IOutboundTransport transport,
-    IConnectionMultiplexer redis,
+    RedisConnections redis,
     RedisKeys keys,
     TimeProvider time,
     ILogger<OutboundSender> logger) : BackgroundService

@@ -25,7 +25,7 @@ public interface IOutboundTransport
 /// Every outbound message is first recorded on its conversation (status "pending"), then queued; the sender
 /// takes it from the queue. A crash between sending and recording the result sends again rather than forgets.
 /// </summary>
-public sealed class Outbox(ConversationStore conversations, IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time)
+public sealed class Outbox(ConversationStore conversations, RedisConnections redis, RedisKeys keys, TimeProvider time)
 {
     public const string Pending = "pending";
 

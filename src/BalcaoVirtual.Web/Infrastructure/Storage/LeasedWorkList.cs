@@ -8,7 +8,7 @@ namespace BalcaoVirtual.Web.Infrastructure.Storage;
 /// the lease set; items whose lease ran out (their worker died) are taken again. Handlers must be idempotent.
 /// Both keys share one hash tag, so the scripts are valid on Redis Cluster.
 /// </summary>
-public sealed class LeasedWorkList(IConnectionMultiplexer redis, RedisKey queue, RedisKey leases, TimeProvider time)
+public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, RedisKey leases, TimeProvider time)
 {
     private const string TakeScript = """
         local now = tonumber(ARGV[1])

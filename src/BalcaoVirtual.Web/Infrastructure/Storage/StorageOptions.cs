@@ -64,6 +64,10 @@ public sealed class StorageOptions
     [Range(0, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = 300;
 
+    /// <summary>Connections to the store used in turn; more let durable commits overlap.</summary>
+    [Range(1, 64)]
+    public int Connections { get; set; } = 8;
+
     /// <summary>Prefix of every key this service writes, so that several deployments can share one Redis.</summary>
     [Required]
     [RegularExpression("^[a-zA-Z0-9_.-]{1,32}$")]

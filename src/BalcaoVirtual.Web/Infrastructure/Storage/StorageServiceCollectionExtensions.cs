@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RedisKeys>();
         services.AddSingleton<StoreConnection>();
         services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Connections);
         services.AddHostedService<StoreStartup>();
         return services;
     }
@@ -23,7 +24,8 @@ public static class StorageServiceCollectionExtensions
 /// <summary>Owns the embedded server (when there is one) and the one shared multiplexer.</summary>
 public sealed class StoreConnection : IDisposable
 {
-    private readonly Lazy<(EmbeddedGarnet? Embedded, IConnectionMultiplexer Multiplexer)> state;
+    private readonly Lazy<(EmbeddedGarnet? Embedded, IConnectionMultiplexer[] Pool)> state;
+    private RedisConnections? connections;
 
     public StoreConnection(IOptions<StorageOptions> options, ILoggerFactory loggerFactory)
     {
@@ -45,11 +47,14 @@ public sealed class StoreConnection : IDisposable
             var config = ConfigurationOptions.Parse(connection);
             config.AbortOnConnectFail = false;
             config.ConnectTimeout = Math.Max(config.ConnectTimeout, 5000);
-            return (embedded, ConnectionMultiplexer.Connect(config));
+            var pool = Enumerable.Range(0, o.Connections).Select(_ => (IConnectionMultiplexer)ConnectionMultiplexer.Connect(config)).ToArray();
+            return (embedded, pool);
         });
     }
 
-    public IConnectionMultiplexer Multiplexer => state.Value.Multiplexer;
+    public IConnectionMultiplexer Multiplexer => state.Value.Pool[0];
+
+    public RedisConnections Connections => connections ??= new(state.Value.Pool);
 
     public EmbeddedGarnet? Embedded => state.Value.Embedded;
 
@@ -60,7 +65,11 @@ public sealed class StoreConnection : IDisposable
             return;
         }
 
-        state.Value.Multiplexer.Dispose();
+        foreach (var multiplexer in state.Value.Pool)
+        {
+            multiplexer.Dispose();
+        }
+
         state.Value.Embedded?.Dispose();
     }
 }

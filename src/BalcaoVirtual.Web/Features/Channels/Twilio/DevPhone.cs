@@ -76,7 +76,7 @@ internal static class DevPhone
         return Results.Ok(new { status = (int)response.StatusCode, messageSid = sid, signature });
     }
 
-    private static async Task<IResult> RepliesAsync(string? to, TwilioAccounts accounts, IConnectionMultiplexer redis, RedisKeys keys)
+    private static async Task<IResult> RepliesAsync(string? to, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys)
     {
         if (!accounts.DevPhoneEnabled)
         {

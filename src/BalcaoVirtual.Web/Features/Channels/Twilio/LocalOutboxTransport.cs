@@ -9,7 +9,7 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 /// With no Twilio account (the `dotnet run` default), "sending" appends to a local outbox in the store, which
 /// the /dev/phone page shows. Nothing leaves the machine.
 /// </summary>
-internal sealed class LocalOutboxTransport(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time) : IOutboundTransport
+internal sealed class LocalOutboxTransport(RedisConnections redis, RedisKeys keys, TimeProvider time) : IOutboundTransport
 {
     public const int Keep = 500;
 

@@ -11,7 +11,7 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 internal static partial class TwilioStatusCallback
 {
     public static async Task<IResult> ReceiveAsync(
-        HttpContext http, TwilioAccounts accounts, IConnectionMultiplexer redis, RedisKeys keys,
+        HttpContext http, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys,
         ConversationStore conversations, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioStatusCallback");
