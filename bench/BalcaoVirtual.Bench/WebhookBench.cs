@@ -76,6 +76,13 @@ internal static class WebhookBench
         var paced = await OpenLoopAsync(http, serviceUrl, halfRate, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
 
         var acked = serviceRun.AckedSids.Concat(paced.AckedSids).ToList();
+        if (service.HasExited)
+        {
+            Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
+            Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
+            return 2;
+        }
+
         var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
 
         var report = new StringBuilder();
@@ -278,9 +285,26 @@ internal static class WebhookBench
         }
 
         var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static readonly ConcurrentQueue<string> ProcessOutput = new();
+
+    private static void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        ProcessOutput.Enqueue(line);
+        while (ProcessOutput.Count > 200 && ProcessOutput.TryDequeue(out _))
+        {
+        }
     }
 
     private static async Task WaitReadyAsync(string url)
