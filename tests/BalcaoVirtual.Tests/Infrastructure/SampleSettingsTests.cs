@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Channels.Twilio;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,15 @@ public sealed class SampleSettingsTests
 
         Assert.That(options.TokenLifetime, Is.EqualTo(new AuthOptions().TokenLifetime));
         Assert.That(options.MaxFailedAttempts, Is.EqualTo(new AuthOptions().MaxFailedAttempts));
+    }
+
+    [Test]
+    public void Sample_BindsTwilio_WithNoUnknownKey_AndValidates()
+    {
+        var options = Bind<TwilioOptions>(TwilioOptions.Section);
+
+        Assert.That(new TwilioOptionsValidator().Validate(null, options).Succeeded, Is.True);
+        Assert.That(options.IsConfigured, Is.False, "the sample holds no account");
     }
 
     [Test]
