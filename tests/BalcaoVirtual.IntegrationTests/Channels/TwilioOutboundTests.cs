@@ -100,7 +100,7 @@ public sealed class TwilioOutboundTests
         {
             Assert.That(message.ErrorCode, Is.EqualTo("21211"));
             Assert.That(twilio.Requests, Has.Count.EqualTo(1));
-            Assert.That(await outbox.Work.LengthAsync(), Is.Zero, "nothing left to retry");
+            Assert.That(await outbox.PendingAsync(), Is.Zero, "nothing left to retry");
         });
     }
 

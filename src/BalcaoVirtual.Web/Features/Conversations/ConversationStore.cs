@@ -99,9 +99,15 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
     public async Task AppendMessageAsync(string conversationId, Message message)
     {
         var tran = Db.CreateTransaction();
+        AddAppend(tran, conversationId, message);
+        await tran.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the append of a message to a transaction on the conversation's slot (the caller may add more).</summary>
+    internal void AddAppend(ITransaction tran, string conversationId, Message message)
+    {
         _ = tran.HashSetAsync(keys.ConversationMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json));
         _ = tran.ListRightPushAsync(keys.ConversationMessageOrder(conversationId), message.Id);
-        await tran.ExecuteAsync().ConfigureAwait(false);
     }
 
     /// <summary>Idempotent: safe to run again after a crash between the record write and this.</summary>

@@ -55,23 +55,29 @@ internal sealed partial class OutboundSender(
 
     internal async Task<int> SendBatchAsync(CancellationToken cancellationToken)
     {
-        var items = await outbox.Work.TakeAsync(20, Lease).ConfigureAwait(false);
-        foreach (var item in items)
+        var count = 0;
+        foreach (var work in outbox.Work)
         {
-            await SendOneAsync(item, cancellationToken).ConfigureAwait(false);
+            var items = await work.TakeAsync(20, Lease).ConfigureAwait(false);
+            foreach (var item in items)
+            {
+                await SendOneAsync(work, item, cancellationToken).ConfigureAwait(false);
+            }
+
+            count += items.Count;
         }
 
-        return items.Count;
+        return count;
     }
 
-    private async Task SendOneAsync(string item, CancellationToken cancellationToken)
+    private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {
         var parts = item.Split('|');
         var conversation = parts.Length == 2 ? await conversations.GetAsync(parts[0]).ConfigureAwait(false) : null;
         var message = conversation is null ? null : await conversations.GetMessageAsync(parts[0], parts[1]).ConfigureAwait(false);
         if (conversation is null || message is null || message.Status != Outbox.Pending)
         {
-            await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+            await work.CompleteAsync(item).ConfigureAwait(false);
             return;
         }
 
@@ -86,29 +92,29 @@ internal sealed partial class OutboundSender(
                 await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending
                     ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, Attempts = attempts }
                     : null).ConfigureAwait(false);
-                await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+                await work.CompleteAsync(item).ConfigureAwait(false);
                 LogSent(logger, message.Id, conversation.Id, sent.ProviderId, attempts);
                 break;
             case SendOutcome.Retry retry when attempts < MaxAttempts:
                 await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m with { Attempts = attempts }).ConfigureAwait(false);
                 var delay = Backoff(attempts);
-                await outbox.Work.RetryLaterAsync(item, delay).ConfigureAwait(false);
+                await work.RetryLaterAsync(item, delay).ConfigureAwait(false);
                 LogRetry(logger, message.Id, conversation.Id, attempts, retry.Reason, delay.TotalSeconds);
                 break;
             case SendOutcome.Retry retry:
-                await Fail(conversation, message, item, "retries-exhausted", retry.Reason, attempts).ConfigureAwait(false);
+                await Fail(work, conversation, message, item, "retries-exhausted", retry.Reason, attempts).ConfigureAwait(false);
                 break;
             case SendOutcome.Failed failed:
-                await Fail(conversation, message, item, failed.ErrorCode, failed.Reason, attempts).ConfigureAwait(false);
+                await Fail(work, conversation, message, item, failed.ErrorCode, failed.Reason, attempts).ConfigureAwait(false);
                 break;
         }
     }
 
-    private async Task Fail(Conversation conversation, Message message, string item, string code, string reason, int attempts)
+    private async Task Fail(LeasedWorkList work, Conversation conversation, Message message, string item, string code, string reason, int attempts)
     {
         await conversations.UpdateMessageAsync(conversation.Id, message.Id, m =>
             m with { Status = "failed", ErrorCode = code, StatusAt = time.GetUtcNow(), Attempts = attempts }).ConfigureAwait(false);
-        await outbox.Work.CompleteAsync(item).ConfigureAwait(false);
+        await work.CompleteAsync(item).ConfigureAwait(false);
         LogFailed(logger, message.Id, conversation.Id, code, reason);
     }
 

@@ -22,14 +22,29 @@ public interface IOutboundTransport
 }
 
 /// <summary>
-/// Every outbound message is first recorded on its conversation (status "pending"), then queued; the sender
-/// takes it from the queue. A crash between sending and recording the result sends again rather than forgets.
+/// Every outbound message is recorded on its conversation (status "pending") and queued in one transaction on the
+/// conversation's slot; the sender takes it from the queue. A crash between sending and recording the result sends
+/// again rather than forgets.
 /// </summary>
 public sealed class Outbox(ConversationStore conversations, RedisConnections redis, RedisKeys keys, TimeProvider time)
 {
     public const string Pending = "pending";
 
-    internal LeasedWorkList Work { get; } = new(redis, keys.OutboxQueue(), keys.OutboxLeases(), time);
+    /// <summary>One work list per bucket, so that recording and queueing share a slot.</summary>
+    internal IReadOnlyList<LeasedWorkList> Work { get; } =
+        [.. RedisKeys.Buckets.Select(b => new LeasedWorkList(redis, keys.OutboxQueue(b), keys.OutboxLeases(b), time))];
+
+    /// <summary>Messages queued or being sent, over all buckets.</summary>
+    public async Task<long> PendingAsync()
+    {
+        long total = 0;
+        foreach (var work in Work)
+        {
+            total += await work.LengthAsync().ConfigureAwait(false);
+        }
+
+        return total;
+    }
 
     public async Task<Message> QueueAsync(Conversation conversation, string text, MessageAuthor author, string? authorId)
     {
@@ -46,8 +61,10 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
             StatusAt = now,
             CreatedAt = now,
         };
-        await conversations.AppendMessageAsync(conversation.Id, message).ConfigureAwait(false);
-        await Work.EnqueueAsync($"{conversation.Id}|{message.Id}").ConfigureAwait(false);
+        var tran = redis.GetDatabase().CreateTransaction();
+        conversations.AddAppend(tran, conversation.Id, message);
+        _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");
+        await tran.ExecuteAsync().ConfigureAwait(false);
         await redis.GetSubscriber().PublishAsync(keys.OutboxSignal(), "1").ConfigureAwait(false);
         return message;
     }

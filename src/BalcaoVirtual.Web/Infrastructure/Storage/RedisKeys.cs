@@ -74,10 +74,10 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     public static string BucketOf(string contactOrConversationId) =>
         contactOrConversationId.Length == 0 ? "0" : char.ToLowerInvariant(contactOrConversationId[0]).ToString();
 
-    /// <summary>Outbound messages waiting to be sent (see <see cref="LeasedWorkList"/>).</summary>
-    public RedisKey OutboxQueue() => $"{prefix}:{{outbox}}:queue";
+    /// <summary>A bucket's outbound messages waiting to be sent (see <see cref="LeasedWorkList"/>).</summary>
+    public RedisKey OutboxQueue(string bucket) => $"{prefix}:{{b:{bucket}}}:outbox:queue";
 
-    public RedisKey OutboxLeases() => $"{prefix}:{{outbox}}:leases";
+    public RedisKey OutboxLeases(string bucket) => $"{prefix}:{{b:{bucket}}}:outbox:leases";
 
     public RedisChannel OutboxSignal() => RedisChannel.Literal($"{prefix}:outbox-signal");
 
