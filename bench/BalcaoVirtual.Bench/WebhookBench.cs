@@ -246,7 +246,7 @@ internal static class WebhookBench
         for (var i = 0; i < Contacts; i++)
         {
             var contact = ContactAddress.FromTwilio(Contact(i))!;
-            var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), "open");
+            var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), InboundStore.OpenField("whatsapp:+559140000000"));
             if (open is null)
             {
                 continue;

@@ -81,9 +81,25 @@ public sealed class TwilioWebhookTests
     {
         await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(4), "Oi", to: "whatsapp:+559130000000"));
 
-        var conversation = await ConversationOf(Citizen);
+        var conversation = await ConversationOf(Citizen, "whatsapp:+559130000000");
         Assert.That(conversation!.State, Is.EqualTo(ConversationState.Bot));
         Assert.That(conversation.UnitId, Is.Null);
+    }
+
+    [Test]
+    public async Task Webhook_KeepsOneConversationPerCourtNumber_ForTheSameCitizen()
+    {
+        await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(40), "Para Macapá", to: "whatsapp:+559621010210"));
+        await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(41), "Para Parauapebas", to: "whatsapp:+559421030131"));
+
+        var macapa = await ConversationOf(Citizen, "whatsapp:+559621010210");
+        var parauapebas = await ConversationOf(Citizen, "whatsapp:+559421030131");
+        Assert.Multiple(() =>
+        {
+            Assert.That(macapa!.UnitId, Is.EqualTo("trt8-vt-macapa-7"));
+            Assert.That(parauapebas!.UnitId, Is.EqualTo("trt8-vt-parauapebas-4"));
+            Assert.That(parauapebas.Id, Is.Not.EqualTo(macapa.Id));
+        });
     }
 
     [Test]
@@ -218,11 +234,11 @@ public sealed class TwilioWebhookTests
         return await redis.GetDatabase().KeyExistsAsync(keys.Contact(ContactAddress.FromTwilio(address)!.ContactId));
     }
 
-    private async Task<Conversation?> ConversationOf(string address)
+    private async Task<Conversation?> ConversationOf(string address, string courtAddress = "whatsapp:+559621010210")
     {
         var keys = factory.Services.GetRequiredService<RedisKeys>();
         var redis = factory.Services.GetRequiredService<IConnectionMultiplexer>();
-        var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(ContactAddress.FromTwilio(address)!.ContactId), "open");
+        var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(ContactAddress.FromTwilio(address)!.ContactId), InboundStore.OpenField(courtAddress));
         return open is null ? null : await factory.Services.GetRequiredService<ConversationStore>().GetAsync(open);
     }
 

@@ -29,7 +29,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
     // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order,
     //       6 the bucket's inbound queue
     // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
-    //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name
+    //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name,
+    //       10 the contact field that holds the open conversation with this court address
     // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
     private const string Script = """
         local seen = redis.call('GET', KEYS[1])
@@ -37,12 +38,12 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
           local sep = string.find(seen, '|', 1, true)
           return {0, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
         end
-        local open = redis.call('HGET', KEYS[2], 'open')
+        local open = redis.call('HGET', KEYS[2], ARGV[10])
         if not open then open = '' end
         if open ~= ARGV[1] then return {-1} end
         if open == '' then
           redis.call('SET', KEYS[3], ARGV[3])
-          redis.call('HSET', KEYS[2], 'open', ARGV[2])
+          redis.call('HSET', KEYS[2], ARGV[10], ARGV[2])
         end
         redis.call('HSET', KEYS[4], ARGV[7], ARGV[4])
         redis.call('RPUSH', KEYS[5], ARGV[7])
@@ -81,7 +82,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var open = (string?)await Db.HashGetAsync(keys.Contact(contactId), "open").ConfigureAwait(false) ?? "";
+            var openField = OpenField(inbound.ChannelAddress);
+            var open = (string?)await Db.HashGetAsync(keys.Contact(contactId), openField).ConfigureAwait(false) ?? "";
             var conversationId = open.Length > 0 ? open : $"{contactId}-{NewId(now)}";
             var conversation = new Conversation
             {
@@ -106,7 +108,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 ],
                 [
                     open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(conversation, Json), messageJson,
-                    now.ToUnixTimeMilliseconds(), (long)DedupeWindow.TotalSeconds, messageId, inbound.From.Raw, inbound.ProfileName ?? "",
+                    now.ToUnixTimeMilliseconds(), (long)DedupeWindow.TotalSeconds, messageId, inbound.From.Raw, inbound.ProfileName ?? "", openField,
                 ]).ConfigureAwait(false))!;
             var outcome = (int)result[0];
             if (outcome == -1)
@@ -145,6 +147,12 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
         await Queue(redis, keys, time, RedisKeys.BucketOf(stored.ConversationId)).EnqueueAsync($"{stored.ConversationId}|{stored.MessageId}").ConfigureAwait(false);
         await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A citizen has one open conversation per court address they write to: a message to the 7ª VT de Macapá's number
+    /// and one to the central number are two conversations, each answered from the number it went to.
+    /// </summary>
+    public static string OpenField(string channelAddress) => "open:" + channelAddress;
 
     internal static LeasedWorkList Queue(RedisConnections redis, RedisKeys keys, TimeProvider time, string bucket) =>
         new(redis, keys.InboundQueue(bucket), keys.InboundLeases(bucket), time);
