@@ -78,11 +78,18 @@ public sealed class TwilioOutboundTests
 
         await clerk.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Resposta" });
         await TestServers.WaitUntilAsync(() => Task.FromResult(!twilio.Requests.IsEmpty), TimeSpan.FromSeconds(20), "the first attempt");
-        factory.Time.Advance(TimeSpan.FromMinutes(10)); // past the backoff
-        var message = await WaitForStatusAsync(conversationId, "queued");
+
+        // Move the clock past the backoff until the retry happens (the sender schedules it just after the answer).
+        Message? message = null;
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            factory.Time.Advance(TimeSpan.FromMinutes(1));
+            message = await OutboundMessageAsync(conversationId);
+            return message.Status == "queued";
+        }, TimeSpan.FromSeconds(30), "the retried send to succeed");
 
         Assert.That(twilio.Requests, Has.Count.EqualTo(2));
-        Assert.That(message.Attempts, Is.EqualTo(2));
+        Assert.That(message!.Attempts, Is.EqualTo(2));
     }
 
     [Test]
