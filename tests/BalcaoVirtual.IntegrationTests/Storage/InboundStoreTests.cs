@@ -85,7 +85,7 @@ public sealed class InboundStoreTests(Backend backend)
     [Test]
     public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce()
     {
-        var handler = new CountingHandler(new ReopenOnInbound(conversations, time));
+        var handler = new CountingHandler(new ReopenOnInbound(time));
         var processor = new InboundProcessor(store.Connections, store.Keys, conversations, handler, time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
@@ -111,7 +111,7 @@ public sealed class InboundStoreTests(Backend backend)
     {
         public int Calls { get; private set; }
 
-        public Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        public Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
         {
             Calls++;
             return inner.HandleAsync(conversation, message, cancellationToken);

@@ -78,21 +78,33 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         await IndexAsync(conversation).ConfigureAwait(false);
     }
 
+    /// <summary>Adds the write of a conversation record to a transaction on its slot (the caller may add more).</summary>
+    internal void AddSave(ITransaction tran, Conversation conversation) =>
+        _ = tran.StringSetAsync(keys.Conversation(conversation.Id), JsonSerializer.Serialize(conversation, Json));
+
     /// <summary>
-    /// Saves a changed conversation; the state indexes are rewritten only when its unit or state changed, else its
-    /// score in the current index is refreshed.
+    /// Brings the unit indexes up to date after a change: all state indexes when the unit or state changed, else
+    /// only the score in the current one.
     /// </summary>
-    public async Task SaveAsync(Conversation before, Conversation after)
+    public async Task IndexAsync(Conversation before, Conversation after)
     {
-        if (before.UnitId == after.UnitId && before.State == after.State && after.UnitId is not null)
+        if (before.UnitId == after.UnitId && before.State == after.State)
         {
-            await Task.WhenAll(
-                Db.StringSetAsync(keys.Conversation(after.Id), JsonSerializer.Serialize(after, Json)),
-                Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            if (after.UnitId is not null)
+            {
+                await Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            }
+
             return;
         }
 
-        await SaveAsync(after).ConfigureAwait(false);
+        if (before.UnitId is { } oldUnit && oldUnit != after.UnitId)
+        {
+            await Task.WhenAll(Enum.GetValues<ConversationState>()
+                .Select(state => Db.SortedSetRemoveAsync(keys.UnitConversations(oldUnit, StateName(state)), before.Id))).ConfigureAwait(false);
+        }
+
+        await IndexAsync(after).ConfigureAwait(false);
     }
 
     /// <summary>Adds a message at the end of the conversation; both keys share the conversation's slot.</summary>

@@ -6,26 +6,30 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 /// <summary>What happens to a stored inbound message after the provider got its acknowledgement.</summary>
 public interface IInboundHandler
 {
-    Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Decides what the message changes. Returns the conversation as it should be stored (null: unchanged); the
+    /// processor writes it together with the "processed" mark, in one transaction.
+    /// </summary>
+    Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// Until the chatbot takes over: a citizen message re-opens the conversation (waiting for its unit, or back to
 /// the bot when it has none), refreshes its activity time and puts it in its unit's index.
 /// </summary>
-internal sealed class ReopenOnInbound(ConversationStore store, TimeProvider time) : IInboundHandler
+internal sealed class ReopenOnInbound(TimeProvider time) : IInboundHandler
 {
-    public async Task HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+    public Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var waiting = conversation.UnitId is not null;
         var reopened = conversation.State is ConversationState.Answered or ConversationState.Closed;
-        await store.SaveAsync(conversation, conversation with
+        return Task.FromResult<Conversation?>(conversation with
         {
             State = waiting ? ConversationState.Waiting : ConversationState.Bot,
             WaitingSince = waiting ? (reopened || conversation.WaitingSince is null ? now : conversation.WaitingSince) : null,
             LastActivityAt = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt,
-        }).ConfigureAwait(false);
+        });
     }
 }
 
@@ -106,8 +110,7 @@ internal sealed partial class InboundProcessor(
             var items = await queue.TakeAsync(50, Lease).ConfigureAwait(false);
             foreach (var item in items)
             {
-                await HandleAsync(redis.GetDatabase(), item, cancellationToken).ConfigureAwait(false);
-                await queue.CompleteAsync(item).ConfigureAwait(false);
+                await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
             }
 
             count += items.Count;
@@ -116,11 +119,12 @@ internal sealed partial class InboundProcessor(
         return count;
     }
 
-    private async Task HandleAsync(IDatabase db, string item, CancellationToken cancellationToken)
+    private async Task HandleAsync(IDatabase db, LeasedWorkList queue, string item, CancellationToken cancellationToken)
     {
         var parts = item.Split('|');
         if (parts.Length != 2)
         {
+            await queue.CompleteAsync(item).ConfigureAwait(false);
             return;
         }
 
@@ -129,6 +133,7 @@ internal sealed partial class InboundProcessor(
         var processed = keys.MessageProcessed(conversationId, messageId);
         if (await db.KeyExistsAsync(processed).ConfigureAwait(false))
         {
+            await queue.CompleteAsync(item).ConfigureAwait(false);
             return; // a redelivery of something already done
         }
 
@@ -137,11 +142,26 @@ internal sealed partial class InboundProcessor(
         if (conversation is null || message is null)
         {
             LogMissing(logger, conversationId, messageId);
+            await queue.CompleteAsync(item).ConfigureAwait(false);
             return;
         }
 
-        await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
-        await db.StringSetAsync(processed, "1", InboundStore.DedupeWindow).ConfigureAwait(false);
+        // One transaction on the bucket's slot (one durable commit): the new record, the mark, the queue item done.
+        var updated = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+        var tran = db.CreateTransaction();
+        if (updated is not null)
+        {
+            conversations.AddSave(tran, updated);
+        }
+
+        _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
+        queue.AddComplete(tran, item);
+        await tran.ExecuteAsync().ConfigureAwait(false);
+        if (updated is not null)
+        {
+            await conversations.IndexAsync(conversation, updated).ConfigureAwait(false);
+        }
+
         LogProcessed(logger, conversationId, messageId, conversation.UnitId);
     }
 

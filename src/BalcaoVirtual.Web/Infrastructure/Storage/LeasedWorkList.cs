@@ -47,6 +47,9 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
 
     public Task CompleteAsync(string item) => redis.GetDatabase().SortedSetRemoveAsync(leases, item);
 
+    /// <summary>Completes the item inside a transaction on the same slot (with the work's own writes).</summary>
+    public void AddComplete(ITransaction tran, string item) => _ = tran.SortedSetRemoveAsync(leases, item);
+
     public async Task<long> LengthAsync()
     {
         var db = redis.GetDatabase();
