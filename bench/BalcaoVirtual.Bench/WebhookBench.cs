@@ -80,6 +80,7 @@ internal static class WebhookBench
         {
             Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
             Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
+            bare.Kill(entireProcessTree: true);
             return 2;
         }
 
