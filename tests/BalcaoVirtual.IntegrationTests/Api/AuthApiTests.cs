@@ -110,6 +110,19 @@ public sealed class AuthApiTests
     }
 
     [Test]
+    public async Task Logout_EndsTheSession_OfThatTokenOnly()
+    {
+        using var first = await factory.AdminClientAsync();
+        using var second = await factory.AdminClientAsync();
+
+        var logout = await first.PostAsync("/api/auth/logout", null);
+
+        Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await first.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await second.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Token_StopsWorking_AfterItsLifetime()
     {
         using var client = await factory.AdminClientAsync();

@@ -34,6 +34,14 @@ internal static class AuthEndpoints
         }
     }
 
+    /// <summary>Ends the session of the token used for this call (shared computers at the court's counters).</summary>
+    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn)
+    {
+        string? header = http.Request.Headers.Authorization;
+        await signIn.RevokeAsync(header!["Bearer ".Length..].Trim()).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
     public static IResult Me(ClaimsPrincipal user) => Results.Ok(new
     {
         id = user.UserId(),

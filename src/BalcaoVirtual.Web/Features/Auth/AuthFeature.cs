@@ -35,6 +35,7 @@ public static class AuthFeature
     {
         app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous();
         app.MapGet("/api/auth/me", AuthEndpoints.Me).RequireAuthorization();
+        app.MapPost("/api/auth/logout", AuthEndpoints.LogoutAsync).RequireAuthorization();
         var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);
         users.MapGet("/", UserEndpoints.ListAsync);
         users.MapGet("/{id}", UserEndpoints.GetAsync);

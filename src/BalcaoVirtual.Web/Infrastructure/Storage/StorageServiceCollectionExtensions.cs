@@ -46,8 +46,10 @@ public sealed class StoreConnection : IDisposable
 
             var config = ConfigurationOptions.Parse(connection);
             config.AbortOnConnectFail = false;
-            config.ConnectTimeout = Math.Max(config.ConnectTimeout, 5000);
-            var pool = Enumerable.Range(0, o.Connections).Select(_ => (IConnectionMultiplexer)ConnectionMultiplexer.Connect(config)).ToArray();
+            // In parallel: with the store down, each connection waits out its connect timeout.
+            var pool = Task.WhenAll(Enumerable.Range(0, o.Connections).Select(async _ =>
+                    (IConnectionMultiplexer)await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false)))
+                .GetAwaiter().GetResult();
             return (embedded, pool);
         });
     }
