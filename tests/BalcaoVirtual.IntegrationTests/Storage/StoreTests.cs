@@ -179,6 +179,16 @@ public sealed class StoreRestartTests
     }
 
     [Test]
+    public async Task EmbeddedGarnet_RaisesThreadPoolMinimum_SoABurstDoesNotStarveCommitWaits()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Garnet);
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+
+        Assert.That(workers, Is.GreaterThanOrEqualTo(BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.MinThreads));
+    }
+
+    [Test]
     public async Task EmbeddedGarnet_KeepsEveryAcknowledgedWrite_AcrossManyRestarts()
     {
         await using var store = await StoreBackend.StartAsync(Backend.Garnet);
