@@ -18,6 +18,17 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
 
     private readonly ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
 
+    /// <summary>Builds the limiter of one sender from its rate per second (tests replace it to move time by hand).</summary>
+    internal Func<int, RateLimiter> LimiterFactory { get; init; } = perSecond => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = perSecond,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
+
     public async Task<SendOutcome> SendAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -100,19 +111,8 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
     }
 
     private RateLimiter Limiter(string sender, Channel channel) =>
-        limiters.GetOrAdd(sender, _ =>
-        {
-            var perSecond = channel == Channel.WhatsApp ? options.Value.WhatsAppMessagesPerSecond : options.Value.SmsMessagesPerSecond;
-            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perSecond,
-                TokensPerPeriod = perSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-        });
+        limiters.GetOrAdd(sender, _ => LimiterFactory(
+            channel == Channel.WhatsApp ? options.Value.WhatsAppMessagesPerSecond : options.Value.SmsMessagesPerSecond));
 
     public void Dispose()
     {
