@@ -163,25 +163,7 @@ internal static class BenchCommand
         using var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient();
-        var ready = Stopwatch.StartNew();
-        while (ready.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            try
-            {
-                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(100);
-        }
-
+        await WebhookBench.WaitReadyAsync($"http://127.0.0.1:{port}/health/ready");
         await Task.Delay(TimeSpan.FromSeconds(10));
         var rss = ReadRssMiB(process.Id);
         process.Kill(entireProcessTree: true);

@@ -308,7 +308,7 @@ internal static class WebhookBench
         }
     }
 
-    private static async Task WaitReadyAsync(string url)
+    internal static async Task WaitReadyAsync(string url)
     {
         using var http = new HttpClient();
         var clock = Stopwatch.StartNew();

@@ -37,8 +37,11 @@ internal static class AuthEndpoints
     /// <summary>Ends the session of the token used for this call (shared computers at the court's counters).</summary>
     public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn)
     {
-        string? header = http.Request.Headers.Authorization;
-        await signIn.RevokeAsync(header!["Bearer ".Length..].Trim()).ConfigureAwait(false);
+        if (BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization) is { } token)
+        {
+            await signIn.RevokeAsync(token).ConfigureAwait(false);
+        }
+
         return Results.NoContent();
     }
 

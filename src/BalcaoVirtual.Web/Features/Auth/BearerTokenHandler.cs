@@ -18,13 +18,11 @@ internal sealed class BearerTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (TokenFrom(Request.Headers.Authorization) is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 256)
         {
             return AuthenticateResult.Fail("Malformed token.");
@@ -39,6 +37,12 @@ internal sealed class BearerTokenHandler(
         var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.From(user), SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    /// <summary>The token of an "Authorization: Bearer &lt;token&gt;" header, or null when the header is not one.</summary>
+    internal static string? TokenFrom(string? header) =>
+        !string.IsNullOrEmpty(header) && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header["Bearer ".Length..].Trim()
+            : null;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
