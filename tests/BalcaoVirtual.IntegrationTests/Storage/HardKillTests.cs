@@ -1,43 +1,78 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Globalization;
 using BalcaoVirtual.IntegrationTests.Api;
 using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.IntegrationTests.Storage;
 
 /// <summary>
-/// The documented guarantee of the default (Storage:Durability=Always): the service process is killed with
-/// SIGKILL right after its embedded store acknowledged writes, and every one of them is there after a restart.
+/// The documented guarantee of the default (Storage:Durability=Always): signed webhooks stream into the service, it
+/// is killed with SIGKILL while requests are in flight, and after a restart every webhook it answered 200 is stored
+/// exactly once, in the citizen's one open conversation (concurrent first messages must not open several).
 /// </summary>
 [NonParallelizable]
 public sealed class HardKillTests
 {
     [Test]
-    public async Task EmbeddedStore_LosesNoAcknowledgedWrite_WhenServiceIsKilledHard()
+    public async Task EmbeddedStore_LosesNoAcknowledgedWebhook_WhenServiceIsKilledHard()
     {
         var dataDir = TestServers.TempDir("hardkill");
-        var port = TestServers.FreePort();
-        const int writes = 500;
+        var storePort = TestServers.FreePort();
+        var httpPort = TestServers.FreePort();
+        var baseUrl = $"http://127.0.0.1:{httpPort}";
+        const int killAfter = 400;
+        var acked = new ConcurrentBag<string>();
 
-        using (var first = await ServiceProcess.StartAsync(dataDir, port))
+        using (var first = await ServiceProcess.StartAsync(dataDir, storePort, httpPort))
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
-            var db = redis.GetDatabase();
-            await Task.WhenAll(Enumerable.Range(0, writes).Select(i => Task.WhenAll(
-                db.StringIncrementAsync("hk:counter"),
-                db.StringSetAsync($"hk:item:{i}", i))));
-            first.KillHard();
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            var next = 0;
+            var killed = 0;
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+            {
+                while (Volatile.Read(ref killed) == 0)
+                {
+                    var sid = TwilioSigner.Sid(Interlocked.Increment(ref next));
+                    try
+                    {
+                        using var response = await TwilioSigner.PostAsync(http, "/webhooks/twilio",
+                            TwilioSigner.Inbound(sid, "Olá, mensagem " + sid), signUrl: baseUrl + "/webhooks/twilio");
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            acked.Add(sid);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // the service is gone: this request was never acknowledged
+                    }
+
+                    if (acked.Count >= killAfter && Interlocked.Exchange(ref killed, 1) == 0)
+                    {
+                        first.KillHard();
+                    }
+                }
+            })));
         }
 
-        using var second = await ServiceProcess.StartAsync(dataDir, port);
-        await using var again = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
-        var db2 = again.GetDatabase();
-        var counter = (long)await db2.StringGetAsync("hk:counter");
-        var items = await db2.StringGetAsync(Enumerable.Range(0, writes).Select(i => (RedisKey)$"hk:item:{i}").ToArray());
+        using var second = await ServiceProcess.StartAsync(dataDir, storePort, httpPort);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{storePort}");
+        var keys = new RedisKeys(Options.Create(new StorageOptions()));
+        var contact = ContactAddress.FromTwilio("whatsapp:+5591981234567")!;
+        var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), InboundStore.OpenField("whatsapp:+559621010210"));
+        Assert.That(open, Is.Not.Null, "the citizen's conversation is gone");
+        var stored = (await new ConversationStore(new RedisConnections(redis), keys).GetMessagesAsync(open!))
+            .GroupBy(m => m.ProviderId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
-        Assert.That(counter, Is.EqualTo(writes));
-        Assert.That(items.Count(v => v.HasValue), Is.EqualTo(writes));
+        Assert.That(acked, Has.Count.GreaterThanOrEqualTo(killAfter));
+        Assert.That(acked.Where(sid => !stored.ContainsKey(sid)), Is.Empty, "acknowledged but lost");
+        Assert.That(stored.Where(p => p.Value > 1).Select(p => p.Key), Is.Empty, "stored twice");
         second.KillHard();
         Directory.Delete(dataDir, recursive: true);
     }
@@ -48,7 +83,7 @@ public sealed class HardKillTests
 
         private ServiceProcess(Process process) => this.process = process;
 
-        public static async Task<ServiceProcess> StartAsync(string dataDir, int storePort)
+        public static async Task<ServiceProcess> StartAsync(string dataDir, int storePort, int httpPort)
         {
             var dll = Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll");
             var start = new ProcessStartInfo("dotnet")
@@ -58,11 +93,13 @@ public sealed class HardKillTests
                 RedirectStandardError = true,
                 ArgumentList =
                 {
-                    dll, "--urls=http://127.0.0.1:0", "--Storage:Mode=Embedded",
+                    dll, $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}", "--Storage:Mode=Embedded",
                     $"--Storage:DataDir={Path.Combine(dataDir, "data")}",
                     $"--Storage:EmbeddedPort={storePort.ToString(CultureInfo.InvariantCulture)}",
                     $"--Units:Catalog={StartupErrorTests.RepoFile("deploy/units/trt8.sample.json")}",
                     "--Auth:BootstrapAdmin:Password=senha-de-teste-123",
+                    $"--Twilio:AccountSid={TwilioSigner.AccountSid}", $"--Twilio:AuthToken={TwilioSigner.AuthToken}",
+                    $"--Twilio:PublicBaseUrl=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
                 },
             };
             var process = Process.Start(start)!;
@@ -86,6 +123,19 @@ public sealed class HardKillTests
                     return false;
                 }
             }, TimeSpan.FromSeconds(60), "the service's embedded store to answer");
+            using var http = new HttpClient();
+            await TestServers.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    using var live = await http.GetAsync($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}/health/live");
+                    return live.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "the service to answer HTTP");
             return service;
         }
 

@@ -46,7 +46,7 @@ public sealed class StorageOptions
 
     /// <summary>Main-log memory (e.g. 32m, 1g): older data beyond it stays on disk and is read back on demand.</summary>
     [RegularExpression("^[0-9]+[kKmMgG]?$")]
-    public string MemorySize { get; set; } = "32m";
+    public string MemorySize { get; set; } = "1g";
 
     /// <summary>Log page size; MemorySize must be at least twice this, and one record must fit in a page.</summary>
     [RegularExpression("^[0-9]+[kKmMgG]?$")]
