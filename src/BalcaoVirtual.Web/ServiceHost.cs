@@ -1,6 +1,7 @@
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
@@ -20,6 +21,7 @@ public static class ServiceHost
         builder.Services.AddApiDefaults();
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddUnits(builder.Configuration);
+        builder.Services.AddCourt(builder.Configuration);
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddConversations();
         builder.Services.AddTwilio(builder.Configuration);
@@ -31,6 +33,7 @@ public static class ServiceHost
         app.UseAuthorization();
         app.MapHealth();
         app.MapUnits();
+        app.MapCourt();
         app.MapAuth();
         app.MapConversations();
         app.MapTwilio();
@@ -58,6 +61,7 @@ internal static class StartupError
     public static string? Describe(Exception ex) => ex switch
     {
         UnitCatalogException e => e.Message,
+        CalendarFileException e => e.Message,
         OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
         // Configuration binding: a value of the wrong type, or a key that no option has (a typo).
         InvalidOperationException e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)

@@ -1,0 +1,239 @@
+using System.Globalization;
+using BalcaoVirtual.Web.Features.Units;
+
+namespace BalcaoVirtual.Web.Features.Court;
+
+public enum UnitMatchKind
+{
+    Found,
+
+    /// <summary>Several units fit: the caller asks the citizen to choose among <see cref="UnitMatch.Units"/>.</summary>
+    Ambiguous,
+
+    NotFound,
+}
+
+/// <summary>The unit(s) a citizen's words point to; ambiguity gives the candidates, never a guess.</summary>
+public sealed record UnitMatch(UnitMatchKind Kind, IReadOnlyList<Unit> Units)
+{
+    public static readonly UnitMatch None = new(UnitMatchKind.NotFound, []);
+
+    public Unit? Unit => Kind == UnitMatchKind.Found ? Units[0] : null;
+
+    public static UnitMatch Of(IEnumerable<Unit> units)
+    {
+        var list = units.Distinct().ToList();
+        return list.Count switch
+        {
+            0 => None,
+            1 => new(UnitMatchKind.Found, list),
+            _ => new(UnitMatchKind.Ambiguous, list),
+        };
+    }
+}
+
+/// <summary>
+/// Finds the unit behind a case number's origin code, a town the citizen names (accents, case and small typos
+/// forgiven; every municipality a unit serves), or a unit's name ("10ª vara", "decima vara de belem", "vara de macapá").
+/// </summary>
+public sealed class UnitResolver
+{
+    private static readonly Dictionary<string, int> OrdinalWords = BuildOrdinalWords();
+    private static readonly HashSet<string> KindWords = new(StringComparer.Ordinal) { "vara", "varas", "vt", "zona", "zonas", "ze" };
+    private static readonly HashSet<string> FillerWords = new(StringComparer.Ordinal)
+    {
+        "do", "da", "de", "em", "no", "na", "trabalho", "trabalhista", "eleitoral", "a", "o", "quero", "falar", "com",
+    };
+
+    private readonly UnitCatalog catalog;
+    private readonly Dictionary<string, List<Unit>> byOrigin = new(StringComparer.Ordinal);
+    private readonly List<(string Town, int Words, List<Unit> Units)> towns = [];
+    private readonly Dictionary<Unit, (int? Ordinal, string? Kind, string City)> names = [];
+
+    public UnitResolver(UnitCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        this.catalog = catalog;
+        var townIndex = new Dictionary<string, List<Unit>>(StringComparer.Ordinal);
+        foreach (var unit in catalog.Units)
+        {
+            foreach (var origin in unit.OriginCodes)
+            {
+                Add(byOrigin, unit.Court.CnjCode + "|" + origin, unit);
+            }
+
+            foreach (var town in unit.Municipalities.Select(m => m.Name).Append(unit.City))
+            {
+                Add(townIndex, TextMatching.Normalize(town), unit);
+            }
+
+            var (ordinal, kind, _) = ParseName(TextMatching.Normalize(unit.Name));
+            names[unit] = (ordinal, kind, TextMatching.Normalize(unit.City));
+        }
+
+        towns.AddRange(townIndex.Select(p => (p.Key, p.Key.Split(' ').Length, p.Value)));
+    }
+
+    /// <summary>The unit owning an origin code in a court ("5.08" + "0210").</summary>
+    public UnitMatch ByOrigin(string courtCnjCode, string origin) =>
+        UnitMatch.Of(byOrigin.GetValueOrDefault(courtCnjCode + "|" + origin) ?? []);
+
+    public UnitMatch ByNumber(CnjNumber number) => ByOrigin(number.CourtKey, number.Origin);
+
+    /// <summary>The unit(s) serving the town named somewhere in the text; the closest spelling wins.</summary>
+    public UnitMatch ByTown(string? text) => UnitMatch.Of(MatchTowns(TextMatching.Normalize(text)).SelectMany(t => t.Units));
+
+    /// <summary>A unit named by ordinal, kind and town ("10ª vara", "decima vara de belem", "vara de macapá").</summary>
+    public UnitMatch ByName(string? text)
+    {
+        var normalized = TextMatching.Normalize(text);
+        var (ordinal, kind, rest) = ParseName(normalized);
+        if (ordinal is null && kind is null)
+        {
+            return UnitMatch.None;
+        }
+
+        var matchedTowns = MatchTowns(rest);
+        if (ordinal is null && matchedTowns.Count == 0)
+        {
+            return UnitMatch.None; // "vara" alone names nothing
+        }
+
+        var cities = matchedTowns.Select(t => t.Town).ToHashSet(StringComparer.Ordinal);
+        var candidates = catalog.Units.Where(u =>
+            (kind is null || names[u].Kind == kind) &&
+            (ordinal is null || names[u].Ordinal == ordinal)).ToList();
+        if (cities.Count > 0)
+        {
+            // The town in a unit's name is its seat; failing that, a town it serves ("vara de santana").
+            var inCity = candidates.Where(u => cities.Contains(names[u].City)).ToList();
+            candidates = inCity.Count > 0 ? inCity : candidates.Where(u => matchedTowns.Any(t => t.Units.Contains(u))).ToList();
+        }
+
+        return UnitMatch.Of(candidates);
+    }
+
+    /// <summary>Case number first, then a unit's name, then a town.</summary>
+    public UnitMatch Resolve(string? text)
+    {
+        foreach (var candidate in CnjNumber.FindAll(text).Where(c => c.IsValid))
+        {
+            var match = ByNumber(candidate.Number);
+            if (match.Kind != UnitMatchKind.NotFound)
+            {
+                return match;
+            }
+        }
+
+        var byName = ByName(text);
+        return byName.Kind != UnitMatchKind.NotFound ? byName : ByTown(text);
+    }
+
+    private List<(string Town, int Words, List<Unit> Units)> MatchTowns(string normalized)
+    {
+        if (normalized.Length == 0)
+        {
+            return [];
+        }
+
+        var words = normalized.Split(' ');
+        var best = int.MaxValue;
+        var matched = new List<(string Town, int Words, List<Unit> Units)>();
+        foreach (var town in towns)
+        {
+            var tolerance = TextMatching.Tolerance(town.Town.Length);
+            for (var start = 0; start + town.Words <= words.Length; start++)
+            {
+                var phrase = string.Join(' ', words, start, town.Words);
+                var distance = TextMatching.Distance(phrase, town.Town, tolerance);
+                if (distance > tolerance || distance > best)
+                {
+                    continue;
+                }
+
+                if (distance < best)
+                {
+                    best = distance;
+                    matched.Clear();
+                }
+
+                if (!matched.Contains(town))
+                {
+                    matched.Add(town);
+                }
+            }
+        }
+
+        return matched;
+    }
+
+    /// <summary>Ordinal ("10ª", "10", "decima primeira"), kind ("vara", "zona") and the remaining words.</summary>
+    internal static (int? Ordinal, string? Kind, string Remainder) ParseName(string normalized)
+    {
+        int? ordinal = null;
+        string? kind = null;
+        var rest = new List<string>();
+        foreach (var word in normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (OrdinalWords.TryGetValue(word, out var value))
+            {
+                ordinal = (ordinal ?? 0) + value;
+            }
+            else if (NumericOrdinal(word) is { } n && ordinal is null)
+            {
+                ordinal = n;
+            }
+            else if (KindWords.Contains(word))
+            {
+                kind ??= word.StartsWith('v') ? "vara" : "zona";
+            }
+            else if (!FillerWords.Contains(word))
+            {
+                rest.Add(word);
+            }
+        }
+
+        return (ordinal, kind, string.Join(' ', rest));
+    }
+
+    private static int? NumericOrdinal(string word)
+    {
+        var digits = word.TrimEnd('ª', 'º', 'a', 'o');
+        return digits.Length is > 0 and <= 3 && digits.All(char.IsAsciiDigit)
+            ? int.Parse(digits, CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    private static Dictionary<string, int> BuildOrdinalWords()
+    {
+        var stems = new (string Stem, int Value)[]
+        {
+            ("primeir", 1), ("segund", 2), ("terceir", 3), ("quart", 4), ("quint", 5), ("sext", 6), ("setim", 7),
+            ("sétim", 7), ("oitav", 8), ("non", 9), ("decim", 10), ("vigesim", 20), ("trigesim", 30),
+            ("quadragesim", 40), ("quinquagesim", 50), ("sexagesim", 60), ("septuagesim", 70), ("setuagesim", 70),
+            ("octogesim", 80), ("nonagesim", 90),
+        };
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (stem, value) in stems)
+        {
+            words[TextMatching.Normalize(stem + "a")] = value;
+            words[TextMatching.Normalize(stem + "o")] = value;
+        }
+
+        return words;
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, List<Unit>> index, TKey key, Unit unit)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        if (!list.Contains(unit))
+        {
+            list.Add(unit);
+        }
+    }
+}
