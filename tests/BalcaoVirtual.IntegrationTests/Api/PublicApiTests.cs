@@ -10,7 +10,10 @@ namespace BalcaoVirtual.IntegrationTests.Api;
 
 public sealed class PublicApiTests
 {
-    private static readonly string[] PublicRoutes = ["/api/units/", "/api/units/{id}", "/api/auth/token"];
+    private static readonly string[] PublicRoutes =
+    [
+        "/api/units/", "/api/units/{id}", "/api/auth/token", "/api/processes/{number}", "/api/units/{id}/availability", "/api/units/resolve",
+    ];
 
     [Test]
     public async Task Units_ArePublic_AndHideManagersContacts()

@@ -21,6 +21,18 @@ public sealed class StartupErrorTests
         Assert.That(error, Does.Contain(path).And.Contain("unit 'trt8-vt-macapa-7' field 'videoDeskUrl'").And.Not.Contain("   at "));
     }
 
+    [Test]
+    public async Task RunAsync_Exits2_NamingFileAndField_ForBadCalendarFile()
+    {
+        var dir = TestServers.TempDir("calendar");
+        await File.WriteAllTextAsync(Path.Combine(dir, "trt8-2027.closures.json"), """{"court":"TRT8","closures":[{"date":"2027-02-30","name":"x"}]}""");
+
+        var (code, error) = await RunAsync($"--Calendar:Directory={dir}");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("trt8-2027.closures.json', closures[0]: 'date' must be yyyy-MM-dd").And.Not.Contain("   at "));
+    }
+
     [TestCase("--Storage:Redis=", "Storage:Redis")]
     [TestCase("--Storage:Mode=Postgres", "Storage:Mode")]
     [TestCase("--Storage:KeyPrefix=has space", "KeyPrefix")]

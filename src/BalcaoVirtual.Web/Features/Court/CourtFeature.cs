@@ -29,7 +29,7 @@ public static class CourtFeature
         {
             var options = sp.GetRequiredService<IOptions<CalendarOptions>>().Value;
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return CalendarFiles.Load(UnitsFeature.ResolveCatalogPath(options.Directory, root));
+            return CalendarFiles.Load(UnitsFeature.ResolveDataPath(options.Directory, root));
         });
         services.AddSingleton<UnitHours>();
         services.AddSingleton<UnitResolver>();

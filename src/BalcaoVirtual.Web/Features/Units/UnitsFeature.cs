@@ -16,14 +16,14 @@ public static class UnitsFeature
         {
             var options = sp.GetRequiredService<IOptions<UnitsOptions>>().Value;
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            return UnitCatalogLoader.LoadFile(ResolveCatalogPath(options.Catalog, environment.ContentRootPath));
+            return UnitCatalogLoader.LoadFile(ResolveDataPath(options.Catalog, environment.ContentRootPath));
         });
         services.AddHostedService<UnitCatalogStartup>();
         return services;
     }
 
     /// <summary>A relative path is looked up from the content root upwards; when absent the error names the content-root path.</summary>
-    internal static string ResolveCatalogPath(string configured, string contentRoot) =>
+    internal static string ResolveDataPath(string configured, string contentRoot) =>
         Path.IsPathRooted(configured)
             ? configured
             : Files.FindUpwards(configured, contentRoot) ?? Path.Combine(contentRoot, configured);
