@@ -32,14 +32,9 @@ internal sealed class FakeTwilio : IAsyncDisposable
 
     public static async Task<FakeTwilio> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var fake = new FakeTwilio(builder.Build());
+        var fake = new FakeTwilio(LoopbackApp.Create());
         fake.app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", fake.HandleAsync);
-        await fake.app.StartAsync();
-        var address = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = new Uri(address);
+        fake.BaseUrl = await LoopbackApp.StartAsync(fake.app);
         return fake;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using BalcaoVirtual.Web.Features.Court.DataJud;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
@@ -32,6 +33,13 @@ public static class CourtFeature
             return CalendarFiles.Load(UnitsFeature.ResolveDataPath(options.Directory, root));
         });
         services.AddSingleton<UnitHours>();
+        services.AddOptions<DataJudOptions>()
+            .Bind(configuration.GetSection(DataJudOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataJudOptions>, DataJudOptionsValidator>();
+        // The client applies its own (short) timeout per query.
+        services.AddHttpClient(DataJudClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<DataJudClient>();
         services.AddSingleton<UnitResolver>();
         services.AddHostedService<CourtStartup>();
         return services;
@@ -41,6 +49,7 @@ public static class CourtFeature
     {
         app.MapGet("/api/processes/{number}", (string number, UnitCatalog catalog, UnitResolver resolver) => DescribeNumber(number, catalog, resolver))
             .AllowAnonymous();
+        app.MapGet("/api/processes/{number}/status", StatusAsync).RequireAuthorization();
         app.MapGet("/api/units/{id}/availability", (string id, string? at, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
         {
             if (catalog.Find(id) is not { } unit)
@@ -79,6 +88,42 @@ public static class CourtFeature
             });
         }).AllowAnonymous();
         return app;
+    }
+
+    internal static async Task<IResult> StatusAsync(string number, UnitCatalog catalog, UnitResolver resolver, DataJudClient datajud, CancellationToken cancellationToken)
+    {
+        var described = DescribeNumber(number, catalog, resolver);
+        if (CnjNumber.TryParse(number, out var parsed) != CnjNumberError.None || described is not IStatusCodeHttpResult { StatusCode: 200 })
+        {
+            return described;
+        }
+
+        return await datajud.GetStatusAsync(parsed, cancellationToken).ConfigureAwait(false) switch
+        {
+            CaseStatusResult.Found found => Results.Ok(new { result = "found", summary = found.Summary }),
+            CaseStatusResult.NotFound notFound => Results.Json(
+                new { result = "notFound", number = notFound.Number, court = notFound.Court, detail = Texts.Format("CaseNotFound", notFound.Number, notFound.Court) },
+                statusCode: StatusCodes.Status404NotFound),
+            CaseStatusResult.Unavailable unavailable => Unavailable(unavailable),
+            _ => throw new InvalidOperationException("unknown DataJud result"),
+        };
+
+        static IResult Unavailable(CaseStatusResult.Unavailable unavailable) => new UnavailableResult(unavailable.RetryAfter);
+    }
+
+    private sealed class UnavailableResult(DateTimeOffset? retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (retryAfter is { } until)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling((until - httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
+                httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Results.Json(new { result = "unavailable", detail = Texts.Get("CaseStatusUnavailable") }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                .ExecuteAsync(httpContext);
+        }
     }
 
     internal static IResult DescribeNumber(string typed, UnitCatalog catalog, UnitResolver resolver)

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using BalcaoVirtual.Web.Features.Units;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Court.DataJud;
+
+/// <summary>
+/// Case status from CNJ's public DataJud API: one query by the 20 digits to the court's index, a short timeout,
+/// answers cached for minutes, a pause after 429/5xx. Every failure is a <see cref="CaseStatusResult.Unavailable"/>.
+/// </summary>
+public sealed partial class DataJudClient(
+    IHttpClientFactory clients,
+    IOptions<DataJudOptions> options,
+    UnitCatalog catalog,
+    TimeProvider time,
+    ILogger<DataJudClient> logger)
+{
+    public const string HttpClientName = "datajud";
+
+    private static readonly TimeZoneInfo Brasilia = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+    private readonly ConcurrentDictionary<string, (CaseStatusResult Result, DateTimeOffset Until)> cache = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private DateTimeOffset pausedUntil;
+    private int failures;
+
+    /// <summary>The index a court's cases are in: configuration first, then the catalogue, then CNJ's naming.</summary>
+    public string? IndexFor(CnjNumber number)
+    {
+        var ours = catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey);
+        var acronym = ours?.Id ?? CnjCourts.Find(number)?.Acronym;
+        if (acronym is null)
+        {
+            return null;
+        }
+
+        return options.Value.Indexes.GetValueOrDefault(acronym) ?? ours?.DataJudIndex ?? "api_publica_" + acronym.ToLowerInvariant();
+    }
+
+    public async Task<CaseStatusResult> GetStatusAsync(CnjNumber number, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        if (cache.TryGetValue(number.Digits, out var hit) && hit.Until > now)
+        {
+            return hit.Result;
+        }
+
+        var ours = catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey);
+        var court = ours?.Id ?? CnjCourts.Find(number)?.Acronym ?? number.CourtKey;
+        var index = IndexFor(number);
+        if (index is null)
+        {
+            return new CaseStatusResult.Unavailable($"no DataJud index for court {number.CourtKey}");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.ApiKey))
+        {
+            return new CaseStatusResult.Unavailable("DataJud:ApiKey is not configured");
+        }
+
+        lock (gate)
+        {
+            if (pausedUntil > now)
+            {
+                return new CaseStatusResult.Unavailable("pausing after DataJud refused or failed", pausedUntil);
+            }
+        }
+
+        var timeZone = ours is null ? Brasilia : TimeZoneInfo.FindSystemTimeZoneById(ours.TimeZone);
+        var result = await QueryAsync(o, number, court, index, timeZone, cancellationToken).ConfigureAwait(false);
+        if (result is CaseStatusResult.Found or CaseStatusResult.NotFound)
+        {
+            lock (gate)
+            {
+                failures = 0;
+            }
+
+            cache[number.Digits] = (result, time.GetUtcNow() + o.CacheFor);
+        }
+
+        LogOutcome(logger, court, result.GetType().Name);
+        return result;
+    }
+
+    private async Task<CaseStatusResult> QueryAsync(DataJudOptions o, CnjNumber number, string court, string index, TimeZoneInfo timeZone, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.BaseUrl, $"{o.BaseUrl.AbsolutePath.TrimEnd('/')}/{index}/_search"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("APIKey", o.ApiKey);
+        request.Content = new StringContent(
+            JsonSerializer.Serialize(new { query = new { match = new { numeroProcesso = number.Digits } } }), Encoding.UTF8, "application/json");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(o.Timeout);
+        try
+        {
+            using var http = clients.CreateClient(HttpClientName);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+            {
+                return Pause(o, response.Headers.RetryAfter, $"DataJud answered {(int)response.StatusCode}");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                // 401/403: the public key changed; 404: no such index. Not worth retrying soon, not the citizen's fault.
+                return new CaseStatusResult.Unavailable($"DataJud answered {(int)response.StatusCode} for index {index}");
+            }
+
+            var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token).ConfigureAwait(false);
+                var summary = DataJudParser.Parse(document.RootElement, number.Canonical, court, timeZone, o.Movements);
+                return summary is null ? new CaseStatusResult.NotFound(number.Canonical, court) : new CaseStatusResult.Found(summary);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Pause(o, null, $"DataJud did not answer within {o.Timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Pause(o, null, $"DataJud could not be reached ({ex.HttpRequestError})");
+        }
+        catch (JsonException)
+        {
+            return new CaseStatusResult.Unavailable("DataJud's answer was not JSON");
+        }
+    }
+
+    private CaseStatusResult.Unavailable Pause(DataJudOptions o, RetryConditionHeaderValue? retryAfter, string reason)
+    {
+        var now = time.GetUtcNow();
+        lock (gate)
+        {
+            failures++;
+            var backoff = TimeSpan.FromTicks(Math.Min(o.MaxBackoff.Ticks, o.Backoff.Ticks * (1L << Math.Min(failures - 1, 16))));
+            var until = retryAfter?.Delta is { } delta ? now + delta
+                : retryAfter?.Date is { } date ? date
+                : now + backoff;
+            pausedUntil = until > now + o.MaxBackoff ? now + o.MaxBackoff : until;
+            return new CaseStatusResult.Unavailable(reason, pausedUntil);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DataJud status query for court {Court}: {Outcome}")]
+    private static partial void LogOutcome(ILogger logger, string court, string outcome);
+}

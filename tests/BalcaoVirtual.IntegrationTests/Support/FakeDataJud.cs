@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BalcaoVirtual.IntegrationTests.Support;
+
+/// <summary>
+/// CNJ's DataJud public API on a loopback port, in its real shape: <c>POST /{index}/_search</c> with
+/// <c>Authorization: APIKey …</c> and a <c>match</c> on <c>numeroProcesso</c>, answered with Elasticsearch's
+/// <c>hits.hits[]._source</c>. Cases are added as raw <c>_source</c> JSON (so tests can include the traps); answers
+/// can be scripted (429 with Retry-After, 500, a hang until released).
+/// </summary>
+internal sealed class FakeDataJud : IAsyncDisposable
+{
+    public const string ApiKey = "cDZHYzlZa0JadVREZDJCendFbXNBR3A6SkJlTzNjLV9TRENyQk1RdnFKZGRQdw==";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<(string Index, string Digits), List<string>> cases = new();
+    private readonly ConcurrentQueue<Func<HttpContext, Task<IResult>>> script = new();
+
+    private FakeDataJud(WebApplication app) => this.app = app;
+
+    public ConcurrentQueue<(string Index, string Authorization, string Body)> Requests { get; } = new();
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Released by <see cref="ReleaseHangs"/> (or when the fake stops): a request that never gets its answer in time.</summary>
+    public TaskCompletionSource Hang { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<FakeDataJud> StartAsync()
+    {
+        var fake = new FakeDataJud(LoopbackApp.Create());
+        fake.app.MapPost("/{index}/_search", fake.HandleAsync);
+        fake.BaseUrl = await LoopbackApp.StartAsync(fake.app);
+        return fake;
+    }
+
+    /// <summary>Adds one hit (a raw <c>_source</c> object) for a case in an index; several calls give several hits.</summary>
+    public void AddHit(string index, string digits, string sourceJson) =>
+        cases.GetOrAdd((index, digits), _ => []).Add(sourceJson);
+
+    public void RespondStatus(int status, string? retryAfter = null) => script.Enqueue(http =>
+    {
+        if (retryAfter is not null)
+        {
+            http.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        return Task.FromResult(Results.Json(new { error = "scripted", status }, statusCode: status));
+    });
+
+    public void RespondHang() => script.Enqueue(async http =>
+    {
+        await Hang.Task.WaitAsync(http.RequestAborted);
+        return Results.Ok();
+    });
+
+    public void ReleaseHangs() => Hang.TrySetResult();
+
+    private async Task<IResult> HandleAsync(string index, HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        Requests.Enqueue((index, http.Request.Headers.Authorization.ToString(), body));
+        if (http.Request.Headers.Authorization != "APIKey " + ApiKey)
+        {
+            return Results.Json(new { error = "unauthorized" }, statusCode: 401);
+        }
+
+        if (script.TryDequeue(out var scripted))
+        {
+            return await scripted(http);
+        }
+
+        string? digits;
+        try
+        {
+            using var query = JsonDocument.Parse(body);
+            digits = query.RootElement.GetProperty("query").GetProperty("match").GetProperty("numeroProcesso").GetString();
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return Results.Json(new { error = new { type = "parsing_exception" }, status = 400 }, statusCode: 400);
+        }
+
+        var sources = digits is not null && cases.TryGetValue((index, digits), out var list) ? list : [];
+        var hits = string.Join(',', sources.Select((s, i) => $$"""{"_index":"{{index}}","_id":"{{index}}_{{i}}","_score":12.5,"_source":{{s}}}"""));
+        var json = $$$"""{"took":7,"timed_out":false,"_shards":{"total":7,"successful":7,"skipped":0,"failed":0},"hits":{"total":{"value":{{{sources.Count}}},"relation":"eq"},"max_score":12.5,"hits":[{{{hits}}}]}}""";
+        return Results.Text(json, "application/json");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ReleaseHangs();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
