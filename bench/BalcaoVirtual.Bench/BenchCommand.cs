@@ -4,6 +4,7 @@ using System.Text;
 using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using StackExchange.Redis;
+using static BalcaoVirtual.Bench.BenchReport;
 
 namespace BalcaoVirtual.Bench;
 
@@ -20,10 +21,7 @@ internal static class BenchCommand
         var redis = Arg(args, "--redis");
         var redisAlways = Arg(args, "--redis-always");
         var seconds = int.Parse(Arg(args, "--seconds") ?? "5", Inv);
-        var output = Arg(args, "--out");
-        var report = new StringBuilder();
-        report.AppendLine(Inv, $"# Store benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        report.AppendLine(Inv, $"Machine: {Environment.ProcessorCount} cores, {Memory()}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        var report = BenchReport.Start("Store benchmark", string.Empty);
         report.AppendLine(Inv, $"Workload: 200-byte values; latency = one SET then one GET awaited in turn (5,000 each); throughput = {seconds} s of SET/GET 50/50 with 64 requests in flight on one multiplexer.");
         report.AppendLine();
         report.AppendLine("| backend | durability | SET p50 µs | SET p99 µs | GET p50 µs | GET p99 µs | ops/s (64 in flight) |");
@@ -58,12 +56,7 @@ internal static class BenchCommand
             report.AppendLine(Inv, $"| external Redis | {await IdleMemoryAsync(redis):F0} |");
         }
 
-        Console.WriteLine(report);
-        if (output is not null)
-        {
-            await File.WriteAllTextAsync(output, report.ToString());
-        }
-
+        BenchReport.Finish(report, args);
         return 0;
     }
 
@@ -179,22 +172,9 @@ internal static class BenchCommand
         return kb / 1024;
     }
 
-    private static string Memory()
-    {
-        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-        var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv);
-        return string.Create(Inv, $"{kb / 1024 / 1024:F0} GiB");
-    }
-
     private static double Percentile(double[] values, double p)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

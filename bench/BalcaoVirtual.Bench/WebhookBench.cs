@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using static BalcaoVirtual.Bench.BenchReport;
 
 namespace BalcaoVirtual.Bench;
 
@@ -34,7 +35,6 @@ internal static class WebhookBench
     {
         var connections = int.Parse(Arg(args, "--connections") ?? "32", Inv);
         var seconds = int.Parse(Arg(args, "--seconds") ?? "10", Inv);
-        var output = Arg(args, "--out");
         var externalRedis = Arg(args, "--redis");
         var keyPrefix = externalRedis is null ? "bv" : "bench" + Guid.NewGuid().ToString("N")[..12];
 
@@ -86,9 +86,7 @@ internal static class WebhookBench
 
         var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
 
-        var report = new StringBuilder();
-        report.AppendLine(Inv, $"# Webhook benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        report.AppendLine(Inv, $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; load generator, service and store share the machine.");
+        var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
         report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up.");
         report.AppendLine();
         report.AppendLine("| target | mode | requests/s | p50 ms | p99 ms | p99.9 ms | non-200 |");
@@ -99,11 +97,7 @@ internal static class WebhookBench
         report.AppendLine();
         report.AppendLine(Inv, $"Service / bare ratio: {serviceRun.Rate / bareRun.Rate:P0}.");
         report.AppendLine(Inv, $"Verification: {acked.Count} acknowledged MessageSids; stored {stored}; stored twice {duplicates}; missing {missing}.");
-        Console.WriteLine(report);
-        if (output is not null)
-        {
-            await File.WriteAllTextAsync(output, report.ToString());
-        }
+        BenchReport.Finish(report, args);
 
         service.Kill(entireProcessTree: true);
         bare.Kill(entireProcessTree: true);
@@ -336,11 +330,5 @@ internal static class WebhookBench
     {
         var extra = args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
         return extra.Count == 0 ? ", default settings" : ", " + string.Join(' ', extra);
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

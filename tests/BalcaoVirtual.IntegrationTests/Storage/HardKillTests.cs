@@ -80,8 +80,11 @@ public sealed class HardKillTests
     private sealed class ServiceProcess : IDisposable
     {
         private readonly Process process;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
 
         private ServiceProcess(Process process) => this.process = process;
+
+        private string Output => string.Join(Environment.NewLine, output.TakeLast(40));
 
         public static async Task<ServiceProcess> StartAsync(string dataDir, int storePort, int httpPort)
         {
@@ -103,14 +106,16 @@ public sealed class HardKillTests
                 },
             };
             var process = Process.Start(start)!;
+            var service = new ServiceProcess(process);
+            process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var service = new ServiceProcess(process);
             await TestServers.WaitUntilAsync(async () =>
             {
                 if (process.HasExited)
                 {
-                    Assert.Fail($"the service exited with code {process.ExitCode} before its store answered");
+                    Assert.Fail($"the service exited with code {process.ExitCode} before its store answered:{Environment.NewLine}{service.Output}");
                 }
 
                 try
@@ -137,6 +142,17 @@ public sealed class HardKillTests
                 }
             }, TimeSpan.FromSeconds(60), "the service to answer HTTP");
             return service;
+        }
+
+        private void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                output.Enqueue(line);
+                while (output.Count > 200 && output.TryDequeue(out _))
+                {
+                }
+            }
         }
 
         public void KillHard()

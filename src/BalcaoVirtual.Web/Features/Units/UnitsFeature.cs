@@ -22,11 +22,16 @@ public static class UnitsFeature
         return services;
     }
 
-    /// <summary>A relative path is looked up from the content root upwards; when absent the error names the content-root path.</summary>
+    /// <summary>
+    /// A relative path is looked up from the content root upwards, then from the application's own folder upwards (the data shipped
+    /// beside the binaries, whatever the working folder); when absent the error names the content-root path.
+    /// </summary>
     internal static string ResolveDataPath(string configured, string contentRoot) =>
         Path.IsPathRooted(configured)
             ? configured
-            : Files.FindUpwards(configured, contentRoot) ?? Path.Combine(contentRoot, configured);
+            : Files.FindUpwards(configured, contentRoot)
+              ?? Files.FindUpwards(configured, AppContext.BaseDirectory)
+              ?? Path.Combine(contentRoot, configured);
 
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
     {
