@@ -138,6 +138,7 @@ internal static class BenchCommand
                 $"--urls=http://127.0.0.1:{port}",
                 $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
                 "--Auth:BootstrapAdmin:Password=bench-password-123",
+                $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
                 "--Logging:LogLevel:Default=Warning",
                 "--environment=Production",
             },

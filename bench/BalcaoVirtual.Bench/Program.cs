@@ -5,5 +5,6 @@ return args.FirstOrDefault() switch
     "webhook" => await WebhookBench.RunAsync(args),
     "bare" => await WebhookBench.RunBareServerAsync(args),
     "cnj" => CnjBench.Run(args),
+    "chatbot" => await ChatbotBench.RunAsync(args),
     _ => await BenchCommand.RunAsync(args),
 };

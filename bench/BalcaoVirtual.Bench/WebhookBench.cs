@@ -55,6 +55,7 @@ internal static class WebhookBench
                 : ["--Storage:Mode=Redis", $"--Storage:Redis={externalRedis}", $"--Storage:KeyPrefix={keyPrefix}"]),
             $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
             "--Auth:BootstrapAdmin:Password=bench-password-123",
+            $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
             $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
             "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // never called: the bot has no replies yet
             .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),

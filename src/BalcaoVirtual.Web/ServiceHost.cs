@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
+using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
@@ -24,6 +25,7 @@ public static class ServiceHost
         builder.Services.AddCourt(builder.Configuration);
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddConversations();
+        builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddHealth();
 

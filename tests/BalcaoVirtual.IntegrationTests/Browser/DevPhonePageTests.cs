@@ -42,7 +42,7 @@ public sealed class DevPhonePageTests
         }, TimeSpan.FromSeconds(20), "the typed message to reach the unit");
         await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Bom dia! <b>Resposta</b> da Vara." });
 
-        var reply = await page.WaitForSelectorAsync("li.court", new() { Timeout = 20_000 });
+        var reply = await page.WaitForSelectorAsync("li.court:has-text('da Vara')", new() { Timeout = 20_000 });
         var mine = await page.QuerySelectorAsync("li.me");
 
         Assert.Multiple(async () =>

@@ -73,8 +73,8 @@ public sealed class TwilioOutboundTests
     [TestCase(503, null)]
     public async Task Reply_IsRetriedAfterBackoff_WhenTwilioSaysTryLater(int status, int? code)
     {
-        twilio.Respond((status, code));
         var conversationId = await CitizenWritesAsync();
+        twilio.Respond((status, code));
 
         await clerk.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Resposta" });
         await TestServers.WaitUntilAsync(() => Task.FromResult(!twilio.Requests.IsEmpty), TimeSpan.FromSeconds(20), "the first attempt");
@@ -95,8 +95,8 @@ public sealed class TwilioOutboundTests
     [Test]
     public async Task Reply_IsNotRetried_AndRecordsTheCode_WhenTwilioRefusesForGood()
     {
-        twilio.Respond((400, 21211));
         var conversationId = await CitizenWritesAsync();
+        twilio.Respond((400, 21211));
 
         await clerk.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Resposta" });
         var message = await WaitForStatusAsync(conversationId, "failed");
@@ -145,7 +145,7 @@ public sealed class TwilioOutboundTests
         await FakeTwilio.SendStatusAsync(service, twilio.Requests.Single(), "delivered"); // late and impossible: ignored
 
         var body = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}");
-        var outbound = body.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("direction").GetString() == "outbound");
+        var outbound = body.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("author").GetString() == "clerk");
         Assert.That(outbound.GetProperty("status").GetString(), Is.EqualTo("undelivered"));
         Assert.That(outbound.GetProperty("errorCode").GetString(), Is.EqualTo("30008"));
     }
@@ -189,14 +189,19 @@ public sealed class TwilioOutboundTests
         Assert.That(twilio.Requests, Is.Empty);
     }
 
+    /// <summary>
+    /// A question to the unit's number: the chatbot hands it to the unit and says so. Once that reply has left, the fake
+    /// Twilio's record is cleared, so each test sees the clerk's messages only.
+    /// </summary>
     private async Task<string> CitizenWritesAsync()
     {
-        var response = await TwilioSigner.PostAsync(service, "/webhooks/twilio", TwilioSigner.Inbound(TwilioSigner.Sid(Random.Shared.Next()), "Olá, preciso de ajuda", from: Citizen));
+        var response = await TwilioSigner.PostAsync(service, "/webhooks/twilio", TwilioSigner.Inbound(TwilioSigner.Sid(Random.Shared.Next()), "Olá, quando sai meu alvará?", from: Citizen));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var page = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations?unit={Unit}");
-        return page.GetProperty("items").GetArrayLength() > 0
-            ? page.GetProperty("items")[0].GetProperty("id").GetString()!
-            : await WaitForConversationAsync();
+        var id = await WaitForConversationAsync();
+        var outbox = factory.Services.GetRequiredService<Outbox>();
+        await TestServers.WaitUntilAsync(async () => !twilio.Requests.IsEmpty && await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the chatbot's hand-off reply to leave");
+        twilio.Requests.Clear();
+        return id;
     }
 
     private async Task<string> WaitForConversationAsync()
@@ -204,7 +209,7 @@ public sealed class TwilioOutboundTests
         string? id = null;
         await TestServers.WaitUntilAsync(async () =>
         {
-            var page = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations?unit={Unit}");
+            var page = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations?unit={Unit}&state=waiting");
             id = page.GetProperty("items").GetArrayLength() > 0 ? page.GetProperty("items")[0].GetProperty("id").GetString() : null;
             return id is not null;
         }, TimeSpan.FromSeconds(20), "the conversation to reach the unit");
@@ -212,7 +217,7 @@ public sealed class TwilioOutboundTests
     }
 
     private async Task<Message> OutboundMessageAsync(string conversationId) =>
-        (await factory.Services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversationId)).Single(m => m.Direction == MessageDirection.Outbound);
+        (await factory.Services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversationId)).Single(m => m.Author == MessageAuthor.Clerk);
 
     private async Task<Message> WaitForStatusAsync(string conversationId, string status)
     {

@@ -63,7 +63,8 @@ public sealed class TwilioWebhookTests
     [Test]
     public async Task Webhook_RoutesByTo_ToTheUnitThatOwnsTheNumber_AndIndexesItAfterProcessing()
     {
-        await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(3), "Oi", to: "whatsapp:+559621010210"));
+        // A question to a unit's own number: the chatbot greets and hands it to that unit.
+        await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(3), "Minha audiência foi remarcada?", to: "whatsapp:+559621010210"));
         using var admin = await factory.AdminClientAsync();
 
         JsonElement page = default;
@@ -244,7 +245,8 @@ public sealed class TwilioWebhookTests
 
     private async Task<IReadOnlyList<Message>> MessagesOf(string address)
     {
+        // What the citizen sent (the chatbot's replies join the conversation as it runs).
         var conversation = await ConversationOf(address);
-        return conversation is null ? [] : await factory.Services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversation.Id);
+        return conversation is null ? [] : [.. (await factory.Services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversation.Id)).Where(m => m.Direction == MessageDirection.Inbound)];
     }
 }

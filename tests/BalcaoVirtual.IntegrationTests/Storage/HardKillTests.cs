@@ -34,10 +34,20 @@ public sealed class HardKillTests
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
             var next = 0;
             var killed = 0;
+            string? stuck = null;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
             {
                 while (Volatile.Read(ref killed) == 0)
                 {
+                    if (first.HasExited || watch.Elapsed > TimeSpan.FromSeconds(90))
+                    {
+                        // Never spin on a dead service: fail with what it printed.
+                        stuck = $"{acked.Count} of {killAfter} acknowledged when the service {(first.HasExited ? "exited by itself" : "stopped answering")}:{Environment.NewLine}{first.Output}";
+                        Interlocked.Exchange(ref killed, 1);
+                        break;
+                    }
+
                     var sid = TwilioSigner.Sid(Interlocked.Increment(ref next));
                     try
                     {
@@ -59,6 +69,7 @@ public sealed class HardKillTests
                     }
                 }
             })));
+            Assert.That(stuck, Is.Null, stuck);
         }
 
         using var second = await ServiceProcess.StartAsync(dataDir, storePort, httpPort);
@@ -67,7 +78,7 @@ public sealed class HardKillTests
         var contact = ContactAddress.FromTwilio("whatsapp:+5591981234567")!;
         var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), InboundStore.OpenField("whatsapp:+559621010210"));
         Assert.That(open, Is.Not.Null, "the citizen's conversation is gone");
-        var stored = (await new ConversationStore(new RedisConnections(redis), keys).GetMessagesAsync(open!))
+        var stored = (await new ConversationStore(new RedisConnections(redis), keys).GetMessagesAsync(open!)).Where(m => m.Direction == MessageDirection.Inbound)
             .GroupBy(m => m.ProviderId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
         Assert.That(acked, Has.Count.GreaterThanOrEqualTo(killAfter));
@@ -84,7 +95,7 @@ public sealed class HardKillTests
 
         private ServiceProcess(Process process) => this.process = process;
 
-        private string Output => string.Join(Environment.NewLine, output.TakeLast(40));
+        public string Output => string.Join(Environment.NewLine, output.TakeLast(40));
 
         public static async Task<ServiceProcess> StartAsync(string dataDir, int storePort, int httpPort)
         {
@@ -101,6 +112,7 @@ public sealed class HardKillTests
                     $"--Storage:EmbeddedPort={storePort.ToString(CultureInfo.InvariantCulture)}",
                     $"--Units:Catalog={StartupErrorTests.RepoFile("deploy/units/trt8.sample.json")}",
                     "--Auth:BootstrapAdmin:Password=senha-de-teste-123",
+                    $"--contentRoot={Path.GetDirectoryName(StartupErrorTests.RepoFile("src/BalcaoVirtual.Web/appsettings.json"))}",
                     $"--Twilio:AccountSid={TwilioSigner.AccountSid}", $"--Twilio:AuthToken={TwilioSigner.AuthToken}",
                     $"--Twilio:PublicBaseUrl=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
                 },
@@ -154,6 +166,8 @@ public sealed class HardKillTests
                 }
             }
         }
+
+        public bool HasExited => process.HasExited;
 
         public void KillHard()
         {

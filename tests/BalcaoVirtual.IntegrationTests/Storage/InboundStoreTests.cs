@@ -65,7 +65,7 @@ public sealed class InboundStoreTests(Backend backend)
     }
 
     [Test]
-    public async Task AppendAsync_CreatesWaitingConversationForUnit_AndBotConversationWithoutUnit()
+    public async Task AppendAsync_CreatesBotConversations_KnowingTheUnitOfTheNumberWrittenTo()
     {
         var forUnit = await inbound.AppendAsync(Message("SMa", "oi", unit: "trt8-vt-macapa-7"));
         var central = await inbound.AppendAsync(Message("SMb", "oi", from: "whatsapp:+5591999990000"));
@@ -74,19 +74,20 @@ public sealed class InboundStoreTests(Backend backend)
         var botConversation = await conversations.GetAsync(central.ConversationId);
         Assert.Multiple(() =>
         {
-            Assert.That(unitConversation!.State, Is.EqualTo(ConversationState.Waiting));
+            Assert.That(unitConversation!.State, Is.EqualTo(ConversationState.Bot), "the chatbot meets it first");
             Assert.That(unitConversation.UnitId, Is.EqualTo("trt8-vt-macapa-7"));
-            Assert.That(unitConversation.WaitingSince, Is.EqualTo(time.GetUtcNow()));
+            Assert.That(unitConversation.WaitingSince, Is.Null);
             Assert.That(botConversation!.State, Is.EqualTo(ConversationState.Bot));
             Assert.That(botConversation.UnitId, Is.Null);
         });
     }
 
     [Test]
-    public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce()
+    public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce_WithItsReplyQueuedOnce()
     {
-        var handler = new CountingHandler(new ReopenOnInbound(time));
-        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, handler, time, NullLogger<InboundProcessor>.Instance);
+        var handler = new CountingHandler();
+        var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
+        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, handler, time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing
@@ -102,19 +103,23 @@ public sealed class InboundStoreTests(Backend backend)
             Assert.That(handler.Calls, Is.EqualTo(1));
             Assert.That(page.Items.Single().Id, Is.EqualTo(first.ConversationId));
         });
+        var messages = await conversations.GetMessagesAsync(first.ConversationId);
+        Assert.That(messages.Select(m => (m.Direction, m.Text)), Is.EqualTo(new[] { (MessageDirection.Inbound, "oi"), (MessageDirection.Outbound, "recebido") }));
+        Assert.That(await outbox.PendingAsync(), Is.EqualTo(1));
     }
 
     private static InboundMessage Message(string sid, string text, string from = "whatsapp:+5591981234567", string? unit = null) =>
         new(ContactAddress.FromTwilio(from)!, sid, text, [], "Maria", unit, "whatsapp:+559621010210");
 
-    private sealed class CountingHandler(IInboundHandler inner) : IInboundHandler
+    /// <summary>Hands every conversation to its unit and answers "recebido".</summary>
+    private sealed class CountingHandler : IInboundHandler
     {
         public int Calls { get; private set; }
 
-        public Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        public Task<InboundOutcome> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
         {
             Calls++;
-            return inner.HandleAsync(conversation, message, cancellationToken);
+            return Task.FromResult(new InboundOutcome(conversation with { State = ConversationState.Waiting, WaitingSince = message.CreatedAt }, ["recebido"]));
         }
     }
 }

@@ -41,6 +41,14 @@ public sealed class SampleSettingsTests
     }
 
     [Test]
+    public void Sample_BindsChatbot_WithNoUnknownKey_AndValidates()
+    {
+        var options = Bind<BalcaoVirtual.Web.Features.Chatbot.ChatbotOptions>(BalcaoVirtual.Web.Features.Chatbot.ChatbotOptions.Section);
+
+        Assert.That(new BalcaoVirtual.Web.Features.Chatbot.ChatbotOptionsValidator().Validate(null, options).Succeeded, Is.True);
+    }
+
+    [Test]
     public void Sample_BindsUnits_ToTheShippedSample() =>
         Assert.That(Bind<UnitsOptions>(UnitsOptions.Section).Catalog, Is.EqualTo(new UnitsOptions().Catalog));
 

@@ -74,6 +74,9 @@ public sealed record Conversation
     public string? AssigneeId { get; init; }
 
     public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
+
+    /// <summary>Where the chatbot is with this citizen (null before its first turn).</summary>
+    public Chatbot.BotSession? Bot { get; init; }
 }
 
 public sealed record Message
@@ -91,6 +94,9 @@ public sealed record Message
     public required string Text { get; init; }
 
     public IReadOnlyList<string> MediaUrls { get; init; } = [];
+
+    /// <summary>The content type of each media reference, in the same order ("audio/ogg", "application/pdf", …).</summary>
+    public IReadOnlyList<string> MediaTypes { get; init; } = [];
 
     public string? ProviderId { get; init; }
 

@@ -20,6 +20,13 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Conversation>(value.ToString(), Json);
     }
 
+    /// <summary>The record and its stored form, for a write that must hold only if nobody changed it meanwhile.</summary>
+    public async Task<(Conversation? Conversation, RedisValue Raw)> GetWithVersionAsync(string id)
+    {
+        var value = await Db.StringGetAsync(keys.Conversation(id)).ConfigureAwait(false);
+        return (value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Conversation>(value.ToString(), Json), value);
+    }
+
     public async Task<IReadOnlyList<Message>> GetMessagesAsync(string id)
     {
         var order = await Db.ListRangeAsync(keys.ConversationMessageOrder(id)).ConfigureAwait(false);

@@ -17,7 +17,6 @@ public static class ConversationsFeature
     {
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<InboundStore>();
-        services.AddSingleton<IInboundHandler, ReopenOnInbound>();
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
         services.AddHostedService<OutboundSender>();

@@ -3,34 +3,20 @@ using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Conversations;
 
-/// <summary>What happens to a stored inbound message after the provider got its acknowledgement.</summary>
+/// <summary>What a turn decided: the conversation as it should be stored (null: unchanged) and the texts to send back.</summary>
+public sealed record InboundOutcome(Conversation? Updated, IReadOnlyList<string> Replies)
+{
+    public static readonly InboundOutcome Unchanged = new(null, []);
+}
+
+/// <summary>What happens to a stored inbound message after the provider got its acknowledgement (the chatbot's turn).</summary>
 public interface IInboundHandler
 {
     /// <summary>
-    /// Decides what the message changes. Returns the conversation as it should be stored (null: unchanged); the
-    /// processor writes it together with the "processed" mark, in one transaction.
+    /// Decides what the message changes. The processor writes the outcome (record, replies in the outbox) together with
+    /// the "processed" mark in one transaction, and only if the conversation did not change meanwhile.
     /// </summary>
-    Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// Until the chatbot takes over: a citizen message re-opens the conversation (waiting for its unit, or back to
-/// the bot when it has none), refreshes its activity time and puts it in its unit's index.
-/// </summary>
-internal sealed class ReopenOnInbound(TimeProvider time) : IInboundHandler
-{
-    public Task<Conversation?> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var waiting = conversation.UnitId is not null;
-        var reopened = conversation.State is ConversationState.Answered or ConversationState.Closed;
-        return Task.FromResult<Conversation?>(conversation with
-        {
-            State = waiting ? ConversationState.Waiting : ConversationState.Bot,
-            WaitingSince = waiting ? (reopened || conversation.WaitingSince is null ? now : conversation.WaitingSince) : null,
-            LastActivityAt = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt,
-        });
-    }
+    Task<InboundOutcome> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -41,6 +27,7 @@ internal sealed partial class InboundProcessor(
     RedisConnections redis,
     RedisKeys keys,
     ConversationStore conversations,
+    Outbox outbox,
     IInboundHandler handler,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
@@ -110,7 +97,16 @@ internal sealed partial class InboundProcessor(
             var items = await queue.TakeAsync(50, Lease).ConfigureAwait(false);
             foreach (var item in items)
             {
-                await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
+                {
+                    // A turn that fails must not stop every other citizen's: the item stays leased and is tried again
+                    // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
+                    LogTurnFailed(logger, item.Split('|')[0], ex.GetType().Name);
+                }
             }
 
             count += items.Count;
@@ -137,32 +133,56 @@ internal sealed partial class InboundProcessor(
             return; // a redelivery of something already done
         }
 
-        var conversation = await conversations.GetAsync(conversationId).ConfigureAwait(false);
-        var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
-        if (conversation is null || message is null)
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            LogMissing(logger, conversationId, messageId);
-            await queue.CompleteAsync(item).ConfigureAwait(false);
+            var (conversation, raw) = await conversations.GetWithVersionAsync(conversationId).ConfigureAwait(false);
+            var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
+            if (conversation is null || message is null)
+            {
+                LogMissing(logger, conversationId, messageId);
+                await queue.CompleteAsync(item).ConfigureAwait(false);
+                return;
+            }
+
+            // One transaction on the bucket's slot (one durable commit): the new record, the replies in the outbox, the
+            // mark, the queue item done; only if nobody (a clerk, another node) changed the conversation meanwhile.
+            var outcome = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+            var tran = db.CreateTransaction();
+            tran.AddCondition(Condition.StringEqual(keys.Conversation(conversationId), raw));
+            var target = outcome.Updated ?? conversation;
+            if (outcome.Updated is not null)
+            {
+                conversations.AddSave(tran, outcome.Updated);
+            }
+
+            foreach (var reply in outcome.Replies)
+            {
+                outbox.AddQueue(tran, target, reply, MessageAuthor.Bot, null);
+            }
+
+            _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
+            queue.AddComplete(tran, item);
+            if (!await tran.ExecuteAsync().ConfigureAwait(false))
+            {
+                continue; // the conversation changed under us: decide again on what is stored now
+            }
+
+            if (outcome.Updated is not null)
+            {
+                await conversations.IndexAsync(conversation, outcome.Updated).ConfigureAwait(false);
+            }
+
+            if (outcome.Replies.Count > 0)
+            {
+                await outbox.SignalAsync().ConfigureAwait(false);
+            }
+
+            LogProcessed(logger, conversationId, messageId, target.UnitId, outcome.Replies.Count);
             return;
         }
 
-        // One transaction on the bucket's slot (one durable commit): the new record, the mark, the queue item done.
-        var updated = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
-        var tran = db.CreateTransaction();
-        if (updated is not null)
-        {
-            conversations.AddSave(tran, updated);
-        }
-
-        _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
-        queue.AddComplete(tran, item);
-        await tran.ExecuteAsync().ConfigureAwait(false);
-        if (updated is not null)
-        {
-            await conversations.IndexAsync(conversation, updated).ConfigureAwait(false);
-        }
-
-        LogProcessed(logger, conversationId, messageId, conversation.UnitId);
+        // Left leased: taken again when the lease runs out.
+        LogContended(logger, conversationId, messageId);
     }
 
     public override void Dispose()
@@ -171,11 +191,17 @@ internal sealed partial class InboundProcessor(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {MessageId} of conversation {ConversationId} processed (unit {UnitId})")]
-    private static partial void LogProcessed(ILogger logger, string conversationId, string messageId, string? unitId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {MessageId} of conversation {ConversationId} processed (unit {UnitId}, {Replies} replies)")]
+    private static partial void LogProcessed(ILogger logger, string conversationId, string messageId, string? unitId, int replies);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound message {MessageId} of conversation {ConversationId}: the conversation kept changing; retried after the lease")]
+    private static partial void LogContended(ILogger logger, string conversationId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued inbound message {MessageId} of conversation {ConversationId} is not in the store; skipped")]
     private static partial void LogMissing(ILogger logger, string conversationId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Turn of conversation {ConversationId} failed with {Error}; retried after its lease")]
+    private static partial void LogTurnFailed(ILogger logger, string conversationId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound queue: store error {Error}; retrying")]
     private static partial void LogStoreError(ILogger logger, string error);

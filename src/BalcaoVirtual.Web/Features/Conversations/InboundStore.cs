@@ -14,7 +14,8 @@ public sealed record InboundMessage(
     string? ProfileName,
     string? UnitId,
     string ChannelAddress,
-    string? ChannelAccount = null);
+    string? ChannelAccount = null,
+    IReadOnlyList<string>? MediaTypes = null);
 
 /// <summary>What storing an inbound message did.</summary>
 public sealed record InboundResult(bool IsNew, string ConversationId, string MessageId);
@@ -74,6 +75,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
             Author = MessageAuthor.Citizen,
             Text = inbound.Text,
             MediaUrls = inbound.MediaUrls,
+            MediaTypes = inbound.MediaTypes ?? [],
             ProviderId = inbound.ProviderId,
             Status = "received",
             CreatedAt = now,
@@ -94,10 +96,11 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 ContactName = inbound.ProfileName,
                 ChannelAddress = inbound.ChannelAddress,
                 ChannelAccount = inbound.ChannelAccount,
-                State = inbound.UnitId is null ? ConversationState.Bot : ConversationState.Waiting,
+                // The chatbot meets every new conversation, also one written to a unit's own number (it then
+                // knows the unit); it hands the conversation to the unit's inbox when a clerk is needed.
+                State = ConversationState.Bot,
                 CreatedAt = now,
                 LastActivityAt = now,
-                WaitingSince = inbound.UnitId is null ? null : now,
             };
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
                 Script,

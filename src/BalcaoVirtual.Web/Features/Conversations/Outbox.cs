@@ -48,6 +48,19 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
 
     public async Task<Message> QueueAsync(Conversation conversation, string text, MessageAuthor author, string? authorId)
     {
+        var tran = redis.GetDatabase().CreateTransaction();
+        var message = AddQueue(tran, conversation, text, author, authorId);
+        await tran.ExecuteAsync().ConfigureAwait(false);
+        await SignalAsync().ConfigureAwait(false);
+        return message;
+    }
+
+    /// <summary>
+    /// Adds the recording and queueing of an outbound message to a transaction on the conversation's slot, so that it
+    /// commits together with the caller's own writes (a bot turn and its replies). Call <see cref="SignalAsync"/> after.
+    /// </summary>
+    public Message AddQueue(ITransaction tran, Conversation conversation, string text, MessageAuthor author, string? authorId)
+    {
         var now = time.GetUtcNow();
         var message = new Message
         {
@@ -61,11 +74,11 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
             StatusAt = now,
             CreatedAt = now,
         };
-        var tran = redis.GetDatabase().CreateTransaction();
         conversations.AddAppend(tran, conversation.Id, message);
         _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");
-        await tran.ExecuteAsync().ConfigureAwait(false);
-        await redis.GetSubscriber().PublishAsync(keys.OutboxSignal(), "1").ConfigureAwait(false);
         return message;
     }
+
+    /// <summary>Wakes the sender at once (it also polls).</summary>
+    public Task SignalAsync() => redis.GetSubscriber().PublishAsync(keys.OutboxSignal(), "1");
 }

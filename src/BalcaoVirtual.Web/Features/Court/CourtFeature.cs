@@ -40,6 +40,7 @@ public static class CourtFeature
         // The client applies its own (short) timeout per query.
         services.AddHttpClient(DataJudClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<DataJudClient>();
+        services.AddSingleton<ICaseStatusLookup>(sp => sp.GetRequiredService<DataJudClient>());
         services.AddSingleton<UnitResolver>();
         services.AddHostedService<CourtStartup>();
         return services;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Storage;
+using BalcaoVirtual.Web.Resources;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using StackExchange.Redis;
@@ -17,6 +18,9 @@ internal static class DevPhone
 {
     public const string LoopbackClient = "dev-phone-loopback";
 
+    /// <summary>A number no unit owns, standing for the court's central number: the chatbot finds the unit.</summary>
+    public const string CentralNumber = "+559130000000";
+
     public sealed record SendRequest(string? From, string? To, string? Body);
 
     public static void Map(IEndpointRouteBuilder app)
@@ -27,7 +31,8 @@ internal static class DevPhone
             : Results.NotFound());
         group.MapGet("/numbers", (TwilioAccounts accounts, UnitCatalog catalog) => accounts.DevPhoneEnabled
             ? Results.Ok(catalog.Units.SelectMany(u => u.Channels.WhatsApp.Select(n => new { unit = u.Name, to = "whatsapp:" + n })
-                .Concat(u.Channels.Sms.Select(n => new { unit = u.Name + " (SMS)", to = n }))))
+                .Concat(u.Channels.Sms.Select(n => new { unit = u.Name + " (SMS)", to = n })))
+                .Prepend(new { unit = Texts.Get("DevPhoneCentralNumber"), to = "whatsapp:" + CentralNumber }))
             : Results.NotFound());
         group.MapPost("/send", SendAsync);
         group.MapGet("/replies", RepliesAsync);
@@ -84,7 +89,8 @@ internal static class DevPhone
         }
 
         var entries = await redis.GetDatabase().ListRangeAsync(keys.LocalOutbox(), 0, LocalOutboxTransport.Keep - 1).ConfigureAwait(false);
-        var replies = entries.Select(e => JsonSerializer.Deserialize<LocalMessage>(e.ToString(), JsonSerializerOptions.Web)!)
+        // The list holds the newest first; reversed, messages sent in the same instant keep their sending order.
+        var replies = entries.Reverse().Select(e => JsonSerializer.Deserialize<LocalMessage>(e.ToString(), JsonSerializerOptions.Web)!)
             .Where(m => to is null || m.To == to)
             .OrderBy(m => m.At);
         return Results.Ok(replies);

@@ -43,8 +43,9 @@ internal static partial class TwilioWebhook
         }
 
         var media = Enumerable.Range(0, mediaCount).Select(i => First(form, $"MediaUrl{i}")).OfType<string>().ToList();
+        var mediaTypes = Enumerable.Range(0, mediaCount).Select(i => First(form, $"MediaContentType{i}") ?? "").ToList();
         var unit = catalog.FindByPhone(to.Channel == Channel.WhatsApp, to.Normalized);
-        var inbound = new InboundMessage(from, sid, First(form, "Body") ?? "", media, First(form, "ProfileName"), unit?.Id, to.Raw, First(form, "AccountSid"));
+        var inbound = new InboundMessage(from, sid, First(form, "Body") ?? "", media, First(form, "ProfileName"), unit?.Id, to.Raw, First(form, "AccountSid"), mediaTypes);
         var result = await store.AppendAsync(inbound).ConfigureAwait(false);
         LogStored(logger, sid, result.ConversationId, result.IsNew, unit?.Id);
         return Results.Text(EmptyTwiml, "text/xml", System.Text.Encoding.UTF8);

@@ -30,3 +30,9 @@ public abstract record CaseStatusResult
     /// <summary>DataJud could not be asked or did not answer; <see cref="Reason"/> is for logs and operators, not citizens.</summary>
     public sealed record Unavailable(string Reason, DateTimeOffset? RetryAfter = null) : CaseStatusResult;
 }
+
+/// <summary>Where case status comes from (DataJud); an interface so the chatbot can be driven without the network.</summary>
+public interface ICaseStatusLookup
+{
+    Task<CaseStatusResult> GetStatusAsync(CnjNumber number, CancellationToken cancellationToken = default);
+}

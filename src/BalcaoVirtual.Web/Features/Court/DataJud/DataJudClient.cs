@@ -17,7 +17,7 @@ public sealed partial class DataJudClient(
     IOptions<DataJudOptions> options,
     UnitCatalog catalog,
     TimeProvider time,
-    ILogger<DataJudClient> logger)
+    ILogger<DataJudClient> logger) : ICaseStatusLookup
 {
     public const string HttpClientName = "datajud";
 

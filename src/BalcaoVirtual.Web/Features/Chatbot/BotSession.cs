@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using BalcaoVirtual.Web.Features.Conversations;
+
+namespace BalcaoVirtual.Web.Features.Chatbot;
+
+/// <summary>What the bot is waiting for from the citizen.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BotStep>))]
+public enum BotStep
+{
+    Menu,
+    AskCaseNumber,
+
+    /// <summary>Which town or unit (for <see cref="BotSession.Goal"/>).</summary>
+    AskUnit,
+
+    /// <summary>One of <see cref="BotSession.Candidates"/>, by number or name.</summary>
+    ChooseUnit,
+
+    /// <summary>The question to pass to the unit.</summary>
+    AskQuestion,
+
+    /// <summary>Yes or no: pass what was written to a clerk.</summary>
+    OfferClerk,
+
+    /// <summary>Yes or no: leave a written message (the video desk is closed).</summary>
+    OfferWritten,
+}
+
+/// <summary>What the citizen wants once the unit is known.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BotGoal>))]
+public enum BotGoal
+{
+    None,
+
+    /// <summary>Talk to the unit: ask the question, then hand off.</summary>
+    Talk,
+
+    /// <summary>Hand off now: what was written already is the question.</summary>
+    HandOff,
+
+    Video,
+    Hours,
+}
+
+/// <summary>The chatbot's explicit state, stored on the conversation record (one write with the turn's replies).</summary>
+public sealed record BotSession
+{
+    public BotStep Step { get; init; } = BotStep.Menu;
+
+    public BotGoal Goal { get; init; } = BotGoal.None;
+
+    /// <summary>Units offered when the citizen's answer fitted several.</summary>
+    public IReadOnlyList<string> Candidates { get; init; } = [];
+
+    /// <summary>Messages in a row it did not understand.</summary>
+    public int Misses { get; init; }
+
+    /// <summary>The unit the dialog settled on (from the number written to, a case number, a town or a name).</summary>
+    public string? UnitId { get; init; }
+
+    public DateTimeOffset LastTurnAt { get; init; }
+}
