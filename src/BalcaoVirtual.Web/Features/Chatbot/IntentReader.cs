@@ -86,6 +86,14 @@ public static partial class IntentReader
         "andamento", "situacao", "status", "movimentacao", "movimentacoes", "consulta", "consultar", "acompanhar", "acompanhamento",
         "como esta", "como ta", "tramitacao", "ver o proc", "ver o processo", "ver meu processo");
 
+    // Words that may stand beside a command, a thank-you or a greeting without making it a request.
+    private static readonly string[][] MenuFillers = Phrases("ao", "o", "a", "para", "pro");
+    private static readonly string[][] ThanksFillers = Phrases("muito", "pela", "ajuda", "atencao", "voce", "vc", "tudo", "de", "novo", "pelo", "atendimento");
+    private static readonly string[][] GreetingFillers = Phrases("tudo", "bem", "como", "vai", "vc", "voce", "senhor", "senhora", "a", "o", "e");
+
+    /// <summary>Asking for a person outright: with "processo" it is a clerk, not a status query.</summary>
+    private static readonly string[][] AskForPersonWords = Phrases("falar", "atendente", "falar com", "alguem", "pessoa", "humano", "duvida");
+
     private static readonly Dictionary<string, int> OptionWords = new(StringComparer.Ordinal)
     {
         ["0"] = 0, ["1"] = 1, ["2"] = 2, ["3"] = 3, ["4"] = 4, ["5"] = 5, ["6"] = 6, ["7"] = 7, ["8"] = 8, ["9"] = 9,
@@ -142,7 +150,7 @@ public static partial class IntentReader
             return Intent.Exit;
         }
 
-        if (isShort && OnlyOf(words, MenuWords, GreetingWords, ThanksWords, Phrases("ao", "o", "a", "para", "pro")) && Contains(words, MenuWords))
+        if (isShort && OnlyOf(words, MenuWords, GreetingWords, ThanksWords, MenuFillers) && Contains(words, MenuWords))
         {
             return Intent.Menu;
         }
@@ -162,8 +170,7 @@ public static partial class IntentReader
             return Intent.Hours;
         }
 
-        var thanksOnly = Phrases("muito", "pela", "ajuda", "atencao", "voce", "vc", "tudo", "de", "novo", "pelo", "atendimento");
-        if (OnlyOf(words, ThanksWords, GreetingWords, thanksOnly) && Contains(words, ThanksWords))
+        if (OnlyOf(words, ThanksWords, GreetingWords, ThanksFillers) && Contains(words, ThanksWords))
         {
             return Intent.Thanks;
         }
@@ -177,7 +184,7 @@ public static partial class IntentReader
             return human && !Contains(words, StatusWords) ? Intent.Human : Intent.CaseStatus;
         }
 
-        if (caseWords && !Contains(words, Phrases("falar", "atendente", "falar com", "alguem", "pessoa", "humano", "duvida")))
+        if (caseWords && !Contains(words, AskForPersonWords))
         {
             return Intent.CaseStatus;
         }
@@ -197,7 +204,7 @@ public static partial class IntentReader
             return Intent.No;
         }
 
-        return OnlyOf(words, GreetingWords, Phrases("tudo", "bem", "como", "vai", "vc", "voce", "senhor", "senhora", "a", "o", "e")) ? Intent.Greeting : Intent.Unknown;
+        return OnlyOf(words, GreetingWords, GreetingFillers) ? Intent.Greeting : Intent.Unknown;
     }
 
     private static string[][] Phrases(params string[] phrases) => [.. phrases.Select(p => p.Split(' '))];
