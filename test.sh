@@ -10,6 +10,7 @@ need_packages=()
 command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_packages+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: ${need_packages[*]}. Install them (sudo apt-get install ${need_packages[*]}) or run as root." >&2
@@ -60,6 +61,23 @@ if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
 fi
 log "redis-server on 127.0.0.1:$redis_port"
 export BALCAO_TEST_REDIS="127.0.0.1:$redis_port"
+
+# A real SMTP server (aiosmtpd) that delivers every message into a Maildir the tests read.
+smtp_port=$(free_port)
+# Python creates the Maildir (new, cur, tmp) only when the folder does not exist yet: do not create it here.
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/maildir" >"$work/smtp.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && break
+  sleep 0.1
+done
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then
+  echo "the SMTP server did not start on 127.0.0.1:$smtp_port:" >&2; cat "$work/smtp.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+log "SMTP (aiosmtpd) on 127.0.0.1:$smtp_port"
+export BALCAO_TEST_SMTP="127.0.0.1:$smtp_port" BALCAO_TEST_MAILDIR="$work/maildir"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log "building"

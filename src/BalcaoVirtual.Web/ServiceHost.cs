@@ -4,8 +4,10 @@ using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
+using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Mail;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +26,9 @@ public static class ServiceHost
         builder.Services.AddUnits(builder.Configuration);
         builder.Services.AddCourt(builder.Configuration);
         builder.Services.AddAuth(builder.Configuration);
+        builder.Services.AddMail(builder.Configuration);
         builder.Services.AddConversations();
+        builder.Services.AddSla(builder.Configuration);
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddHealth();
@@ -38,6 +42,7 @@ public static class ServiceHost
         app.MapCourt();
         app.MapAuth();
         app.MapConversations();
+        app.MapSla();
         app.MapTwilio();
         return app;
     }

@@ -20,8 +20,13 @@ internal sealed class BotHarness : IAsyncDisposable
     private int seen;
     private int sids = Random.Shared.Next(1 << 20);
 
-    private BotHarness(FakeTwilio twilio, FakeDataJud dataJud, ApiFactory factory)
+    private readonly IDictionary<string, string?>? extra;
+    private readonly bool realTime;
+
+    private BotHarness(FakeTwilio twilio, FakeDataJud dataJud, ApiFactory factory, IDictionary<string, string?>? extra, bool realTime)
     {
+        this.extra = extra;
+        this.realTime = realTime;
         Twilio = twilio;
         DataJud = dataJud;
         Factory = factory;
@@ -38,20 +43,30 @@ internal sealed class BotHarness : IAsyncDisposable
 
     public ConversationStore Conversations => Factory.Services.GetRequiredService<ConversationStore>();
 
-    public static async Task<BotHarness> StartAsync()
+    /// <param name="extra">Settings on top of the harness's own.</param>
+    /// <param name="realTime">The system clock (for Hangfire-run jobs) instead of the fake one.</param>
+    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false)
     {
         var twilio = await FakeTwilio.StartAsync();
         var dataJud = await FakeDataJud.StartAsync();
-        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud)));
+        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), realTime: realTime), extra, realTime);
     }
 
-    private static Dictionary<string, string?> Settings(FakeTwilio twilio, FakeDataJud dataJud)
+    /// <summary>Another node of the same service: same store and key prefix, same fakes, its own host and background jobs.</summary>
+    public ApiFactory SecondNode() => new(Settings(Twilio, DataJud, extra), Factory.KeyPrefix, realTime);
+
+    private static Dictionary<string, string?> Settings(FakeTwilio twilio, FakeDataJud dataJud, IDictionary<string, string?>? extra = null)
     {
         var settings = TwilioSigner.Settings;
         settings["Twilio:ApiBaseUrl"] = twilio.BaseUrl.ToString();
         settings["DataJud:BaseUrl"] = dataJud.BaseUrl.ToString();
         settings["DataJud:ApiKey"] = FakeDataJud.ApiKey;
         settings["DataJud:Timeout"] = "00:00:00.5";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         return settings;
     }
 
@@ -61,7 +76,7 @@ internal sealed class BotHarness : IAsyncDisposable
         var time = Factory.Time.GetUtcNow();
         Service.Dispose();
         await Factory.DisposeAsync();
-        Factory = new ApiFactory(Settings(Twilio, DataJud), Factory.KeyPrefix);
+        Factory = new ApiFactory(Settings(Twilio, DataJud, extra), Factory.KeyPrefix, realTime);
         Factory.Time.SetUtcNow(time);
         Service = Factory.CreateClient();
     }

@@ -87,7 +87,7 @@ public sealed class InboundStoreTests(Backend backend)
     {
         var handler = new CountingHandler();
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, handler, time, NullLogger<InboundProcessor>.Instance);
+        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler, time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing

@@ -18,9 +18,12 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
     public const string AdminPassword = "senha-do-admin-123";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly bool realTime;
 
-    public ApiFactory(IDictionary<string, string?>? overrides = null, string? keyPrefix = null)
+    /// <param name="realTime">The system clock instead of <see cref="Time"/>: for tests where Hangfire runs the jobs.</param>
+    public ApiFactory(IDictionary<string, string?>? overrides = null, string? keyPrefix = null, bool realTime = false)
     {
+        this.realTime = realTime;
         KeyPrefix = keyPrefix ?? "t" + Guid.NewGuid().ToString("N")[..12];
         settings = new Dictionary<string, string?>
         {
@@ -30,6 +33,9 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
             ["Units:Catalog"] = "deploy/units/trt8.sample.json",
             ["Auth:BootstrapAdmin:Email"] = AdminEmail,
             ["Auth:BootstrapAdmin:Password"] = AdminPassword,
+            // Background jobs only where a test runs them; e-mail into a folder of the test's own.
+            ["Sla:RunJobs"] = "false",
+            ["Smtp:PickupDirectory"] = TestServers.TempDir("mail"),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -50,7 +56,10 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (!realTime)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
     }
 
     public async Task<string> TokenAsync(string email, string password)

@@ -32,6 +32,9 @@ internal sealed class StoreBackend : IAsyncDisposable
 
     public RedisConnections Connections => new(Multiplexer);
 
+    /// <summary>Where the store listens ("127.0.0.1:port"), for a service pointed at it with Storage:Mode=Redis.</summary>
+    public string ConnectionString => Kind == Backend.Garnet ? garnet!.ConnectionString : Options.Redis!;
+
     public RedisKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public static async Task<StoreBackend> StartAsync(Backend backend)

@@ -25,6 +25,33 @@ internal static class TestServers
         }
     }
 
+    public const string SmtpVariable = "BALCAO_TEST_SMTP";
+    public const string MaildirVariable = "BALCAO_TEST_MAILDIR";
+
+    /// <summary>The SMTP server ./test.sh started (aiosmtpd on 127.0.0.1), as "host:port".</summary>
+    public static string Smtp => Required(SmtpVariable, "an SMTP server", "python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox /tmp/maildir");
+
+    /// <summary>The Maildir that SMTP server delivers every message to.</summary>
+    public static string Maildir => Required(MaildirVariable, "the SMTP server's Maildir", "the folder given to aiosmtpd.handlers.Mailbox");
+
+    /// <summary>Settings that send the service's e-mail to the test SMTP server.</summary>
+    public static Dictionary<string, string?> SmtpSettings()
+    {
+        var (host, port) = (Smtp[..Smtp.LastIndexOf(':')], Smtp[(Smtp.LastIndexOf(':') + 1)..]);
+        return new() { ["Smtp:Host"] = host, ["Smtp:Port"] = port, ["Smtp:Security"] = "None" };
+    }
+
+    private static string Required(string variable, string what, string howTo)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Assert.Fail($"No {what} for the integration tests: {variable} is not set. Run ./test.sh, which starts one, or start '{howTo}' and set {variable}.");
+        }
+
+        return value!;
+    }
+
     public static int FreePort() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.FreeLoopbackPort();
 
     public static string TempDir(string purpose)

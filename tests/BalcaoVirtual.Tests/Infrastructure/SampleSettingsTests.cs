@@ -41,6 +41,26 @@ public sealed class SampleSettingsTests
     }
 
     [Test]
+    public void Sample_BindsSlaAndSmtp_WithNoUnknownKey_AndValidates()
+    {
+        var sla = Bind<BalcaoVirtual.Web.Features.Sla.SlaOptions>(BalcaoVirtual.Web.Features.Sla.SlaOptions.Section);
+        Assert.That(new BalcaoVirtual.Web.Features.Sla.SlaOptionsValidator().Validate(null, sla).Succeeded, Is.True);
+        var smtp = Bind<BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptions>(BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptions.Section);
+        Assert.That(new BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptionsValidator().Validate(null, smtp).Succeeded, Is.True);
+    }
+
+    [Test]
+    public void BadSlaAndSmtpSettings_AreNamed()
+    {
+        var sla = new BalcaoVirtual.Web.Features.Sla.SlaOptions { Workers = 0, SweepCron = "every minute", InboxBaseUrl = new Uri("/inbox", UriKind.Relative) };
+        Assert.That(new BalcaoVirtual.Web.Features.Sla.SlaOptionsValidator().Validate(null, sla).Failures, Has.Some.StartsWith("Sla:Workers")
+            .And.Some.StartsWith("Sla:SweepCron").And.Some.StartsWith("Sla:InboxBaseUrl"));
+        var smtp = new BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptions { Host = "smtp.trt8.jus.br", Port = 0, From = "not an address", UserName = "balcao" };
+        Assert.That(new BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptionsValidator().Validate(null, smtp).Failures, Has.Some.StartsWith("Smtp:Port")
+            .And.Some.StartsWith("Smtp:From").And.Some.StartsWith("Smtp:UserName"));
+    }
+
+    [Test]
     public void Sample_BindsChatbot_WithNoUnknownKey_AndValidates()
     {
         var options = Bind<BalcaoVirtual.Web.Features.Chatbot.ChatbotOptions>(BalcaoVirtual.Web.Features.Chatbot.ChatbotOptions.Section);

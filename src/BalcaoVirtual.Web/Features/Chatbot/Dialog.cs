@@ -17,6 +17,7 @@ internal sealed class Dialog(
     UnitCatalog catalog,
     UnitResolver resolver,
     UnitHours hours,
+    Sla.SlaClock sla,
     ICaseStatusLookup cases,
     TimeProvider time) : IInboundHandler
 {
@@ -67,11 +68,8 @@ internal sealed class Dialog(
             Pack(turn.Replies));
     }
 
-    /// <summary>When a unit must answer a conversation handed to it now, by its SLA policy.</summary>
-    public DateTimeOffset DueAt(Unit unit, DateTimeOffset from) =>
-        unit.Sla.Counting == SlaCounting.ServiceHours
-            ? hours.AddServiceTime(unit, from, unit.Sla.ResponseWindow) ?? from + unit.Sla.ResponseWindow
-            : from + unit.Sla.ResponseWindow;
+    /// <summary>When a unit must answer a conversation handed to it now, by its SLA policy (null: no deadline).</summary>
+    public DateTimeOffset? DueAt(Unit unit, DateTimeOffset from) => sla.DueAt(unit, from);
 
     /// <summary>Joins a turn's texts with blank lines into as few messages as fit the provider's limit, in order.</summary>
     internal static IReadOnlyList<string> Pack(IReadOnlyList<string> texts)
@@ -453,7 +451,9 @@ internal sealed class Dialog(
                 DueAt = due,
             };
             Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, UnitId = unit.Id, Candidates = [] };
-            Say(Texts.Format("BotHandedOff", unit.Name, BotFormat.When(due, unit.TimeZone)));
+            Say(due is { } at
+                ? Texts.Format("BotHandedOff", unit.Name, BotFormat.When(at, unit.TimeZone))
+                : Texts.Format("BotHandedOffNoDeadline", unit.Name));
         }
 
         private void VideoDesk(Unit unit)

@@ -30,6 +30,9 @@ public enum MessageDirection
 {
     Inbound,
     Outbound,
+
+    /// <summary>Recorded in the thread for the unit only (a transfer, a note); never sent.</summary>
+    Internal,
 }
 
 [JsonConverter(typeof(CamelCaseEnumConverter<MessageAuthor>))]
@@ -105,6 +108,9 @@ public sealed record Message
     public string? ErrorCode { get; init; }
 
     public DateTimeOffset? StatusAt { get; init; }
+
+    /// <summary>When the provider first accepted it (outbound only); the SLA counts a clerk's answer from here.</summary>
+    public DateTimeOffset? SentAt { get; init; }
 
     /// <summary>Send attempts so far (outbound only).</summary>
     public int Attempts { get; init; }

@@ -8,6 +8,8 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 
 public sealed record ReplyRequest(string? Text);
 
+public sealed record TransferRequest(string? UnitId, string? Reason);
+
 public static class ConversationsFeature
 {
     public const int DefaultPageSize = 25;
@@ -19,6 +21,7 @@ public static class ConversationsFeature
         services.AddSingleton<InboundStore>();
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
+        services.AddSingleton<ConversationObservers>();
         services.AddHostedService<OutboundSender>();
         return services;
     }
@@ -29,6 +32,7 @@ public static class ConversationsFeature
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/messages", ReplyAsync);
+        group.MapPost("/{id}/transfer", TransferAsync);
         return app;
     }
 
@@ -128,6 +132,102 @@ public static class ConversationsFeature
             LastActivityAt = time.GetUtcNow(),
         }).ConfigureAwait(false);
         return Results.Accepted($"/api/conversations/{id}", message);
+    }
+
+    public const int MaxTransferReasonLength = 500;
+
+    /// <summary>
+    /// Moves a conversation to another unit, with a reason: it waits there under that unit's deadline (its own waiting
+    /// period), and the thread records who moved it, from where, to where and why (an internal note, never sent).
+    /// </summary>
+    private static async Task<IResult> TransferAsync(
+        string id, TransferRequest request, ClaimsPrincipal user, ConversationStore store, ConversationObservers observers,
+        UnitCatalog catalog, Sla.SlaClock clock, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys, TimeProvider time)
+    {
+        var errors = new List<(string, string)>();
+        var target = string.IsNullOrWhiteSpace(request.UnitId) ? null : catalog.Find(request.UnitId.Trim());
+        if (string.IsNullOrWhiteSpace(request.UnitId))
+        {
+            errors.Add(("unitId", Texts.Get("TransferUnitRequired")));
+        }
+        else if (target is null)
+        {
+            errors.Add(("unitId", Texts.Get("TransferUnitUnknown")));
+        }
+
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > MaxTransferReasonLength)
+        {
+            errors.Add(("reason", Texts.Format("TransferReasonRequired", MaxTransferReasonLength)));
+        }
+
+        var exists = await store.GetAsync(id).ConfigureAwait(false);
+        if (exists is null)
+        {
+            return Problems.NotFound(Texts.ConversationNotFound);
+        }
+
+        if (!user.CanAccessUnit(exists.UnitId))
+        {
+            return Problems.Forbidden();
+        }
+
+        if (target is not null && target.Id == exists.UnitId)
+        {
+            errors.Add(("unitId", Texts.Get("TransferSameUnit")));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (before, raw) = await store.GetWithVersionAsync(id).ConfigureAwait(false);
+            if (before is null)
+            {
+                return Problems.NotFound(Texts.ConversationNotFound);
+            }
+
+            var now = time.GetUtcNow();
+            var after = before with
+            {
+                UnitId = target!.Id,
+                State = ConversationState.Waiting,
+                WaitingSince = now,
+                DueAt = clock.DueAt(target, now),
+                AssigneeId = null,
+                LastActivityAt = now,
+            };
+            var fromName = before.UnitId is { } fromId && catalog.Find(fromId) is { } fromUnit ? fromUnit.Name : "—";
+            var note = new Message
+            {
+                Id = InboundStore.NewId(now),
+                Direction = MessageDirection.Internal,
+                Channel = before.Channel,
+                Author = MessageAuthor.Clerk,
+                AuthorId = user.UserId(),
+                Text = Texts.Format("TransferNote", fromName, target.Name, reason!),
+                CreatedAt = now,
+            };
+            var observed = await observers.PrepareAsync(before, after, new ChangeContext(user.UserId(), reason)).ConfigureAwait(false);
+            var tran = redis.GetDatabase().CreateTransaction();
+            tran.AddCondition(StackExchange.Redis.Condition.StringEqual(keys.Conversation(id), raw));
+            store.AddSave(tran, after);
+            store.AddAppend(tran, id, note);
+            ConversationObservers.AddWrites(tran, observed);
+            if (!await tran.ExecuteAsync().ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await store.IndexAsync(before, after).ConfigureAwait(false);
+            await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
+            return Results.Ok(after);
+        }
+
+        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"));
     }
 
     private static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)

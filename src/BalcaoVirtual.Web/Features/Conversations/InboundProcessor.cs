@@ -28,6 +28,7 @@ internal sealed partial class InboundProcessor(
     RedisKeys keys,
     ConversationStore conversations,
     Outbox outbox,
+    ConversationObservers observers,
     IInboundHandler handler,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
@@ -147,12 +148,14 @@ internal sealed partial class InboundProcessor(
             // One transaction on the bucket's slot (one durable commit): the new record, the replies in the outbox, the
             // mark, the queue item done; only if nobody (a clerk, another node) changed the conversation meanwhile.
             var outcome = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+            var observed = outcome.Updated is null ? [] : await observers.PrepareAsync(conversation, outcome.Updated, ChangeContext.None).ConfigureAwait(false);
             var tran = db.CreateTransaction();
             tran.AddCondition(Condition.StringEqual(keys.Conversation(conversationId), raw));
             var target = outcome.Updated ?? conversation;
             if (outcome.Updated is not null)
             {
                 conversations.AddSave(tran, outcome.Updated);
+                ConversationObservers.AddWrites(tran, observed);
             }
 
             foreach (var reply in outcome.Replies)
@@ -170,6 +173,7 @@ internal sealed partial class InboundProcessor(
             if (outcome.Updated is not null)
             {
                 await conversations.IndexAsync(conversation, outcome.Updated).ConfigureAwait(false);
+                await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
             }
 
             if (outcome.Replies.Count > 0)

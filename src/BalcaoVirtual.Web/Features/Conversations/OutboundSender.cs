@@ -11,6 +11,7 @@ internal sealed partial class OutboundSender(
     Outbox outbox,
     ConversationStore conversations,
     IOutboundTransport transport,
+    ConversationObservers observers,
     RedisConnections redis,
     RedisKeys keys,
     TimeProvider time,
@@ -89,10 +90,20 @@ internal sealed partial class OutboundSender(
             case SendOutcome.Sent sent:
                 await redis.GetDatabase().StringSetAsync(
                     keys.OutboundByProviderId(ContactOf(conversation), sent.ProviderId), item, TimeSpan.FromDays(30)).ConfigureAwait(false);
-                await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending
-                    ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, Attempts = attempts }
+                var stored = await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending
+                    ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, SentAt = now, Attempts = attempts }
                     : null).ConfigureAwait(false);
                 await work.CompleteAsync(item).ConfigureAwait(false);
+                try
+                {
+                    await observers.SentAsync(conversation, stored ?? message with { SentAt = now }).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The message is out; what observes it (the SLA) reads the stored message again in its next check.
+                    LogObserverFailed(logger, message.Id, conversation.Id, ex.GetType().Name);
+                }
+
                 LogSent(logger, message.Id, conversation.Id, sent.ProviderId, attempts);
                 break;
             case SendOutcome.Retry retry when attempts < MaxAttempts:
@@ -140,6 +151,9 @@ internal sealed partial class OutboundSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of conversation {ConversationId} failed for good: {ErrorCode} {Reason}")]
     private static partial void LogFailed(ILogger logger, string messageId, string conversationId, string errorCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of conversation {ConversationId} sent; telling its observers failed with {Error}")]
+    private static partial void LogObserverFailed(ILogger logger, string messageId, string conversationId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: store error {Error}; retrying")]
     private static partial void LogStoreError(ILogger logger, string error);

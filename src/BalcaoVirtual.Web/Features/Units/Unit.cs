@@ -1,7 +1,11 @@
 namespace BalcaoVirtual.Web.Features.Units;
 
 /// <summary>A court, as the catalogue declares it.</summary>
-public sealed record Court(string Id, string Name, string CnjCode, string? DataJudIndex, string TimeZone);
+public sealed record Court(string Id, string Name, string CnjCode, string? DataJudIndex, string TimeZone)
+{
+    /// <summary>Who receives SLA escalations of the court's units (a court-level contact); none when not declared.</summary>
+    public UnitManager? Escalation { get; init; }
+}
 
 /// <summary>A municipality a unit serves (citizens name their town, not the Vara).</summary>
 public sealed record Municipality(string Name, string IbgeCode);
@@ -20,7 +24,11 @@ public enum SlaCounting
     ServiceHours,
 }
 
-public sealed record SlaPolicy(TimeSpan ResponseWindow, SlaCounting Counting, IReadOnlyList<TimeSpan> WarnBefore, TimeSpan? EscalateAfter);
+/// <summary>A unit's deadline for answering; a null window means the unit has no deadline (no warnings, no alerts).</summary>
+public sealed record SlaPolicy(TimeSpan? ResponseWindow, SlaCounting Counting, IReadOnlyList<TimeSpan> WarnBefore, TimeSpan? EscalateAfter)
+{
+    public static readonly SlaPolicy None = new(null, SlaCounting.Calendar, [], null);
+}
 
 public sealed record UnitManager(string Name, string? Email, string? Phone);
 

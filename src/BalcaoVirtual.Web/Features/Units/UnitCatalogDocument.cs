@@ -28,6 +28,8 @@ internal sealed class CourtDocument
     public string? DataJudIndex { get; set; }
 
     public string? TimeZone { get; set; }
+
+    public ManagerDocument? Escalation { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

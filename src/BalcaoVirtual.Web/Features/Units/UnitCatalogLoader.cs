@@ -161,7 +161,9 @@ internal static partial class UnitCatalogLoader
                 Fail("timeZone", $"'{zone}' is not a known IANA time zone (e.g. 'America/Belem').");
             }
 
-            courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone);
+            var escalation = c.Escalation is null ? null : ReadContact(c.Escalation, "escalation", Fail);
+
+            courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone) { Escalation = escalation };
         }
 
         return courts;
@@ -338,9 +340,20 @@ internal static partial class UnitCatalogLoader
             return null;
         }
 
+        if (s.ResponseWindow == "none")
+        {
+            if (s.WarnBefore is { Count: > 0 } || s.EscalateAfter is not null)
+            {
+                errors.Add("sla", "a unit without a response window ('none') cannot have warnBefore or escalateAfter.");
+                return null;
+            }
+
+            return SlaPolicy.None;
+        }
+
         if (!TryParseDuration(s.ResponseWindow, out var window) || window <= TimeSpan.Zero)
         {
-            errors.Add("sla.responseWindow", $"'{s.ResponseWindow}' must be a positive duration such as '48:00:00' or '2.00:00:00'.");
+            errors.Add("sla.responseWindow", $"'{s.ResponseWindow}' must be a positive duration such as '48:00:00' or '2.00:00:00', or 'none' for no deadline.");
             return null;
         }
 
@@ -390,34 +403,43 @@ internal static partial class UnitCatalogLoader
         var result = new List<UnitManager>();
         foreach (var m in managers ?? [])
         {
-            if (string.IsNullOrWhiteSpace(m.Name))
+            if (ReadContact(m, "managers", errors.Add) is { } manager)
             {
-                errors.Add("managers.name", "is required for every manager.");
-                continue;
+                result.Add(manager);
             }
-
-            if (m.Email is null && m.Phone is null)
-            {
-                errors.Add("managers", $"manager '{m.Name}' needs an e-mail or a phone to receive alerts.");
-                continue;
-            }
-
-            if (m.Email is not null && !IsEmail(m.Email))
-            {
-                errors.Add("managers.email", $"'{m.Email}' of manager '{m.Name}' is not an e-mail address.");
-                continue;
-            }
-
-            if (m.Phone is not null && !E164Pattern().IsMatch(m.Phone))
-            {
-                errors.Add("managers.phone", $"the phone of manager '{m.Name}' is not in E.164 form (e.g. '+5591981234567').");
-                continue;
-            }
-
-            result.Add(new UnitManager(m.Name, m.Email, m.Phone));
         }
 
         return result;
+    }
+
+    /// <summary>A person who receives alerts: a name, and an e-mail or an E.164 phone (or both).</summary>
+    private static UnitManager? ReadContact(ManagerDocument m, string field, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(m.Name))
+        {
+            fail($"{field}.name", "is required for every contact that receives alerts.");
+            return null;
+        }
+
+        if (m.Email is null && m.Phone is null)
+        {
+            fail(field, $"'{m.Name}' needs an e-mail or a phone to receive alerts.");
+            return null;
+        }
+
+        if (m.Email is not null && !IsEmail(m.Email))
+        {
+            fail($"{field}.email", $"'{m.Email}' of '{m.Name}' is not an e-mail address.");
+            return null;
+        }
+
+        if (m.Phone is not null && !E164Pattern().IsMatch(m.Phone))
+        {
+            fail($"{field}.phone", $"the phone of '{m.Name}' is not in E.164 form (e.g. '+5591981234567').");
+            return null;
+        }
+
+        return new UnitManager(m.Name, m.Email, m.Phone);
     }
 
     /// <summary>Accepts TimeSpan's invariant forms and also hours past 23, as in "48:00:00".</summary>

@@ -68,9 +68,10 @@ public sealed record UnitView(
         u.ServiceHours.Select(p => new ServicePeriodView(
             p.Days.Order().Select(d => d.ToString()).ToList(), p.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), p.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))).ToList(),
         u.TimeZone.Id,
-        new SlaView(u.Sla.ResponseWindow.TotalHours, u.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours"));
+        new SlaView(u.Sla.ResponseWindow?.TotalHours, u.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours"));
 }
 
 public sealed record ServicePeriodView(IReadOnlyList<string> Days, string From, string To);
 
-public sealed record SlaView(double ResponseWindowHours, string Counting);
+/// <summary>A unit's deadline as the public sees it; a null window means no deadline.</summary>
+public sealed record SlaView(double? ResponseWindowHours, string Counting);

@@ -86,6 +86,34 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
 
+    // SLA: a conversation's waiting periods, events and sent alerts share its bucket's slot, so that writing an event
+    // and queueing its alert is one transaction; the due index and the pending alerts are per bucket on that slot too.
+
+    /// <summary>A conversation's waiting periods: field "current" (the seq of the latest) and one JSON field per seq.</summary>
+    public RedisKey SlaPeriods(string conversationId) => $"{Tag(conversationId)}:sla:{conversationId}";
+
+    /// <summary>Events written once: field "{seq}:{key}" ("1:warning-1", "1:breach") to the event's JSON.</summary>
+    public RedisKey SlaEvents(string conversationId) => $"{Tag(conversationId)}:sla-ev:{conversationId}";
+
+    /// <summary>Alerts already delivered, "{seq}:{key}:{recipient}", so that a retried delivery sends each one once.</summary>
+    public RedisKey SlaSent(string conversationId) => $"{Tag(conversationId)}:sla-sent:{conversationId}";
+
+    public RedisKey SlaDeliveryLock(string conversationId, int seq, string key) => $"{Tag(conversationId)}:sla-lock:{conversationId}:{seq}:{key}";
+
+    /// <summary>A bucket's conversations with an open period, scored by their next check (Unix ms).</summary>
+    public RedisKey SlaDue(string bucket) => $"{prefix}:{{b:{bucket}}}:sla-due";
+
+    /// <summary>A bucket's events whose alerts are not all delivered yet ("conversationId|seq|key"), scored by when written.</summary>
+    public RedisKey SlaPendingAlerts(string bucket) => $"{prefix}:{{b:{bucket}}}:sla-alerts";
+
+    /// <summary>A unit's waiting periods ("conversationId|seq"), scored by their start (Unix ms): what reports read.</summary>
+    public RedisKey UnitPeriods(string unitId) => $"{prefix}:unit:{unitId}:sla-periods";
+
+    /// <summary>The latest SLA alerts of a unit (JSON, newest first), shown in its inbox.</summary>
+    public RedisKey UnitAlerts(string unitId) => $"{prefix}:unit:{unitId}:sla-alerts";
+
+    /// <summary>Hangfire's own keys, under one hash tag so its multi-key steps stay valid on a cluster.</summary>
+    public string HangfirePrefix => $"{{{prefix}:hangfire}}:";
 
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";

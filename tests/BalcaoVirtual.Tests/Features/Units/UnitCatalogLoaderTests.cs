@@ -155,6 +155,37 @@ public sealed class UnitCatalogLoaderTests
     }
 
     [Test]
+    public void Parse_NoneWindow_MeansNoDeadline()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["sla"] = new JsonObject { ["responseWindow"] = "none" };
+
+        var unit = UnitCatalogLoader.Parse(doc.ToJsonString(), "test.json").Units[0];
+        Assert.That(unit.Sla, Is.EqualTo(SlaPolicy.None));
+    }
+
+    [Test]
+    public void Parse_Refuses_WarningsOnAUnitWithoutDeadline()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["sla"] = new JsonObject { ["responseWindow"] = "none", ["warnBefore"] = new JsonArray("02:00:00") };
+
+        AssertRefused(doc, "unit 'unit-a'", "'sla'", "none");
+    }
+
+    [Test]
+    public void Parse_ReadsTheCourtsEscalationContact_AndRefusesABadOne()
+    {
+        var doc = Valid();
+        doc["courts"]![0]!["escalation"] = new JsonObject { ["name"] = "Corregedoria", ["email"] = "corregedoria@trt8.jus.br" };
+        var court = UnitCatalogLoader.Parse(doc.ToJsonString(), "test.json").Units[0].Court;
+        Assert.That(court.Escalation, Is.EqualTo(new UnitManager("Corregedoria", "corregedoria@trt8.jus.br", null)));
+
+        doc["courts"]![0]!["escalation"] = new JsonObject { ["name"] = "Corregedoria", ["phone"] = "91 3333-4444" };
+        AssertRefused(doc, "court 'TRT8'", "'escalation.phone'");
+    }
+
+    [Test]
     public void Parse_Refuses_WarningLongerThanWindow()
     {
         var doc = Valid();

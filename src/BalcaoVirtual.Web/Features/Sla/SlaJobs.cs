@@ -1,0 +1,139 @@
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Sla;
+
+/// <summary>
+/// The SLA's Hangfire jobs. They take ids, read everything again, and are safe to run twice or late: a check writes
+/// an event only if it is not written yet (on any node), and a delivery sends each recipient once.
+/// </summary>
+public sealed partial class SlaJobs(
+    SlaStore store,
+    ConversationStore conversations,
+    IBackgroundJobClient jobs,
+    IServiceProvider services,
+    IOptions<SlaOptions> options,
+    TimeProvider time,
+    ILogger<SlaJobs> logger)
+{
+    public const string Queue = "sla";
+    private const int SweepBatch = 500;
+
+    /// <summary>Scheduled at each warning point and at the due time of a period.</summary>
+    [Queue(Queue)]
+    [AutomaticRetry(Attempts = 5)]
+    public Task CheckAsync(string conversationId, int seq) => CheckOnceAsync(conversationId, seq);
+
+    /// <summary>Sends the alerts of one event; a failure (SMTP down) throws, and Hangfire retries with backoff.</summary>
+    [Queue(Queue)]
+    [AutomaticRetry(Attempts = 10)]
+    public Task DeliverAsync(string conversationId, int seq, string key, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken);
+
+    /// <summary>
+    /// Recurring: checks every period whose next point is due (a lost job, a restart, a clock jump) and delivers
+    /// again what was written but not delivered. Returns how many periods it checked.
+    /// </summary>
+    [Queue(Queue)]
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task<int> SweepAsync()
+    {
+        var now = time.GetUtcNow();
+        var checkedCount = 0;
+        foreach (var bucket in RedisKeys.Buckets)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (true)
+            {
+                var due = await store.DueAsync(bucket, now, SweepBatch).ConfigureAwait(false);
+                var fresh = due.Where(seen.Add).ToList();
+                foreach (var id in fresh)
+                {
+                    await CheckOnceAsync(id, null).ConfigureAwait(false);
+                }
+
+                checkedCount += fresh.Count;
+                if (due.Count < SweepBatch || fresh.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            foreach (var (conversationId, seq, key) in await store.PendingAlertsAsync(bucket, now - options.Value.RedeliverAfter, SweepBatch).ConfigureAwait(false))
+            {
+                jobs.Enqueue<SlaJobs>(j => j.DeliverAsync(conversationId, seq, key, CancellationToken.None));
+                await store.PostponeRedeliveryAsync(bucket, conversationId, seq, key, now).ConfigureAwait(false);
+            }
+        }
+
+        if (checkedCount > 0)
+        {
+            LogSwept(logger, checkedCount);
+        }
+
+        return checkedCount;
+    }
+
+    /// <summary>One check of a period (the conversation's current one when <paramref name="seq"/> is null).</summary>
+    internal async Task<SlaDecision?> CheckOnceAsync(string conversationId, int? seq)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (current, pointer) = await store.GetCurrentAsync(conversationId).ConfigureAwait(false);
+            var stored = seq is { } s && s != current?.Period.Seq ? await store.GetAsync(conversationId, s).ConfigureAwait(false) : current;
+            if (stored is null || !stored.Period.IsOpen)
+            {
+                if (seq is null)
+                {
+                    // Nothing open to check: it has no business in the due index (unless a period started meanwhile).
+                    await store.RemoveFromDueAsync(conversationId, pointer).ConfigureAwait(false);
+                }
+
+                return null;
+            }
+
+            var period = stored.Period;
+            var conversation = await conversations.GetAsync(conversationId).ConfigureAwait(false);
+            var messages = await conversations.GetMessagesAsync(conversationId).ConfigureAwait(false);
+            var written = await store.WrittenAsync(conversationId, period.Seq).ConfigureAwait(false);
+            var decision = SlaRules.Decide(period, conversation, messages, written, time.GetUtcNow());
+            if (decision.Ended is { } ended)
+            {
+                if (!await store.TryEndAsync(stored, ended).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                await services.GetRequiredService<SlaPeriods>().AfterEndAsync(ended).ConfigureAwait(false);
+                return decision;
+            }
+
+            if (!await store.TryWriteEventsAsync(period, decision.NewEvents, decision.NextCheck).ConfigureAwait(false))
+            {
+                continue; // another check wrote first, or the period changed: decide again on what is stored
+            }
+
+            foreach (var e in decision.NewEvents)
+            {
+                LogEvent(logger, e.Key, period.Seq, conversationId, period.UnitId, e.Suppressed);
+                if (!e.Suppressed)
+                {
+                    jobs.Enqueue<SlaJobs>(j => j.DeliverAsync(conversationId, e.Seq, e.Key, CancellationToken.None));
+                }
+            }
+
+            return decision;
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SLA sweep checked {Count} periods")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SLA event {Key} written for period {Seq} of conversation {ConversationId} (unit {UnitId}, suppressed {Suppressed})")]
+    private static partial void LogEvent(ILogger logger, string key, int seq, string conversationId, string unitId, bool suppressed);
+}

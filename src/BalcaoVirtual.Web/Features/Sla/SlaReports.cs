@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
+
+namespace BalcaoVirtual.Web.Features.Sla;
+
+/// <summary>One day of a unit's report (in the unit's civil time).</summary>
+public sealed record SlaDay(DateOnly Date, int Periods, int Met, int Breached, double? HitRate);
+
+/// <summary>
+/// How a unit did over some days: the waiting periods that started in them, how many were answered on time, late,
+/// or are overdue and still open, the time to the first answer, the volume by channel, and the trend per day.
+/// </summary>
+public sealed record SlaReport
+{
+    public required string UnitId { get; init; }
+
+    public required string UnitName { get; init; }
+
+    public required DateOnly From { get; init; }
+
+    /// <summary>Inclusive.</summary>
+    public required DateOnly To { get; init; }
+
+    public int Periods { get; init; }
+
+    public int Met { get; init; }
+
+    /// <summary>Answered after the due time.</summary>
+    public int Breached { get; init; }
+
+    /// <summary>Still unanswered, past the due time (counted as missed in the hit rate).</summary>
+    public int Overdue { get; init; }
+
+    /// <summary>Still unanswered, not yet due.</summary>
+    public int Open { get; init; }
+
+    public int Transferred { get; init; }
+
+    public int Closed { get; init; }
+
+    /// <summary>Met / (met + breached + overdue); null when none of them.</summary>
+    public double? HitRate { get; init; }
+
+    public double? MedianFirstAnswerMinutes { get; init; }
+
+    public double? P90FirstAnswerMinutes { get; init; }
+
+    public IReadOnlyDictionary<string, int> ByChannel { get; init; } = new Dictionary<string, int>();
+
+    public IReadOnlyList<SlaDay> Days { get; init; } = [];
+
+    public IReadOnlyList<WaitingPeriod> Items { get; init; } = [];
+
+    public static SlaReport Build(Unit unit, DateOnly from, DateOnly to, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(periods);
+        var items = periods.OrderBy(p => p.StartedAt).ToList();
+        bool Overdue(WaitingPeriod p) => p.IsOpen && p.DueAt is { } due && due < now;
+        bool Missed(WaitingPeriod p) => p.Outcome == PeriodOutcome.Breached || Overdue(p);
+        var answers = items.Where(p => p.Outcome is PeriodOutcome.Met or PeriodOutcome.Breached && p.EndedAt is not null)
+            .Select(p => (p.EndedAt!.Value - p.StartedAt).TotalMinutes)
+            .Order()
+            .ToList();
+        var days = new List<SlaDay>();
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var ofDay = items.Where(p => LocalDate(p.StartedAt, unit) == day).ToList();
+            var met = ofDay.Count(p => p.Outcome == PeriodOutcome.Met);
+            var missed = ofDay.Count(Missed);
+            days.Add(new SlaDay(day, ofDay.Count, met, missed, met + missed == 0 ? null : (double)met / (met + missed)));
+        }
+
+        var metTotal = items.Count(p => p.Outcome == PeriodOutcome.Met);
+        var missedTotal = items.Count(Missed);
+        return new SlaReport
+        {
+            UnitId = unit.Id,
+            UnitName = unit.Name,
+            From = from,
+            To = to,
+            Periods = items.Count,
+            Met = metTotal,
+            Breached = items.Count(p => p.Outcome == PeriodOutcome.Breached),
+            Overdue = items.Count(Overdue),
+            Open = items.Count(p => p.IsOpen && !Overdue(p)),
+            Transferred = items.Count(p => p.Outcome == PeriodOutcome.Transferred),
+            Closed = items.Count(p => p.Outcome == PeriodOutcome.Closed),
+            HitRate = metTotal + missedTotal == 0 ? null : (double)metTotal / (metTotal + missedTotal),
+            MedianFirstAnswerMinutes = Percentile(answers, 0.5),
+            P90FirstAnswerMinutes = Percentile(answers, 0.9),
+            ByChannel = Enum.GetValues<Channel>().ToDictionary(c => c.ToString().ToLowerInvariant(), c => items.Count(p => p.Channel == c)),
+            Days = days,
+            Items = items,
+        };
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values; null for none.</summary>
+    internal static double? Percentile(IReadOnlyList<double> sorted, double q) =>
+        sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    internal static DateOnly LocalDate(DateTimeOffset instant, Unit unit) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, unit.TimeZone).DateTime);
+
+    /// <summary>One line per period, no personal data: what a manager opens in a spreadsheet.</summary>
+    public string ToCsv(Unit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        var inv = CultureInfo.InvariantCulture;
+        var csv = new StringBuilder();
+        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to\r\n");
+        foreach (var p in Items)
+        {
+            string Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, unit.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", inv) : "";
+            var answered = p.Outcome is PeriodOutcome.Met or PeriodOutcome.Breached && p.EndedAt is { } e
+                ? (e - p.StartedAt).TotalMinutes.ToString("0.0", inv)
+                : "";
+            csv.Append(string.Join(',',
+                Field(p.ConversationId), p.Seq.ToString(inv), p.Channel.ToString().ToLowerInvariant(), Local(p.StartedAt), Local(p.DueAt), Local(p.EndedAt),
+                p.Outcome.ToString().ToLowerInvariant(), answered, p.Late?.TotalMinutes.ToString("0.0", inv) ?? "",
+                Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? "")));
+            csv.Append("\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>RFC 4180 quoting, and no leading =, +, -, @ that a spreadsheet would run as a formula.</summary>
+    private static string Field(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
