@@ -6,5 +6,6 @@ return args.FirstOrDefault() switch
     "bare" => await WebhookBench.RunBareServerAsync(args),
     "cnj" => CnjBench.Run(args),
     "chatbot" => await ChatbotBench.RunAsync(args),
+    "sla" => await SlaBench.RunAsync(args),
     _ => await BenchCommand.RunAsync(args),
 };

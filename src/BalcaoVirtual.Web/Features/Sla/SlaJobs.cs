@@ -20,8 +20,9 @@ public sealed partial class SlaJobs(
 {
     public const string Queue = "sla";
     private const int SweepBatch = 500;
+    private static readonly TimeSpan EarlyWake = TimeSpan.FromSeconds(30);
 
-    /// <summary>Scheduled at each warning point and at the due time of a period.</summary>
+    /// <summary>Scheduled at the next point of a period (a warning, the due time, the escalation); it schedules the one after.</summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 5)]
     public Task CheckAsync(string conversationId, int seq) => CheckOnceAsync(conversationId, seq);
@@ -114,6 +115,14 @@ public sealed partial class SlaJobs(
             if (!await store.TryWriteEventsAsync(period, decision.NewEvents, decision.NextCheck).ConfigureAwait(false))
             {
                 continue; // another check wrote first, or the period changed: decide again on what is stored
+            }
+
+            // Only the check whose events were written (once, on one node) schedules the next point's check; a
+            // scheduled check that woke before its point (clock skew between nodes) puts itself back.
+            var early = seq is not null && decision.NewEvents.Count == 0 && decision.NextCheck - time.GetUtcNow() < EarlyWake;
+            if ((decision.NewEvents.Count > 0 || early) && decision.NextCheck is { } next)
+            {
+                await services.GetRequiredService<SlaPeriods>().ScheduleCheckAsync(period, next).ConfigureAwait(false);
             }
 
             foreach (var e in decision.NewEvents)

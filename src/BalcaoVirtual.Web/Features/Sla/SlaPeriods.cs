@@ -126,7 +126,10 @@ internal sealed partial class SlaPeriods(
         }
     }
 
-    /// <summary>Schedules a check at each point of a new period and records it for reports.</summary>
+    /// <summary>
+    /// Schedules the check at the first point of a new period (each check schedules the one after it: one pending job
+    /// per period, not one per point) and records the period for reports.
+    /// </summary>
     internal async Task AfterStartAsync(WaitingPeriod period)
     {
         await store.IndexForReportsAsync(period).ConfigureAwait(false);
@@ -135,18 +138,25 @@ internal sealed partial class SlaPeriods(
             return;
         }
 
-        var ids = new List<string>();
-        foreach (var point in period.Points)
-        {
-            ids.Add(jobs.Schedule<SlaJobs>(j => j.CheckAsync(period.ConversationId, period.Seq), point.At));
-        }
+        await ScheduleCheckAsync(period, period.Points[0].At).ConfigureAwait(false);
+        LogStarted(logger, period.ConversationId, period.Seq, period.UnitId, period.Points.Count);
+    }
 
+    /// <summary>Schedules a check of a period at an instant and keeps the job's id on the period (to cancel it when it ends).</summary>
+    internal async Task ScheduleCheckAsync(WaitingPeriod period, DateTimeOffset at)
+    {
+        // Hangfire keeps schedule times in whole seconds and may start a job up to a second early: round up, so that
+        // the check never runs before its point.
+        var when = DateTimeOffset.FromUnixTimeSeconds((at.ToUnixTimeMilliseconds() + 1999) / 1000);
+        var id = jobs.Schedule<SlaJobs>(j => j.CheckAsync(period.ConversationId, period.Seq), when);
         if (await store.GetAsync(period.ConversationId, period.Seq).ConfigureAwait(false) is { Period.IsOpen: true } stored)
         {
-            await store.TrySetJobsAsync(stored, ids).ConfigureAwait(false);
+            await store.TrySetJobsAsync(stored, [id]).ConfigureAwait(false);
         }
-
-        LogStarted(logger, period.ConversationId, period.Seq, period.UnitId, ids.Count);
+        else
+        {
+            jobs.Delete(id); // it ended meanwhile
+        }
     }
 
     /// <summary>Cancels the checks of an ended period (they would find it ended and do nothing) and updates reports.</summary>
@@ -159,7 +169,7 @@ internal sealed partial class SlaPeriods(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting period {Seq} of conversation {ConversationId} started for unit {UnitId}; {Checks} checks scheduled")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting period {Seq} of conversation {ConversationId} started for unit {UnitId}; {Checks} check points")]
     private static partial void LogStarted(ILogger logger, string conversationId, int seq, string unitId, int checks);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting period {Seq} of conversation {ConversationId} ended: {Outcome}")]
