@@ -191,7 +191,9 @@ internal sealed partial class SlaAlerts(
         message.To.Add(new MailboxAddress(name, email));
         message.Subject = alert.Subject;
         message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new TextPart("plain") { Text = alert.Body };
+        var body = new TextPart("plain");
+        body.SetText(System.Text.Encoding.UTF8, alert.Body); // one charset for every client, whatever the text holds
+        message.Body = body;
         await mail.SendAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
