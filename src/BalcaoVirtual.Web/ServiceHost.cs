@@ -4,6 +4,7 @@ using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
+using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
@@ -37,12 +38,14 @@ public static class ServiceHost
         app.UseApiDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.RequireAntiforgeryForCookieSessions();
         app.MapHealth();
         app.MapUnits();
         app.MapCourt();
         app.MapAuth();
         app.MapConversations();
         app.MapSla();
+        app.MapInbox();
         app.MapTwilio();
         return app;
     }

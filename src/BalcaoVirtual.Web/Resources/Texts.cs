@@ -14,6 +14,15 @@ internal static class Texts
 
     public static string Format(string name, params object[] args) => string.Format(PtBr, Get(name), args);
 
+    /// <summary>Every text whose name starts with <paramref name="prefix"/> (what a page's script shows), by name.</summary>
+    public static IReadOnlyDictionary<string, string> WithPrefix(string prefix)
+    {
+        var set = Manager.GetResourceSet(PtBr, createIfNotExists: true, tryParents: true)!;
+        return set.Cast<System.Collections.DictionaryEntry>()
+            .Where(e => ((string)e.Key).StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
+    }
+
     public static string AuthRequired => Get(nameof(AuthRequired));
 
     public static string AuthForbidden => Get(nameof(AuthForbidden));

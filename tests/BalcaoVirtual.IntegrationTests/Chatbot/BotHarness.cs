@@ -23,10 +23,16 @@ internal sealed class BotHarness : IAsyncDisposable
     private readonly IDictionary<string, string?>? extra;
     private readonly bool realTime;
 
-    private BotHarness(FakeTwilio twilio, FakeDataJud dataJud, ApiFactory factory, IDictionary<string, string?>? extra, bool realTime)
+    private BotHarness(FakeTwilio twilio, FakeDataJud dataJud, ApiFactory factory, IDictionary<string, string?>? extra, bool realTime, bool kestrel = false)
     {
         this.extra = extra;
         this.realTime = realTime;
+        if (kestrel)
+        {
+            factory.UseKestrel(0); // a real loopback port, for a browser
+            factory.StartServer();
+        }
+
         Twilio = twilio;
         DataJud = dataJud;
         Factory = factory;
@@ -45,12 +51,17 @@ internal sealed class BotHarness : IAsyncDisposable
 
     /// <param name="extra">Settings on top of the harness's own.</param>
     /// <param name="realTime">The system clock (for Hangfire-run jobs) instead of the fake one.</param>
-    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false)
+    /// <param name="kestrel">Serve on a real loopback port (see <see cref="BaseUrl"/>), for a browser.</param>
+    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false, bool kestrel = false)
     {
         var twilio = await FakeTwilio.StartAsync();
         var dataJud = await FakeDataJud.StartAsync();
-        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), realTime: realTime), extra, realTime);
+        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), realTime: realTime), extra, realTime, kestrel);
     }
+
+    /// <summary>The service's address when started with kestrel.</summary>
+    public string BaseUrl => Factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 
     /// <summary>Another node of the same service: same store and key prefix, same fakes, its own host and background jobs.</summary>
     public ApiFactory SecondNode() => new(Settings(Twilio, DataJud, extra), Factory.KeyPrefix, realTime);

@@ -24,6 +24,13 @@ public static class AuthFeature
         services.AddSingleton<SignInService>();
         services.AddHostedService<BootstrapAdmin>();
 
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = SessionCookie.AntiforgeryHeader;
+            o.Cookie.Name = "bv_af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Auth;
 
-/// <summary>Authenticates "Authorization: Bearer &lt;token&gt;" against the tokens kept in the store.</summary>
+/// <summary>
+/// Authenticates "Authorization: Bearer &lt;token&gt;" (API clients) or, without that header, the session cookie the
+/// sign-in page sets (the inbox in a browser), against the tokens kept in the store. A cookie session is marked so
+/// that its unsafe requests must carry an antiforgery token (<see cref="SessionCookie.RequireAntiforgeryAsync"/>).
+/// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -18,9 +22,16 @@ internal sealed class BearerTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        var fromCookie = false;
         if (TokenFrom(Request.Headers.Authorization) is not { } token)
         {
-            return AuthenticateResult.NoResult();
+            if (!Request.Cookies.TryGetValue(SessionCookie.Name, out var cookie) || string.IsNullOrEmpty(cookie))
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            token = cookie;
+            fromCookie = true;
         }
 
         if (token.Length is 0 or > 256)
@@ -34,7 +45,13 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("Unknown or expired token.");
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.From(user), SchemeName));
+        var claims = UserClaims.From(user);
+        if (fromCookie)
+        {
+            claims = claims.Append(new Claim(SessionCookie.ViaClaim, SessionCookie.Name));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

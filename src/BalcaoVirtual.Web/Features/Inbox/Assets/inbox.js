@@ -1,0 +1,162 @@
+'use strict';
+// The clerks' pages. Everything a citizen wrote goes into the page through textContent, never as markup.
+(() => {
+  const T = JSON.parse(document.getElementById('texts').textContent);
+  const csrf = document.querySelector('meta[name="csrf"]').content;
+  const main = document.getElementById('main');
+  const status = main.querySelector('.status');
+  const fmt = (name, ...args) => T[name].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+  const zone = 'America/Belem';
+
+  async function api(path, options = {}) {
+    const headers = { Accept: 'application/json', 'X-CSRF-Token': csrf };
+    if (options.body) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, { credentials: 'same-origin', ...options, headers });
+    if (response.status === 401) { location.href = '/entrar?volta=' + encodeURIComponent(location.pathname); throw new Error('401'); }
+    const body = response.status === 204 ? null : await response.json().catch(() => null);
+    if (!response.ok) { const e = new Error(body?.title || String(response.status)); e.status = response.status; e.body = body; throw e; }
+    return body;
+  }
+
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'class') node.className = v; else if (k === 'text') node.textContent = v; else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  }
+
+  function span(ms) {
+    const minutes = Math.max(0, Math.floor(ms / 60000));
+    if (minutes < 60) return fmt('InboxMinutes', minutes);
+    if (minutes < 1440) return fmt('InboxHours', Math.floor(minutes / 60), minutes % 60);
+    return fmt('InboxDays', Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60));
+  }
+
+  // On time, warning (under 4 hours left) or breached, refreshed every second.
+  function dueCell(dueAt) {
+    const node = el('span', { class: 'due' });
+    node.dataset.due = dueAt || '';
+    paintDue(node);
+    return node;
+  }
+
+  function paintDue(node) {
+    if (!node.dataset.due) { node.textContent = T.InboxNoDue; node.className = 'due'; return; }
+    const left = new Date(node.dataset.due) - Date.now();
+    node.className = 'due ' + (left < 0 ? 'breached' : left < 4 * 3600000 ? 'warning' : 'ontime');
+    node.textContent = left < 0 ? fmt('InboxDueLate', span(-left)) : fmt('InboxDueLeft', span(left));
+  }
+
+  setInterval(() => document.querySelectorAll('.due').forEach(paintDue), 1000);
+
+  function masked(address) {
+    const digits = (address || '').replace(/\D/g, '');
+    if (address && address.includes('@')) return address[0] + '***' + address.slice(address.indexOf('@'));
+    if (digits.length < 6) return '***';
+    const area = digits.startsWith('55') && digits.length >= 12 ? `(${digits.slice(2, 4)}) ` : '';
+    return `${area}*****-${digits.slice(-4)}`;
+  }
+
+  const stateName = s => T['InboxState' + s[0].toUpperCase() + s.slice(1)] || s;
+  const when = iso => new Date(iso).toLocaleString('pt-BR', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
+  let units = {};
+
+  async function loadUnits() {
+    for (const u of await api('/api/units')) units[u.id] = u.name;
+  }
+
+  // Inbox: waiting conversations first, by due time; then the rest by latest activity. Refreshed every 5 seconds.
+  async function inbox() {
+    const heading = el('h1', { text: T.InboxHeading });
+    const table = el('table', { id: 'conversations' });
+    const head = el('tr');
+    for (const c of T.InboxColumns.split('|')) head.append(el('th', { scope: 'col', text: c }));
+    table.append(el('thead', {}, head));
+    const body = el('tbody');
+    table.append(body);
+    main.replaceChildren(heading, status, table);
+    async function refresh() {
+      try {
+        const [waiting, answered] = await Promise.all([
+          api('/api/conversations?state=waiting&pageSize=100'), api('/api/conversations?state=answered&pageSize=100')]);
+        const items = waiting.items.sort((a, b) => (a.dueAt || '9') < (b.dueAt || '9') ? -1 : 1).concat(answered.items);
+        body.replaceChildren(...items.map(c => el('tr', { 'data-id': c.id },
+          el('td', {}, c.state === 'waiting' ? dueCell(c.dueAt) : el('span', { text: '—' })),
+          el('td', { text: units[c.unitId] || c.unitId || '' }),
+          el('td', { text: c.channel === 'whatsApp' ? 'WhatsApp' : c.channel === 'sms' ? 'SMS' : 'e-mail' }),
+          el('td', {}, el('a', { href: '/inbox/conversations/' + encodeURIComponent(c.id), text: masked(c.contactAddress) })),
+          el('td', { text: stateName(c.state) }),
+          el('td', { text: (c.processNumbers || []).join(', ') }))));
+        status.textContent = items.length === 0 ? T.InboxEmpty : '';
+      } catch (e) {
+        status.textContent = T.InboxLoadFailed;
+      }
+    }
+    await refresh();
+    setInterval(refresh, 5000);
+  }
+
+  // One conversation: the whole thread, reply, transfer.
+  async function conversation(id) {
+    let data;
+    try {
+      data = await api('/api/conversations/' + encodeURIComponent(id));
+    } catch (e) {
+      main.replaceChildren(el('p', { class: 'error', role: 'alert', text: e.status === 403 ? T.InboxForbidden : T.InboxNotFound }),
+        el('a', { href: '/inbox', text: T.InboxBack }));
+      return;
+    }
+    const c = data.conversation;
+    const title = el('h1', { text: `${units[c.unitId] || ''} · ${masked(c.contactAddress)}` });
+    const info = el('p', {}, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : el('span'));
+    const thread = el('ol', { class: 'thread', 'aria-label': T.InboxThread });
+    const authors = { citizen: T.InboxAuthorCitizen, bot: T.InboxAuthorBot, clerk: T.InboxAuthorClerk, system: T.InboxAuthorSystem };
+    for (const m of data.messages) {
+      const item = el('li', { class: m.direction }, el('span', { class: 'text', text: m.text }));
+      for (const [i, url] of (m.mediaUrls || []).entries()) item.append(el('span', { class: 'meta', text: fmt('InboxAttachment', (m.mediaTypes || [])[i] || url) }));
+      const statusText = m.status ? T['InboxStatus' + m.status[0].toUpperCase() + m.status.slice(1)] || m.status : '';
+      item.append(el('span', { class: 'meta', text: [m.direction === 'internal' ? T.InboxInternal : authors[m.author], when(m.createdAt), statusText].filter(Boolean).join(' · ') }));
+      thread.append(item);
+    }
+    const replyText = el('textarea', { id: 'reply', name: 'text', rows: '4', maxlength: '1600', required: '' });
+    const reply = el('form', { class: 'reply' }, el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
+      el('button', { type: 'submit', text: T.InboxReplySend }));
+    const result = el('p', { class: 'status', role: 'status' });
+    reply.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await api('/api/conversations/' + encodeURIComponent(id) + '/messages', { method: 'POST', body: JSON.stringify({ text: replyText.value }) });
+        result.textContent = T.InboxReplySent;
+        replyText.value = '';
+        await conversation(id);
+      } catch (e) {
+        result.textContent = fmt('InboxReplyFailed', e.message);
+      }
+    });
+    const target = el('select', { id: 'transfer-unit' });
+    for (const [unitId, name] of Object.entries(units)) if (unitId !== c.unitId) target.append(el('option', { value: unitId, text: name }));
+    const reason = el('input', { id: 'transfer-reason', maxlength: '500', required: '' });
+    const transfer = el('form', {}, el('fieldset', {}, el('legend', { text: T.InboxTransferLegend }),
+      el('label', { for: 'transfer-unit', text: T.InboxTransferUnit }), target,
+      el('label', { for: 'transfer-reason', text: T.InboxTransferReason }), reason,
+      el('button', { type: 'submit', text: T.InboxTransferButton })));
+    transfer.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await api('/api/conversations/' + encodeURIComponent(id) + '/transfer', { method: 'POST', body: JSON.stringify({ unitId: target.value, reason: reason.value }) });
+        result.textContent = T.InboxTransferDone;
+      } catch (e) {
+        result.textContent = fmt('InboxReplyFailed', e.message);
+      }
+    });
+    main.replaceChildren(el('a', { href: '/inbox', text: T.InboxBack }), title, info, thread, reply, result, transfer);
+  }
+
+  (async () => {
+    try { await loadUnits(); } catch { /* names fall back to ids */ }
+    if (main.dataset.view === 'conversation') await conversation(main.dataset.conversation);
+    else await inbox();
+  })();
+})();

@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace BalcaoVirtual.Web.Features.Inbox;
+
+/// <summary>
+/// The clerks' web pages: sign-in, the inbox and a conversation. Pages are a server-made shell; the data comes from the
+/// same API as every client (authorized per unit there) and is written into the page as text, never as markup. No inline
+/// script: the CSP allows only this service's own script file.
+/// </summary>
+public static class InboxPages
+{
+    public const string SignInPath = "/entrar";
+    public const string InboxPath = "/inbox";
+
+    /// <summary>Only this service's files; no inline script, no framing, no plugins.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly JsonSerializerOptions TextsJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta) => SignInPage(http, antiforgery, null, volta)).AllowAnonymous();
+        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/sair", SignOutAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
+        app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
+            AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
+        app.MapGet("/assets/{file}", Asset).AllowAnonymous();
+        return app;
+    }
+
+    private static IResult SignInPage(HttpContext http, IAntiforgery antiforgery, string? error, string? returnTo)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var body = new StringBuilder();
+        body.Append("<main id=\"main\" class=\"signin\"><h1>").Append(H(Texts.Get("PageSignInTitle"))).Append("</h1>");
+        if (error is not null)
+        {
+            body.Append("<p class=\"error\" role=\"alert\">").Append(H(error)).Append("</p>");
+        }
+
+        body.Append("<form method=\"post\" action=\"").Append(SignInPath).Append("\">")
+            .Append("<input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"").Append(H(tokens.RequestToken ?? "")).Append("\">")
+            .Append("<input type=\"hidden\" name=\"volta\" value=\"").Append(H(SafeReturn(returnTo))).Append("\">")
+            .Append("<label for=\"email\">").Append(H(Texts.Get("PageSignInEmail"))).Append("</label>")
+            .Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus>")
+            .Append("<label for=\"password\">").Append(H(Texts.Get("PageSignInPassword"))).Append("</label>")
+            .Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
+            .Append("<button type=\"submit\">").Append(H(Texts.Get("PageSignInButton"))).Append("</button></form></main>");
+        return Page(http, Texts.Get("PageSignInTitle"), body.ToString(), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var form = await http.Request.ReadFormAsync().ConfigureAwait(false);
+        var returnTo = form["volta"].ToString();
+        if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+        {
+            return SignInPage(http, antiforgery, Texts.Get("AntiforgeryInvalid"), returnTo);
+        }
+
+        var email = form["email"].ToString();
+        var password = form["password"].ToString();
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            return SignInPage(http, antiforgery, Texts.Get("PageSignInMissing"), returnTo);
+        }
+
+        var result = await signIn.SignInAsync(email, password).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Success:
+                SessionCookie.Set(http, result.Token!, result.ExpiresAt!.Value);
+                return Results.Redirect(SafeReturn(returnTo));
+            case SignInOutcome.LockedOut:
+                return SignInPage(http, antiforgery, Texts.Format("PageSignInLocked", SignInService.FormatMinutes(result.RetryAfter ?? TimeSpan.FromMinutes(1))), returnTo);
+            default:
+                return SignInPage(http, antiforgery, Texts.Get("PageSignInInvalid"), returnTo);
+        }
+    }
+
+    /// <summary>Ends the browser session (shared computers at the counters) and returns to the sign-in page.</summary>
+    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+        {
+            return Results.Redirect(SignInPath);
+        }
+
+        if (http.Request.Cookies.TryGetValue(SessionCookie.Name, out var token) && !string.IsNullOrEmpty(token))
+        {
+            await signIn.RevokeAsync(token).ConfigureAwait(false);
+        }
+
+        SessionCookie.Clear(http);
+        return Results.Redirect(SignInPath);
+    }
+
+    /// <summary>The shell of an app page: who is signed in, a sign-out button, and the texts and token its script needs.</summary>
+    private static IResult AppPage(HttpContext http, IAntiforgery antiforgery, string view, string title, string? conversationId)
+    {
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return Results.Redirect($"{SignInPath}?volta={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var texts = JsonSerializer.Serialize(Texts.WithPrefix("Inbox"), TextsJson)
+            .Replace("<", "\\u003c", StringComparison.Ordinal);
+        var body = new StringBuilder();
+        body.Append("<header><a class=\"brand\" href=\"").Append(InboxPath).Append("\">Balcão Virtual</a><span class=\"who\">")
+            .Append(H(http.User.FindFirstValue(ClaimTypes.Name) ?? "")).Append("</span>")
+            .Append("<form method=\"post\" action=\"/sair\"><input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"")
+            .Append(H(tokens.RequestToken ?? "")).Append("\"><button type=\"submit\">").Append(H(Texts.Get("PageSignOut"))).Append("</button></form></header>")
+            .Append("<main id=\"main\" data-view=\"").Append(H(view)).Append('"');
+        if (conversationId is not null)
+        {
+            body.Append(" data-conversation=\"").Append(H(conversationId)).Append('"');
+        }
+
+        body.Append("><p class=\"status\" role=\"status\">").Append(H(Texts.Get("InboxLoading"))).Append("</p></main>")
+            .Append("<script type=\"application/json\" id=\"texts\">").Append(texts).Append("</script>")
+            .Append("<script src=\"/assets/inbox.js\" defer></script>");
+        return Page(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
+    }
+
+    private static IResult Page(HttpContext http, string title, string body, int status, string? csrf = null)
+    {
+        SetSecurityHeaders(http);
+        var html = new StringBuilder("<!doctype html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        if (csrf is not null)
+        {
+            html.Append("<meta name=\"csrf\" content=\"").Append(H(csrf)).Append("\">");
+        }
+
+        html.Append("<title>").Append(H(title)).Append("</title><link rel=\"stylesheet\" href=\"/assets/inbox.css\"></head><body>")
+            .Append("<a class=\"skip\" href=\"#main\">").Append(H(Texts.Get("PageSkipToContent"))).Append("</a>")
+            .Append(body).Append("</body></html>");
+        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    private static IResult Asset(string file, HttpContext http)
+    {
+        var type = Path.GetExtension(file) switch
+        {
+            ".js" => "text/javascript; charset=utf-8",
+            ".css" => "text/css; charset=utf-8",
+            _ => null,
+        };
+        var stream = type is null ? null : typeof(InboxPages).Assembly.GetManifestResourceStream($"BalcaoVirtual.Web.Features.Inbox.Assets.{file}");
+        if (stream is null)
+        {
+            return Results.NotFound();
+        }
+
+        SetSecurityHeaders(http);
+        http.Response.Headers.CacheControl = "no-cache";
+        return Results.Stream(stream, type);
+    }
+
+    private static void SetSecurityHeaders(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+    }
+
+    /// <summary>Only a local path of this service after sign-in (never another site: no open redirect).</summary>
+    internal static string SafeReturn(string? returnTo) =>
+        !string.IsNullOrEmpty(returnTo) && returnTo.StartsWith('/') && !returnTo.StartsWith("//", StringComparison.Ordinal)
+            && !returnTo.Contains('\\', StringComparison.Ordinal)
+            ? returnTo
+            : InboxPath;
+
+    private static string H(string text) => Html.Encode(text);
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Auth;
+using Microsoft.Playwright;
+
+namespace BalcaoVirtual.IntegrationTests.Browser;
+
+/// <summary>The clerks' inbox in a real Chromium against the service on a loopback port, with the fake Twilio.</summary>
+[NonParallelizable]
+public sealed class InboxPageTests
+{
+    private const string Password = "senha-forte-do-servidor";
+    private const string Payload = "Minha audiência foi remarcada? <script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
+
+    private static async Task SignInAsync(IPage page, string baseUrl, string email)
+    {
+        await page.GotoAsync(baseUrl + "/inbox");
+        Assert.That(page.Url, Does.Contain("/entrar?volta="), "an anonymous visit goes to the sign-in page");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/inbox");
+    }
+
+    private static string Screenshot(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BalcaoVirtual.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var folder = Path.Combine(dir!.FullName, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    [Test]
+    public async Task Clerk_SignsIn_SeesTheMessageArrive_Replies_AndNothingACitizenWroteRuns()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("servidora.macapa@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("servidor.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"])).Dispose();
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
+        var page = await context.NewPageAsync();
+        var dialogs = 0;
+        page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+
+        await SignInAsync(page, bot.BaseUrl, "servidora.macapa@trt8.jus.br");
+        await bot.SayAsync(Payload, to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+
+        // It appears without reloading, with its countdown.
+        var row = await page.WaitForSelectorAsync($"tr[data-id='{conversation.Id}']", new() { Timeout = 20_000 });
+        Assert.That(await row!.InnerTextAsync(), Does.Contain("faltam").And.Contain("(91) *****-4567").And.Contain("Aguardando resposta"));
+        await page.ScreenshotAsync(new() { Path = Screenshot("inbox.png") });
+
+        await page.ClickAsync($"tr[data-id='{conversation.Id}'] a");
+        var first = await page.WaitForSelectorAsync(".thread li");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await first!.InnerTextAsync(), Does.Contain("<script>window.pwned=1</script>").And.Contain("<img src=x"));
+            Assert.That(await page.QuerySelectorAsync(".thread img"), Is.Null, "markup from a citizen is text");
+            Assert.That(await page.EvaluateAsync<bool>("() => window.pwned === undefined"), Is.True, "no script from a citizen ran");
+            Assert.That(dialogs, Is.Zero);
+        });
+        await page.ScreenshotAsync(new() { Path = Screenshot("conversation.png"), FullPage = true });
+
+        await page.FillAsync("#reply", "Bom dia! Sua audiência está mantida para 10/12, às 9h.");
+        await page.ClickAsync("form.reply button");
+        await TestServers.WaitUntilAsync(
+            () => Task.FromResult(bot.Twilio.Requests.Any(r => r.Body == "Bom dia! Sua audiência está mantida para 10/12, às 9h.")),
+            TimeSpan.FromSeconds(20), "the reply to reach the fake Twilio");
+        Assert.That(bot.Twilio.Requests.Last().To, Is.EqualTo(BotHarness.Citizen));
+
+        // The session cookie alone does not make a change: without the page's antiforgery token it is refused.
+        var session = (await context.CookiesAsync()).Single(c => c.Name == SessionCookie.Name);
+        using var forged = new HttpClient { BaseAddress = new Uri(bot.BaseUrl) };
+        forged.DefaultRequestHeaders.Add("Cookie", $"{session.Name}={session.Value}");
+        var refused = await forged.PostAsync($"/api/conversations/{conversation.Id}/messages",
+            new StringContent("{\"text\":\"forjada\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(bot.Twilio.Requests.Any(r => r.Body == "forjada"), Is.False);
+
+        // A clerk of another unit is refused, by page and by API.
+        var other = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(other, bot.BaseUrl, "servidor.belem@trt8.jus.br");
+        Assert.That(await other.QuerySelectorAsync($"tr[data-id='{conversation.Id}']"), Is.Null);
+        await other.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
+        var refusal = await other.WaitForSelectorAsync("p.error");
+        Assert.That(await refusal!.InnerTextAsync(), Is.EqualTo("Você não tem acesso a esta conversa."));
+
+        // Signing out ends the session for good.
+        await page.ClickAsync("header form button");
+        await page.WaitForURLAsync("**/entrar");
+        await page.GotoAsync(bot.BaseUrl + "/inbox");
+        Assert.That(page.Url, Does.Contain("/entrar"));
+        forged.DefaultRequestHeaders.Clear();
+        forged.DefaultRequestHeaders.Add("Cookie", $"{session.Name}={session.Value}");
+        Assert.That((await forged.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task SignIn_WrongPassword_SaysSoInPortuguese_AndPagesCarryTheSecurityHeaders()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync(bot.BaseUrl + "/entrar");
+        var headers = await response!.AllHeadersAsync();
+        Assert.That(headers["content-security-policy"], Does.Contain("script-src 'self'").And.Not.Contain("unsafe-inline'; script"));
+        Assert.That(headers["x-frame-options"], Is.EqualTo("DENY"));
+        await page.FillAsync("#email", ApiFactory.AdminEmail);
+        await page.FillAsync("#password", "senha-errada-123");
+        await page.ClickAsync("button[type=submit]");
+        var error = await page.WaitForSelectorAsync("p.error");
+        Assert.That(await error!.InnerTextAsync(), Is.EqualTo("E-mail ou senha incorretos."));
+
+        // A return address elsewhere is ignored (no open redirect).
+        await page.GotoAsync(bot.BaseUrl + "/entrar?volta=//evil.example/x");
+        await page.FillAsync("#email", ApiFactory.AdminEmail);
+        await page.FillAsync("#password", ApiFactory.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/inbox");
+        Assert.That(new Uri(page.Url).Host, Is.EqualTo(new Uri(bot.BaseUrl).Host));
+    }
+}
