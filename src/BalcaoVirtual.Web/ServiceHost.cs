@@ -30,6 +30,7 @@ public static class ServiceHost
         builder.Services.AddMail(builder.Configuration);
         builder.Services.AddConversations();
         builder.Services.AddSla(builder.Configuration);
+        builder.Services.AddInbox();
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddHealth();

@@ -10,6 +10,8 @@ public sealed record ReplyRequest(string? Text);
 
 public sealed record TransferRequest(string? UnitId, string? Reason);
 
+public sealed record AssignRequest(string? UserId);
+
 public static class ConversationsFeature
 {
     public const int DefaultPageSize = 25;
@@ -22,6 +24,7 @@ public static class ConversationsFeature
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<ConversationObservers>();
+        services.AddSingleton<ConversationActions>();
         services.AddHostedService<OutboundSender>();
         return services;
     }
@@ -33,6 +36,12 @@ public static class ConversationsFeature
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/messages", ReplyAsync);
         group.MapPost("/{id}/transfer", TransferAsync);
+        group.MapPost("/{id}/claim", ClaimAsync);
+        group.MapPost("/{id}/assign", AssignAsync);
+        group.MapPost("/{id}/close", CloseAsync);
+        group.MapPost("/{id}/reopen", ReopenAsync);
+        group.MapPost("/{id}/notes", NoteAsync);
+        group.MapGet("/{id}/audit", AuditAsync);
         return app;
     }
 
@@ -87,15 +96,10 @@ public static class ConversationsFeature
 
     private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store)
     {
-        var conversation = await store.GetAsync(id).ConfigureAwait(false);
-        if (conversation is null)
+        var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
-        }
-
-        if (!user.CanAccessUnit(conversation.UnitId))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
@@ -106,17 +110,12 @@ public static class ConversationsFeature
 
     /// <summary>A clerk's answer: recorded, queued for the citizen's channel, and the conversation is answered.</summary>
     private static async Task<IResult> ReplyAsync(
-        string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, Outbox outbox, TimeProvider time)
+        string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, Outbox outbox, ConversationActions actions, TimeProvider time)
     {
-        var conversation = await store.GetAsync(id).ConfigureAwait(false);
-        if (conversation is null)
+        var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
-        }
-
-        if (!user.CanAccessUnit(conversation.UnitId))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         var text = request.Text?.Trim();
@@ -125,24 +124,44 @@ public static class ConversationsFeature
             return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), MaxReplyLength)));
         }
 
-        var message = await outbox.QueueAsync(conversation, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
-        await store.SaveAsync(conversation with
+        var message = await outbox.QueueAsync(conversation!, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
+        await actions.RecordAsync(id, user, "reply", message.Id).ConfigureAwait(false);
+        await store.SaveAsync(conversation! with
         {
-            State = conversation.State == ConversationState.Waiting ? ConversationState.Answered : conversation.State,
+            State = conversation!.State == ConversationState.Waiting ? ConversationState.Answered : conversation.State,
             LastActivityAt = time.GetUtcNow(),
         }).ConfigureAwait(false);
         return Results.Accepted($"/api/conversations/{id}", message);
     }
 
     public const int MaxTransferReasonLength = 500;
+    public const int MaxNoteLength = 2000;
+
+    /// <summary>The conversation, if it exists and the caller may act on it; else the 404 or 403 to answer.</summary>
+    private static async Task<(Conversation? Conversation, IResult? Refusal)> GuardAsync(string id, ClaimsPrincipal user, ConversationStore store)
+    {
+        var conversation = await store.GetAsync(id).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return (null, Problems.NotFound(Texts.ConversationNotFound));
+        }
+
+        return user.CanAccessUnit(conversation.UnitId) ? (conversation, null) : (null, Problems.Forbidden());
+    }
+
+    private static IResult Outcome((Conversation? Conversation, bool Busy) result) =>
+        result.Conversation is { } done
+            ? Results.Ok(done)
+            : result.Busy
+                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"))
+                : Problems.NotFound(Texts.ConversationNotFound);
 
     /// <summary>
     /// Moves a conversation to another unit, with a reason: it waits there under that unit's deadline (its own waiting
     /// period), and the thread records who moved it, from where, to where and why (an internal note, never sent).
     /// </summary>
     private static async Task<IResult> TransferAsync(
-        string id, TransferRequest request, ClaimsPrincipal user, ConversationStore store, ConversationObservers observers,
-        UnitCatalog catalog, Sla.SlaClock clock, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys, TimeProvider time)
+        string id, TransferRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
     {
         var errors = new List<(string, string)>();
         var target = string.IsNullOrWhiteSpace(request.UnitId) ? null : catalog.Find(request.UnitId.Trim());
@@ -161,18 +180,13 @@ public static class ConversationsFeature
             errors.Add(("reason", Texts.Format("TransferReasonRequired", MaxTransferReasonLength)));
         }
 
-        var exists = await store.GetAsync(id).ConfigureAwait(false);
-        if (exists is null)
+        var (exists, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
+            return refusal;
         }
 
-        if (!user.CanAccessUnit(exists.UnitId))
-        {
-            return Problems.Forbidden();
-        }
-
-        if (target is not null && target.Id == exists.UnitId)
+        if (target is not null && target.Id == exists!.UnitId)
         {
             errors.Add(("unitId", Texts.Get("TransferSameUnit")));
         }
@@ -182,52 +196,102 @@ public static class ConversationsFeature
             return Problems.Validation([.. errors]);
         }
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        return Outcome(await actions.ApplyAsync(id, user, "transfer", $"{exists!.UnitId} -> {target!.Id}: {reason}", (before, now) =>
         {
-            var (before, raw) = await store.GetWithVersionAsync(id).ConfigureAwait(false);
-            if (before is null)
-            {
-                return Problems.NotFound(Texts.ConversationNotFound);
-            }
-
-            var now = time.GetUtcNow();
-            var after = before with
-            {
-                UnitId = target!.Id,
-                State = ConversationState.Waiting,
-                WaitingSince = now,
-                DueAt = clock.DueAt(target, now),
-                AssigneeId = null,
-                LastActivityAt = now,
-            };
             var fromName = before.UnitId is { } fromId && catalog.Find(fromId) is { } fromUnit ? fromUnit.Name : "—";
-            var note = new Message
-            {
-                Id = InboundStore.NewId(now),
-                Direction = MessageDirection.Internal,
-                Channel = before.Channel,
-                Author = MessageAuthor.Clerk,
-                AuthorId = user.UserId(),
-                Text = Texts.Format("TransferNote", fromName, target.Name, reason!),
-                CreatedAt = now,
-            };
-            var observed = await observers.PrepareAsync(before, after, new ChangeContext(user.UserId(), reason)).ConfigureAwait(false);
-            var tran = redis.GetDatabase().CreateTransaction();
-            tran.AddCondition(StackExchange.Redis.Condition.StringEqual(keys.Conversation(id), raw));
-            store.AddSave(tran, after);
-            store.AddAppend(tran, id, note);
-            ConversationObservers.AddWrites(tran, observed);
-            if (!await tran.ExecuteAsync().ConfigureAwait(false))
-            {
-                continue;
-            }
+            return new ActionPlan(
+                before with
+                {
+                    UnitId = target.Id,
+                    State = ConversationState.Waiting,
+                    WaitingSince = now,
+                    DueAt = clock.DueAt(target, now),
+                    AssigneeId = null,
+                    LastActivityAt = now,
+                },
+                Texts.Format("TransferNote", fromName, target.Name, reason!));
+        }, reason).ConfigureAwait(false));
+    }
 
-            await store.IndexAsync(before, after).ConfigureAwait(false);
-            await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
-            return Results.Ok(after);
+    /// <summary>The caller takes the conversation (others see who has it).</summary>
+    private static async Task<IResult> ClaimAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    {
+        var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        return refusal ?? Outcome(await actions.ApplyAsync(id, user, "claim", null,
+            (before, _) => new ActionPlan(before with { AssigneeId = user.UserId() })).ConfigureAwait(false));
+    }
+
+    /// <summary>Gives the conversation to a colleague who works for its unit (or to nobody, with a null userId).</summary>
+    private static async Task<IResult> AssignAsync(string id, AssignRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UserStore users)
+    {
+        var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
         }
 
-        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"));
+        if (request.UserId is { } assigneeId)
+        {
+            var assignee = await users.GetAsync(assigneeId).ConfigureAwait(false);
+            if (assignee is null || assignee.Disabled
+                || !(assignee.IsAdmin || assignee.ClerkOf.Contains(conversation!.UnitId ?? "") || assignee.ManagerOf.Contains(conversation.UnitId ?? "")))
+            {
+                return Problems.Validation(("userId", Texts.Get("AssignUserInvalid")));
+            }
+        }
+
+        return Outcome(await actions.ApplyAsync(id, user, "assign", request.UserId,
+            (before, _) => new ActionPlan(before with { AssigneeId = request.UserId })).ConfigureAwait(false));
+    }
+
+    /// <summary>Ends the conversation; a new message from the citizen starts again with the chatbot.</summary>
+    private static async Task<IResult> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, TimeProvider time)
+    {
+        var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        return refusal ?? Outcome(await actions.ApplyAsync(id, user, "close", null, (before, now) =>
+            before.State == ConversationState.Closed ? null : new ActionPlan(before with { State = ConversationState.Closed, LastActivityAt = now })).ConfigureAwait(false));
+    }
+
+    /// <summary>Puts a closed conversation back in the unit's queue, under a new deadline.</summary>
+    private static async Task<IResult> ReopenAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
+    {
+        var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (conversation!.State != ConversationState.Closed || conversation.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ReopenNotClosed"));
+        }
+
+        return Outcome(await actions.ApplyAsync(id, user, "reopen", null, (before, now) =>
+            new ActionPlan(before with { State = ConversationState.Waiting, WaitingSince = now, DueAt = clock.DueAt(unit, now), Bot = null, LastActivityAt = now })).ConfigureAwait(false));
+    }
+
+    /// <summary>An internal note in the thread: for the unit's people only, never sent.</summary>
+    private static async Task<IResult> NoteAsync(string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    {
+        var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var text = request.Text?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxNoteLength)
+        {
+            return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), MaxNoteLength)));
+        }
+
+        return Outcome(await actions.ApplyAsync(id, user, "note", null, (before, _) => new ActionPlan(before, text)).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> AuditAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    {
+        var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        return refusal ?? Results.Ok(await actions.AuditAsync(id).ConfigureAwait(false));
     }
 
     private static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -36,7 +37,17 @@ public static class InboxPages
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
             AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
+        app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         return app;
+    }
+
+    public static IServiceCollection AddInbox(this IServiceCollection services)
+    {
+        services.AddSignalR();
+        services.AddSingleton<InboxNotifier>();
+        services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<InboxNotifier>());
+        services.AddHostedService<InboxRelay>();
+        return services;
     }
 
     private static IResult SignInPage(HttpContext http, IAntiforgery antiforgery, string? error, string? returnTo)
@@ -135,6 +146,7 @@ public static class InboxPages
 
         body.Append("><p class=\"status\" role=\"status\">").Append(H(Texts.Get("InboxLoading"))).Append("</p></main>")
             .Append("<script type=\"application/json\" id=\"texts\">").Append(texts).Append("</script>")
+            .Append("<script src=\"/assets/signalr.min.js\" defer></script>")
             .Append("<script src=\"/assets/inbox.js\" defer></script>");
         return Page(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
     }

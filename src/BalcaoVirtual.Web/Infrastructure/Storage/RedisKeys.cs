@@ -56,6 +56,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey ConversationMessageOrder(string conversationId) => $"{Tag(conversationId)}:order:{conversationId}";
 
+    /// <summary>What people did to a conversation (JSON entries, oldest first): who, what, when.</summary>
+    public RedisKey ConversationAudit(string conversationId) => $"{Tag(conversationId)}:audit:{conversationId}";
+
     /// <summary>Outbound provider id (Twilio SM…) to "conversationId|messageId", for status callbacks.</summary>
     public RedisKey OutboundByProviderId(string contactId, string providerId) => $"{Tag(contactId)}:out:{contactId}:{providerId}";
 
@@ -83,6 +86,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     /// <summary>What the service would have sent when no provider is configured (the /dev/phone page reads it).</summary>
     public RedisKey LocalOutbox() => $"{prefix}:local-outbox";
+
+    /// <summary>Conversation changes for the inbox's live pages, on every node (ids only).</summary>
+    public RedisChannel InboxEvents() => RedisChannel.Literal($"{prefix}:inbox-events");
 
     public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
 

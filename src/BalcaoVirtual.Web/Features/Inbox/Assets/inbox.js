@@ -51,6 +51,19 @@
 
   setInterval(() => document.querySelectorAll('.due').forEach(paintDue), 1000);
 
+  // Live: the server says which conversation changed (ids only); the page reads it again through the API.
+  let onChanged = () => {};
+  function live() {
+    if (!window.signalR) return;
+    const connection = new signalR.HubConnectionBuilder()
+      .withUrl('/hubs/inbox', { headers: { 'X-CSRF-Token': csrf } })
+      .withAutomaticReconnect()
+      .build();
+    let timer = null;
+    connection.on('changed', id => { clearTimeout(timer); timer = setTimeout(() => onChanged(id), 150); });
+    connection.start().catch(() => { /* the pages also refresh every 30 s */ });
+  }
+
   function masked(address) {
     const digits = (address || '').replace(/\D/g, '');
     if (address && address.includes('@')) return address[0] + '***' + address.slice(address.indexOf('@'));
@@ -95,11 +108,15 @@
       }
     }
     await refresh();
-    setInterval(refresh, 5000);
+    onChanged = refresh;
+    setInterval(refresh, 30000);
   }
 
-  // One conversation: the whole thread, reply, transfer.
+  // One conversation: the whole thread, reply, transfer. Reloaded when it changes, keeping what the clerk is typing.
   async function conversation(id) {
+    const typed = ['reply', 'note', 'transfer-reason'].map(f => [f, document.getElementById(f)?.value || '']);
+    const focused = document.activeElement?.id;
+    onChanged = changed => { if (changed === id) conversation(id); };
     let data;
     try {
       data = await api('/api/conversations/' + encodeURIComponent(id));
@@ -109,8 +126,22 @@
       return;
     }
     const c = data.conversation;
+    const me = await api('/api/auth/me').catch(() => ({}));
     const title = el('h1', { text: `${units[c.unitId] || ''} · ${masked(c.contactAddress)}` });
-    const info = el('p', {}, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : el('span'));
+    const info = el('p', {}, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : el('span'),
+      el('span', { class: 'assignee', text: ' · ' + (c.assigneeId ? fmt('InboxAssignee', c.assigneeId === me.id ? T.InboxAssigneeMe : c.assigneeId.slice(-6)) : T.InboxAssigneeNone) }));
+    const result = el('p', { class: 'status', role: 'status' });
+    const action = (label, path, id2) => {
+      const button = el('button', { type: 'button', id: id2, text: label });
+      button.addEventListener('click', async () => {
+        try { await api('/api/conversations/' + encodeURIComponent(id) + path, { method: 'POST' }); await conversation(id); }
+        catch (e) { result.textContent = fmt('InboxReplyFailed', e.message); }
+      });
+      return button;
+    };
+    const actions = el('p', { class: 'actions' });
+    if (c.assigneeId !== me.id) actions.append(action(T.InboxClaim, '/claim', 'claim'), ' ');
+    actions.append(c.state === 'closed' ? action(T.InboxReopen, '/reopen', 'reopen') : action(T.InboxClose, '/close', 'close'));
     const thread = el('ol', { class: 'thread', 'aria-label': T.InboxThread });
     const authors = { citizen: T.InboxAuthorCitizen, bot: T.InboxAuthorBot, clerk: T.InboxAuthorClerk, system: T.InboxAuthorSystem };
     for (const m of data.messages) {
@@ -123,14 +154,13 @@
     const replyText = el('textarea', { id: 'reply', name: 'text', rows: '4', maxlength: '1600', required: '' });
     const reply = el('form', { class: 'reply' }, el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
       el('button', { type: 'submit', text: T.InboxReplySend }));
-    const result = el('p', { class: 'status', role: 'status' });
     reply.addEventListener('submit', async event => {
       event.preventDefault();
       try {
         await api('/api/conversations/' + encodeURIComponent(id) + '/messages', { method: 'POST', body: JSON.stringify({ text: replyText.value }) });
-        result.textContent = T.InboxReplySent;
         replyText.value = '';
         await conversation(id);
+        main.querySelector('.status').textContent = T.InboxReplySent;
       } catch (e) {
         result.textContent = fmt('InboxReplyFailed', e.message);
       }
@@ -151,11 +181,26 @@
         result.textContent = fmt('InboxReplyFailed', e.message);
       }
     });
-    main.replaceChildren(el('a', { href: '/inbox', text: T.InboxBack }), title, info, thread, reply, result, transfer);
+    const noteText = el('textarea', { id: 'note', rows: '2', maxlength: '2000', required: '' });
+    const note = el('form', { class: 'reply note' }, el('label', { for: 'note', text: T.InboxNoteLabel }), noteText, el('button', { type: 'submit', text: T.InboxNoteSave }));
+    note.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await api('/api/conversations/' + encodeURIComponent(id) + '/notes', { method: 'POST', body: JSON.stringify({ text: noteText.value }) });
+        noteText.value = '';
+        await conversation(id);
+      } catch (e) {
+        result.textContent = fmt('InboxReplyFailed', e.message);
+      }
+    });
+    main.replaceChildren(el('a', { href: '/inbox', text: T.InboxBack }), title, info, actions, thread, reply, result, note, transfer);
+    for (const [f, value] of typed) if (value && document.getElementById(f)) document.getElementById(f).value = value;
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 
   (async () => {
     try { await loadUnits(); } catch { /* names fall back to ids */ }
+    live();
     if (main.dataset.view === 'conversation') await conversation(main.dataset.conversation);
     else await inbox();
   })();

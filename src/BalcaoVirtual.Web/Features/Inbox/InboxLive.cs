@@ -1,0 +1,101 @@
+using System.Text.Json;
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Inbox;
+
+/// <summary>
+/// The inbox's live channel: a signed-in browser joins one group per unit it may see and hears "changed" with a
+/// conversation id whenever one of them changes (a message, a reply, a status, an action). It carries ids only: the
+/// page then reads the conversation through the API, which authorizes as always.
+/// </summary>
+[Authorize]
+public sealed class InboxHub(UnitCatalog catalog) : Hub
+{
+    public const string Path = "/hubs/inbox";
+
+    public static string Group(string unitId) => "unit:" + unitId;
+
+    public override async Task OnConnectedAsync()
+    {
+        var user = Context.User!;
+        var units = user.IsAdmin() ? catalog.Units.Select(u => u.Id) : user.AccessibleUnits();
+        foreach (var unit in units)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Group(unit)).ConfigureAwait(false);
+        }
+
+        await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>A change worth showing: which conversation, and the units whose inboxes list it.</summary>
+internal sealed record InboxEvent(string ConversationId, IReadOnlyList<string> UnitIds);
+
+/// <summary>
+/// Publishes conversation changes on the store's pub/sub after they commit, so that every node (each with its own
+/// browsers) hears them; <see cref="InboxRelay"/> passes them on to the browsers of its node.
+/// </summary>
+internal sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : IConversationObserver
+{
+    public Task<ObservedChange?> PrepareAsync(Conversation before, Conversation after, ChangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var units = new[] { before.UnitId, after.UnitId }.OfType<string>().Distinct().ToList();
+        return Task.FromResult<ObservedChange?>(units.Count == 0 ? null : new ObservedChange(_ => { }, () => PublishAsync(after.Id, units)));
+    }
+
+    public Task SentAsync(Conversation conversation, Message message)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit]) : Task.CompletedTask;
+    }
+
+    public Task PublishAsync(string conversationId, IReadOnlyList<string> units) =>
+        redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units)));
+}
+
+/// <summary>Passes the store's inbox events to the browsers connected to this node.</summary>
+internal sealed partial class InboxRelay(RedisConnections redis, RedisKeys keys, IHubContext<InboxHub> hub, ILogger<InboxRelay> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ChannelMessageQueue? queue = null;
+        try
+        {
+            queue = await redis.GetSubscriber().SubscribeAsync(keys.InboxEvents()).ConfigureAwait(false);
+            await foreach (var message in queue.WithCancellation(stoppingToken).ConfigureAwait(false))
+            {
+                var e = JsonSerializer.Deserialize<InboxEvent>(message.Message.ToString());
+                if (e is not null)
+                {
+                    await hub.Clients.Groups(e.UnitIds.Select(InboxHub.Group).ToList()).SendAsync("changed", e.ConversationId, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        catch (RedisException ex)
+        {
+            LogUnavailable(logger, ex.GetType().Name); // pages still refresh on their own every 30 s
+        }
+        finally
+        {
+            if (queue is not null)
+            {
+                await queue.UnsubscribeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox live events unavailable ({Error}); pages fall back to refreshing")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+}

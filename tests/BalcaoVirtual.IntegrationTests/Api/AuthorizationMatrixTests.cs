@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BalcaoVirtual.IntegrationTests.Api;
+
+/// <summary>
+/// Every route the service maps, called as nobody, as a clerk of another unit, as a clerk of the unit, and as an admin.
+/// A route missing from the table fails the test, so a new one cannot slip in without its rule.
+/// </summary>
+public sealed class AuthorizationMatrixTests
+{
+    private enum Rule
+    {
+        /// <summary>Anyone (public data, sign-in, health, webhooks that check their own signature).</summary>
+        Public,
+
+        /// <summary>Signed in; what it returns is filtered to the caller's units.</summary>
+        SignedIn,
+
+        /// <summary>Only people of the unit the route names (admins too).</summary>
+        Unit,
+
+        /// <summary>Administrators only.</summary>
+        Admin,
+
+        /// <summary>A page: without a session it sends the browser to the sign-in page.</summary>
+        Page,
+    }
+
+    // {conv} is a Macapá conversation; {unit} is Macapá.
+    private static readonly (string Method, string Route, string Path, Rule Rule)[] Table =
+    [
+        ("GET", "/health/live", "/health/live", Rule.Public),
+        ("GET", "/health/ready", "/health/ready", Rule.Public),
+        ("GET", "/api/units/", "/api/units", Rule.Public),
+        ("GET", "/api/units/{id}", "/api/units/{unit}", Rule.Public),
+        ("GET", "/api/units/{id}/availability", "/api/units/{unit}/availability", Rule.Public),
+        ("GET", "/api/processes/{number}", "/api/processes/0001234-56.2025.5.08.0210", Rule.Public),
+        ("GET", "/api/processes/{number}/status", "/api/processes/0001234-56.2025.5.08.0210/status", Rule.SignedIn),
+        ("POST", "/api/auth/token", "/api/auth/token", Rule.Public),
+        ("GET", "/api/auth/me", "/api/auth/me", Rule.SignedIn),
+        ("GET", "/api/users/", "/api/users", Rule.Admin),
+        ("GET", "/api/users/{id}", "/api/users/nobody", Rule.Admin),
+        ("POST", "/api/users/", "/api/users", Rule.Admin),
+        ("PATCH", "/api/users/{id}", "/api/users/nobody", Rule.Admin),
+        ("GET", "/api/conversations/", "/api/conversations?unit={unit}", Rule.Unit),
+        ("GET", "/api/conversations/{id}", "/api/conversations/{conv}", Rule.Unit),
+        ("POST", "/api/conversations/{id}/messages", "/api/conversations/{conv}/messages", Rule.Unit),
+        ("POST", "/api/conversations/{id}/transfer", "/api/conversations/{conv}/transfer", Rule.Unit),
+        ("POST", "/api/conversations/{id}/claim", "/api/conversations/{conv}/claim", Rule.Unit),
+        ("POST", "/api/conversations/{id}/assign", "/api/conversations/{conv}/assign", Rule.Unit),
+        ("POST", "/api/conversations/{id}/close", "/api/conversations/{conv}/close", Rule.Unit),
+        ("POST", "/api/conversations/{id}/reopen", "/api/conversations/{conv}/reopen", Rule.Unit),
+        ("POST", "/api/conversations/{id}/notes", "/api/conversations/{conv}/notes", Rule.Unit),
+        ("GET", "/api/conversations/{id}/audit", "/api/conversations/{conv}/audit", Rule.Unit),
+        ("GET", "/api/conversations/{id}/sla", "/api/conversations/{conv}/sla", Rule.Unit),
+        ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),
+        ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
+        ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
+        ("GET", "/entrar", "/entrar", Rule.Public),
+        ("POST", "/entrar", "/entrar", Rule.Public),
+        ("POST", "/sair", "/sair", Rule.Public),
+        ("GET", "/inbox", "/inbox", Rule.Page),
+        ("GET", "/inbox/conversations/{id}", "/inbox/conversations/{conv}", Rule.Page),
+        ("GET", "/assets/{file}", "/assets/inbox.js", Rule.Public),
+        ("POST", "/webhooks/twilio", "/webhooks/twilio", Rule.Public),
+        ("POST", "/webhooks/twilio/status", "/webhooks/twilio/status", Rule.Public),
+        ("GET", "/api/units/resolve", "/api/units/resolve?text=macapa", Rule.Public),
+        ("GET", "/dev/phone/", "/dev/phone", Rule.Public),
+        ("GET", "/dev/phone/numbers", "/dev/phone/numbers", Rule.Public),
+        ("GET", "/dev/phone/replies", "/dev/phone/replies", Rule.Public),
+        ("POST", "/dev/phone/send", "/dev/phone/send", Rule.Public),
+        ("GET", "/hangfire", "/hangfire", Rule.Admin),
+        ("GET", "/hubs/inbox/negotiate", "/hubs/inbox/negotiate", Rule.SignedIn), // the hub joins only the caller's units
+        ("GET", "/hubs/inbox", "/hubs/inbox", Rule.SignedIn),
+        ("POST", "/api/auth/logout", "/api/auth/logout", Rule.SignedIn), // last: it ends the sessions used above
+    ];
+
+    [Test]
+    public async Task EveryRoute_AnswersEachRoleByItsRule()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var conversation = (await bot.ConversationAsync(to: BotHarness.MacapaNumber)).Id;
+
+        var mapped = bot.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Where(r => !r.Item2.StartsWith("/hangfire/", StringComparison.Ordinal)) // the dashboard's own pages, behind the same rule
+            .ToHashSet();
+        var missing = mapped.Where(r => !Table.Any(t => t.Method == r.Item1 && t.Route == r.Item2)).ToList();
+        Assert.That(missing, Is.Empty, "routes without a rule in this table");
+
+        using var anonymous = bot.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var foreign = await bot.Factory.ClientForNewUserAsync("foreign@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("own@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        using var admin = await bot.Factory.AdminClientAsync();
+        var failures = new List<string>();
+        foreach (var (method, _, template, rule) in Table.Where(t => mapped.Contains((t.Method, t.Route))))
+        {
+            var path = template.Replace("{conv}", conversation, StringComparison.Ordinal).Replace("{unit}", "trt8-vt-macapa-7", StringComparison.Ordinal);
+            async Task<HttpStatusCode> Call(HttpClient client)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method != "GET")
+                {
+                    request.Content = JsonContent.Create(new { });
+                }
+
+                using var response = await client.SendAsync(request);
+                return response.StatusCode;
+            }
+
+            var (nobody, other, own, boss) = (await Call(anonymous), await Call(foreign), await Call(clerk), await Call(admin));
+            var ok = rule switch
+            {
+                Rule.Public => nobody is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) || path.StartsWith("/webhooks/", StringComparison.Ordinal),
+                Rule.SignedIn => nobody == HttpStatusCode.Unauthorized && other != HttpStatusCode.Unauthorized && own != HttpStatusCode.Unauthorized,
+                Rule.Unit => nobody == HttpStatusCode.Unauthorized && other == HttpStatusCode.Forbidden
+                    && own is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && boss is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
+                Rule.Admin => nobody == HttpStatusCode.Unauthorized && other == HttpStatusCode.Forbidden && own == HttpStatusCode.Forbidden
+                    && boss is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
+                Rule.Page => nobody == HttpStatusCode.Redirect,
+                _ => false,
+            };
+            if (!ok)
+            {
+                failures.Add($"{method} {path} ({rule}): nobody {(int)nobody}, other unit {(int)other}, own unit {(int)own}, admin {(int)boss}");
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+}
