@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/users/", "/api/users", Rule.Admin),
         ("PATCH", "/api/users/{id}", "/api/users/nobody", Rule.Admin),
         ("GET", "/api/conversations/", "/api/conversations?unit={unit}", Rule.Unit),
+        ("GET", "/api/inbox", "/api/inbox?unit={unit}", Rule.Unit),
         ("GET", "/api/conversations/{id}", "/api/conversations/{conv}", Rule.Unit),
         ("POST", "/api/conversations/{id}/messages", "/api/conversations/{conv}/messages", Rule.Unit),
         ("POST", "/api/conversations/{id}/transfer", "/api/conversations/{conv}/transfer", Rule.Unit),

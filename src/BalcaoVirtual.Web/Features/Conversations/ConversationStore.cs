@@ -99,7 +99,9 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         {
             if (after.UnitId is not null)
             {
-                await Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+                await Task.WhenAll(
+                    Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()),
+                    IndexSearchAsync(after)).ConfigureAwait(false);
             }
 
             return;
@@ -108,7 +110,9 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         if (before.UnitId is { } oldUnit && oldUnit != after.UnitId)
         {
             await Task.WhenAll(Enum.GetValues<ConversationState>()
-                .Select(state => Db.SortedSetRemoveAsync(keys.UnitConversations(oldUnit, StateName(state)), before.Id))).ConfigureAwait(false);
+                .Select(state => Db.SortedSetRemoveAsync(keys.UnitConversations(oldUnit, StateName(state)), before.Id))
+                .Append(Db.SortedSetRemoveAsync(keys.UnitDue(oldUnit), before.Id))
+                .Append(Db.SetRemoveAsync(keys.UnitContactSuffix(oldUnit, LastFour(before.ContactAddress)), before.Id))).ConfigureAwait(false);
         }
 
         await IndexAsync(after).ConfigureAwait(false);
@@ -147,8 +151,31 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
                 : batch.SortedSetRemoveAsync(key, conversation.Id));
         }
 
+        var due = keys.UnitDue(conversation.UnitId);
+        tasks.Add(conversation.State == ConversationState.Waiting
+            ? batch.SortedSetAddAsync(due, conversation.Id, conversation.DueAt?.ToUnixTimeMilliseconds() ?? long.MaxValue)
+            : batch.SortedSetRemoveAsync(due, conversation.Id));
         batch.Execute();
         await Task.WhenAll(tasks).ConfigureAwait(false);
+        await IndexSearchAsync(conversation).ConfigureAwait(false);
+    }
+
+    /// <summary>What the inbox searches by: the phone's last four digits (per unit) and the case numbers mentioned.</summary>
+    private Task IndexSearchAsync(Conversation conversation)
+    {
+        if (conversation.UnitId is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(conversation.ProcessNumbers.Select(n => (Task)Db.SetAddAsync(keys.ProcessConversations(n), conversation.Id))
+            .Append(Db.SetAddAsync(keys.UnitContactSuffix(conversation.UnitId, LastFour(conversation.ContactAddress)), conversation.Id)));
+    }
+
+    internal static string LastFour(string address)
+    {
+        var digits = new string([.. address.Where(char.IsAsciiDigit)]);
+        return digits.Length >= 4 ? digits[^4..] : "none";
     }
 
     /// <summary>A page of the units' conversations in the given states, most recent activity first.</summary>

@@ -38,12 +38,14 @@ public static class InboxPages
             AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
+        app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
         return app;
     }
 
     public static IServiceCollection AddInbox(this IServiceCollection services)
     {
         services.AddSignalR();
+        services.AddSingleton<InboxQueries>();
         services.AddSingleton<InboxNotifier>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<InboxNotifier>());
         services.AddHostedService<InboxRelay>();

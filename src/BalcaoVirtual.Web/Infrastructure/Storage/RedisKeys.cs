@@ -124,6 +124,15 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";
 
+    /// <summary>A unit's waiting conversations scored by due time (Unix ms; no deadline last): the inbox's order.</summary>
+    public RedisKey UnitDue(string unitId) => $"{prefix}:unit:{unitId}:due";
+
+    /// <summary>A unit's conversations by the last four digits of the citizen's phone (the inbox's search).</summary>
+    public RedisKey UnitContactSuffix(string unitId, string lastFour) => $"{prefix}:unit:{unitId}:suffix:{lastFour}";
+
+    /// <summary>Conversations that mention a case number (canonical CNJ form).</summary>
+    public RedisKey ProcessConversations(string canonical) => $"{prefix}:process:{canonical}";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

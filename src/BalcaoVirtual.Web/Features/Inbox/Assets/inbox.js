@@ -80,33 +80,59 @@
     for (const u of await api('/api/units')) units[u.id] = u.name;
   }
 
-  // Inbox: waiting conversations first, by due time; then the rest by latest activity. Refreshed every 5 seconds.
+  // Inbox: waiting conversations by due time (the server orders and pages), filters and search; live.
   async function inbox() {
     const heading = el('h1', { text: T.InboxHeading });
+    const state = el('select', { id: 'f-state' });
+    for (const s of ['waiting', 'answered', 'closed']) state.append(el('option', { value: s, text: stateName(s) }));
+    const channel = el('select', { id: 'f-channel' }, el('option', { value: '', text: T.InboxFilterAll }),
+      el('option', { value: 'whatsapp', text: 'WhatsApp' }), el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'email', text: 'e-mail' }));
+    const breached = el('input', { id: 'f-breached', type: 'checkbox' });
+    const mine = el('input', { id: 'f-mine', type: 'checkbox' });
+    const search = el('input', { id: 'f-q', type: 'search', inputmode: 'numeric' });
+    const filters = el('form', { class: 'filters', role: 'search' },
+      el('label', { for: 'f-state', text: T.InboxFilterState }), state,
+      el('label', { for: 'f-channel', text: T.InboxFilterChannel }), channel,
+      el('label', {}, breached, ' ' + T.InboxFilterBreached), el('label', {}, mine, ' ' + T.InboxFilterMine),
+      el('label', { for: 'f-q', text: T.InboxSearch }), search, el('button', { type: 'submit', text: T.InboxSearchButton }));
     const table = el('table', { id: 'conversations' });
     const head = el('tr');
     for (const c of T.InboxColumns.split('|')) head.append(el('th', { scope: 'col', text: c }));
     table.append(el('thead', {}, head));
     const body = el('tbody');
     table.append(body);
-    main.replaceChildren(heading, status, table);
+    const total = el('p', { class: 'total' });
+    const previous = el('button', { type: 'button', id: 'previous', text: T.InboxPrevious });
+    const next = el('button', { type: 'button', id: 'next', text: T.InboxNext });
+    let page = 1;
+    main.replaceChildren(heading, filters, status, table, el('p', { class: 'pager' }, previous, ' ', next, ' ', total));
     async function refresh() {
+      const query = new URLSearchParams({ state: state.value, page: String(page), pageSize: '50' });
+      if (channel.value) query.set('channel', channel.value);
+      if (breached.checked) query.set('breached', 'true');
+      if (mine.checked) query.set('assignee', 'me');
+      if (search.value.trim()) query.set('q', search.value.trim());
       try {
-        const [waiting, answered] = await Promise.all([
-          api('/api/conversations?state=waiting&pageSize=100'), api('/api/conversations?state=answered&pageSize=100')]);
-        const items = waiting.items.sort((a, b) => (a.dueAt || '9') < (b.dueAt || '9') ? -1 : 1).concat(answered.items);
-        body.replaceChildren(...items.map(c => el('tr', { 'data-id': c.id },
+        const result = await api('/api/inbox?' + query);
+        body.replaceChildren(...result.items.map(c => el('tr', { 'data-id': c.id },
           el('td', {}, c.state === 'waiting' ? dueCell(c.dueAt) : el('span', { text: '—' })),
           el('td', { text: units[c.unitId] || c.unitId || '' }),
           el('td', { text: c.channel === 'whatsApp' ? 'WhatsApp' : c.channel === 'sms' ? 'SMS' : 'e-mail' }),
           el('td', {}, el('a', { href: '/inbox/conversations/' + encodeURIComponent(c.id), text: masked(c.contactAddress) })),
           el('td', { text: stateName(c.state) }),
           el('td', { text: (c.processNumbers || []).join(', ') }))));
-        status.textContent = items.length === 0 ? T.InboxEmpty : '';
+        status.textContent = result.items.length === 0 ? T.InboxEmpty : '';
+        total.textContent = fmt('InboxTotal', result.total);
+        previous.disabled = page <= 1;
+        next.disabled = page * result.pageSize >= result.total;
       } catch (e) {
-        status.textContent = T.InboxLoadFailed;
+        status.textContent = e.status === 400 && e.body?.errors ? Object.values(e.body.errors).flat().join(' ') : T.InboxLoadFailed;
       }
     }
+    filters.addEventListener('submit', event => { event.preventDefault(); page = 1; refresh(); });
+    for (const input of [state, channel, breached, mine]) input.addEventListener('change', () => { page = 1; refresh(); });
+    previous.addEventListener('click', () => { page = Math.max(1, page - 1); refresh(); });
+    next.addEventListener('click', () => { page += 1; refresh(); });
     await refresh();
     onChanged = refresh;
     setInterval(refresh, 30000);
