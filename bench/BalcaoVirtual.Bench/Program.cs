@@ -7,5 +7,6 @@ return args.FirstOrDefault() switch
     "cnj" => CnjBench.Run(args),
     "chatbot" => await ChatbotBench.RunAsync(args),
     "sla" => await SlaBench.RunAsync(args),
+    "inbox" => await InboxBench.RunAsync(args),
     _ => await BenchCommand.RunAsync(args),
 };

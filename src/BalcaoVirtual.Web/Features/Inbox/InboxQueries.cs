@@ -38,6 +38,18 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             var found = await Task.WhenAll(sets.Select(k => db.SetMembersAsync(k))).ConfigureAwait(false);
             ids = [.. found.SelectMany(v => v).Select(v => v.ToString()).Distinct()];
         }
+        else if (filter.State == ConversationState.Waiting && filter.Channel is null && filter.Assignee is null)
+        {
+            // The common case: only as many ids per unit as the page needs, merged by due time, and the counts.
+            var take = (long)filter.Page * filter.PageSize;
+            var max = filter.BreachedOnly ? now : double.PositiveInfinity;
+            var lists = await Task.WhenAll(filter.Units.Select(u =>
+                db.SortedSetRangeByScoreWithScoresAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop, Order.Ascending, 0, take))).ConfigureAwait(false);
+            var counts = await Task.WhenAll(filter.Units.Select(u => db.SortedSetLengthAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop))).ConfigureAwait(false);
+            var pageIds = lists.SelectMany(l => l).OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
+                .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).Select(e => e.Element.ToString()).ToList();
+            return new ConversationPage(await LoadAsync(db, pageIds).ConfigureAwait(false), filter.Page, filter.PageSize, counts.Sum());
+        }
         else if (filter.State == ConversationState.Waiting)
         {
             var lists = await Task.WhenAll(filter.Units.Select(u => filter.BreachedOnly

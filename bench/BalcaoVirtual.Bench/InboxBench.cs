@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BalcaoVirtual.Web;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using static BalcaoVirtual.Bench.BenchReport;
+
+namespace BalcaoVirtual.Bench;
+
+/// <summary>
+/// The inbox's server time with many waiting conversations in one unit, on the embedded store: the list API page 1
+/// (by due time), with a filter that needs the records, a search, and the page shell. Sequential requests over HTTP
+/// on loopback, as a clerk's browser makes them. Usage: bench/run-inbox.sh [conversations] [requests].
+/// </summary>
+internal static class InboxBench
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = int.Parse(Arg(args, "--conversations") ?? "10000", Inv);
+        var requests = int.Parse(Arg(args, "--requests") ?? "200", Inv);
+        var dir = Path.Combine(Path.GetTempPath(), "balcao-inbox-bench-" + Guid.NewGuid().ToString("N"));
+        var app = ServiceHost.Build(
+        [
+            "--environment=Production", "--Logging:LogLevel:Default=Warning", "--urls=http://127.0.0.1:0",
+            $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
+            $"--Storage:DataDir={dir}", "--Auth:BootstrapAdmin:Password=bench-password-123", "--Sla:RunJobs=false",
+        ]);
+        await app.StartAsync();
+        var store = app.Services.GetRequiredService<ConversationStore>();
+        var now = DateTimeOffset.UtcNow;
+        var load = Stopwatch.StartNew();
+        for (var start = 0; start < count; start += 500)
+        {
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(500, count - start)).Select(n => store.SaveAsync(new Conversation
+            {
+                Id = $"{n:x20}-{n:x21}",
+                UnitId = "trt8-vt-macapa-7",
+                Channel = n % 5 == 0 ? Channel.Sms : Channel.WhatsApp,
+                ContactAddress = $"whatsapp:+55969{n:D8}",
+                State = ConversationState.Waiting,
+                CreatedAt = now,
+                LastActivityAt = now,
+                WaitingSince = now,
+                DueAt = now.AddMinutes(n % 5000 - 1000),
+            })));
+        }
+
+        var loadSeconds = load.Elapsed.TotalSeconds;
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var token = (await (await http.PostAsJsonAsync("/api/auth/token", new { email = "admin@localhost", password = "bench-password-123" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var cases = new (string Name, string Path)[]
+        {
+            ("list, page 1 by due time (50)", "/api/inbox?unit=trt8-vt-macapa-7"),
+            ("list, page 100", "/api/inbox?unit=trt8-vt-macapa-7&page=100"),
+            ("list, only breached", "/api/inbox?unit=trt8-vt-macapa-7&breached=true"),
+            ("list, channel filter (reads all records)", "/api/inbox?unit=trt8-vt-macapa-7&channel=sms"),
+            ("search, last four digits", "/api/inbox?unit=trt8-vt-macapa-7&q=0042"),
+            ("conversation view API", $"/api/conversations/{7:x20}-{7:x21}"),
+            ("the inbox page shell", "/inbox"),
+        };
+        var report = Start("Inbox benchmark", "; store, service and client share the machine.");
+        report.AppendLine(Inv, $"Embedded Garnet (Durability=Always), {count:N0} waiting conversations in one unit (loaded in {loadSeconds:F0} s); {requests} sequential requests per row after 20 warm-up requests, over HTTP on loopback.");
+        report.AppendLine();
+        report.AppendLine("| request | p50 ms | p99 ms | max ms |");
+        report.AppendLine("|---|---:|---:|---:|");
+        foreach (var (name, path) in cases)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < requests + 20; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await http.GetAsync(path);
+                _ = await response.Content.ReadAsByteArrayAsync();
+                response.EnsureSuccessStatusCode();
+                if (i >= 20)
+                {
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            times.Sort();
+            double P(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p / 100 * times.Count) - 1)];
+            report.AppendLine(Inv, $"| {name} | {P(50):F1} | {P(99):F1} | {times[^1]:F1} |");
+        }
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
+        Finish(report, args);
+        return 0;
+    }
+}
