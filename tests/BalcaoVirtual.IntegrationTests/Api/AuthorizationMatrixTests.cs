@@ -59,6 +59,10 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/conversations/{id}/audit", "/api/conversations/{conv}/audit", Rule.Unit),
         ("GET", "/api/conversations/{id}/sla", "/api/conversations/{conv}/sla", Rule.Unit),
         ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),
+        ("GET", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Unit),
+        ("POST", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Admin), // managers of the unit too (InboxToolsTests)
+        ("DELETE", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Admin),
+        ("POST", "/api/conversations/{id}/video-link", "/api/conversations/{conv}/video-link", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
         ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
         ("GET", "/entrar", "/entrar", Rule.Public),

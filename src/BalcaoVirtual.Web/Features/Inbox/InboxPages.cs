@@ -39,6 +39,7 @@ public static class InboxPages
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
+        app.MapInboxTools();
         return app;
     }
 

@@ -124,6 +124,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";
 
+    /// <summary>A unit's canned answers: id to JSON {title, text}.</summary>
+    public RedisKey UnitCannedAnswers(string unitId) => $"{prefix}:unit:{unitId}:canned";
+
     /// <summary>A unit's waiting conversations scored by due time (Unix ms; no deadline last): the inbox's order.</summary>
     public RedisKey UnitDue(string unitId) => $"{prefix}:unit:{unitId}:due";
 

@@ -6,7 +6,7 @@
   const main = document.getElementById('main');
   const status = main.querySelector('.status');
   const fmt = (name, ...args) => T[name].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
-  const zone = 'America/Belem';
+  let zone = 'America/Belem'; // the unit's own zone once the conversation is known
 
   async function api(path, options = {}) {
     const headers = { Accept: 'application/json', 'X-CSRF-Token': csrf };
@@ -74,10 +74,11 @@
 
   const stateName = s => T['InboxState' + s[0].toUpperCase() + s.slice(1)] || s;
   const when = iso => new Date(iso).toLocaleString('pt-BR', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
-  let units = {};
+  const units = {};
+  const zones = {};
 
   async function loadUnits() {
-    for (const u of await api('/api/units')) units[u.id] = u.name;
+    for (const u of await api('/api/units')) { units[u.id] = u.name; zones[u.id] = u.timeZone; }
   }
 
   // Inbox: waiting conversations by due time (the server orders and pages), filters and search; live.
@@ -152,6 +153,7 @@
       return;
     }
     const c = data.conversation;
+    zone = zones[c.unitId] || zone;
     const me = await api('/api/auth/me').catch(() => ({}));
     const title = el('h1', { text: `${units[c.unitId] || ''} · ${masked(c.contactAddress)}` });
     const info = el('p', {}, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : el('span'),
@@ -178,8 +180,19 @@
       thread.append(item);
     }
     const replyText = el('textarea', { id: 'reply', name: 'text', rows: '4', maxlength: '1600', required: '' });
-    const reply = el('form', { class: 'reply' }, el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
-      el('button', { type: 'submit', text: T.InboxReplySend }));
+    const canned = el('select', { id: 'canned' }, el('option', { value: '', text: T.InboxCannedPick }));
+    for (const answer of await api('/api/units/' + encodeURIComponent(c.unitId) + '/canned').catch(() => [])) {
+      canned.append(el('option', { value: answer.text, text: answer.title }));
+    }
+    canned.addEventListener('change', () => { if (canned.value) { replyText.value = canned.value; replyText.focus(); } });
+    const video = el('button', { type: 'button', id: 'video-link', text: T.InboxVideoLink });
+    video.addEventListener('click', async () => {
+      try { await api('/api/conversations/' + encodeURIComponent(id) + '/video-link', { method: 'POST' }); await conversation(id); }
+      catch (e) { main.querySelector('.status').textContent = e.message; }
+    });
+    const reply = el('form', { class: 'reply' }, el('label', { for: 'canned', text: T.InboxCanned }), canned,
+      el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
+      el('button', { type: 'submit', text: T.InboxReplySend }), video);
     reply.addEventListener('submit', async event => {
       event.preventDefault();
       try {

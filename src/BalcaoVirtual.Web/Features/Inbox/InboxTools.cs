@@ -1,0 +1,139 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Chatbot;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using BalcaoVirtual.Web.Resources;
+
+namespace BalcaoVirtual.Web.Features.Inbox;
+
+public sealed record CannedAnswer(string Id, string Title, string Text);
+
+public sealed record CannedAnswerRequest(string? Title, string? Text);
+
+/// <summary>
+/// What saves a clerk typing: each unit's canned answers (kept by its managers), and one click to send the unit's
+/// video-desk link, which goes only while the desk is open (Res. 372/2021 art. 5º).
+/// </summary>
+internal static class InboxTools
+{
+    public const int MaxTitle = 80;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapInboxTools(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/units/{id}/canned", ListAsync).RequireAuthorization();
+        app.MapPost("/api/units/{id}/canned", AddAsync).RequireAuthorization();
+        app.MapDelete("/api/units/{id}/canned/{cannedId}", DeleteAsync).RequireAuthorization();
+        app.MapPost("/api/conversations/{id}/video-link", VideoLinkAsync).RequireAuthorization();
+        return app;
+    }
+
+    private static bool IsManager(ClaimsPrincipal user, string unitId) => user.IsAdmin() || user.HasClaim(UserClaims.ManagerOf, unitId);
+
+    private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    {
+        if (!catalog.Contains(id))
+        {
+            return Problems.NotFound(Texts.UnitNotFoundTitle);
+        }
+
+        if (!user.CanAccessUnit(id))
+        {
+            return Problems.Forbidden();
+        }
+
+        var entries = await redis.GetDatabase().HashGetAllAsync(keys.UnitCannedAnswers(id)).ConfigureAwait(false);
+        return Results.Ok(entries.Select(e => JsonSerializer.Deserialize<CannedAnswer>(e.Value.ToString(), Json)!).OrderBy(c => c.Title, StringComparer.CurrentCulture));
+    }
+
+    private static async Task<IResult> AddAsync(string id, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    {
+        if (!catalog.Contains(id))
+        {
+            return Problems.NotFound(Texts.UnitNotFoundTitle);
+        }
+
+        if (!IsManager(user, id))
+        {
+            return Problems.Forbidden();
+        }
+
+        var title = request.Title?.Trim();
+        var text = request.Text?.Trim();
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrEmpty(title) || title.Length > MaxTitle)
+        {
+            errors.Add(("title", Texts.Format("CannedTitleInvalid", MaxTitle)));
+        }
+
+        if (string.IsNullOrEmpty(text) || text.Length > ConversationsFeature.MaxReplyLength)
+        {
+            errors.Add(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), ConversationsFeature.MaxReplyLength)));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), title!, text!);
+        await redis.GetDatabase().HashSetAsync(keys.UnitCannedAnswers(id), canned.Id, JsonSerializer.Serialize(canned, Json)).ConfigureAwait(false);
+        return Results.Created($"/api/units/{id}/canned/{canned.Id}", canned);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    {
+        if (!catalog.Contains(id))
+        {
+            return Problems.NotFound(Texts.UnitNotFoundTitle);
+        }
+
+        if (!IsManager(user, id))
+        {
+            return Problems.Forbidden();
+        }
+
+        return await redis.GetDatabase().HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false)
+            ? Results.NoContent()
+            : Problems.NotFound(Texts.Get("CannedNotFound"));
+    }
+
+    /// <summary>Sends the unit's Meet link with how to join, only while its desk is open; otherwise 409 saying when it opens.</summary>
+    private static async Task<IResult> VideoLinkAsync(
+        string id, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, UnitHours hours, Outbox outbox, ConversationActions actions, TimeProvider time)
+    {
+        var conversation = await store.GetAsync(id).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return Problems.NotFound(Texts.ConversationNotFound);
+        }
+
+        if (!user.CanAccessUnit(conversation.UnitId))
+        {
+            return Problems.Forbidden();
+        }
+
+        if (conversation.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit || unit.VideoDeskUrl is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("VideoLinkNone"));
+        }
+
+        var availability = hours.At(unit, time.GetUtcNow());
+        if (availability is not { Open: true, ClosesAt: { } closes })
+        {
+            var next = availability.OpensAt is { } opens ? BotFormat.When(opens, unit.TimeZone) : Texts.Get("BotNoNextOpening");
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("VideoLinkClosed", next));
+        }
+
+        var text = Texts.Format("BotVideoOpen", unit.Name, BotFormat.Time(closes, unit.TimeZone), unit.VideoDeskUrl);
+        var message = await outbox.QueueAsync(conversation, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
+        await actions.RecordAsync(id, user, "video-link", message.Id).ConfigureAwait(false);
+        return Results.Accepted($"/api/conversations/{id}", message);
+    }
+}
