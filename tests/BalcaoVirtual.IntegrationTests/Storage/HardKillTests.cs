@@ -95,7 +95,12 @@ public sealed class HardKillTests
 
         private ServiceProcess(Process process) => this.process = process;
 
-        public string Output => string.Join(Environment.NewLine, output.TakeLast(40));
+        /// <summary>Every warning or error it printed (with the line after, where the exception is named), then its last lines.</summary>
+        public string Output => string.Join(Environment.NewLine,
+            problems.Append("--- last lines ---").Concat(output.TakeLast(40)).Prepend(process.HasExited ? $"exit code {process.ExitCode}" : "running"));
+
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> problems = new();
+        private bool keepNext;
 
         public static async Task<ServiceProcess> StartAsync(string dataDir, int storePort, int httpPort)
         {
@@ -160,6 +165,16 @@ public sealed class HardKillTests
         {
             if (line is not null)
             {
+                if (keepNext || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)
+                    || line.StartsWith("warn:", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
+                {
+                    keepNext = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) || line.StartsWith("warn:", StringComparison.Ordinal);
+                    if (problems.Count < 60)
+                    {
+                        problems.Enqueue(line);
+                    }
+                }
+
                 output.Enqueue(line);
                 while (output.Count > 200 && output.TryDequeue(out _))
                 {

@@ -48,6 +48,42 @@ public sealed class StoreTests(Backend backend)
     }
 
     [Test]
+    public async Task UpdateMessage_IsNotStarvedByMessagesAppendedToTheSameConversation()
+    {
+        // Several connections, as the service uses: writes on one can interleave with a read-then-write on another.
+        var pool = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => (IConnectionMultiplexer)await ConnectionMultiplexer.ConnectAsync(store.ConnectionString)));
+        var conversations = new ConversationStore(new BalcaoVirtual.Web.Infrastructure.Storage.RedisConnections(pool), store.Keys);
+        Message New(string id) => new()
+        {
+            Id = id, Direction = MessageDirection.Outbound, Channel = Channel.WhatsApp, Author = MessageAuthor.Bot, Text = "x", Status = "pending",
+        };
+        await conversations.AppendMessageAsync("c0-busy", New("target"));
+        using var stop = new CancellationTokenSource();
+        var appends = Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 16).Select(j => conversations.AppendMessageAsync("c0-busy", New($"m{k}-{i}-{j}"))));
+            }
+        })));
+
+        // A busy conversation (a citizen sending many messages) must not make its own status updates fail.
+        for (var n = 0; n < 100; n++)
+        {
+            var updated = await conversations.UpdateMessageAsync("c0-busy", "target", m => m with { Attempts = m.Attempts + 1 });
+            Assert.That(updated!.Attempts, Is.EqualTo(n + 1));
+        }
+
+        await stop.CancelAsync();
+        await appends;
+        Assert.That((await conversations.GetMessageAsync("c0-busy", "target"))!.Attempts, Is.EqualTo(100));
+        foreach (var connection in pool)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    [Test]
     public async Task UpdateAsync_ReturnsFalse_ForUnknownUser()
     {
         var users = new UserStore(store.Connections, store.Keys);

@@ -52,7 +52,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
     public async Task<Message?> UpdateMessageAsync(string conversationId, string messageId, Func<Message, Message?> change)
     {
         var key = keys.ConversationMessages(conversationId);
-        for (var attempt = 0; attempt < 10; attempt++)
+        for (var attempt = 0; attempt < 20; attempt++)
         {
             var current = await Db.HashGetAsync(key, messageId).ConfigureAwait(false);
             if (current.IsNullOrEmpty)
@@ -66,10 +66,10 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
                 return message;
             }
 
-            var tran = Db.CreateTransaction();
-            tran.AddCondition(Condition.HashEqual(key, messageId, current));
-            _ = tran.HashSetAsync(key, messageId, JsonSerializer.Serialize(updated, Json));
-            if (await tran.ExecuteAsync().ConfigureAwait(false))
+            // Compare-and-set on this one field: a WATCH on the whole hash would fail whenever another message of the
+            // conversation is appended, and a busy conversation could starve its own status updates.
+            var swapped = (long)await Db.ScriptEvaluateAsync(SetIfEqual, [key], [messageId, current, JsonSerializer.Serialize(updated, Json)]).ConfigureAwait(false);
+            if (swapped == 1)
             {
                 return updated;
             }
@@ -77,6 +77,9 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 
         throw new InvalidOperationException($"Message {messageId} kept changing while being updated.");
     }
+
+    private const string SetIfEqual =
+        "if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0";
 
     /// <summary>Writes the record, then moves it to the index of its unit and state.</summary>
     public async Task SaveAsync(Conversation conversation)

@@ -54,8 +54,9 @@ internal sealed partial class InboundProcessor(
                         await signal.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
                     }
                 }
-                catch (RedisException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // A store hiccup or anything unexpected outside a turn: never stop processing for good.
                     LogStoreError(logger, ex.GetType().Name);
                     await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(false);
                 }
@@ -207,6 +208,6 @@ internal sealed partial class InboundProcessor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Turn of conversation {ConversationId} failed with {Error}; retried after its lease")]
     private static partial void LogTurnFailed(ILogger logger, string conversationId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound queue: store error {Error}; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound queue: {Error}; retrying")]
     private static partial void LogStoreError(ILogger logger, string error);
 }

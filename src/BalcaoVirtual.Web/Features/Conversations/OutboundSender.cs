@@ -46,10 +46,19 @@ internal sealed partial class OutboundSender(
             {
                 return;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Nothing may stop the sender for good (a store hiccup, a contended update, a provider timeout): the item
+                // stays leased and is taken again; the loop goes on.
                 LogStoreError(logger, ex.GetType().Name);
-                await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -155,6 +164,6 @@ internal sealed partial class OutboundSender(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of conversation {ConversationId} sent; telling its observers failed with {Error}")]
     private static partial void LogObserverFailed(ILogger logger, string messageId, string conversationId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: store error {Error}; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: {Error}; retrying")]
     private static partial void LogStoreError(ILogger logger, string error);
 }

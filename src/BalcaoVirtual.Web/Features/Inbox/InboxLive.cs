@@ -83,7 +83,7 @@ internal sealed partial class InboxRelay(RedisConnections redis, RedisKeys keys,
         {
             // shutting down
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnavailable(logger, ex.GetType().Name); // pages still refresh on their own every 30 s
         }
