@@ -63,6 +63,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Admin), // managers of the unit too (InboxToolsTests)
         ("DELETE", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Admin),
         ("POST", "/api/conversations/{id}/video-link", "/api/conversations/{conv}/video-link", Rule.Unit),
+        ("POST", "/api/conversations/{id}/case-status", "/api/conversations/{conv}/case-status", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
         ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
         ("GET", "/entrar", "/entrar", Rule.Public),

@@ -34,6 +34,29 @@ public sealed class InboxToolsTests
     }
 
     [Test]
+    public async Task CaseStatus_SendsTheDataJudSummary_OrSaysWhyNot()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var id = (await bot.ConversationAsync(to: BotHarness.MacapaNumber)).Id;
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.status@trt8.jus.br", clerkOf: [Unit]);
+        var number = ChatbotTranscriptTests.Macapa;
+
+        var bad = await clerk.PostAsJsonAsync($"/api/conversations/{id}/case-status", new { number = "123" });
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var unknown = await clerk.PostAsJsonAsync($"/api/conversations/{id}/case-status", new { number = BalcaoVirtual.Web.Features.Court.CnjNumber.Create(9999, 2024, 5, 8, 210).Canonical });
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "DataJud does not know it");
+
+        bot.DataJud.AddHit("api_publica_trt8", number.Digits, ChatbotTranscriptTests.Hit);
+        var sent = await clerk.PostAsJsonAsync($"/api/conversations/{id}/case-status", new { number = number.Canonical });
+        Assert.That(sent.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Support.TestServers.WaitUntilAsync(() => Task.FromResult(bot.Twilio.Requests.Any(r => r.Body.StartsWith($"Processo {number.Canonical}", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), "the summary to reach the citizen");
+        var audit = await clerk.GetFromJsonAsync<List<BalcaoVirtual.Web.Features.Conversations.AuditEntry>>($"/api/conversations/{id}/audit");
+        Assert.That(audit!.Select(a => (a.Action, a.Detail)), Does.Contain(("case-status", number.Canonical)));
+    }
+
+    [Test]
     public async Task VideoLink_GoesWhileTheDeskIsOpen_AndIsRefusedWithTheNextOpeningWhenClosed()
     {
         await using var bot = await BotHarness.StartAsync(); // Monday 23/11/2026, 09:00 in Macapá: open until 13:00

@@ -21,10 +21,10 @@ public sealed class ChatbotTranscriptTests
     private const string Caveat = "Os dados públicos do CNJ podem demorar alguns dias para mostrar as novidades. Detalhes no PJe: https://pje.trt8.jus.br";
     private const string First = Greeting + "\n\n" + Privacy;
 
-    private static readonly CnjNumber Macapa = CnjNumber.Create(1234, 2024, 5, 8, 210);
+    internal static readonly CnjNumber Macapa = CnjNumber.Create(1234, 2024, 5, 8, 210);
     private static readonly string Example = Dialog.ExampleNumber;
 
-    private static readonly string Hit = $$"""
+    internal static readonly string Hit = $$"""
         {"numeroProcesso":"{{Macapa.Digits}}","classe":{"codigo":985,"nome":"AÃ§Ã£o Trabalhista - Rito OrdinÃ¡rio"},"tribunal":"TRT8","grau":"G1",
          "dataAjuizamento":"20240305093000","dataHoraUltimaAtualizacao":"2026-11-20T14:05:00.000Z",
          "orgaoJulgador":{"codigo":43121,"nome":"7ª Vara do Trabalho de Macapá"},

@@ -545,7 +545,7 @@ internal sealed class Dialog(
                 switch (await dialog.Cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
                 {
                     case CaseStatusResult.Found found:
-                        Say(Summary(found.Summary, zone));
+                        Say(CaseSummaryText.Format(found.Summary, zone, options.PjeUrl!));
                         answered = true;
                         break;
                     case CaseStatusResult.NotFound:
@@ -577,46 +577,6 @@ internal sealed class Dialog(
             {
                 Session = Session with { Step = BotStep.AskCaseNumber }; // every number had wrong check digits
             }
-        }
-
-        private string Summary(CaseSummary summary, TimeZoneInfo zone)
-        {
-            var lines = new List<string> { Texts.Format("BotCaseHeader", summary.Number) };
-            if (summary.Class is { } cls)
-            {
-                lines.Add(Texts.Format("BotCaseClass", cls));
-            }
-
-            if (summary.Body is { } body)
-            {
-                lines.Add(Texts.Format("BotCaseBody", body));
-            }
-
-            if (summary.FiledAt is { } filed)
-            {
-                lines.Add(Texts.Format("BotCaseFiled", BotFormat.Date(filed, zone)));
-            }
-
-            if (summary.LatestMovements.Count == 0)
-            {
-                lines.Add(Texts.Get("BotCaseNoMovements"));
-            }
-            else
-            {
-                lines.Add(Texts.Get("BotCaseMovementsTitle"));
-                lines.AddRange(summary.LatestMovements.Select(m => Texts.Format(
-                    "BotCaseMovement",
-                    m.At is { } at ? BotFormat.Date(at, zone) : "-",
-                    m.Complement is { Length: > 0 } c ? $"{m.Name} ({c})" : m.Name)));
-            }
-
-            if (summary.LastUpdatedAt is { } updated)
-            {
-                lines.Add(Texts.Format("BotCaseUpdated", BotFormat.Date(updated, zone)));
-            }
-
-            lines.Add(Texts.Format("BotCaseCaveat", options.PjeUrl!.OriginalString));
-            return string.Join('\n', lines);
         }
 
         private Unit? Unit(string? id) => id is null ? null : dialog.Catalog.Find(id);

@@ -5,6 +5,7 @@ using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Court.DataJud;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
@@ -15,6 +16,8 @@ namespace BalcaoVirtual.Web.Features.Inbox;
 public sealed record CannedAnswer(string Id, string Title, string Text);
 
 public sealed record CannedAnswerRequest(string? Title, string? Text);
+
+public sealed record CaseStatusRequest(string? Number);
 
 /// <summary>
 /// What saves a clerk typing: each unit's canned answers (kept by its managers), and one click to send the unit's
@@ -31,6 +34,7 @@ internal static class InboxTools
         app.MapPost("/api/units/{id}/canned", AddAsync).RequireAuthorization();
         app.MapDelete("/api/units/{id}/canned/{cannedId}", DeleteAsync).RequireAuthorization();
         app.MapPost("/api/conversations/{id}/video-link", VideoLinkAsync).RequireAuthorization();
+        app.MapPost("/api/conversations/{id}/case-status", CaseStatusAsync).RequireAuthorization();
         return app;
     }
 
@@ -102,6 +106,46 @@ internal static class InboxTools
         return await redis.GetDatabase().HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false)
             ? Results.NoContent()
             : Problems.NotFound(Texts.Get("CannedNotFound"));
+    }
+
+    /// <summary>
+    /// Sends the citizen the DataJud summary of a case number (the one given, or the only one the conversation mentions):
+    /// 400 for a bad number, 404 when DataJud does not know it, 503 when DataJud is unavailable; nothing is sent then.
+    /// </summary>
+    private static async Task<IResult> CaseStatusAsync(
+        string id, CaseStatusRequest request, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, ICaseStatusLookup cases,
+        Outbox outbox, ConversationActions actions, Microsoft.Extensions.Options.IOptions<ChatbotOptions> options, CancellationToken cancellationToken)
+    {
+        var conversation = await store.GetAsync(id).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return Problems.NotFound(Texts.ConversationNotFound);
+        }
+
+        if (!user.CanAccessUnit(conversation.UnitId))
+        {
+            return Problems.Forbidden();
+        }
+
+        var text = string.IsNullOrWhiteSpace(request.Number) && conversation.ProcessNumbers.Count == 1 ? conversation.ProcessNumbers[0] : request.Number;
+        if (CnjNumber.TryParse(text, out var number) != CnjNumberError.None)
+        {
+            return Problems.Validation(("number", Texts.Get("CaseStatusNumberInvalid")));
+        }
+
+        var court = catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(court?.TimeZone ?? "America/Belem");
+        switch (await cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
+        {
+            case CaseStatusResult.Found found:
+                var message = await outbox.QueueAsync(conversation, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
+                await actions.RecordAsync(id, user, "case-status", number.Canonical).ConfigureAwait(false);
+                return Results.Accepted($"/api/conversations/{id}", message);
+            case CaseStatusResult.NotFound:
+                return Problems.NotFound(Texts.Format("CaseNotFound", number.Canonical, court?.Id ?? number.CourtKey));
+            default:
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: Texts.Get("CaseStatusUnavailable"));
+        }
     }
 
     /// <summary>Sends the unit's Meet link with how to join, only while its desk is open; otherwise 409 saying when it opens.</summary>

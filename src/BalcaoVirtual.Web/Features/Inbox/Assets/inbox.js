@@ -53,6 +53,7 @@
 
   // Live: the server says which conversation changed (ids only); the page reads it again through the API.
   let onChanged = () => {};
+  let reload = () => {}; // what the current view reads again after (re)connecting: changes may have been missed meanwhile
   function live() {
     if (!window.signalR) return;
     const connection = new signalR.HubConnectionBuilder()
@@ -61,7 +62,8 @@
       .build();
     let timer = null;
     connection.on('changed', id => { clearTimeout(timer); timer = setTimeout(() => onChanged(id), 150); });
-    connection.start().catch(() => { /* the pages also refresh every 30 s */ });
+    connection.onreconnected(() => reload());
+    connection.start().then(() => reload()).catch(() => { /* the pages also refresh every 30 s */ });
   }
 
   function masked(address) {
@@ -136,6 +138,7 @@
     next.addEventListener('click', () => { page += 1; refresh(); });
     await refresh();
     onChanged = refresh;
+    reload = refresh;
     setInterval(refresh, 30000);
   }
 
@@ -144,6 +147,7 @@
     const typed = ['reply', 'note', 'transfer-reason'].map(f => [f, document.getElementById(f)?.value || '']);
     const focused = document.activeElement?.id;
     onChanged = changed => { if (changed === id) conversation(id); };
+    reload = () => conversation(id);
     let data;
     try {
       data = await api('/api/conversations/' + encodeURIComponent(id));
@@ -190,9 +194,18 @@
       try { await api('/api/conversations/' + encodeURIComponent(id) + '/video-link', { method: 'POST' }); await conversation(id); }
       catch (e) { main.querySelector('.status').textContent = e.message; }
     });
+    const caseNumber = el('input', { id: 'case-number', value: (c.processNumbers || [])[0] || '', inputmode: 'numeric' });
+    const caseButton = el('button', { type: 'button', id: 'case-status', text: T.InboxCaseStatus });
+    caseButton.addEventListener('click', async () => {
+      try {
+        await api('/api/conversations/' + encodeURIComponent(id) + '/case-status', { method: 'POST', body: JSON.stringify({ number: caseNumber.value }) });
+        await conversation(id);
+      } catch (e) { main.querySelector('.status').textContent = e.body?.errors ? Object.values(e.body.errors).flat().join(' ') : e.message; }
+    });
     const reply = el('form', { class: 'reply' }, el('label', { for: 'canned', text: T.InboxCanned }), canned,
       el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
-      el('button', { type: 'submit', text: T.InboxReplySend }), video);
+      el('button', { type: 'submit', text: T.InboxReplySend }), video,
+      el('label', { for: 'case-number', text: T.InboxCaseNumber }), caseNumber, caseButton);
     reply.addEventListener('submit', async event => {
       event.preventDefault();
       try {
@@ -239,8 +252,8 @@
 
   (async () => {
     try { await loadUnits(); } catch { /* names fall back to ids */ }
-    live();
     if (main.dataset.view === 'conversation') await conversation(main.dataset.conversation);
     else await inbox();
+    live();
   })();
 })();
