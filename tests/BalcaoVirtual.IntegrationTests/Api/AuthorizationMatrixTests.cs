@@ -66,6 +66,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/conversations/{id}/case-status", "/api/conversations/{conv}/case-status", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
         ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
+        ("GET", "/", "/", Rule.Public),
         ("GET", "/entrar", "/entrar", Rule.Public),
         ("POST", "/entrar", "/entrar", Rule.Public),
         ("POST", "/sair", "/sair", Rule.Public),

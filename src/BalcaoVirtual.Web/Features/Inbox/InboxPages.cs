@@ -30,6 +30,7 @@ public static class InboxPages
 
     public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/", () => Results.Redirect(InboxPath)).AllowAnonymous();
         app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta) => SignInPage(http, antiforgery, null, volta)).AllowAnonymous();
         app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/sair", SignOutAsync).AllowAnonymous().DisableAntiforgery();
