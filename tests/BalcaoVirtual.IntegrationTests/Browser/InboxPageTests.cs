@@ -130,4 +130,36 @@ public sealed class InboxPageTests
         await page.WaitForURLAsync("**/inbox");
         Assert.That(new Uri(page.Url).Host, Is.EqualTo(new Uri(bot.BaseUrl).Host));
     }
+
+    [Test]
+    public async Task Admin_CreatesAClerkOnThePeoplePage_WhoCanThenSignIn_AndClerksCannotOpenIt()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var admin = await browser.NewPageAsync();
+        await admin.GotoAsync(bot.BaseUrl + "/inbox");
+        await admin.FillAsync("#email", ApiFactory.AdminEmail);
+        await admin.FillAsync("#password", ApiFactory.AdminPassword);
+        await admin.ClickAsync("button[type=submit]");
+        await admin.WaitForURLAsync("**/inbox");
+        await admin.ClickAsync("header a[href='/admin/users']");
+        await admin.WaitForSelectorAsync("#users tbody tr");
+
+        await admin.FillAsync("#u-name", "Joana Servidora");
+        await admin.FillAsync("#u-email", "joana@trt8.jus.br");
+        await admin.FillAsync("#u-password", Password);
+        await admin.SelectOptionAsync("#u-clerk", ["trt8-vt-macapa-7"]);
+        await admin.ClickAsync("fieldset button[type=submit]");
+        var row = await admin.WaitForSelectorAsync("#users tr[data-email='joana@trt8.jus.br']");
+        Assert.That(await row!.InnerTextAsync(), Does.Contain("7ª Vara do Trabalho de Macapá").And.Contain("ativo"));
+        await admin.ScreenshotAsync(new() { Path = Screenshot("people.png"), FullPage = true });
+
+        var joana = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(joana, bot.BaseUrl, "joana@trt8.jus.br");
+        Assert.That(await joana.QuerySelectorAsync("header a[href='/admin/users']"), Is.Null, "no administration link for a clerk");
+        var refused = await joana.GotoAsync(bot.BaseUrl + "/admin/users");
+        Assert.That(refused!.Status, Is.EqualTo(403));
+    }
 }

@@ -37,6 +37,10 @@ public static class InboxPages
         app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
             AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
+        app.MapGet("/admin/users", (HttpContext http, IAntiforgery antiforgery) =>
+            http.User.Identity?.IsAuthenticated == true && !http.User.IsAdmin()
+                ? Results.Content(Texts.Get("AdminOnly"), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
+                : AppPage(http, antiforgery, "users", Texts.Get("PageUsersTitle"), null)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
@@ -138,7 +142,13 @@ public static class InboxPages
         var texts = JsonSerializer.Serialize(Texts.WithPrefix("Inbox"), TextsJson)
             .Replace("<", "\\u003c", StringComparison.Ordinal);
         var body = new StringBuilder();
-        body.Append("<header><a class=\"brand\" href=\"").Append(InboxPath).Append("\">Balcão Virtual</a><span class=\"who\">")
+        body.Append("<header><a class=\"brand\" href=\"").Append(InboxPath).Append("\">Balcão Virtual</a>");
+        if (http.User.IsAdmin())
+        {
+            body.Append("<a href=\"/admin/users\">").Append(H(Texts.Get("InboxAdminUsers"))).Append("</a>");
+        }
+
+        body.Append("<span class=\"who\">")
             .Append(H(http.User.FindFirstValue(ClaimTypes.Name) ?? "")).Append("</span>")
             .Append("<form method=\"post\" action=\"/sair\"><input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"")
             .Append(H(tokens.RequestToken ?? "")).Append("\"><button type=\"submit\">").Append(H(Texts.Get("PageSignOut"))).Append("</button></form></header>")

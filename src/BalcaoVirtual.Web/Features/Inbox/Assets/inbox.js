@@ -250,8 +250,64 @@
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 
+  // Administration of people: who is admin, manager or clerk of which units; create and disable. Admins only.
+  async function users() {
+    const heading = el('h1', { text: T.InboxUsersHeading });
+    const table = el('table', { id: 'users' });
+    const head = el('tr');
+    for (const c of T.InboxUsersColumns.split('|')) head.append(el('th', { scope: 'col', text: c }));
+    const body = el('tbody');
+    table.append(el('thead', {}, head), body);
+    const result = el('p', { class: 'status', role: 'status' });
+    const unitPicker = (id, label) => {
+      const select = el('select', { id, multiple: '', size: '4' });
+      for (const [unitId, name] of Object.entries(units)) select.append(el('option', { value: unitId, text: name }));
+      return [el('label', { for: id, text: label }), select];
+    };
+    const picked = select => [...select.selectedOptions].map(o => o.value);
+    const name = el('input', { id: 'u-name', required: '' });
+    const email = el('input', { id: 'u-email', type: 'email', required: '' });
+    const password = el('input', { id: 'u-password', type: 'password', minlength: '10', required: '', autocomplete: 'new-password' });
+    const admin = el('input', { id: 'u-admin', type: 'checkbox' });
+    const [managerLabel, managerOf] = unitPicker('u-manager', T.InboxUsersManagerOf);
+    const [clerkLabel, clerkOf] = unitPicker('u-clerk', T.InboxUsersClerkOf);
+    const form = el('form', {}, el('fieldset', {}, el('legend', { text: T.InboxUsersNew }),
+      el('label', { for: 'u-name', text: T.InboxUsersName }), name, el('label', { for: 'u-email', text: T.InboxUsersEmail }), email,
+      el('label', { for: 'u-password', text: T.InboxUsersPassword }), password, el('label', {}, admin, ' ' + T.InboxUsersAdmin),
+      managerLabel, managerOf, clerkLabel, clerkOf, el('button', { type: 'submit', text: T.InboxUsersCreate })));
+    const unitNames = ids => ids.map(id => units[id] || id).join(', ');
+    async function refresh() {
+      const list = await api('/api/users');
+      body.replaceChildren(...list.map(u => {
+        const toggle = el('button', { type: 'button', text: u.disabled ? T.InboxUsersEnable : T.InboxUsersDisable });
+        toggle.addEventListener('click', async () => {
+          try { await api('/api/users/' + encodeURIComponent(u.id), { method: 'PATCH', body: JSON.stringify({ disabled: !u.disabled }) }); await refresh(); }
+          catch (e) { result.textContent = fmt('InboxUsersFailed', e.message); }
+        });
+        return el('tr', { 'data-email': u.email }, el('td', { text: u.name }), el('td', { text: u.email }), el('td', { text: u.isAdmin ? '✓' : '' }),
+          el('td', { text: unitNames(u.managerOf) }), el('td', { text: unitNames(u.clerkOf) }),
+          el('td', {}, el('span', { text: (u.disabled ? T.InboxUsersDisabled : T.InboxUsersActive) + ' ' }), toggle));
+      }));
+    }
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await api('/api/users', { method: 'POST', body: JSON.stringify({ name: name.value, email: email.value, password: password.value,
+          isAdmin: admin.checked, managerOf: picked(managerOf), clerkOf: picked(clerkOf) }) });
+        form.reset();
+        result.textContent = T.InboxUsersCreated;
+        await refresh();
+      } catch (e) {
+        result.textContent = fmt('InboxUsersFailed', e.body?.errors ? Object.values(e.body.errors).flat().join(' ') : e.message);
+      }
+    });
+    main.replaceChildren(heading, table, result, form);
+    await refresh();
+  }
+
   (async () => {
     try { await loadUnits(); } catch { /* names fall back to ids */ }
+    if (main.dataset.view === 'users') { await users(); return; }
     if (main.dataset.view === 'conversation') await conversation(main.dataset.conversation);
     else await inbox();
     live();
