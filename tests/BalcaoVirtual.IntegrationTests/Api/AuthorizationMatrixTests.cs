@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/inbox", "/inbox", Rule.Page),
         ("GET", "/inbox/conversations/{id}", "/inbox/conversations/{conv}", Rule.Page),
         ("GET", "/admin/users", "/admin/users", Rule.Page), // a clerk gets 403 (InboxPageTests)
+        ("GET", "/admin/canned", "/admin/canned", Rule.Page), // a clerk gets 403 (InboxPageTests)
         ("GET", "/assets/{file}", "/assets/inbox.js", Rule.Public),
         ("POST", "/webhooks/twilio", "/webhooks/twilio", Rule.Public),
         ("POST", "/webhooks/twilio/status", "/webhooks/twilio/status", Rule.Public),

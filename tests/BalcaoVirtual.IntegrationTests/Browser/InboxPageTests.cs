@@ -162,4 +162,38 @@ public sealed class InboxPageTests
         var refused = await joana.GotoAsync(bot.BaseUrl + "/admin/users");
         Assert.That(refused!.Status, Is.EqualTo(403));
     }
+
+    [Test]
+    public async Task Manager_KeepsCannedAnswers_AndAClerkPicksOneToReply()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("gestora.canned@trt8.jus.br", managerOf: ["trt8-vt-macapa-7"])).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("servidor.canned@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var manager = await browser.NewPageAsync();
+        await SignInAsync(manager, bot.BaseUrl, "gestora.canned@trt8.jus.br");
+        await manager.ClickAsync("header a[href='/admin/canned']");
+        await manager.WaitForSelectorAsync("#c-unit");
+        await manager.FillAsync("#c-title", "Audiência mantida");
+        await manager.FillAsync("#c-text", "Sua audiência está mantida. Qualquer mudança é publicada no PJe.");
+        await manager.ClickAsync("fieldset button[type=submit]");
+        await manager.WaitForSelectorAsync("#canned-list li:has-text('Audiência mantida')");
+
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        var clerk = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(clerk, bot.BaseUrl, "servidor.canned@trt8.jus.br");
+        Assert.That(await clerk.QuerySelectorAsync("header a[href='/admin/canned']"), Is.Null, "clerks use canned answers, managers keep them");
+        Assert.That((await clerk.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(403));
+        await clerk.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
+        await clerk.WaitForSelectorAsync("#canned option:has-text('Audiência mantida')", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        await clerk.SelectOptionAsync("#canned", new Microsoft.Playwright.SelectOptionValue { Label = "Audiência mantida" });
+        await clerk.ClickAsync("form.reply button[type=submit]");
+        await TestServers.WaitUntilAsync(
+            () => Task.FromResult(bot.Twilio.Requests.Any(r => r.Body == "Sua audiência está mantida. Qualquer mudança é publicada no PJe.")),
+            TimeSpan.FromSeconds(20), "the canned answer to reach the citizen");
+    }
 }

@@ -41,6 +41,10 @@ public static class InboxPages
             http.User.Identity?.IsAuthenticated == true && !http.User.IsAdmin()
                 ? Results.Content(Texts.Get("AdminOnly"), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
                 : AppPage(http, antiforgery, "users", Texts.Get("PageUsersTitle"), null)).AllowAnonymous();
+        app.MapGet("/admin/canned", (HttpContext http, IAntiforgery antiforgery) =>
+            http.User.Identity?.IsAuthenticated == true && !http.User.IsAdmin() && !http.User.HasClaim(c => c.Type == UserClaims.ManagerOf)
+                ? Results.Content(Texts.Get("ManagersOnly"), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
+                : AppPage(http, antiforgery, "canned", Texts.Get("PageCannedTitle"), null)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
@@ -146,6 +150,11 @@ public static class InboxPages
         if (http.User.IsAdmin())
         {
             body.Append("<a href=\"/admin/users\">").Append(H(Texts.Get("InboxAdminUsers"))).Append("</a>");
+        }
+
+        if (http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf))
+        {
+            body.Append("<a href=\"/admin/canned\">").Append(H(Texts.Get("InboxCanned"))).Append("</a>");
         }
 
         body.Append("<span class=\"who\">")
