@@ -144,8 +144,6 @@
 
   // One conversation: the whole thread, reply, transfer. Reloaded when it changes, keeping what the clerk is typing.
   async function conversation(id) {
-    const typed = ['reply', 'note', 'transfer-reason'].map(f => [f, document.getElementById(f)?.value || '']);
-    const focused = document.activeElement?.id;
     onChanged = changed => { if (changed === id) conversation(id); };
     reload = () => conversation(id);
     let data;
@@ -245,6 +243,9 @@
         result.textContent = fmt('InboxReplyFailed', e.message);
       }
     });
+    // What the clerk typed is read now, just before the swap: typing may have gone on while this reload was reading.
+    const typed = ['reply', 'note', 'transfer-reason'].map(f => [f, document.getElementById(f)?.value || '']);
+    const focused = document.activeElement?.id;
     main.replaceChildren(el('a', { href: '/inbox', text: T.InboxBack }), title, info, actions, thread, reply, result, note, transfer);
     for (const [f, value] of typed) if (value && document.getElementById(f)) document.getElementById(f).value = value;
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
