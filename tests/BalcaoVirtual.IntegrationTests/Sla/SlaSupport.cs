@@ -68,10 +68,4 @@ internal static class SlaSupport
 
         return found;
     }
-
-    /// <summary>Mail written to a pickup folder (.eml files), for services without an SMTP server.</summary>
-    public static IReadOnlyList<MimeMessage> Picked(string folder, string marker) =>
-        Directory.Exists(folder)
-            ? [.. Directory.EnumerateFiles(folder, "*.eml").Select(f => MimeMessage.Load(f)).Where(m => (m.TextBody ?? "").Contains(marker, StringComparison.Ordinal))]
-            : [];
 }

@@ -70,24 +70,10 @@ public static class ConversationsFeature
             return Problems.Validation([.. errors]);
         }
 
-        IReadOnlyCollection<string> units;
-        if (!string.IsNullOrEmpty(unit))
+        var (units, refusal) = UnitAccess.Scope(user, catalog, unit);
+        if (refusal is not null)
         {
-            if (!catalog.Contains(unit))
-            {
-                return Problems.NotFound(Texts.UnitNotFoundTitle);
-            }
-
-            if (!user.CanAccessUnit(unit))
-            {
-                return Problems.Forbidden();
-            }
-
-            units = [unit];
-        }
-        else
-        {
-            units = user.IsAdmin() ? catalog.Units.Select(u => u.Id).ToList() : user.AccessibleUnits();
+            return refusal;
         }
 
         IReadOnlyCollection<ConversationState> states = onlyState is { } s ? [s] : Enum.GetValues<ConversationState>();
@@ -138,7 +124,7 @@ public static class ConversationsFeature
     public const int MaxNoteLength = 2000;
 
     /// <summary>The conversation, if it exists and the caller may act on it; else the 404 or 403 to answer.</summary>
-    private static async Task<(Conversation? Conversation, IResult? Refusal)> GuardAsync(string id, ClaimsPrincipal user, ConversationStore store)
+    internal static async Task<(Conversation? Conversation, IResult? Refusal)> GuardAsync(string id, ClaimsPrincipal user, ConversationStore store)
     {
         var conversation = await store.GetAsync(id).ConfigureAwait(false);
         if (conversation is null)
@@ -294,7 +280,7 @@ public static class ConversationsFeature
         return refusal ?? Results.Ok(await actions.AuditAsync(id).ConfigureAwait(false));
     }
 
-    private static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)
+    internal static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)
     {
         if (string.IsNullOrEmpty(text))
         {

@@ -23,8 +23,7 @@ public sealed class InboxHub(UnitCatalog catalog) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var user = Context.User!;
-        var units = user.IsAdmin() ? catalog.Units.Select(u => u.Id) : user.AccessibleUnits();
+        var (units, _) = UnitAccess.Scope(Context.User!, catalog, null);
         foreach (var unit in units)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, Group(unit)).ConfigureAwait(false);

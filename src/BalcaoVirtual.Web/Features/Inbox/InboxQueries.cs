@@ -122,8 +122,8 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             errors.Add(("q", Texts.Get("InboxSearchInvalid")));
         }
 
-        var pageNumber = Positive(page, 1, 100_000, "page", errors);
-        var size = Positive(pageSize, 50, MaxPageSize, "pageSize", errors);
+        var pageNumber = ConversationsFeature.ParsePositive(page, 1, 100_000, "page", Texts.Format("InboxNumberInvalid", 100_000), errors);
+        var size = ConversationsFeature.ParsePositive(pageSize, 50, MaxPageSize, "pageSize", Texts.Format("InboxNumberInvalid", MaxPageSize), errors);
         if (breached is not (null or "" or "true" or "false"))
         {
             errors.Add(("breached", Texts.Get("InboxBreachedInvalid")));
@@ -134,24 +134,10 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             return Problems.Validation([.. errors]);
         }
 
-        IReadOnlyCollection<string> units;
-        if (!string.IsNullOrEmpty(unit))
+        var (units, refusal) = UnitAccess.Scope(user, catalog, unit);
+        if (refusal is not null)
         {
-            if (!catalog.Contains(unit))
-            {
-                return Problems.NotFound(Texts.UnitNotFoundTitle);
-            }
-
-            if (!user.CanAccessUnit(unit))
-            {
-                return Problems.Forbidden();
-            }
-
-            units = [unit];
-        }
-        else
-        {
-            units = user.IsAdmin() ? catalog.Units.Select(u => u.Id).ToList() : user.AccessibleUnits();
+            return refusal;
         }
 
         var who = assignee switch
@@ -161,21 +147,5 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             _ => assignee,
         };
         return Results.Ok(await queries.QueryAsync(new InboxFilter(units, wanted, onlyChannel, who, breached == "true", search, pageNumber, size)).ConfigureAwait(false));
-    }
-
-    private static int Positive(string? text, int fallback, int max, string field, List<(string, string)> errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add((field, Texts.Format("InboxNumberInvalid", max)));
-        return fallback;
     }
 }

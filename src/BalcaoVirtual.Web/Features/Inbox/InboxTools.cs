@@ -38,18 +38,11 @@ internal static class InboxTools
         return app;
     }
 
-    private static bool IsManager(ClaimsPrincipal user, string unitId) => user.IsAdmin() || user.HasClaim(UserClaims.ManagerOf, unitId);
-
     private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
-        if (!catalog.Contains(id))
+        if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
-        }
-
-        if (!user.CanAccessUnit(id))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         var entries = await redis.GetDatabase().HashGetAllAsync(keys.UnitCannedAnswers(id)).ConfigureAwait(false);
@@ -58,14 +51,9 @@ internal static class InboxTools
 
     private static async Task<IResult> AddAsync(string id, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
-        if (!catalog.Contains(id))
+        if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
-        }
-
-        if (!IsManager(user, id))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         var title = request.Title?.Trim();
@@ -93,14 +81,9 @@ internal static class InboxTools
 
     private static async Task<IResult> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
-        if (!catalog.Contains(id))
+        if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
-        }
-
-        if (!IsManager(user, id))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         return await redis.GetDatabase().HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false)
@@ -116,18 +99,13 @@ internal static class InboxTools
         string id, CaseStatusRequest request, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, ICaseStatusLookup cases,
         Outbox outbox, ConversationActions actions, Microsoft.Extensions.Options.IOptions<ChatbotOptions> options, CancellationToken cancellationToken)
     {
-        var conversation = await store.GetAsync(id).ConfigureAwait(false);
-        if (conversation is null)
+        var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
+            return refused;
         }
 
-        if (!user.CanAccessUnit(conversation.UnitId))
-        {
-            return Problems.Forbidden();
-        }
-
-        var text = string.IsNullOrWhiteSpace(request.Number) && conversation.ProcessNumbers.Count == 1 ? conversation.ProcessNumbers[0] : request.Number;
+        var text = string.IsNullOrWhiteSpace(request.Number) && conversation!.ProcessNumbers.Count == 1 ? conversation.ProcessNumbers[0] : request.Number;
         if (CnjNumber.TryParse(text, out var number) != CnjNumberError.None)
         {
             return Problems.Validation(("number", Texts.Get("CaseStatusNumberInvalid")));
@@ -138,7 +116,7 @@ internal static class InboxTools
         switch (await cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
         {
             case CaseStatusResult.Found found:
-                var message = await outbox.QueueAsync(conversation, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
+                var message = await outbox.QueueAsync(conversation!, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
                 await actions.RecordAsync(id, user, "case-status", number.Canonical).ConfigureAwait(false);
                 return Results.Accepted($"/api/conversations/{id}", message);
             case CaseStatusResult.NotFound:
@@ -152,18 +130,13 @@ internal static class InboxTools
     private static async Task<IResult> VideoLinkAsync(
         string id, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, UnitHours hours, Outbox outbox, ConversationActions actions, TimeProvider time)
     {
-        var conversation = await store.GetAsync(id).ConfigureAwait(false);
-        if (conversation is null)
+        var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
+            return refused;
         }
 
-        if (!user.CanAccessUnit(conversation.UnitId))
-        {
-            return Problems.Forbidden();
-        }
-
-        if (conversation.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit || unit.VideoDeskUrl is null)
+        if (conversation!.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit || unit.VideoDeskUrl is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("VideoLinkNone"));
         }

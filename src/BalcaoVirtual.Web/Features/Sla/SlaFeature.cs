@@ -74,15 +74,10 @@ public static class SlaFeature
 
     private static async Task<IResult> ConversationSlaAsync(string id, ClaimsPrincipal user, ConversationStore conversations, SlaStore store)
     {
-        var conversation = await conversations.GetAsync(id).ConfigureAwait(false);
-        if (conversation is null)
+        var (_, refusal) = await ConversationsFeature.GuardAsync(id, user, conversations).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Problems.NotFound(Texts.ConversationNotFound);
-        }
-
-        if (!user.CanAccessUnit(conversation.UnitId))
-        {
-            return Problems.Forbidden();
+            return refusal;
         }
 
         return Results.Ok(new
@@ -94,12 +89,7 @@ public static class SlaFeature
 
     private static async Task<IResult> UnitAlertsAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, SlaAlerts alerts)
     {
-        if (!catalog.Contains(id))
-        {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
-        }
-
-        return user.CanAccessUnit(id) ? Results.Ok(await alerts.InboxAlertsAsync(id, 100).ConfigureAwait(false)) : Problems.Forbidden();
+        return UnitAccess.Refusal(user, catalog, id) ?? Results.Ok(await alerts.InboxAlertsAsync(id, 100).ConfigureAwait(false));
     }
 
     /// <summary>GET /api/reports/sla?unit=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd[&amp;format=csv]; days in the unit's time zone, both inclusive.</summary>
@@ -125,15 +115,12 @@ public static class SlaFeature
             return Problems.Validation([.. errors]);
         }
 
-        if (catalog.Find(unit!) is not { } found)
+        if (UnitAccess.Refusal(user, catalog, unit!) is { } refusal)
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
+            return refusal;
         }
 
-        if (!user.CanAccessUnit(found.Id))
-        {
-            return Problems.Forbidden();
-        }
+        var found = catalog.Find(unit!)!;
 
         var today = SlaReport.LocalDate(time.GetUtcNow(), found);
         var first = fromDate ?? new DateOnly(today.Year, today.Month, 1);
@@ -152,15 +139,12 @@ public static class SlaFeature
     private static async Task<IResult> ReportPageAsync(
         string unit, string month, HttpContext http, ClaimsPrincipal user, UnitCatalog catalog, SlaStore store, TimeProvider time)
     {
-        if (catalog.Find(unit) is not { } found)
+        if (UnitAccess.Refusal(user, catalog, unit) is { } refusal)
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
+            return refusal;
         }
 
-        if (!user.CanAccessUnit(found.Id))
-        {
-            return Problems.Forbidden();
-        }
+        var found = catalog.Find(unit)!;
 
         if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
         {

@@ -20,8 +20,14 @@ internal sealed partial class SlaPeriods(
 {
     public async Task<ObservedChange?> PrepareAsync(Conversation before, Conversation after, ChangeContext context)
     {
+        ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(context);
+        if (before.State == after.State && before.UnitId == after.UnitId)
+        {
+            return null; // most turns (a message joining a waiting conversation): nothing starts or ends, nothing to read
+        }
+
         var (current, pointer) = await store.GetCurrentAsync(after.Id).ConfigureAwait(false);
         var open = current is { Period.IsOpen: true } ? current : null;
         var waiting = after.State == ConversationState.Waiting && after.UnitId is not null;

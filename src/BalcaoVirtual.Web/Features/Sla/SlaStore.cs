@@ -178,8 +178,6 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         return tran.ExecuteAsync();
     }
 
-    public Task<long> DueCountAsync(string bucket) => Db.SortedSetLengthAsync(keys.SlaDue(bucket));
-
     /// <summary>Events of a bucket written before <paramref name="before"/> whose alerts are still not all out.</summary>
     public async Task<IReadOnlyList<(string ConversationId, int Seq, string Key)>> PendingAlertsAsync(string bucket, DateTimeOffset before, int limit)
     {
