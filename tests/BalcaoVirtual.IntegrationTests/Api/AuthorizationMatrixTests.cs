@@ -59,6 +59,9 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/conversations/{id}/audit", "/api/conversations/{conv}/audit", Rule.Unit),
         ("GET", "/api/conversations/{id}/sla", "/api/conversations/{conv}/sla", Rule.Unit),
         ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),
+        ("GET", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),
+        ("PUT", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),
+        ("DELETE", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),
         ("GET", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Unit),
         ("POST", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Admin), // managers of the unit too (InboxToolsTests)
         ("DELETE", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Admin),
@@ -73,6 +76,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/inbox", "/inbox", Rule.Page),
         ("GET", "/inbox/conversations/{id}", "/inbox/conversations/{conv}", Rule.Page),
         ("GET", "/admin/users", "/admin/users", Rule.Page), // a clerk gets 403 (InboxPageTests)
+        ("GET", "/admin/units", "/admin/units", Rule.Page), // a clerk gets 403 (InboxPageTests)
         ("GET", "/admin/canned", "/admin/canned", Rule.Page), // a clerk gets 403 (InboxPageTests)
         ("GET", "/assets/{file}", "/assets/inbox.js", Rule.Public),
         ("POST", "/webhooks/twilio", "/webhooks/twilio", Rule.Public),

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Auth;
@@ -13,12 +14,12 @@ public sealed class InboxPageTests
     private const string Password = "senha-forte-do-servidor";
     private const string Payload = "Minha audiência foi remarcada? <script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
 
-    private static async Task SignInAsync(IPage page, string baseUrl, string email)
+    private static async Task SignInAsync(IPage page, string baseUrl, string email, string password = Password)
     {
         await page.GotoAsync(baseUrl + "/inbox");
         Assert.That(page.Url, Does.Contain("/entrar?volta="), "an anonymous visit goes to the sign-in page");
         await page.FillAsync("#email", email);
-        await page.FillAsync("#password", Password);
+        await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/inbox");
     }
@@ -161,6 +162,61 @@ public sealed class InboxPageTests
         Assert.That(await joana.QuerySelectorAsync("header a[href='/admin/users']"), Is.Null, "no administration link for a clerk");
         var refused = await joana.GotoAsync(bot.BaseUrl + "/admin/users");
         Assert.That(refused!.Status, Is.EqualTo(403));
+        Assert.That((await joana.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(403));
+
+        // The admin makes her a manager of Macapá too; her session has the new role on the next page she opens.
+        await admin.ClickAsync("#users tr[data-email='joana@trt8.jus.br'] button:has-text('Editar')");
+        Assert.That(await admin.InputValueAsync("#u-name"), Is.EqualTo("Joana Servidora"));
+        Assert.That(await admin.GetAttributeAsync("#u-email", "readonly"), Is.Not.Null, "the e-mail is who she is: not edited here");
+        await admin.SelectOptionAsync("#u-manager", ["trt8-vt-macapa-7"]);
+        await admin.ClickAsync("fieldset button[type=submit]");
+        await admin.WaitForSelectorAsync("#users tr[data-email='joana@trt8.jus.br'] td:nth-child(4):has-text('Macapá')");
+        Assert.That((await joana.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task Admin_ChangesAUnitOnTheUnitsPage_BadValuesAreNamedByField_AndClerksCannotOpenIt()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("servidor.units@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var admin = await (await browser.NewContextAsync(new() { Locale = "pt-BR" })).NewPageAsync();
+        await SignInAsync(admin, bot.BaseUrl, ApiFactory.AdminEmail, ApiFactory.AdminPassword);
+        await admin.ClickAsync("header a[href='/admin/units']");
+        await admin.SelectOptionAsync("#n-unit", ["trt8-vt-macapa-7"]);
+        await admin.WaitForFunctionAsync("() => document.querySelector('#n-video')?.value.includes('bvt-mcpa-210')");
+        Assert.That(await admin.InnerTextAsync("#n-origin"), Is.EqualTo("Como no arquivo do catálogo."));
+
+        await admin.FillAsync("#n-video", "http://meet.google.com/sem-https");
+        await admin.FillAsync("#n-window", "24");
+        await admin.FillAsync("#n-warn", "30");
+        await admin.ClickAsync("#n-form > button[type=submit]");
+        await admin.WaitForSelectorAsync("#n-video[aria-invalid=true]");
+        Assert.That(await admin.InnerTextAsync("#n-video-error"), Does.Contain("https://"));
+        Assert.That(await admin.InnerTextAsync("#n-warn-error"), Does.Contain("menor que o prazo"));
+        Assert.That(await admin.EvaluateAsync<string>("document.activeElement.id"), Is.EqualTo("n-video"), "focus goes to the first field to fix");
+
+        await admin.FillAsync("#n-video", "https://meet.google.com/nova-sala-210");
+        await admin.FillAsync("#n-warn", "4; 1,5");
+        await admin.ClickAsync("button:has-text('Adicionar responsável')");
+        await admin.FillAsync("#n-manager-1-Name", "Substituta da direção");
+        await admin.FillAsync("#n-manager-1-Email", "substituta@trt8.jus.br");
+        await admin.ClickAsync("#n-form > button[type=submit]");
+        await admin.WaitForSelectorAsync("p.status:has-text('Configurações salvas')");
+        Assert.That(await admin.InnerTextAsync("#n-origin"), Does.StartWith("Alterado por"));
+        Assert.That(await admin.InputValueAsync("#n-warn"), Is.EqualTo("4; 1,5"));
+        await admin.ScreenshotAsync(new() { Path = Screenshot("units.png"), FullPage = true });
+
+        using var unit = await bot.Service.GetFromJsonAsync<System.Text.Json.JsonDocument>("/api/units/trt8-vt-macapa-7");
+        Assert.That(unit!.RootElement.GetProperty("videoDeskUrl").GetString(), Is.EqualTo("https://meet.google.com/nova-sala-210"));
+        Assert.That(unit.RootElement.GetProperty("sla").GetProperty("responseWindowHours").GetDouble(), Is.EqualTo(24));
+
+        var clerk = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(clerk, bot.BaseUrl, "servidor.units@trt8.jus.br");
+        Assert.That(await clerk.QuerySelectorAsync("header a[href='/admin/units']"), Is.Null);
+        Assert.That((await clerk.GotoAsync(bot.BaseUrl + "/admin/units"))!.Status, Is.EqualTo(403));
     }
 
     [Test]

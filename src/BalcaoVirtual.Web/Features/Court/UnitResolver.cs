@@ -45,30 +45,32 @@ public sealed class UnitResolver
         "do", "da", "de", "em", "no", "na", "trabalho", "trabalhista", "eleitoral", "a", "o", "quero", "falar", "com",
     };
 
+    // Indexed by unit id, not by Unit: admins change a unit's settings while the service runs (UnitSettingsStore), and
+    // a match must give the unit as it is now. What is indexed here (origin codes, towns, names) only the file changes.
     private readonly UnitCatalog catalog;
-    private readonly Dictionary<string, List<Unit>> byOrigin = new(StringComparer.Ordinal);
-    private readonly List<(string Town, int Words, List<Unit> Units)> towns = [];
-    private readonly Dictionary<Unit, (int? Ordinal, string? Kind, string City)> names = [];
+    private readonly Dictionary<string, List<string>> byOrigin = new(StringComparer.Ordinal);
+    private readonly List<(string Town, int Words, List<string> UnitIds)> towns = [];
+    private readonly Dictionary<string, (int? Ordinal, string? Kind, string City)> names = new(StringComparer.Ordinal);
 
     public UnitResolver(UnitCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         this.catalog = catalog;
-        var townIndex = new Dictionary<string, List<Unit>>(StringComparer.Ordinal);
+        var townIndex = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var unit in catalog.Units)
         {
             foreach (var origin in unit.OriginCodes)
             {
-                Add(byOrigin, unit.Court.CnjCode + "|" + origin, unit);
+                Add(byOrigin, unit.Court.CnjCode + "|" + origin, unit.Id);
             }
 
             foreach (var town in unit.Municipalities.Select(m => m.Name).Append(unit.City))
             {
-                Add(townIndex, TextMatching.Normalize(town), unit);
+                Add(townIndex, TextMatching.Normalize(town), unit.Id);
             }
 
             var (ordinal, kind, _) = ParseName(TextMatching.Normalize(unit.Name));
-            names[unit] = (ordinal, kind, TextMatching.Normalize(unit.City));
+            names[unit.Id] = (ordinal, kind, TextMatching.Normalize(unit.City));
         }
 
         towns.AddRange(townIndex.Select(p => (p.Key, p.Key.Split(' ').Length, p.Value)));
@@ -76,12 +78,12 @@ public sealed class UnitResolver
 
     /// <summary>The unit owning an origin code in a court ("5.08" + "0210").</summary>
     public UnitMatch ByOrigin(string courtCnjCode, string origin) =>
-        UnitMatch.Of(byOrigin.GetValueOrDefault(courtCnjCode + "|" + origin) ?? []);
+        Current(byOrigin.GetValueOrDefault(courtCnjCode + "|" + origin) ?? []);
 
     public UnitMatch ByNumber(CnjNumber number) => ByOrigin(number.CourtKey, number.Origin);
 
     /// <summary>The unit(s) serving the town named somewhere in the text; the closest spelling wins.</summary>
-    public UnitMatch ByTown(string? text) => UnitMatch.Of(MatchTowns(TextMatching.Normalize(text)).SelectMany(t => t.Units));
+    public UnitMatch ByTown(string? text) => Current(MatchTowns(TextMatching.Normalize(text)).SelectMany(t => t.UnitIds));
 
     /// <summary>A unit named by ordinal, kind and town ("10ª vara", "decima vara de belem", "vara de macapá").</summary>
     public UnitMatch ByName(string? text)
@@ -100,14 +102,14 @@ public sealed class UnitResolver
         }
 
         var cities = matchedTowns.Select(t => t.Town).ToHashSet(StringComparer.Ordinal);
-        var candidates = catalog.Units.Where(u =>
-            (kind is null || names[u].Kind == kind) &&
-            (ordinal is null || names[u].Ordinal == ordinal)).ToList();
+        var candidates = catalog.Units.Where(u => names.ContainsKey(u.Id) &&
+            (kind is null || names[u.Id].Kind == kind) &&
+            (ordinal is null || names[u.Id].Ordinal == ordinal)).ToList();
         if (cities.Count > 0)
         {
             // The town in a unit's name is its seat; failing that, a town it serves ("vara de santana").
-            var inCity = candidates.Where(u => cities.Contains(names[u].City)).ToList();
-            candidates = inCity.Count > 0 ? inCity : candidates.Where(u => matchedTowns.Any(t => t.Units.Contains(u))).ToList();
+            var inCity = candidates.Where(u => cities.Contains(names[u.Id].City)).ToList();
+            candidates = inCity.Count > 0 ? inCity : candidates.Where(u => matchedTowns.Any(t => t.UnitIds.Contains(u.Id))).ToList();
         }
 
         return UnitMatch.Of(candidates);
@@ -129,7 +131,9 @@ public sealed class UnitResolver
         return byName.Kind != UnitMatchKind.NotFound ? byName : ByTown(text);
     }
 
-    private List<(string Town, int Words, List<Unit> Units)> MatchTowns(string normalized)
+    private UnitMatch Current(IEnumerable<string> unitIds) => UnitMatch.Of(unitIds.Select(catalog.Find).OfType<Unit>());
+
+    private List<(string Town, int Words, List<string> UnitIds)> MatchTowns(string normalized)
     {
         if (normalized.Length == 0)
         {
@@ -138,7 +142,7 @@ public sealed class UnitResolver
 
         var words = normalized.Split(' ');
         var best = int.MaxValue;
-        var matched = new List<(string Town, int Words, List<Unit> Units)>();
+        var matched = new List<(string Town, int Words, List<string> UnitIds)>();
         foreach (var town in towns)
         {
             var tolerance = TextMatching.Tolerance(town.Town.Length);
@@ -223,7 +227,7 @@ public sealed class UnitResolver
         return words;
     }
 
-    private static void Add<TKey>(Dictionary<TKey, List<Unit>> index, TKey key, Unit unit)
+    private static void Add<TKey>(Dictionary<TKey, List<string>> index, TKey key, string unit)
         where TKey : notnull
     {
         if (!index.TryGetValue(key, out var list))

@@ -38,13 +38,12 @@ public static class InboxPages
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
             AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
         app.MapGet("/admin/users", (HttpContext http, IAntiforgery antiforgery) =>
-            http.User.Identity?.IsAuthenticated == true && !http.User.IsAdmin()
-                ? Results.Content(Texts.Get("AdminOnly"), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
-                : AppPage(http, antiforgery, "users", Texts.Get("PageUsersTitle"), null)).AllowAnonymous();
+            AdminPage(http, antiforgery, "users", "PageUsersTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
+        app.MapGet("/admin/units", (HttpContext http, IAntiforgery antiforgery) =>
+            AdminPage(http, antiforgery, "units", "PageUnitsTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/canned", (HttpContext http, IAntiforgery antiforgery) =>
-            http.User.Identity?.IsAuthenticated == true && !http.User.IsAdmin() && !http.User.HasClaim(c => c.Type == UserClaims.ManagerOf)
-                ? Results.Content(Texts.Get("ManagersOnly"), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
-                : AppPage(http, antiforgery, "canned", Texts.Get("PageCannedTitle"), null)).AllowAnonymous();
+            AdminPage(http, antiforgery, "canned", "PageCannedTitle", http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf), "ManagersOnly"))
+            .AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
@@ -150,6 +149,7 @@ public static class InboxPages
         if (http.User.IsAdmin())
         {
             body.Append("<a href=\"/admin/users\">").Append(H(Texts.Get("InboxAdminUsers"))).Append("</a>");
+            body.Append("<a href=\"/admin/units\">").Append(H(Texts.Get("InboxAdminUnits"))).Append("</a>");
         }
 
         if (http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf))
@@ -173,6 +173,12 @@ public static class InboxPages
             .Append("<script src=\"/assets/inbox.js\" defer></script>");
         return Page(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
     }
+
+    /// <summary>An administration page: to sign-in without a session, a plain 403 for someone signed in without the role.</summary>
+    private static IResult AdminPage(HttpContext http, IAntiforgery antiforgery, string view, string titleKey, bool allowed, string refusalKey) =>
+        http.User.Identity?.IsAuthenticated == true && !allowed
+            ? Results.Content(Texts.Get(refusalKey), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
+            : AppPage(http, antiforgery, view, Texts.Get(titleKey), null);
 
     private static IResult Page(HttpContext http, string title, string body, int status, string? csrf = null)
     {

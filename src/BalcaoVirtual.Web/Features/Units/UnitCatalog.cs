@@ -1,34 +1,52 @@
 namespace BalcaoVirtual.Web.Features.Units;
 
-/// <summary>The court units this service answers for, loaded once at start-up.</summary>
+/// <summary>
+/// The court units this service answers for: loaded from the catalogue file at start-up, with the settings admins changed
+/// since (<see cref="UnitSettingsStore"/>) laid over it. A change swaps the whole snapshot at once, so a reader sees
+/// either the old units or the new ones, never a mix; a <see cref="Unit"/> already read stays as it was.
+/// </summary>
 public sealed class UnitCatalog
 {
-    private readonly Dictionary<string, Unit> byId;
+    private volatile Snapshot current;
 
-    public UnitCatalog(IReadOnlyList<Court> courts, IReadOnlyList<Unit> units)
-    {
-        Courts = courts;
-        Units = units;
-        byId = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
-        byPhone = units
-            .SelectMany(u => u.Channels.WhatsApp.Select(n => ("whatsapp:" + Digits(n), u))
-                .Concat(u.Channels.Sms.Select(n => ("sms:" + Digits(n), u))))
-            .ToDictionary(p => p.Item1, p => p.u, StringComparer.Ordinal);
-    }
+    public UnitCatalog(IReadOnlyList<Court> courts, IReadOnlyList<Unit> units) => current = new Snapshot(courts, units);
 
-    private readonly Dictionary<string, Unit> byPhone;
+    public IReadOnlyList<Court> Courts => current.Courts;
+
+    public IReadOnlyList<Unit> Units => current.Units;
 
     /// <summary>The unit whose WhatsApp (or SMS) number this is, by its digits; null for the court's central numbers.</summary>
     public Unit? FindByPhone(bool whatsApp, string e164Digits) =>
-        byPhone.GetValueOrDefault((whatsApp ? "whatsapp:" : "sms:") + e164Digits);
+        current.ByPhone.GetValueOrDefault((whatsApp ? "whatsapp:" : "sms:") + e164Digits);
 
-    private static string Digits(string e164) => e164.TrimStart('+');
+    public Unit? Find(string id) => current.ById.GetValueOrDefault(id);
 
-    public IReadOnlyList<Court> Courts { get; }
+    public bool Contains(string id) => current.ById.ContainsKey(id);
 
-    public IReadOnlyList<Unit> Units { get; }
+    /// <summary>Takes the units of another (already validated) catalogue.</summary>
+    internal void Replace(UnitCatalog next) => current = next.current;
 
-    public Unit? Find(string id) => byId.GetValueOrDefault(id);
+    private sealed class Snapshot
+    {
+        public Snapshot(IReadOnlyList<Court> courts, IReadOnlyList<Unit> units)
+        {
+            Courts = courts;
+            Units = units;
+            ById = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
+            ByPhone = units
+                .SelectMany(u => u.Channels.WhatsApp.Select(n => ("whatsapp:" + Digits(n), u))
+                    .Concat(u.Channels.Sms.Select(n => ("sms:" + Digits(n), u))))
+                .ToDictionary(p => p.Item1, p => p.u, StringComparer.Ordinal);
+        }
 
-    public bool Contains(string id) => byId.ContainsKey(id);
+        public IReadOnlyList<Court> Courts { get; }
+
+        public IReadOnlyList<Unit> Units { get; }
+
+        public Dictionary<string, Unit> ById { get; }
+
+        public Dictionary<string, Unit> ByPhone { get; }
+
+        private static string Digits(string e164) => e164.TrimStart('+');
+    }
 }

@@ -6,7 +6,14 @@ using System.Text.RegularExpressions;
 namespace BalcaoVirtual.Web.Features.Units;
 
 /// <summary>A catalogue that cannot be used; the message names the file, the unit and the field.</summary>
-public sealed class UnitCatalogException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class UnitCatalogException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Each problem found, with the unit and field it is about (none for a file that does not parse).</summary>
+    public IReadOnlyList<CatalogProblem> Problems { get; init; } = [];
+}
+
+/// <summary>One problem of a catalogue: the unit (its id, or "#n" without one; null for a court or the file), the field, and the text.</summary>
+public sealed record CatalogProblem(string? Unit, string? Field, string Text);
 
 /// <summary>Reads and validates a units catalogue. Every problem found is reported at once.</summary>
 internal static partial class UnitCatalogLoader
@@ -19,7 +26,21 @@ internal static partial class UnitCatalogLoader
         AllowTrailingCommas = true,
     };
 
-    public static UnitCatalog LoadFile(string path)
+    public static UnitCatalog LoadFile(string path) => Parse(ReadFile(path), path);
+
+    /// <summary>The file as written, checked (a bad file throws), for laying admins' changes over it.</summary>
+    internal static UnitCatalogFile LoadDocument(string path)
+    {
+        var json = ReadFile(path);
+        var document = ParseDocument(json, path);
+        Build(document, path);
+        return new UnitCatalogFile(path, document);
+    }
+
+    internal static CatalogDocument Clone(CatalogDocument document) =>
+        JsonSerializer.Deserialize<CatalogDocument>(JsonSerializer.Serialize(document, JsonOptions), JsonOptions)!;
+
+    private static string ReadFile(string path)
     {
         string json;
         try
@@ -31,10 +52,13 @@ internal static partial class UnitCatalogLoader
             throw new UnitCatalogException($"Units catalogue '{path}' cannot be read: {ex.Message} (setting Units:Catalog).", ex);
         }
 
-        return Parse(json, path);
+        return json;
     }
 
-    public static UnitCatalog Parse(string json, string fileName)
+    public static UnitCatalog Parse(string json, string fileName) => Build(ParseDocument(json, fileName), fileName);
+
+    /// <summary>The catalogue as written, not yet checked.</summary>
+    internal static CatalogDocument ParseDocument(string json, string fileName)
     {
         CatalogDocument? document;
         try
@@ -51,7 +75,13 @@ internal static partial class UnitCatalogLoader
             throw new UnitCatalogException($"Units catalogue '{fileName}': the file is empty.");
         }
 
-        var errors = new List<string>();
+        return document;
+    }
+
+    /// <summary>Checks a catalogue document and builds the catalogue, or throws with every problem found.</summary>
+    internal static UnitCatalog Build(CatalogDocument document, string fileName)
+    {
+        var errors = new List<CatalogProblem>();
         var courts = ReadCourts(document, errors);
         var units = new List<Unit>();
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
@@ -60,7 +90,7 @@ internal static partial class UnitCatalogLoader
 
         if (document.Units is not { Count: > 0 })
         {
-            errors.Add("field 'units': at least one unit is required.");
+            errors.Add(new(null, "units", "field 'units': at least one unit is required."));
         }
 
         foreach (var (u, index) in (document.Units ?? []).Select((u, i) => (u, i)))
@@ -115,25 +145,28 @@ internal static partial class UnitCatalogLoader
         {
             throw new UnitCatalogException(
                 $"Units catalogue '{fileName}' has {errors.Count} problem(s):" + Environment.NewLine +
-                string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+                string.Join(Environment.NewLine, errors.Select(e => "  - " + e.Text)))
+            {
+                Problems = errors,
+            };
         }
 
         return new UnitCatalog(courts.Values.ToList(), units);
     }
 
-    private static Dictionary<string, Court> ReadCourts(CatalogDocument document, List<string> errors)
+    private static Dictionary<string, Court> ReadCourts(CatalogDocument document, List<CatalogProblem> errors)
     {
         var courts = new Dictionary<string, Court>(StringComparer.Ordinal);
         if (document.Courts is not { Count: > 0 })
         {
-            errors.Add("field 'courts': at least one court is required.");
+            errors.Add(new(null, "courts", "field 'courts': at least one court is required."));
             return courts;
         }
 
         foreach (var (c, index) in document.Courts.Select((c, i) => (c, i)))
         {
             var label = string.IsNullOrWhiteSpace(c.Id) ? $"#{index + 1}" : c.Id;
-            void Fail(string field, string problem) => errors.Add($"court '{label}' field '{field}': {problem}");
+            void Fail(string field, string problem) => errors.Add(new(null, "courts." + field, $"court '{label}' field '{field}': {problem}"));
             if (string.IsNullOrWhiteSpace(c.Id))
             {
                 Fail("id", "is required (e.g. 'TRT8').");
@@ -567,14 +600,14 @@ internal static partial class UnitCatalogLoader
         return null;
     }
 
-    private sealed class UnitErrors(string unit, List<string> sink)
+    private sealed class UnitErrors(string unit, List<CatalogProblem> sink)
     {
         public int Count { get; private set; }
 
         public void Add(string field, string problem)
         {
             Count++;
-            sink.Add($"unit '{unit}' field '{field}': {problem}");
+            sink.Add(new(unit, field, $"unit '{unit}' field '{field}': {problem}"));
         }
     }
 

@@ -16,9 +16,16 @@ public static class UnitsFeature
         {
             var options = sp.GetRequiredService<IOptions<UnitsOptions>>().Value;
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            return UnitCatalogLoader.LoadFile(ResolveDataPath(options.Catalog, environment.ContentRootPath));
+            return UnitCatalogLoader.LoadDocument(ResolveDataPath(options.Catalog, environment.ContentRootPath));
         });
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<UnitCatalogFile>();
+            return UnitCatalogLoader.Build(file.Document, file.Path);
+        });
+        services.AddSingleton<UnitSettingsStore>();
         services.AddHostedService<UnitCatalogStartup>();
+        services.AddHostedService<UnitSettingsSync>();
         return services;
     }
 
@@ -41,6 +48,7 @@ public static class UnitsFeature
             catalog.Find(id) is { } unit
                 ? Results.Ok(UnitView.From(unit))
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Texts.UnitNotFoundTitle, detail: Texts.Format(nameof(Texts.UnitNotFound), id)));
+        app.MapUnitSettings();
         return app;
     }
 }

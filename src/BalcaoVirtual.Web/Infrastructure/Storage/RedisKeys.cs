@@ -136,6 +136,17 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Conversations that mention a case number (canonical CNJ form).</summary>
     public RedisKey ProcessConversations(string canonical) => $"{prefix}:process:{canonical}";
 
+    /// <summary>Units settings admins changed, laid over the catalogue file: unit id to JSON, under one hash tag with its version.</summary>
+    public RedisKey UnitSettings() => $"{prefix}:{{units}}:settings";
+
+    /// <summary>Counts changes of <see cref="UnitSettings"/>, so a node that missed a notice sees it has to reload.</summary>
+    public RedisKey UnitSettingsVersion() => $"{prefix}:{{units}}:settings-version";
+
+    /// <summary>Who changed a unit's settings, when, and from what to what (newest first).</summary>
+    public RedisKey UnitSettingsAudit() => $"{prefix}:{{units}}:settings-audit";
+
+    public RedisChannel UnitSettingsChanged() => RedisChannel.Literal($"{prefix}:units-changed");
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;
