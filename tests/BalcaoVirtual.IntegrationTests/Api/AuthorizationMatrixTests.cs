@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/entrar", "/entrar", Rule.Public),
         ("POST", "/entrar", "/entrar", Rule.Public),
         ("POST", "/sair", "/sair", Rule.Public),
+        ("GET", "/entrar/sso", "/entrar/sso", Rule.Public), // to the court's provider (off here: back to /entrar)
         ("GET", "/inbox", "/inbox", Rule.Page),
         ("GET", "/inbox/conversations/{id}", "/inbox/conversations/{conv}", Rule.Page),
         ("GET", "/admin/users", "/admin/users", Rule.Page), // a clerk gets 403 (InboxPageTests)

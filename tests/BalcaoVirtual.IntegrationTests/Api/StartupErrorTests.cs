@@ -39,6 +39,9 @@ public sealed class StartupErrorTests
     [TestCase("--Auth:MaxFailedAttempts=0", "MaxFailedAttempts")]
     [TestCase("--Auth:TokenLifetime=forever", "Auth:TokenLifetime")]
     [TestCase("--Storage:Colour=blue", "Colour")]
+    [TestCase("--Auth:Oidc:Authority=sso.trt8.jus.br", "Auth:Oidc:Authority")]
+    [TestCase("--Auth:Oidc:Authority=https://sso.trt8.jus.br/realms/trt8", "Auth:Oidc:ClientId")]
+    [TestCase("--Auth:Oidc:Realm=trt8", "Realm")]
     public async Task RunAsync_Exits2_NamingTheKey_ForBadSetting(string setting, string key)
     {
         var (code, error) = await RunAsync(setting);

@@ -18,6 +18,13 @@ public static class AuthFeature
             .Validate(
                 o => string.IsNullOrEmpty(o.BootstrapAdmin.Password) || o.BootstrapAdmin.Password.Length >= o.MinPasswordLength,
                 "Auth:BootstrapAdmin:Password is shorter than Auth:MinPasswordLength.")
+            .Validate(
+                o => !o.Oidc.Enabled || (Uri.TryCreate(o.Oidc.Authority, UriKind.Absolute, out var authority)
+                    && (authority.Scheme == Uri.UriSchemeHttps || (authority.Scheme == Uri.UriSchemeHttp && !o.Oidc.RequireHttpsMetadata))),
+                "Auth:Oidc:Authority must be the provider's https:// issuer URL (http:// only with Auth:Oidc:RequireHttpsMetadata=false).")
+            .Validate(
+                o => !o.Oidc.Enabled || !string.IsNullOrWhiteSpace(o.Oidc.ClientId),
+                "Auth:Oidc:ClientId is required when Auth:Oidc:Authority is set.")
             .ValidateOnStart();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<UserStore>();
@@ -31,8 +38,9 @@ public static class AuthFeature
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
         });
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
+        var authentication = services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        OidcSignIn.Add(authentication, configuration.GetSection(AuthOptions.Section).GetSection("Oidc").Get<OidcOptions>() ?? new());
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireRole(UserClaims.AdminRole));
         return services;
@@ -41,6 +49,7 @@ public static class AuthFeature
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous();
+        app.MapGet(OidcSignIn.StartPath, OidcSignIn.Start).AllowAnonymous();
         app.MapGet("/api/auth/me", AuthEndpoints.Me).RequireAuthorization();
         app.MapPost("/api/auth/logout", AuthEndpoints.LogoutAsync).RequireAuthorization();
         var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);

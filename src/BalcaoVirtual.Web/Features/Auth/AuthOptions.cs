@@ -24,6 +24,44 @@ public sealed class AuthOptions
     public int MinPasswordLength { get; set; } = 10;
 
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
+
+    public OidcOptions Oidc { get; set; } = new();
+}
+
+/// <summary>
+/// Single sign-on with the court's OpenID Connect provider (Keycloak, say): off until <see cref="Authority"/> is set.
+/// The provider's roles decide who is admin and of which units one is manager or clerk, at every sign-in.
+/// </summary>
+public sealed class OidcOptions
+{
+    /// <summary>The provider's issuer URL, e.g. https://sso.trt8.jus.br/realms/trt8; empty: no single sign-on.</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>The client's secret (a confidential client); give it by environment variable, never in a file in the repository.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Only for a provider on a test machine: allows an http:// authority.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The ID-token claim with the user's roles (a Keycloak "User Realm Role" mapper, multivalued, in the ID token).</summary>
+    [Required]
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>The role that makes an administrator.</summary>
+    [Required]
+    public string AdminRole { get; set; } = "balcao-admin";
+
+    /// <summary>Prefix of the roles that make a manager of a unit: "balcao-gestor:trt8-vt-macapa-7".</summary>
+    [Required]
+    public string ManagerRolePrefix { get; set; } = "balcao-gestor:";
+
+    /// <summary>Prefix of the roles that make a clerk of a unit: "balcao-servidor:trt8-vt-macapa-7".</summary>
+    [Required]
+    public string ClerkRolePrefix { get; set; } = "balcao-servidor:";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
 
 public sealed class BootstrapAdminOptions

@@ -88,10 +88,18 @@ public sealed class SignInService(
         }
 
         await Db.KeyDeleteAsync(failureKey).ConfigureAwait(false);
+        return await IssueSessionAsync(user).ConfigureAwait(false);
+    }
+
+    /// <summary>A new session token for a user already proven (by password, or by the court's identity provider).</summary>
+    public async Task<SignInResult> IssueSessionAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var lifetime = options.Value.TokenLifetime;
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var expiresAt = now + o.TokenLifetime;
+        var expiresAt = time.GetUtcNow() + lifetime;
         var record = new TokenRecord(user.Id, expiresAt);
-        await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record, Json), o.TokenLifetime).ConfigureAwait(false);
+        await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record, Json), lifetime).ConfigureAwait(false);
         return new SignInResult(SignInOutcome.Success, token, expiresAt);
     }
 

@@ -7,6 +7,7 @@ using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
 
@@ -31,7 +32,8 @@ public static class InboxPages
     public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect(InboxPath)).AllowAnonymous();
-        app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta) => SignInPage(http, antiforgery, null, volta)).AllowAnonymous();
+        app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta, string? erro) =>
+            SignInPage(http, antiforgery, SsoError(erro), volta)).AllowAnonymous();
         app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/sair", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
@@ -69,6 +71,12 @@ public static class InboxPages
         if (error is not null)
         {
             body.Append("<p class=\"error\" role=\"alert\">").Append(H(error)).Append("</p>");
+        }
+
+        if (http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Oidc.Enabled)
+        {
+            body.Append("<p><a class=\"button\" id=\"sso\" href=\"").Append(H(OidcSignIn.StartPath + "?volta=" + Uri.EscapeDataString(SafeReturn(returnTo))))
+                .Append("\">").Append(H(Texts.Get("PageSignInSso"))).Append("</a></p><p>").Append(H(Texts.Get("PageSignInSsoOr"))).Append("</p>");
         }
 
         body.Append("<form method=\"post\" action=\"").Append(SignInPath).Append("\">")
@@ -115,6 +123,16 @@ public static class InboxPages
                 return SignInPage(http, antiforgery, Texts.Get("PageSignInInvalid"), returnTo);
         }
     }
+
+    /// <summary>Why single sign-on sent the browser back here (the codes <see cref="OidcSignIn"/> uses), in Portuguese.</summary>
+    private static string? SsoError(string? code) => code switch
+    {
+        null or "" => null,
+        "sso-email" => Texts.Get("PageSignInSsoNoEmail"),
+        "sso-papel" => Texts.Get("PageSignInSsoNoRole"),
+        "sso-inativo" => Texts.Get("PageSignInSsoDisabled"),
+        _ => Texts.Get("PageSignInSsoFailed"),
+    };
 
     /// <summary>Ends the browser session (shared computers at the counters) and returns to the sign-in page.</summary>
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
