@@ -103,6 +103,15 @@ public sealed class InboxPageTests
         forged.DefaultRequestHeaders.Clear();
         forged.DefaultRequestHeaders.Add("Cookie", $"{session.Name}={session.Value}");
         Assert.That((await forged.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+
+        // A day later WhatsApp's 24-hour window has closed: the page says so above the reply box.
+        Assert.That(await page.QuerySelectorAsync("#window-note"), Is.Null);
+        bot.Factory.Time.Advance(TimeSpan.FromHours(25));
+        await SignInAsync(page, bot.BaseUrl, "servidora.macapa@trt8.jus.br");
+        await page.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
+        var note = await page.WaitForSelectorAsync("#window-note");
+        Assert.That(await note!.InnerTextAsync(), Does.StartWith("A janela de 24 horas do WhatsApp fechou em 24/11/2026, 09:00."), "24 h after her message, in Macapá time");
+        Assert.That(await page.GetAttributeAsync("#reply", "aria-describedby"), Is.EqualTo("window-note"));
     }
 
     [Test]

@@ -80,7 +80,7 @@ public static class ConversationsFeature
         return Results.Ok(await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -89,7 +89,7 @@ public static class ConversationsFeature
         }
 
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
-        return Results.Ok(new { conversation, messages });
+        return Results.Ok(new { conversation, messages, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
     }
 
     public const int MaxReplyLength = 1600;

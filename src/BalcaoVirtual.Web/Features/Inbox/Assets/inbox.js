@@ -200,8 +200,15 @@
         await conversation(id);
       } catch (e) { main.querySelector('.status').textContent = e.body?.errors ? Object.values(e.body.errors).flat().join(' ') : e.message; }
     });
+    // WhatsApp takes free text only within 24 h of the citizen's last message: say so before the clerk writes.
+    const window_ = data.whatsAppWindow;
+    const windowNote = !window_ ? '' : !window_.open
+      ? el('p', { class: 'warning', id: 'window-note', text: fmt('InboxWindowClosed', when(window_.closesAt)) })
+      : window_.closingSoon
+        ? el('p', { class: 'warning', id: 'window-note', text: fmt('InboxWindowClosing', when(window_.closesAt)) }) : '';
+    if (windowNote) replyText.setAttribute('aria-describedby', 'window-note');
     const reply = el('form', { class: 'reply' }, el('label', { for: 'canned', text: T.InboxCanned }), canned,
-      el('label', { for: 'reply', text: T.InboxReplyLabel }), replyText,
+      el('label', { for: 'reply', text: T.InboxReplyLabel }), windowNote, replyText,
       el('button', { type: 'submit', text: T.InboxReplySend }), video,
       el('label', { for: 'case-number', text: T.InboxCaseNumber }), caseNumber, caseButton);
     reply.addEventListener('submit', async event => {
