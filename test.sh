@@ -11,6 +11,7 @@ command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_packages+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
+[ -x /usr/sbin/dovecot ] || need_packages+=(dovecot-imapd)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: ${need_packages[*]}. Install them (sudo apt-get install ${need_packages[*]}) or run as root." >&2
@@ -25,7 +26,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     exit 1
   }
 fi
-# Debian's package starts a system redis on 6379; the tests never use it.
+# Debian's packages start a system redis on 6379 (and dovecot on 143 where services run); the tests never use them.
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/balcao-test.XXXXXX")
 pids=()
@@ -43,6 +44,18 @@ free_port() {
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1
+}
+
+# Waits for a server to listen on 127.0.0.1:port; otherwise shows its logs and stops.
+wait_port() {
+  local port=$1 what=$2; shift 2
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "$what did not start on 127.0.0.1:$port:" >&2; cat "$@" >&2 2>/dev/null
+  echo "0 passed, 1 failed"
+  exit 1
 }
 
 redis_port=$(free_port)
@@ -67,17 +80,64 @@ smtp_port=$(free_port)
 # Python creates the Maildir (new, cur, tmp) only when the folder does not exist yet: do not create it here.
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/maildir" >"$work/smtp.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && break
-  sleep 0.1
-done
-if ! (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then
-  echo "the SMTP server did not start on 127.0.0.1:$smtp_port:" >&2; cat "$work/smtp.log" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+wait_port "$smtp_port" "the SMTP server" "$work/smtp.log"
 log "SMTP (aiosmtpd) on 127.0.0.1:$smtp_port"
 export BALCAO_TEST_SMTP="127.0.0.1:$smtp_port" BALCAO_TEST_MAILDIR="$work/maildir"
+# A real IMAP server (Dovecot). Any user name signs in with the one test password, so each test has its own
+# mailbox; mail is kept under $work/imap. Dovecot refuses to keep mail as root: as root it uses "nobody".
+imap_port=$(free_port)
+mkdir -p "$work/imap/run" "$work/imap/state" "$work/imap/home"
+if [ "$(id -u)" -eq 0 ]; then
+  mail_owner="uid=nobody gid=nogroup"; chown nobody:nogroup "$work/imap/home"; chmod 755 "$work" "$work/imap"
+  extra_users=""
+else
+  mail_owner="uid=$(id -u) gid=$(id -g)"
+  extra_users="default_login_user = $(id -un)
+default_internal_user = $(id -un)"
+fi
+cat >"$work/imap/dovecot.conf" <<EOF_DOVECOT
+protocols = imap
+listen = 127.0.0.1
+base_dir = $work/imap/run
+state_dir = $work/imap/state
+instance_name = balcao-test-$imap_port
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+$extra_users
+passdb {
+  driver = static
+  args = password=segredo-imap-teste
+}
+userdb {
+  driver = static
+  args = $mail_owner home=$work/imap/home/%u
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0600
+  }
+  unix_listener stats-writer {
+    mode = 0600
+  }
+}
+log_path = $work/imap/dovecot.log
+EOF_DOVECOT
+/usr/sbin/dovecot -F -c "$work/imap/dovecot.conf" >"$work/imap/stdout.log" 2>&1 &
+pids+=($!)
+wait_port "$imap_port" "Dovecot" "$work/imap/stdout.log" "$work/imap/dovecot.log"
+log "IMAP (Dovecot) on 127.0.0.1:$imap_port"
+export BALCAO_TEST_IMAP="127.0.0.1:$imap_port" BALCAO_TEST_IMAP_PASSWORD="segredo-imap-teste"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log "building"

@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
 using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
@@ -30,6 +31,7 @@ public static class ServiceHost
         builder.Services.AddMail(builder.Configuration);
         builder.Services.AddConversations();
         builder.Services.AddSla(builder.Configuration);
+        builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.AddInbox();
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);

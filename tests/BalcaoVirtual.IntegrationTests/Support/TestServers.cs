@@ -41,12 +41,20 @@ internal static class TestServers
         return new() { ["Smtp:Host"] = host, ["Smtp:Port"] = port, ["Smtp:Security"] = "None" };
     }
 
+    public const string ImapVariable = "BALCAO_TEST_IMAP";
+    public const string ImapPasswordVariable = "BALCAO_TEST_IMAP_PASSWORD";
+
+    /// <summary>The IMAP server ./test.sh started (Dovecot on 127.0.0.1: any user name, one password), as "host:port".</summary>
+    public static string Imap => Required(ImapVariable, "an IMAP server", "dovecot with a static passdb (see test.sh)");
+
+    public static string ImapPassword => Required(ImapPasswordVariable, "the IMAP test password", "the static passdb password of that Dovecot");
+
     private static string Required(string variable, string what, string howTo)
     {
         var value = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(value))
         {
-            Assert.Fail($"No {what} for the integration tests: {variable} is not set. Run ./test.sh, which starts one, or start '{howTo}' and set {variable}.");
+            Assert.Fail($"Missing {what} for the integration tests: {variable} is not set. Run ./test.sh, which starts one, or start '{howTo}' and set {variable}.");
         }
 
         return value!;

@@ -61,6 +61,18 @@ internal sealed class Dialog(
                 break;
         }
 
+        if (message.Channel == Channel.Email && conversation.UnitId is { } mailUnit && catalog.Find(mailUnit) is { } owner)
+        {
+            // Mail to a unit's mailbox is for its clerks: the chatbot's menus are made for chat, not for letters.
+            return new InboundOutcome(conversation with
+            {
+                State = ConversationState.Waiting,
+                WaitingSince = now,
+                DueAt = DueAt(owner, now),
+                LastActivityAt = activity,
+            }, []);
+        }
+
         var turn = new Turn(this, conversation, message, now);
         await turn.RunAsync(cancellationToken).ConfigureAwait(false);
         return new InboundOutcome(

@@ -36,6 +36,18 @@ public sealed record ContactAddress(Channel Channel, string Raw, string Normaliz
         return new ContactAddress(channel, value.Trim(), NormalizeDigits(number[1..]));
     }
 
+    /// <summary>An e-mail sender; the address compared without case. Null when it is not an address.</summary>
+    public static ContactAddress? FromEmail(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 254
+            || !System.Net.Mail.MailAddress.TryCreate(value.Trim(), out var parsed) || parsed.Address != value.Trim())
+        {
+            return null;
+        }
+
+        return new ContactAddress(Channel.Email, parsed.Address, parsed.Address.ToLowerInvariant());
+    }
+
     /// <summary>
     /// Digits of an E.164 number with the Brazilian mobile 9th digit restored: 55 + area code + 8 digits starting
     /// 6–9 becomes 55 + area code + 9 + those 8 digits. Landlines (starting 2–5) stay as they are.

@@ -41,8 +41,7 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
             failures.Add("Sla:SchedulePollingInterval must be between 00:00:01 and 00:05:00.");
         }
 
-        var fields = options.SweepCron?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        if (fields.Length is not (5 or 6) || fields.Any(f => f.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '*' or '/' or ',' or '-' or '?'))))
+        if (!LooksLikeCron(options.SweepCron))
         {
             failures.Add($"Sla:SweepCron '{options.SweepCron}' is not a cron expression such as '* * * * *' (every minute) or '*/10 * * * * *' (every 10 s).");
         }
@@ -58,5 +57,12 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Five or six cron fields (Hangfire parses them fully when the job is registered).</summary>
+    internal static bool LooksLikeCron(string? text)
+    {
+        var fields = text?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return fields.Length is 5 or 6 && fields.All(f => f.All(c => char.IsAsciiLetterOrDigit(c) || c is '*' or '/' or ',' or '-' or '?'));
     }
 }

@@ -32,6 +32,23 @@ public sealed record SlaPolicy(TimeSpan? ResponseWindow, SlaCounting Counting, I
 
 public sealed record UnitManager(string Name, string? Email, string? Phone);
 
+public enum MailSecurity
+{
+    /// <summary>TLS from the first byte (IMAP 993, SMTP 465).</summary>
+    Ssl,
+
+    /// <summary>Plain connection upgraded with STARTTLS (IMAP 143, SMTP 587); refused if the server does not offer it.</summary>
+    StartTls,
+
+    /// <summary>No TLS: only for a server on the same machine or a test.</summary>
+    None,
+}
+
+public sealed record MailServer(string Host, int Port, MailSecurity Security, string User);
+
+/// <summary>A unit's mailbox: read over IMAP, answered over SMTP from the unit's address (<see cref="UnitChannels.Email"/>).</summary>
+public sealed record UnitMailbox(MailServer Imap, MailServer? Smtp, string Folder, string? ProcessedFolder);
+
 public sealed record Unit(
     string Id,
     Court Court,
@@ -47,4 +64,7 @@ public sealed record Unit(
     IReadOnlyList<ServicePeriod> ServiceHours,
     TimeZoneInfo TimeZone,
     SlaPolicy Sla,
-    IReadOnlyList<UnitManager> Managers);
+    IReadOnlyList<UnitManager> Managers)
+{
+    public UnitMailbox? Mailbox { get; init; }
+}

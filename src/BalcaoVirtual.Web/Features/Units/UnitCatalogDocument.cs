@@ -64,6 +64,36 @@ internal sealed class UnitDocument
     public SlaDocument? Sla { get; set; }
 
     public List<ManagerDocument>? Managers { get; set; }
+
+    public MailboxDocument? Mailbox { get; set; }
+}
+
+/// <summary>The unit's mailbox (its address is <c>channels.email</c>); the password is a setting, Mail:Passwords:&lt;unit id&gt;.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class MailboxDocument
+{
+    public MailServerDocument? Imap { get; set; }
+
+    public MailServerDocument? Smtp { get; set; }
+
+    /// <summary>The IMAP folder to read (default INBOX).</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>Where processed mail is moved; without it, processed mail stays and gets a keyword instead.</summary>
+    public string? ProcessedFolder { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class MailServerDocument
+{
+    public string? Host { get; set; }
+
+    public int? Port { get; set; }
+
+    /// <summary>"ssl" (implicit TLS), "starttls" or "none".</summary>
+    public string? Security { get; set; }
+
+    public string? User { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

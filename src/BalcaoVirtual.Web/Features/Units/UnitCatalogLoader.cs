@@ -283,9 +283,99 @@ internal static partial class UnitCatalogLoader
             return null;
         }
 
+        var mailbox = ReadMailbox(u.Mailbox, channels, errors);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
         return new Unit(
             u.Id!, court, u.Name!, u.City!, u.State!, u.IbgeCode!, u.ForaDaSede!.Value, originCodes, municipalities,
-            channels, video, hours, zone, sla, managers);
+            channels, video, hours, zone, sla, managers)
+        {
+            Mailbox = mailbox,
+        };
+    }
+
+    private static UnitMailbox? ReadMailbox(MailboxDocument? m, UnitChannels channels, UnitErrors errors)
+    {
+        if (m is null)
+        {
+            return null;
+        }
+
+        if (channels.Email is null)
+        {
+            errors.Add("mailbox", "needs the unit's address in 'channels.email'.");
+        }
+
+        var imap = ReadMailServer(m.Imap, "mailbox.imap", errors, required: true);
+        var smtp = ReadMailServer(m.Smtp, "mailbox.smtp", errors, required: false);
+        if (m.Folder is not null && string.IsNullOrWhiteSpace(m.Folder))
+        {
+            errors.Add("mailbox.folder", "must name a folder (default 'INBOX').");
+        }
+
+        if (m.ProcessedFolder is not null && (string.IsNullOrWhiteSpace(m.ProcessedFolder) || m.ProcessedFolder == (m.Folder ?? "INBOX")))
+        {
+            errors.Add("mailbox.processedFolder", "must name a folder other than the one read, or be left out.");
+        }
+
+        return imap is null ? null : new UnitMailbox(imap, smtp, m.Folder ?? "INBOX", m.ProcessedFolder);
+    }
+
+    private static MailServer? ReadMailServer(MailServerDocument? s, string field, UnitErrors errors, bool required)
+    {
+        if (s is null)
+        {
+            if (required)
+            {
+                errors.Add(field, "is required: {\"host\": \"imap.trt8.jus.br\", \"port\": 993, \"security\": \"ssl\", \"user\": \"…\"}.");
+            }
+
+            return null;
+        }
+
+        var ok = true;
+        void Fail(string name, string problem)
+        {
+            errors.Add($"{field}.{name}", problem);
+            ok = false;
+        }
+
+        if (string.IsNullOrWhiteSpace(s.Host))
+        {
+            Fail("host", "is required.");
+        }
+
+        if (s.Port is not (>= 1 and <= 65535))
+        {
+            Fail("port", "must be a TCP port (1 to 65535).");
+        }
+
+        MailSecurity security = default;
+        switch (s.Security)
+        {
+            case "ssl":
+                security = MailSecurity.Ssl;
+                break;
+            case "starttls":
+                security = MailSecurity.StartTls;
+                break;
+            case "none":
+                security = MailSecurity.None;
+                break;
+            default:
+                Fail("security", $"'{s.Security}' must be 'ssl', 'starttls' or 'none'.");
+                break;
+        }
+
+        if (string.IsNullOrWhiteSpace(s.User))
+        {
+            Fail("user", "is required (the mailbox's login).");
+        }
+
+        return ok ? new MailServer(s.Host!, s.Port!.Value, security, s.User!) : null;
     }
 
     private static UnitChannels ReadChannels(ChannelsDocument? c, UnitErrors errors)

@@ -147,6 +147,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisChannel UnitSettingsChanged() => RedisChannel.Literal($"{prefix}:units-changed");
 
+    /// <summary>How the last polls of a unit's mailbox went: lastOkAt, failures in a row, lastError (a type name).</summary>
+    public RedisKey MailboxStatus(string unitId) => $"{prefix}:unit:{unitId}:mailbox";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

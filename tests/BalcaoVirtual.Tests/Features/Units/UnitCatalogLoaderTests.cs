@@ -115,6 +115,35 @@ public sealed class UnitCatalogLoaderTests
         AssertRefused(doc, "unit 'unit-a'", "'serviceHours.days'", "segunda-sexta");
     }
 
+    [Test]
+    public void Parse_ReadsAMailbox_WithInboxAsTheDefaultFolder()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["channels"]!["email"] = "vt7macapa@trt8.jus.br";
+        doc["units"]![0]!["mailbox"] = new JsonObject
+        {
+            ["imap"] = new JsonObject { ["host"] = "imap.trt8.jus.br", ["port"] = 993, ["security"] = "ssl", ["user"] = "vt7macapa" },
+        };
+
+        var mailbox = UnitCatalogLoader.Parse(doc.ToJsonString(), FileName).Units[0].Mailbox;
+
+        Assert.That(mailbox, Is.EqualTo(new UnitMailbox(new MailServer("imap.trt8.jus.br", 993, MailSecurity.Ssl, "vt7macapa"), null, "INBOX", null)));
+    }
+
+    [Test]
+    public void Parse_Refuses_AMailboxWithoutAddressOrWithBadServerFields()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["mailbox"] = new JsonObject
+        {
+            ["imap"] = new JsonObject { ["host"] = "imap.trt8.jus.br", ["port"] = 0, ["security"] = "tls" },
+            ["processedFolder"] = "INBOX",
+        };
+
+        AssertRefused(doc, "'mailbox': needs the unit's address in 'channels.email'", "'mailbox.imap.port'", "'mailbox.imap.security': 'tls'",
+            "'mailbox.imap.user'", "'mailbox.processedFolder'");
+    }
+
     [TestCase("http://meet.google.com/abc-defg-hij")]
     [TestCase("meet.google.com/abc-defg-hij")]
     public void Parse_Refuses_VideoLinkThatIsNotHttps(string link)

@@ -1,0 +1,79 @@
+using BalcaoVirtual.Web.Features.Sla;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.Email;
+
+public static class MailFeature
+{
+    public static IServiceCollection AddEmailChannel(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MailOptions>()
+            .Bind(configuration.GetSection(MailOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .Validate(o => SlaOptionsValidator.LooksLikeCron(o.PollCron), "Mail:PollCron is not a cron expression such as '* * * * *' (every minute).")
+            .ValidateOnStart();
+        services.AddSingleton<MailboxPoller>();
+        services.AddTransient<MailJobs>();
+        if (configuration.GetValue(SlaOptions.Section + ":" + nameof(SlaOptions.RunJobs), true))
+        {
+            services.AddHostedService<MailStartup>();
+        }
+
+        return services;
+    }
+}
+
+/// <summary>One recurring Hangfire job per mailbox, so a slow or broken mailbox never delays the others.</summary>
+internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections redis, RedisKeys keys, TimeProvider time, ILogger<MailJobs> logger)
+{
+    public const string Queue = "mail";
+
+    public static string JobId(string unitId) => "mail-poll:" + unitId;
+
+    /// <summary>Polls one mailbox. A failure is logged and kept as the mailbox's status; the next run tries again.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [Queue(Queue)]
+    public async Task PollAsync(string unitId)
+    {
+        var status = keys.MailboxStatus(unitId);
+        try
+        {
+            var result = await poller.PollAsync(unitId, CancellationToken.None).ConfigureAwait(false);
+            await redis.GetDatabase().HashSetAsync(status,
+            [
+                new("lastOkAt", time.GetUtcNow().ToString("O")), new("failures", 0), new("lastError", ""),
+                new("lastStored", result.Stored),
+            ]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var failures = await redis.GetDatabase().HashIncrementAsync(status, "failures").ConfigureAwait(false);
+            await redis.GetDatabase().HashSetAsync(status,
+                [new("lastError", ex.GetType().Name), new("lastErrorAt", time.GetUtcNow().ToString("O"))]).ConfigureAwait(false);
+            LogFailed(logger, unitId, ex.GetType().Name, failures);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox of unit {UnitId} could not be read ({Error}), {Failures} time(s) in a row; retried at the next poll")]
+    private static partial void LogFailed(ILogger logger, string unitId, string error, long failures);
+}
+
+/// <summary>Registers (or updates) each mailbox's polling job when this node runs jobs.</summary>
+internal sealed class MailStartup(IRecurringJobManager recurring, UnitCatalog catalog, IOptions<MailOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var unit in catalog.Units.Where(u => u.Mailbox is not null))
+        {
+            var id = unit.Id;
+            recurring.AddOrUpdate<MailJobs>(MailJobs.JobId(id), MailJobs.Queue, j => j.PollAsync(id), options.Value.PollCron);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
