@@ -1,6 +1,5 @@
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web;
-using BalcaoVirtual.Web.Infrastructure;
 
 namespace BalcaoVirtual.IntegrationTests.Api;
 
@@ -12,7 +11,7 @@ public sealed class StartupErrorTests
     public async Task RunAsync_Exits2_NamingFileUnitAndField_ForBadCatalogue()
     {
         var path = Path.Combine(TestServers.TempDir("catalog"), "bad.json");
-        var sample = await File.ReadAllTextAsync(RepoFile("deploy/units/trt8.sample.json"));
+        var sample = await File.ReadAllTextAsync(TestServers.RepoFile("deploy/units/trt8.sample.json"));
         await File.WriteAllTextAsync(path, sample.Replace("https://meet.google.com/bvt-mcpa-210", "http://meet.google.com/bvt-mcpa-210", StringComparison.Ordinal));
 
         var (code, error) = await RunAsync($"--Units:Catalog={path}");
@@ -69,7 +68,4 @@ public sealed class StartupErrorTests
             Console.SetError(previous);
         }
     }
-
-    internal static string RepoFile(string relative) =>
-        Files.FindUpwards(relative, AppContext.BaseDirectory) ?? throw new FileNotFoundException(relative);
 }

@@ -26,13 +26,7 @@ public sealed class InboxPageTests
 
     private static string Screenshot(string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BalcaoVirtual.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = Path.Combine(dir!.FullName, "docs", "screenshots");
+        var folder = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name);
     }

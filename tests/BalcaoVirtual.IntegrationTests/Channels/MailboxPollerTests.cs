@@ -23,7 +23,7 @@ public sealed class MailboxPollerTests
     public async Task Poll_StoresEachMailInTheUnitsInbox_Once_DecodedAndAsText_AndMovesIt()
     {
         var user = "vt7-" + Guid.NewGuid().ToString("N")[..8];
-        await using var bot = await BotHarness.StartAsync(await SettingsAsync(user));
+        await using var bot = await BotHarness.StartAsync(Settings(user));
         var plain = Mail("advogada@escritorio.adv.br", "Processo 0001234-56.2025.5.08.0210", "Bom dia. Peço informações sobre a audiência.", "utf-8");
         var latin1 = Mail("cidadao@exemplo.com.br", "Ação trabalhista", "Não recebi a notificação da audiência de conciliação.", "iso-8859-1");
         var html = new MimeMessage([new MailboxAddress("Maria", "maria@exemplo.com.br")], [MailboxAddress.Parse("vt7macapa@trt8.jus.br")], "Dúvida",
@@ -65,7 +65,7 @@ public sealed class MailboxPollerTests
     public async Task Poll_OfAnUnreachableMailbox_IsReportedAsItsStatus_CountingFailuresInARow()
     {
         var user = "vt7-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = await SettingsAsync(user, port: TestServers.FreePort());
+        var settings = Settings(user, port: TestServers.FreePort());
         await using var bot = await BotHarness.StartAsync(settings);
         var jobs = bot.Factory.Services.GetRequiredService<MailJobs>();
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
@@ -93,17 +93,13 @@ public sealed class MailboxPollerTests
         (TestServers.Imap[..TestServers.Imap.LastIndexOf(':')], int.Parse(TestServers.Imap[(TestServers.Imap.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The sample catalogue with Macapá's mailbox on the test Dovecot, as user <paramref name="user"/> (a mailbox of its own).</summary>
-    private static async Task<Dictionary<string, string?>> SettingsAsync(string user, int? port = null)
+    private static Dictionary<string, string?> Settings(string user, int? port = null)
     {
-        var catalog = JsonNode.Parse(await File.ReadAllTextAsync(RepoFile("deploy/units/trt8.sample.json")))!;
-        var unit = catalog["units"]!.AsArray().Single(u => (string?)u!["id"] == Unit)!;
-        unit["mailbox"] = new JsonObject
+        var path = TestServers.SampleCatalogWith(Unit, unit => unit["mailbox"] = new JsonObject
         {
             ["imap"] = new JsonObject { ["host"] = Server().Host, ["port"] = port ?? Server().Port, ["security"] = "none", ["user"] = user },
             ["processedFolder"] = Processed,
-        };
-        var path = Path.Combine(TestServers.TempDir("mail-catalog"), "units.json");
-        await File.WriteAllTextAsync(path, catalog.ToJsonString());
+        });
         return new()
         {
             ["Units:Catalog"] = path,
@@ -139,16 +135,5 @@ public sealed class MailboxPollerTests
         var count = folder.Count;
         await client.DisconnectAsync(true);
         return count;
-    }
-
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BalcaoVirtual.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, relative);
     }
 }

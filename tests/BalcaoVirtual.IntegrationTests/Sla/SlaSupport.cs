@@ -15,29 +15,16 @@ internal static class SlaSupport
     /// <summary>The sample catalogue with Macapá's policy replaced (windows of seconds make real-time tests short).</summary>
     public static string CatalogWithMacapaSla(string window, string warnBefore, string? escalateAfter)
     {
-        var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "deploy", "units", "trt8.sample.json")))!;
-        var unit = doc["units"]!.AsArray().Single(u => (string?)u!["id"] == Macapa)!;
-        var sla = new JsonObject { ["responseWindow"] = window, ["counting"] = "calendar", ["warnBefore"] = new JsonArray(warnBefore) };
-        if (escalateAfter is not null)
+        return TestServers.SampleCatalogWith(Macapa, unit =>
         {
-            sla["escalateAfter"] = escalateAfter;
-        }
+            var sla = new JsonObject { ["responseWindow"] = window, ["counting"] = "calendar", ["warnBefore"] = new JsonArray(warnBefore) };
+            if (escalateAfter is not null)
+            {
+                sla["escalateAfter"] = escalateAfter;
+            }
 
-        unit["sla"] = sla;
-        var path = Path.Combine(TestServers.TempDir("catalog"), "units.json");
-        File.WriteAllText(path, doc.ToJsonString());
-        return path;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BalcaoVirtual.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+            unit["sla"] = sla;
+        });
     }
 
     /// <summary>Every message in the test SMTP server's Maildir whose text mentions <paramref name="marker"/>.</summary>

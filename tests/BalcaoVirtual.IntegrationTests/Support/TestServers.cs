@@ -60,6 +60,20 @@ internal static class TestServers
         return value!;
     }
 
+    /// <summary>A file of this repository, found upwards from the test binaries.</summary>
+    public static string RepoFile(string relative) =>
+        BalcaoVirtual.Web.Infrastructure.Files.FindUpwards(relative, AppContext.BaseDirectory) ?? throw new FileNotFoundException(relative);
+
+    /// <summary>The TRT8 sample catalogue with one unit edited, written to a temporary file; its path.</summary>
+    public static string SampleCatalogWith(string unitId, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("deploy/units/trt8.sample.json")))!;
+        edit(doc["units"]!.AsArray().Single(u => (string?)u!["id"] == unitId)!);
+        var path = Path.Combine(TempDir("catalog"), "units.json");
+        File.WriteAllText(path, doc.ToJsonString());
+        return path;
+    }
+
     public static int FreePort() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.FreeLoopbackPort();
 
     public static string TempDir(string purpose)

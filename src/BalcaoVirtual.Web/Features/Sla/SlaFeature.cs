@@ -40,7 +40,7 @@ public static class SlaFeature
             .UseStorage(new RedisStorage(
                 sp.GetRequiredService<RedisConnections>().Primary,
                 new RedisStorageOptions { Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix })));
-        if (configuration.GetValue(SlaOptions.Section + ":" + nameof(SlaOptions.RunJobs), true))
+        if (RunsJobs(configuration))
         {
             services.AddHangfireServer((sp, server) =>
             {
@@ -55,6 +55,10 @@ public static class SlaFeature
 
         return services;
     }
+
+    /// <summary>Whether this node runs Hangfire jobs (Sla:RunJobs, on by default): read before the options are bound.</summary>
+    internal static bool RunsJobs(IConfiguration configuration) =>
+        configuration.GetValue(SlaOptions.Section + ":" + nameof(SlaOptions.RunJobs), true);
 
     public static IEndpointRouteBuilder MapSla(this IEndpointRouteBuilder app)
     {

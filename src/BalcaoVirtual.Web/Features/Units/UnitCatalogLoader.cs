@@ -594,7 +594,8 @@ internal static partial class UnitCatalogLoader
                TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 
-    private static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    /// <summary>The catalogue's names of the days of the week, indexed by <see cref="DayOfWeek"/>.</summary>
+    internal static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
     internal static HashSet<DayOfWeek>? ParseDays(string? text)
     {

@@ -45,15 +45,13 @@ internal sealed record UnitSettingsChange(
 
 internal static class UnitSettingsMapping
 {
-    private static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
     /// <summary>Longest duration the form takes (ten years), so that absurd numbers get a field error, not an overflow.</summary>
     private const double MaxHours = 87_600;
 
     public static UnitSettings From(Unit unit) => new(
         unit.VideoDeskUrl?.ToString(),
         unit.ServiceHours.Select(p => new ServicePeriodSettings(
-            p.Days.Order().Select(d => DayNames[(int)d]).ToList(), Clock(p.From), Clock(p.To))).ToList(),
+            p.Days.Order().Select(d => UnitCatalogLoader.DayNames[(int)d]).ToList(), Clock(p.From), Clock(p.To))).ToList(),
         new UnitSlaSettings(
             unit.Sla.ResponseWindow?.TotalHours,
             unit.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours",

@@ -17,7 +17,7 @@ public static class MailFeature
             .ValidateOnStart();
         services.AddSingleton<MailboxPoller>();
         services.AddTransient<MailJobs>();
-        if (configuration.GetValue(SlaOptions.Section + ":" + nameof(SlaOptions.RunJobs), true))
+        if (SlaFeature.RunsJobs(configuration))
         {
             services.AddHostedService<MailStartup>();
         }
