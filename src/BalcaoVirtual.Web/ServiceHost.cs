@@ -50,6 +50,7 @@ public static class ServiceHost
         app.MapSla();
         app.MapInbox();
         app.MapTwilio();
+        app.MapEmail();
         return app;
     }
 

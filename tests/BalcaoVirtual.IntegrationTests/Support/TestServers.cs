@@ -65,10 +65,14 @@ internal static class TestServers
         BalcaoVirtual.Web.Infrastructure.Files.FindUpwards(relative, AppContext.BaseDirectory) ?? throw new FileNotFoundException(relative);
 
     /// <summary>The TRT8 sample catalogue with one unit edited, written to a temporary file; its path.</summary>
-    public static string SampleCatalogWith(string unitId, Action<System.Text.Json.Nodes.JsonNode> edit)
+    public static string SampleCatalogWith(string unitId, Action<System.Text.Json.Nodes.JsonNode> edit) =>
+        SampleCatalog(doc => edit(doc["units"]!.AsArray().Single(u => (string?)u!["id"] == unitId)!));
+
+    /// <summary>The TRT8 sample catalogue as edited by <paramref name="edit"/> (on the whole document), written to a new file.</summary>
+    public static string SampleCatalog(Action<System.Text.Json.Nodes.JsonNode> edit)
     {
         var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("deploy/units/trt8.sample.json")))!;
-        edit(doc["units"]!.AsArray().Single(u => (string?)u!["id"] == unitId)!);
+        edit(doc);
         var path = Path.Combine(TempDir("catalog"), "units.json");
         File.WriteAllText(path, doc.ToJsonString());
         return path;

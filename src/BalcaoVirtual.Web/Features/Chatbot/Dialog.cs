@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Court.DataJud;
@@ -19,6 +20,7 @@ internal sealed class Dialog(
     UnitHours hours,
     Sla.SlaClock sla,
     ICaseStatusLookup cases,
+    MailAutoReplies mailAutoReplies,
     TimeProvider time) : IInboundHandler
 {
     /// <summary>Twilio's limit for one message body; a turn's texts are joined into as few messages as fit.</summary>
@@ -41,6 +43,12 @@ internal sealed class Dialog(
     {
         var now = time.GetUtcNow();
         var activity = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt;
+        if (message.Automatic)
+        {
+            // An out-of-office or a list mail in a known thread: the unit sees it; it changes nothing and gets no answer.
+            return new InboundOutcome(conversation with { LastActivityAt = activity }, []);
+        }
+
         switch (conversation.State)
         {
             case ConversationState.Waiting:
@@ -61,16 +69,9 @@ internal sealed class Dialog(
                 break;
         }
 
-        if (message.Channel == Channel.Email && conversation.UnitId is { } mailUnit && catalog.Find(mailUnit) is { } owner)
+        if (message.Channel == Channel.Email)
         {
-            // Mail to a unit's mailbox is for its clerks: the chatbot's menus are made for chat, not for letters.
-            return new InboundOutcome(conversation with
-            {
-                State = ConversationState.Waiting,
-                WaitingSince = now,
-                DueAt = DueAt(owner, now),
-                LastActivityAt = activity,
-            }, []);
+            return await MailTurnAsync(conversation, message, now, activity).ConfigureAwait(false);
         }
 
         var turn = new Turn(this, conversation, message, now);
@@ -78,6 +79,49 @@ internal sealed class Dialog(
         return new InboundOutcome(
             turn.Conversation with { Bot = turn.Session with { LastTurnAt = now }, LastActivityAt = activity },
             Pack(turn.Replies));
+    }
+
+    /// <summary>
+    /// A new e-mail conversation (or a closed one written to again) goes to its unit's clerks at once: the mailbox's
+    /// unit, or for the court's central mailbox the unit its case number or town names. The chatbot's menus are made for
+    /// chat, not for letters: the citizen gets one acknowledgement with the unit, the deadline and the privacy notice,
+    /// or, when no unit can be told, a request for the case number or the town. Both are limited per sender and day.
+    /// </summary>
+    private async Task<InboundOutcome> MailTurnAsync(Conversation conversation, Message message, DateTimeOffset now, DateTimeOffset activity)
+    {
+        var (reading, named) = IntentReader.Read(message.Text, resolver);
+        var unit = conversation.UnitId is { } id ? catalog.Find(id) : named.Unit;
+        var contact = Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id);
+        if (unit is null)
+        {
+            var ask = await mailAutoReplies.TryTakeAsync(contact).ConfigureAwait(false);
+            return new InboundOutcome(conversation with { LastActivityAt = activity }, ask ? [Texts.Format("MailWhichUnit", ExampleNumber)] : []);
+        }
+
+        var due = DueAt(unit, now);
+        var updated = conversation with
+        {
+            UnitId = unit.Id,
+            State = ConversationState.Waiting,
+            WaitingSince = now,
+            DueAt = due,
+            LastActivityAt = activity,
+            ProcessNumbers = [.. conversation.ProcessNumbers.Concat(reading.Numbers.Where(n => n.IsValid).Select(n => n.Number.Canonical)).Distinct()],
+        };
+        if (!await mailAutoReplies.TryTakeAsync(contact).ConfigureAwait(false))
+        {
+            return new InboundOutcome(updated, []);
+        }
+
+        var deadline = due is { } at
+            ? Texts.Format("MailDeadline", BotFormat.When(at, unit.TimeZone))
+            : Texts.Get("MailNoDeadline");
+        var o = options.Value;
+        return new InboundOutcome(updated,
+        [
+            Texts.Format("MailAcknowledgement", unit.Name, deadline, o.PjeUrl!.OriginalString) + "\n\n" +
+            Texts.Format("BotPrivacy", o.PrivacyPolicyUrl!.OriginalString, o.DataProtectionOfficer),
+        ]);
     }
 
     /// <summary>When a unit must answer a conversation handed to it now, by its SLA policy (null: no deadline).</summary>

@@ -78,6 +78,9 @@ public sealed record Conversation
 
     public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
 
+    /// <summary>E-mail only: the subject of the citizen's first mail, which answers keep ("Re: …").</summary>
+    public string? Subject { get; init; }
+
     /// <summary>Where the chatbot is with this citizen (null before its first turn).</summary>
     public Chatbot.BotSession? Bot { get; init; }
 }
@@ -116,6 +119,18 @@ public sealed record Message
     public int Attempts { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>E-mail only: the mail's Message-ID (without angle brackets), which threads replies.</summary>
+    public string? MailId { get; init; }
+
+    /// <summary>E-mail only: the sender's address, when it is not the conversation's (a reply from another mailbox).</summary>
+    public string? From { get; init; }
+
+    /// <summary>E-mail only: the quoted history under the new text ("Em … escreveu:", "&gt; …"), kept apart.</summary>
+    public string? Quoted { get; init; }
+
+    /// <summary>Sent by a machine (an out-of-office reply, a list): shown to the unit, never answered automatically.</summary>
+    public bool Automatic { get; init; }
 }
 
 /// <summary>Enums travel as camelCase strings ("waiting", "whatsApp") in the API and in the store.</summary>

@@ -94,6 +94,11 @@ public static class ConversationsFeature
 
     public const int MaxReplyLength = 1600;
 
+    /// <summary>An e-mail answer may be a letter; chat answers keep Twilio's limit for one message.</summary>
+    public const int MaxEmailReplyLength = 20000;
+
+    public static int MaxReplyLengthOf(Channel channel) => channel == Channel.Email ? MaxEmailReplyLength : MaxReplyLength;
+
     /// <summary>A clerk's answer: recorded, queued for the citizen's channel, and the conversation is answered.</summary>
     private static async Task<IResult> ReplyAsync(
         string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, Outbox outbox, ConversationActions actions, TimeProvider time)
@@ -105,9 +110,10 @@ public static class ConversationsFeature
         }
 
         var text = request.Text?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > MaxReplyLength)
+        var max = MaxReplyLengthOf(conversation!.Channel);
+        if (string.IsNullOrEmpty(text) || text.Length > max)
         {
-            return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), MaxReplyLength)));
+            return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), max)));
         }
 
         var message = await outbox.QueueAsync(conversation!, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);

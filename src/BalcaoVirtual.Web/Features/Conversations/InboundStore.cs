@@ -15,7 +15,14 @@ public sealed record InboundMessage(
     string? UnitId,
     string ChannelAddress,
     string? ChannelAccount = null,
-    IReadOnlyList<string>? MediaTypes = null);
+    IReadOnlyList<string>? MediaTypes = null,
+    InboundMail? Mail = null);
+
+/// <summary>
+/// What only an e-mail has. <see cref="ThreadConversationId"/>: the conversation its headers thread it into (a reply
+/// from another address joins it), or null for the sender's own conversation with the mailbox.
+/// </summary>
+public sealed record InboundMail(string? MessageId, string Subject, string? Quoted, bool Automatic, string? ThreadConversationId);
 
 /// <summary>What storing an inbound message did.</summary>
 public sealed record InboundResult(bool IsNew, string ConversationId, string MessageId);
@@ -55,6 +62,24 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
         return {1, ARGV[2], ARGV[7]}
         """;
 
+    // A mail that threads into a known conversation (In-Reply-To, References, plus address) joins it whoever sent it.
+    // KEYS: 1 dedupe (under the conversation's contact), 2 conversation, 3 its messages, 4 their order, 5 inbound queue
+    // ARGV: 1 conversation id, 2 message JSON, 3 dedupe TTL (s), 4 message id
+    // Returns as above; {-2} when the conversation is gone (the caller stores the mail as the sender's own).
+    private const string ThreadScript = """
+        local seen = redis.call('GET', KEYS[1])
+        if seen then
+          local sep = string.find(seen, '|', 1, true)
+          return {0, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
+        end
+        if redis.call('EXISTS', KEYS[2]) == 0 then return {-2} end
+        redis.call('HSET', KEYS[3], ARGV[4], ARGV[2])
+        redis.call('RPUSH', KEYS[4], ARGV[4])
+        redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[4], 'EX', ARGV[3])
+        redis.call('LPUSH', KEYS[5], ARGV[1] .. '|' .. ARGV[4])
+        return {1, ARGV[1], ARGV[4]}
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>How long a provider id is remembered; Meta retries for up to 7 days.</summary>
@@ -79,7 +104,16 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
             ProviderId = inbound.ProviderId,
             Status = "received",
             CreatedAt = now,
+            MailId = inbound.Mail?.MessageId,
+            Quoted = inbound.Mail?.Quoted,
+            Automatic = inbound.Mail?.Automatic ?? false,
         };
+
+        if (inbound.Mail?.ThreadConversationId is { } thread && await AppendToThreadAsync(inbound, thread, message).ConfigureAwait(false) is { } joined)
+        {
+            return joined;
+        }
+
         var messageJson = JsonSerializer.Serialize(message, Json);
 
         for (var attempt = 0; attempt < 5; attempt++)
@@ -96,6 +130,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 ContactName = inbound.ProfileName,
                 ChannelAddress = inbound.ChannelAddress,
                 ChannelAccount = inbound.ChannelAccount,
+                Subject = inbound.Mail?.Subject,
                 // The chatbot meets every new conversation, also one written to a unit's own number (it then
                 // knows the unit); it hands the conversation to the unit's inbox when a clerk is needed.
                 State = ConversationState.Bot,
@@ -119,21 +154,46 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 continue; // another message of the same contact opened a conversation meanwhile: look again
             }
 
-            var stored = new InboundResult(outcome == 1, (string)result[1]!, (string)result[2]!);
-            if (stored.IsNew)
-            {
-                // Queued by the script itself; only wake the processor, which also polls, so no round trip is spent.
-                await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
-            }
-            else
-            {
-                await RequeueUnlessProcessedAsync(stored).ConfigureAwait(false);
-            }
-
-            return stored;
+            return await StoredAsync(result).ConfigureAwait(false);
         }
 
         throw new InvalidOperationException("The contact's conversation kept changing while storing an inbound message.");
+    }
+
+    /// <summary>Appends a threaded mail to its conversation; null when that conversation no longer exists.</summary>
+    private async Task<InboundResult?> AppendToThreadAsync(InboundMessage inbound, string conversationId, Message message)
+    {
+        var owner = RedisKeys.ContactOf(conversationId);
+        if (owner != inbound.From.ContactId)
+        {
+            message = message with { From = inbound.From.Raw };
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            ThreadScript,
+            [
+                keys.ProviderMessage(owner, inbound.ProviderId), keys.Conversation(conversationId),
+                keys.ConversationMessages(conversationId), keys.ConversationMessageOrder(conversationId),
+                keys.InboundQueue(RedisKeys.BucketOf(conversationId)),
+            ],
+            [conversationId, JsonSerializer.Serialize(message, Json), (long)DedupeWindow.TotalSeconds, message.Id]).ConfigureAwait(false))!;
+        return (int)result[0] == -2 ? null : await StoredAsync(result).ConfigureAwait(false);
+    }
+
+    private async Task<InboundResult> StoredAsync(RedisResult[] result)
+    {
+        var stored = new InboundResult((int)result[0] == 1, (string)result[1]!, (string)result[2]!);
+        if (stored.IsNew)
+        {
+            // Queued by the script itself; only wake the processor, which also polls, so no round trip is spent.
+            await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+        else
+        {
+            await RequeueUnlessProcessedAsync(stored).ConfigureAwait(false);
+        }
+
+        return stored;
     }
 
     /// <summary>

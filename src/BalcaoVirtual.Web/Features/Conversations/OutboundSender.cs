@@ -10,7 +10,7 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 internal sealed partial class OutboundSender(
     Outbox outbox,
     ConversationStore conversations,
-    IOutboundTransport transport,
+    IServiceProvider services,
     ConversationObservers observers,
     RedisConnections redis,
     RedisKeys keys,
@@ -91,7 +91,11 @@ internal sealed partial class OutboundSender(
             return;
         }
 
-        var outcome = await transport.SendAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+        // Each channel has its way out (Twilio for WhatsApp and SMS, the unit's SMTP for e-mail).
+        var transport = services.GetKeyedService<IOutboundTransport>(conversation.Channel);
+        var outcome = transport is null
+            ? new SendOutcome.Failed("no-transport", $"no way out for {conversation.Channel}")
+            : await transport.SendAsync(conversation, message, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var attempts = message.Attempts + 1;
         switch (outcome)

@@ -15,7 +15,7 @@ public abstract record SendOutcome
     public sealed record Failed(string ErrorCode, string Reason) : SendOutcome;
 }
 
-/// <summary>A way out to the citizen: Twilio, or the local outbox when no provider is configured.</summary>
+/// <summary>A way out to the citizen, registered keyed by its <see cref="Channel"/>: Twilio (or the local outbox when no provider is configured) and e-mail.</summary>
 public interface IOutboundTransport
 {
     Task<SendOutcome> SendAsync(Conversation conversation, Message message, CancellationToken cancellationToken);

@@ -5,6 +5,11 @@ public sealed record Court(string Id, string Name, string CnjCode, string? DataJ
 {
     /// <summary>Who receives SLA escalations of the court's units (a court-level contact); none when not declared.</summary>
     public UnitManager? Escalation { get; init; }
+
+    /// <summary>The court-wide address, e.g. balcao@trt8.jus.br (mail to it is routed by the chatbot's rules).</summary>
+    public string? Email { get; init; }
+
+    public UnitMailbox? Mailbox { get; init; }
 }
 
 /// <summary>A municipality a unit serves (citizens name their town, not the Vara).</summary>
@@ -47,7 +52,18 @@ public enum MailSecurity
 public sealed record MailServer(string Host, int Port, MailSecurity Security, string User);
 
 /// <summary>A unit's mailbox: read over IMAP, answered over SMTP from the unit's address (<see cref="UnitChannels.Email"/>).</summary>
-public sealed record UnitMailbox(MailServer Imap, MailServer? Smtp, string Folder, string? ProcessedFolder);
+public sealed record UnitMailbox(MailServer Imap, MailServer? Smtp, string Folder, string? ProcessedFolder)
+{
+    /// <summary>Answers carry a plus-addressed Reply-To ("vt7macapa+token@…"); the server must deliver those.</summary>
+    public bool PlusAddressing { get; init; }
+}
+
+/// <summary>
+/// A mailbox the service reads: a unit's (mail goes to that unit) or a court's central one (<see cref="UnitId"/> null:
+/// mail is routed by case number or town). <see cref="Id"/> is the unit's or the court's id, which also names its
+/// password setting (Mail:Passwords:&lt;id&gt;) and its polling job.
+/// </summary>
+public sealed record Mailbox(string Id, string? UnitId, Court Court, string Address, string DisplayName, UnitMailbox Settings);
 
 public sealed record Unit(
     string Id,

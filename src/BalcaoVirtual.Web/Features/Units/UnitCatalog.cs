@@ -23,6 +23,16 @@ public sealed class UnitCatalog
 
     public bool Contains(string id) => current.ById.ContainsKey(id);
 
+    /// <summary>Every mailbox the service reads: the units' and the courts' central ones.</summary>
+    public IReadOnlyList<Mailbox> Mailboxes => current.Mailboxes;
+
+    /// <summary>The mailbox of this id (a unit's or a court's id).</summary>
+    public Mailbox? FindMailbox(string id) => current.Mailboxes.FirstOrDefault(m => m.Id == id);
+
+    /// <summary>The mailbox with this address, compared without case.</summary>
+    public Mailbox? FindMailboxByAddress(string? address) =>
+        address is null ? null : current.Mailboxes.FirstOrDefault(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Takes the units of another (already validated) catalogue.</summary>
     internal void Replace(UnitCatalog next) => current = next.current;
 
@@ -37,7 +47,16 @@ public sealed class UnitCatalog
                 .SelectMany(u => u.Channels.WhatsApp.Select(n => ("whatsapp:" + Digits(n), u))
                     .Concat(u.Channels.Sms.Select(n => ("sms:" + Digits(n), u))))
                 .ToDictionary(p => p.Item1, p => p.u, StringComparer.Ordinal);
+            Mailboxes =
+            [
+                .. courts.Where(c => c.Mailbox is not null && c.Email is not null)
+                    .Select(c => new Mailbox(c.Id, null, c, c.Email!, c.Name, c.Mailbox!)),
+                .. units.Where(u => u.Mailbox is not null && u.Channels.Email is not null)
+                    .Select(u => new Mailbox(u.Id, u.Id, u.Court, u.Channels.Email!, u.Name, u.Mailbox!)),
+            ];
         }
+
+        public IReadOnlyList<Mailbox> Mailboxes { get; }
 
         public IReadOnlyList<Court> Courts { get; }
 

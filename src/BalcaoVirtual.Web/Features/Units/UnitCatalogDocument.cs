@@ -30,6 +30,11 @@ internal sealed class CourtDocument
     public string? TimeZone { get; set; }
 
     public ManagerDocument? Escalation { get; set; }
+
+    /// <summary>The court-wide address citizens may write to (mail to it is routed like the central WhatsApp number).</summary>
+    public string? Email { get; set; }
+
+    public MailboxDocument? Mailbox { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -81,6 +86,10 @@ internal sealed class MailboxDocument
 
     /// <summary>Where processed mail is moved; without it, processed mail stays and gets a keyword instead.</summary>
     public string? ProcessedFolder { get; set; }
+
+    /// <summary>Answers carry "mailbox+token@domain" as Reply-To, so that replies thread even from another address.
+    /// Only when the mail server delivers plus addresses to the mailbox (off by default).</summary>
+    public bool? PlusAddressing { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

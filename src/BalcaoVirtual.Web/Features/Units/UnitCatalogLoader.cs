@@ -87,6 +87,11 @@ internal static partial class UnitCatalogLoader
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var origins = new Dictionary<(string Court, string Origin), string>();
         var addresses = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var court in courts.Values.Where(c => c.Email is not null))
+        {
+            addresses["email:" + court.Email!.ToLowerInvariant()] = "court " + court.Id;
+        }
+
 
         if (document.Units is not { Count: > 0 })
         {
@@ -126,7 +131,7 @@ internal static partial class UnitCatalogLoader
 
             foreach (var address in unit.Channels.WhatsApp.Select(a => ("channels.whatsApp", "whatsapp:" + a))
                          .Concat(unit.Channels.Sms.Select(a => ("channels.sms", "sms:" + a)))
-                         .Concat(unit.Channels.Email is null ? [] : [("channels.email", "email:" + unit.Channels.Email)]))
+                         .Concat(unit.Channels.Email is null ? [] : [("channels.email", "email:" + unit.Channels.Email.ToLowerInvariant())]))
             {
                 if (addresses.TryGetValue(address.Item2, out var owner))
                 {
@@ -195,8 +200,18 @@ internal static partial class UnitCatalogLoader
             }
 
             var escalation = c.Escalation is null ? null : ReadContact(c.Escalation, "escalation", Fail);
+            if (c.Email is not null && !IsEmail(c.Email))
+            {
+                Fail("email", $"'{c.Email}' is not an e-mail address.");
+            }
 
-            courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone) { Escalation = escalation };
+            var mailbox = ReadMailbox(c.Mailbox, c.Email, "the court's 'email'", Fail);
+            courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone)
+            {
+                Escalation = escalation,
+                Email = c.Email,
+                Mailbox = mailbox,
+            };
         }
 
         return courts;
@@ -283,7 +298,7 @@ internal static partial class UnitCatalogLoader
             return null;
         }
 
-        var mailbox = ReadMailbox(u.Mailbox, channels, errors);
+        var mailbox = ReadMailbox(u.Mailbox, channels.Email, "'channels.email'", errors.Add);
         if (errors.Count > 0)
         {
             return null;
@@ -297,40 +312,40 @@ internal static partial class UnitCatalogLoader
         };
     }
 
-    private static UnitMailbox? ReadMailbox(MailboxDocument? m, UnitChannels channels, UnitErrors errors)
+    private static UnitMailbox? ReadMailbox(MailboxDocument? m, string? address, string addressField, Action<string, string> fail)
     {
         if (m is null)
         {
             return null;
         }
 
-        if (channels.Email is null)
+        if (address is null)
         {
-            errors.Add("mailbox", "needs the unit's address in 'channels.email'.");
+            fail("mailbox", $"needs the mailbox's address in {addressField}.");
         }
 
-        var imap = ReadMailServer(m.Imap, "mailbox.imap", errors, required: true);
-        var smtp = ReadMailServer(m.Smtp, "mailbox.smtp", errors, required: false);
+        var imap = ReadMailServer(m.Imap, "mailbox.imap", fail, required: true);
+        var smtp = ReadMailServer(m.Smtp, "mailbox.smtp", fail, required: false);
         if (m.Folder is not null && string.IsNullOrWhiteSpace(m.Folder))
         {
-            errors.Add("mailbox.folder", "must name a folder (default 'INBOX').");
+            fail("mailbox.folder", "must name a folder (default 'INBOX').");
         }
 
         if (m.ProcessedFolder is not null && (string.IsNullOrWhiteSpace(m.ProcessedFolder) || m.ProcessedFolder == (m.Folder ?? "INBOX")))
         {
-            errors.Add("mailbox.processedFolder", "must name a folder other than the one read, or be left out.");
+            fail("mailbox.processedFolder", "must name a folder other than the one read, or be left out.");
         }
 
-        return imap is null ? null : new UnitMailbox(imap, smtp, m.Folder ?? "INBOX", m.ProcessedFolder);
+        return imap is null ? null : new UnitMailbox(imap, smtp, m.Folder ?? "INBOX", m.ProcessedFolder) { PlusAddressing = m.PlusAddressing ?? false };
     }
 
-    private static MailServer? ReadMailServer(MailServerDocument? s, string field, UnitErrors errors, bool required)
+    private static MailServer? ReadMailServer(MailServerDocument? s, string field, Action<string, string> fail, bool required)
     {
         if (s is null)
         {
             if (required)
             {
-                errors.Add(field, "is required: {\"host\": \"imap.trt8.jus.br\", \"port\": 993, \"security\": \"ssl\", \"user\": \"…\"}.");
+                fail(field, "is required: {\"host\": \"imap.trt8.jus.br\", \"port\": 993, \"security\": \"ssl\", \"user\": \"…\"}.");
             }
 
             return null;
@@ -339,7 +354,7 @@ internal static partial class UnitCatalogLoader
         var ok = true;
         void Fail(string name, string problem)
         {
-            errors.Add($"{field}.{name}", problem);
+            fail($"{field}.{name}", problem);
             ok = false;
         }
 

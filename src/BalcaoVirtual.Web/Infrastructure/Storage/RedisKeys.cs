@@ -147,8 +147,20 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisChannel UnitSettingsChanged() => RedisChannel.Literal($"{prefix}:units-changed");
 
-    /// <summary>How the last polls of a unit's mailbox went: lastOkAt, failures in a row, lastError (a type name).</summary>
-    public RedisKey MailboxStatus(string unitId) => $"{prefix}:unit:{unitId}:mailbox";
+    /// <summary>How the last polls of a mailbox (a unit's or a court's id) went: lastOkAt, failures in a row, lastError (a type name).</summary>
+    public RedisKey MailboxStatus(string mailboxId) => $"{prefix}:mailbox:{mailboxId}:status";
+
+    /// <summary>The conversation an e-mail Message-ID (ours or the citizen's) belongs to, by a digest of the id.</summary>
+    public RedisKey MailReference(string messageId) => $"{prefix}:mail-ref:{Digest(messageId)[..40]}";
+
+    /// <summary>The conversation a plus-address token ("vt7macapa+&lt;token&gt;@…") stands for.</summary>
+    public RedisKey MailToken(string token) => $"{prefix}:mail-token:{token}";
+
+    /// <summary>An inbound mail's original MIME, in chunks (a list), for its attachments and its HTML.</summary>
+    public RedisKey MailOriginal(string conversationId, string messageId) => $"{Tag(conversationId)}:mail-raw:{messageId}";
+
+    /// <summary>Automatic answers sent to one e-mail sender today (the loop guard).</summary>
+    public RedisKey MailAutoReplies(string contactId, string day) => $"{Tag(contactId)}:mail-auto:{contactId}:{day}";
 
     public RedisKey Probe() => $"{prefix}:probe";
 

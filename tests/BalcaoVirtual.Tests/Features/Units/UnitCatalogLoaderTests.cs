@@ -140,8 +140,32 @@ public sealed class UnitCatalogLoaderTests
             ["processedFolder"] = "INBOX",
         };
 
-        AssertRefused(doc, "'mailbox': needs the unit's address in 'channels.email'", "'mailbox.imap.port'", "'mailbox.imap.security': 'tls'",
+        AssertRefused(doc, "'mailbox': needs the mailbox's address in 'channels.email'", "'mailbox.imap.port'", "'mailbox.imap.security': 'tls'",
             "'mailbox.imap.user'", "'mailbox.processedFolder'");
+    }
+
+    [Test]
+    public void Parse_ReadsACourtWideMailbox_AndPlusAddressing_AndRefusesAnAddressTwoOwnersClaim()
+    {
+        var doc = Valid();
+        doc["courts"]![0]!["email"] = "balcao@trt8.jus.br";
+        doc["courts"]![0]!["mailbox"] = new JsonObject
+        {
+            ["imap"] = new JsonObject { ["host"] = "imap.trt8.jus.br", ["port"] = 993, ["security"] = "ssl", ["user"] = "balcao" },
+            ["plusAddressing"] = true,
+        };
+
+        var catalog = UnitCatalogLoader.Parse(doc.ToJsonString(), FileName);
+
+        Assert.That(catalog.Mailboxes.Single(), Is.EqualTo(new Mailbox(catalog.Courts[0].Id, null, catalog.Courts[0], "balcao@trt8.jus.br", catalog.Courts[0].Name, catalog.Courts[0].Mailbox!)));
+        Assert.That(catalog.Courts[0].Mailbox!.PlusAddressing, Is.True);
+        Assert.That(catalog.FindMailboxByAddress("BALCAO@trt8.jus.br")?.UnitId, Is.Null, "found without case, routed by the chatbot's rules");
+
+        doc["units"]![0]!["channels"]!["email"] = "Balcao@TRT8.jus.br";
+        AssertRefused(doc, "'channels.email'", "already a channel");
+        doc["units"]![0]!["channels"]!["email"] = "vt@trt8.jus.br";
+        doc["courts"]![0]!["email"] = null;
+        AssertRefused(doc, "'mailbox': needs the mailbox's address in the court's 'email'");
     }
 
     [TestCase("http://meet.google.com/abc-defg-hij")]

@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Storage;
@@ -16,6 +17,11 @@ public static class MailFeature
             .Validate(o => SlaOptionsValidator.LooksLikeCron(o.PollCron), "Mail:PollCron is not a cron expression such as '* * * * *' (every minute).")
             .ValidateOnStart();
         services.AddSingleton<MailboxPoller>();
+        services.AddSingleton<MailThreads>();
+        services.AddSingleton<MailOriginals>();
+        services.AddSingleton<MailAutoReplies>();
+        services.AddSingleton<MailTransport>();
+        services.AddKeyedSingleton<IOutboundTransport>(Channel.Email, (sp, _) => sp.GetRequiredService<MailTransport>());
         services.AddTransient<MailJobs>();
         if (SlaFeature.RunsJobs(configuration))
         {
@@ -31,17 +37,17 @@ internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections re
 {
     public const string Queue = "mail";
 
-    public static string JobId(string unitId) => "mail-poll:" + unitId;
+    public static string JobId(string mailboxId) => "mail-poll:" + mailboxId;
 
-    /// <summary>Polls one mailbox. A failure is logged and kept as the mailbox's status; the next run tries again.</summary>
+    /// <summary>Polls one mailbox (a unit's or a court's id). A failure is logged and kept as the mailbox's status; the next run tries again.</summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue(Queue)]
-    public async Task PollAsync(string unitId)
+    public async Task PollAsync(string mailboxId)
     {
-        var status = keys.MailboxStatus(unitId);
+        var status = keys.MailboxStatus(mailboxId);
         try
         {
-            var result = await poller.PollAsync(unitId, CancellationToken.None).ConfigureAwait(false);
+            var result = await poller.PollAsync(mailboxId, CancellationToken.None).ConfigureAwait(false);
             await redis.GetDatabase().HashSetAsync(status,
             [
                 new("lastOkAt", time.GetUtcNow().ToString("O")), new("failures", 0), new("lastError", ""),
@@ -53,12 +59,12 @@ internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections re
             var failures = await redis.GetDatabase().HashIncrementAsync(status, "failures").ConfigureAwait(false);
             await redis.GetDatabase().HashSetAsync(status,
                 [new("lastError", ex.GetType().Name), new("lastErrorAt", time.GetUtcNow().ToString("O"))]).ConfigureAwait(false);
-            LogFailed(logger, unitId, ex.GetType().Name, failures);
+            LogFailed(logger, mailboxId, ex.GetType().Name, failures);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox of unit {UnitId} could not be read ({Error}), {Failures} time(s) in a row; retried at the next poll")]
-    private static partial void LogFailed(ILogger logger, string unitId, string error, long failures);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox {MailboxId} could not be read ({Error}), {Failures} time(s) in a row; retried at the next poll")]
+    private static partial void LogFailed(ILogger logger, string mailboxId, string error, long failures);
 }
 
 /// <summary>Registers (or updates) each mailbox's polling job when this node runs jobs.</summary>
@@ -66,9 +72,9 @@ internal sealed class MailStartup(IRecurringJobManager recurring, UnitCatalog ca
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var unit in catalog.Units.Where(u => u.Mailbox is not null))
+        foreach (var mailbox in catalog.Mailboxes)
         {
-            var id = unit.Id;
+            var id = mailbox.Id;
             recurring.AddOrUpdate<MailJobs>(MailJobs.JobId(id), MailJobs.Queue, j => j.PollAsync(id), options.Value.PollCron);
         }
 

@@ -22,6 +22,10 @@ public sealed class MailOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>Automatic answers (acknowledgements, "which unit?") one sender gets a day at most: the loop guard.</summary>
+    [Range(0, 100)]
+    public int AutoRepliesPerSenderPerDay { get; set; } = 3;
+
     /// <summary>Mail larger than this is recorded without its attachments (a note says so), never refused silently.</summary>
     [Range(1024, 100L * 1024 * 1024)]
     public long MaxMessageBytes { get; set; } = 25L * 1024 * 1024;

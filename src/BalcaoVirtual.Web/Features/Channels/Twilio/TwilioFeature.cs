@@ -19,9 +19,13 @@ public static class TwilioFeature
         services.AddSingleton<LocalOutboxTransport>();
         services.AddSingleton<TwilioAccounts>();
         services.AddHttpClient(DevPhone.LoopbackClient);
-        services.AddSingleton<IOutboundTransport>(sp => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
-            ? sp.GetRequiredService<TwilioTransport>()
-            : sp.GetRequiredService<LocalOutboxTransport>());
+        foreach (var channel in new[] { Channel.WhatsApp, Channel.Sms })
+        {
+            services.AddKeyedSingleton<IOutboundTransport>(channel, (sp, _) => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
+                ? sp.GetRequiredService<TwilioTransport>()
+                : sp.GetRequiredService<LocalOutboxTransport>());
+        }
+
         return services;
     }
 

@@ -176,12 +176,25 @@
     const authors = { citizen: T.InboxAuthorCitizen, bot: T.InboxAuthorBot, clerk: T.InboxAuthorClerk, system: T.InboxAuthorSystem };
     for (const m of data.messages) {
       const item = el('li', { class: m.direction }, el('span', { class: 'text', text: m.text }));
-      for (const [i, url] of (m.mediaUrls || []).entries()) item.append(el('span', { class: 'meta', text: fmt('InboxAttachment', (m.mediaTypes || [])[i] || url) }));
+      const messageUrl = '/api/conversations/' + encodeURIComponent(id) + '/messages/' + encodeURIComponent(m.id);
+      for (const [i, url] of (m.mediaUrls || []).entries()) {
+        // E-mail attachments are kept by the service ("attachment:<n>/<file name>") and downloaded through it.
+        const kept = /^attachment:(\d+)\/(.*)$/.exec(url);
+        item.append(kept
+          ? el('a', { class: 'meta attachment', href: messageUrl + '/attachments/' + kept[1], download: kept[2], text: fmt('InboxAttachment', kept[2]) })
+          : el('span', { class: 'meta', text: fmt('InboxAttachment', (m.mediaTypes || [])[i] || url) }));
+      }
+      if (m.from) item.prepend(el('span', { class: 'meta', text: fmt('InboxMailFrom', m.from) }));
+      if (m.quoted) item.append(el('details', { class: 'quoted' }, el('summary', { text: T.InboxQuoted }), el('pre', { text: m.quoted })));
+      if (m.automatic) item.append(el('span', { class: 'meta', text: T.InboxAutomatic }));
+      if (m.channel === 'email' && m.direction === 'inbound' && ((m.mediaUrls || []).length > 0)) {
+        item.append(el('a', { class: 'meta', href: messageUrl + '/original', download: 'mensagem.eml', text: T.InboxMailOriginal }));
+      }
       const statusText = m.status ? T['InboxStatus' + m.status[0].toUpperCase() + m.status.slice(1)] || m.status : '';
       item.append(el('span', { class: 'meta', text: [m.direction === 'internal' ? T.InboxInternal : authors[m.author], when(m.createdAt), statusText].filter(Boolean).join(' · ') }));
       thread.append(item);
     }
-    const replyText = el('textarea', { id: 'reply', name: 'text', rows: '4', maxlength: '1600', required: '' });
+    const replyText = el('textarea', { id: 'reply', name: 'text', rows: c.channel === 'email' ? '10' : '4', maxlength: c.channel === 'email' ? '20000' : '1600', required: '' });
     const canned = el('select', { id: 'canned' }, el('option', { value: '', text: T.InboxCannedPick }));
     for (const answer of await api('/api/units/' + encodeURIComponent(c.unitId) + '/canned').catch(() => [])) {
       canned.append(el('option', { value: answer.text, text: answer.title }));

@@ -1,0 +1,240 @@
+using System.Net.Http.Json;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Channels.Email;
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using static BalcaoVirtual.IntegrationTests.Channels.Email.MailTestSupport;
+
+namespace BalcaoVirtual.IntegrationTests.Channels.Email;
+
+/// <summary>
+/// The whole e-mail round trip against real servers: a citizen's mail read from Dovecot, the clerk's answer delivered by
+/// SMTP (aiosmtpd) to the citizen's mailbox with the thread's headers, and replies, robots and bounces read back.
+/// </summary>
+public sealed class MailThreadingTests
+{
+    [Test]
+    public async Task ClerkAnswer_ArrivesThreaded_InTextAndHtml_AndRepliesJoinTheConversation_ByHeadersOrPlusAddress_NeverBySubject()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user, plus: true, ownSmtp: true));
+        var citizen = NewCitizen();
+        var (poller, question, conversation) = await AskAsync(bot, user, Mail(citizen, "Audiência adiada?", "Bom dia, a audiência do meu processo foi adiada?"));
+
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora@trt8.jus.br", clerkOf: [Unit]);
+        var answerText = "Bom dia. A audiência foi mantida para 10/12, às 9h.\n\nAtenciosamente, <Secretaria> & equipe";
+        var sent = await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = answerText });
+        Assert.That((int)sent.StatusCode, Is.EqualTo(202), await sent.Content.ReadAsStringAsync());
+
+        var received = await ReceivedAsync(citizen, 2);
+        var ack = received.Single(m => m.Headers["Auto-Submitted"] == "auto-replied");
+        var answer = received.Single(m => m.Headers["Auto-Submitted"] is null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.From.Mailboxes.Single().Address, Is.EqualTo(UnitAddress));
+            Assert.That(answer.Subject, Is.EqualTo("Re: Audiência adiada?"));
+            Assert.That(answer.MessageId, Does.StartWith("balcao.").And.EndWith("@trt8.jus.br"));
+            Assert.That(answer.InReplyTo, Is.EqualTo(question.MessageId));
+            Assert.That(answer.References, Is.EqualTo(new[] { question.MessageId, ack.MessageId }));
+            Assert.That(answer.ReplyTo.Mailboxes.Single().Address, Is.EqualTo($"vt7macapa+{MailThreads.TokenOf(conversation.Id)}@trt8.jus.br"));
+            Assert.That(answer.Body, Is.InstanceOf<MultipartAlternative>());
+            Assert.That(answer.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), Does.StartWith(answerText));
+            Assert.That(answer.HtmlBody, Does.Contain("&lt;Secretaria&gt; &amp; equipe").And.Not.Contain("<Secretaria>"), "escaped in HTML");
+            Assert.That(ack.InReplyTo, Is.EqualTo(question.MessageId));
+        });
+
+        // The citizen answers from her work address, quoting the history: it joins the conversation, which waits again.
+        var work = NewCitizen("trabalho");
+        var byInReplyTo = Mail(work, "Re: Audiência adiada?",
+            "Obrigada! E preciso levar testemunhas?\n\nEm seg., 23 de nov. de 2026 às 09:00, 7ª Vara do Trabalho de Macapá <\nvt7macapa@trt8.jus.br> escreveu:\n> Bom dia. A audiência foi mantida");
+        byInReplyTo.InReplyTo = answer.MessageId;
+        // Only References (a program that drops In-Reply-To), from yet another address.
+        var byReferences = Mail(NewCitizen("celular"), "Re: Audiência adiada?", "Enviado do celular: confirmo presença.");
+        byReferences.References.Add(question.MessageId!);
+        byReferences.References.Add(answer.MessageId);
+        // Only the plus address (a new mail to the Reply-To), from a colleague.
+        var byPlus = Mail(NewCitizen("colega"), "Sobre o processo da minha cliente", "Sou advogada da parte e acompanho o caso.",
+            to: answer.ReplyTo.Mailboxes.Single().Address);
+        // Same subject, no headers: a new conversation, never joined by subject.
+        var sameSubject = Mail(NewCitizen("outra"), "Re: Audiência adiada?", "Também quero saber da minha audiência.");
+        await AppendAsync(user, byInReplyTo, byReferences, byPlus, sameSubject);
+        Assert.That(await poller.PollAsync(Unit, CancellationToken.None), Is.EqualTo(new MailPollResult(4, 0, 0)));
+
+        var waiting = await MailboxPollerTests.WaitingAsync(bot, 2);
+        var thread = waiting.Single(w => w.Conversation.Id == conversation.Id).Messages;
+        var inbound = thread.Where(m => m.Direction == MessageDirection.Inbound).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(inbound, Has.Count.EqualTo(4), "the question and three replies");
+            Assert.That(inbound[1].Text, Is.EqualTo("Re: Audiência adiada?\n\nObrigada! E preciso levar testemunhas?"), "new text only");
+            Assert.That(inbound[1].Quoted, Does.StartWith("Em seg., 23 de nov.").And.Contain("> Bom dia. A audiência foi mantida"), "history kept apart");
+            Assert.That(inbound[1].From, Is.EqualTo(work));
+            Assert.That(inbound.Skip(1).Select(m => m.From), Has.All.Not.Null, "each reply names its other sender");
+            Assert.That(waiting.Single(w => w.Conversation.Id != conversation.Id).Conversation.ContactAddress, Does.StartWith("outra."));
+            Assert.That(thread.Count(m => m.Author == MessageAuthor.Bot), Is.EqualTo(1), "no second acknowledgement for a reply");
+        });
+    }
+
+    [Test]
+    public async Task Robots_AreNeverAnswered_OutOfOfficeJoinsQuietly_ListsAndStrayAutoRepliesAreSetAside_BouncesMarkTheAnswer()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user));
+        var citizen = NewCitizen();
+        var (poller, _, conversation) = await AskAsync(bot, user, Mail(citizen, "Certidão", "Como peço uma certidão?"));
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidor@trt8.jus.br", clerkOf: [Unit]);
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Pelo portal do tribunal." });
+        var answer = (await ReceivedAsync(citizen, 2)).Single(m => m.Headers["Auto-Submitted"] is null);
+
+        // The citizen's out-of-office answers our answer; a newsletter and a stray auto-reply arrive; the answer bounces.
+        var outOfOffice = Mail(citizen, "Resposta automática: Re: Certidão", "Estou em férias até 30/11.");
+        outOfOffice.InReplyTo = answer.MessageId;
+        outOfOffice.Headers.Add("Auto-Submitted", "auto-replied");
+        var newsletter = Mail(NewCitizen("boletim"), "Boletim semanal", "Notícias jurídicas da semana.");
+        newsletter.Headers.Add("List-Id", "<boletim.exemplo.com.br>");
+        newsletter.Headers.Add("Precedence", "bulk");
+        var stray = Mail(NewCitizen("robo"), "Automatic reply", "I am away.");
+        stray.Headers.Add("X-Autoreply", "yes");
+        var report = new MultipartReport("delivery-status")
+        {
+            new TextPart("plain") { Text = "Não foi possível entregar a mensagem: caixa cheia." },
+            new MessagePart("rfc822") { Message = answer },
+        };
+        var bounce = new MimeMessage([new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@exemplo.com.br")], [MailboxAddress.Parse(UnitAddress)],
+            "Undelivered Mail Returned to Sender", report) { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        await AppendAsync(user, outOfOffice, newsletter, stray, bounce);
+
+        Assert.That(await poller.PollAsync(Unit, CancellationToken.None), Is.EqualTo(new MailPollResult(1, 0, 2, 1)));
+        Assert.That(await CountAsync(user, "INBOX"), Is.Zero, "everything moved aside, nothing read again");
+
+        var store = bot.Factory.Services.GetRequiredService<ConversationStore>();
+        IReadOnlyList<Message> thread = [];
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            thread = await store.GetMessagesAsync(conversation.Id);
+            return thread.Any(m => m.Automatic) && thread.Any(m => m.Status == "undelivered");
+        }, TimeSpan.FromSeconds(20), "the out-of-office in the thread and the answer marked undelivered");
+        var after = await store.GetAsync(conversation.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after!.State, Is.EqualTo(ConversationState.Answered), "an out-of-office opens no new waiting period");
+            Assert.That(thread.Single(m => m.Status == "undelivered").Text, Is.EqualTo("Pelo portal do tribunal."));
+            Assert.That(thread.Single(m => m.Status == "undelivered").ErrorCode, Is.EqualTo("bounced"));
+            Assert.That(thread.Count(m => m.Direction == MessageDirection.Outbound), Is.EqualTo(2), "the acknowledgement and the answer, nothing more");
+        });
+        var page = await store.ListAsync([Unit], [ConversationState.Bot, ConversationState.Waiting, ConversationState.Answered, ConversationState.Closed], 1, 50);
+        Assert.That(page.Items.Select(c => c.Id), Is.EqualTo(new[] { conversation.Id }), "no conversation for the list, the robot or the mailer-daemon");
+        Assert.That(Received(citizen), Has.Count.EqualTo(2), "the out-of-office got no answer");
+    }
+
+    [Test]
+    public async Task Attachments_AreKeptAndDownloadedByTheUnit_AFiveMegabyteOne_WhileMailOverTheLimitKeepsItsTextAndANote()
+    {
+        var user = NewUser();
+        var settings = Settings(user);
+        await using var bot = await BotHarness.StartAsync(settings);
+        var poller = bot.Factory.Services.GetRequiredService<MailboxPoller>();
+        var pdf = new byte[5 * 1024 * 1024];
+        Random.Shared.NextBytes(pdf);
+        var citizen = NewCitizen();
+        var builder = new BodyBuilder { TextBody = "Segue o comprovante." };
+        builder.Attachments.Add("comprovante.pdf", pdf, ContentType.Parse("application/pdf"));
+        var withAttachment = new MimeMessage([MailboxAddress.Parse(citizen)], [MailboxAddress.Parse(UnitAddress)], "Comprovante", builder.ToMessageBody())
+        { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        await AppendAsync(user, withAttachment);
+        await poller.PollAsync(Unit, CancellationToken.None);
+        var (conversation, messages) = (await MailboxPollerTests.WaitingAsync(bot, 1)).Single();
+        var message = messages.Single(m => m.Direction == MessageDirection.Inbound);
+        Assert.That(message.MediaUrls, Is.EqualTo(new[] { "attachment:0/comprovante.pdf" }));
+        Assert.That(message.MediaTypes, Is.EqualTo(new[] { "application/pdf" }));
+
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora@trt8.jus.br", clerkOf: [Unit]);
+        var download = await clerk.GetAsync($"/api/conversations/{conversation.Id}/messages/{message.Id}/attachments/0");
+        Assert.That((int)download.StatusCode, Is.EqualTo(200));
+        Assert.That(await download.Content.ReadAsByteArrayAsync(), Is.EqualTo(pdf), "the same bytes");
+        Assert.That(download.Content.Headers.ContentDisposition?.DispositionType, Is.EqualTo("attachment"), "a download, never shown inline");
+        Assert.That(download.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+        var original = await clerk.GetAsync($"/api/conversations/{conversation.Id}/messages/{message.Id}/original");
+        Assert.That(original.Content.Headers.ContentType?.MediaType, Is.EqualTo("message/rfc822"));
+        using var other = await bot.Factory.ClientForNewUserAsync("outra.vara@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        Assert.That((int)(await other.GetAsync($"/api/conversations/{conversation.Id}/messages/{message.Id}/attachments/0")).StatusCode, Is.EqualTo(403));
+        Assert.That((int)(await clerk.GetAsync($"/api/conversations/{conversation.Id}/messages/{message.Id}/attachments/1")).StatusCode, Is.EqualTo(404));
+
+        // Over the limit: the text and a note reach the unit; the attachment stays on the mail server.
+        var smallUser = NewUser();
+        var small = Settings(smallUser);
+        small["Mail:MaxMessageBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var limited = await BotHarness.StartAsync(small);
+        var big = new MimeMessage([MailboxAddress.Parse(NewCitizen())], [MailboxAddress.Parse(UnitAddress)], "Comprovante", builder.ToMessageBody())
+        { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        await AppendAsync(smallUser, big);
+        Assert.That(await limited.Factory.Services.GetRequiredService<MailboxPoller>().PollAsync(Unit, CancellationToken.None), Is.EqualTo(new MailPollResult(1, 0, 0)));
+        var kept = (await MailboxPollerTests.WaitingAsync(limited, 1)).Single().Messages.Single(m => m.Direction == MessageDirection.Inbound);
+        Assert.That(kept.Text, Does.StartWith("Comprovante\n\nSegue o comprovante.").And.Contain("acima do limite de 1 MB"));
+        Assert.That(kept.MediaUrls, Is.Empty);
+    }
+
+    [Test]
+    public async Task CourtWideMailbox_RoutesByCaseNumberOrTown_AsksOnceWhenItCannotTell_AndAnswersARobotLoopAtMostThreeTimesADay()
+    {
+        var user = NewUser();
+        var courtUser = NewUser("balcao");
+        await using var bot = await BotHarness.StartAsync(Settings(user, courtUser: courtUser));
+        var poller = bot.Factory.Services.GetRequiredService<MailboxPoller>();
+        var lawyer = NewCitizen("advogado");
+        var unsure = NewCitizen("duvida");
+        await AppendAsync(courtUser,
+            Mail(lawyer, "Informação", $"Peço andamento do processo {Macapa}.", to: CourtAddress),
+            Mail(unsure, "Dúvida", "Quando sai meu alvará?", to: CourtAddress));
+        Assert.That(await poller.PollAsync("TRT8", CancellationToken.None), Is.EqualTo(new MailPollResult(2, 0, 0)));
+
+        var routed = (await MailboxPollerTests.WaitingAsync(bot, 1)).Single().Conversation;
+        Assert.That(routed.ContactAddress, Is.EqualTo(lawyer), "the case number's origin code 0210 is Macapá's");
+        Assert.That((await ReceivedAsync(lawyer, 1)).Single().TextBody, Does.Contain("encaminhada à 7ª Vara do Trabalho de Macapá"));
+        var ask = (await ReceivedAsync(unsure, 1)).Single();
+        Assert.That(ask.TextBody, Does.Contain("número do processo").And.Contain("cidade"));
+        Assert.That(ask.From.Mailboxes.Single().Address, Is.EqualTo(CourtAddress));
+
+        // The citizen answers with the town: the conversation goes to Macapá, acknowledged.
+        var town = Mail(unsure, "Re: Dúvida", "O processo corre em Macapá.", to: CourtAddress);
+        town.InReplyTo = ask.MessageId;
+        await AppendAsync(courtUser, town);
+        await poller.PollAsync("TRT8", CancellationToken.None);
+        await MailboxPollerTests.WaitingAsync(bot, 2);
+        Assert.That((await ReceivedAsync(unsure, 2))[^1].TextBody, Does.Contain("encaminhada à 7ª Vara do Trabalho de Macapá"));
+
+        // A robot that answers everything without saying it is one: three automatic answers a day, then silence.
+        var robot = NewCitizen("robo");
+        for (var i = 0; i < 5; i++)
+        {
+            await AppendAsync(courtUser, Mail(robot, "Sem assunto " + i, "Mensagem recebida.", to: CourtAddress));
+            await poller.PollAsync("TRT8", CancellationToken.None);
+        }
+
+        // All five processed and the outbox empty: whatever was to be sent has been.
+        var services = bot.Factory.Services;
+        var keys = services.GetRequiredService<BalcaoVirtual.Web.Infrastructure.Storage.RedisKeys>();
+        var db = services.GetRequiredService<BalcaoVirtual.Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
+        var conversationId = (string?)await db.HashGetAsync(keys.Contact(ContactAddress.FromEmail(robot)!.ContactId), InboundStore.OpenField(CourtAddress));
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            var messages = await services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversationId!);
+            var inbound = messages.Where(m => m.Direction == MessageDirection.Inbound).ToList();
+            return inbound.Count == 5
+                && (await Task.WhenAll(inbound.Select(m => db.KeyExistsAsync(keys.MessageProcessed(conversationId!, m.Id))))).All(done => done)
+                && await services.GetRequiredService<Outbox>().PendingAsync() == 0;
+        }, TimeSpan.FromSeconds(20), "the robot's five mails processed and the outbox empty");
+        Assert.That((await ReceivedAsync(robot, 3)).Count, Is.EqualTo(3));
+    }
+
+    /// <summary>The citizen's first mail, delivered to the unit's mailbox and read: the conversation waits for the unit.</summary>
+    private static async Task<(MailboxPoller Poller, MimeMessage Question, Conversation Conversation)> AskAsync(BotHarness bot, string user, MimeMessage question)
+    {
+        var poller = bot.Factory.Services.GetRequiredService<MailboxPoller>();
+        await AppendAsync(user, question);
+        await poller.PollAsync(Unit, CancellationToken.None);
+        return (poller, question, (await MailboxPollerTests.WaitingAsync(bot, 1)).Single().Conversation);
+    }
+}
