@@ -47,7 +47,7 @@ public static class SlaFeature
                 var o = sp.GetRequiredService<IOptions<SlaOptions>>().Value;
                 server.WorkerCount = o.Workers;
                 server.SchedulePollingInterval = o.SchedulePollingInterval;
-                server.Queues = [SlaJobs.Queue, Channels.Email.MailJobs.Queue, "default"];
+                server.Queues = [SlaJobs.Queue, "default"];
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
             });
             services.AddHostedService<SlaStartup>();

@@ -162,6 +162,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Automatic answers sent to one e-mail sender today (the loop guard).</summary>
     public RedisKey MailAutoReplies(string contactId, string day) => $"{Tag(contactId)}:mail-auto:{contactId}:{day}";
 
+    /// <summary>Held while a mailbox is being read, so that two polls never read it at once.</summary>
+    public RedisKey MailboxPolling(string mailboxId) => $"{prefix}:mailbox:{mailboxId}:polling";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

@@ -97,6 +97,26 @@ public sealed class MailboxPollerTests
         Assert.That((string?)await fixedDb.HashGetAsync(fixedKeys.MailboxStatus(Unit), "lastOkAt"), Is.Not.Empty);
     }
 
+    [Test]
+    public async Task PollJob_WhileAnEarlierPollStillReadsTheMailbox_IsSkipped_AndTheNextOneReadsIt()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user));
+        var jobs = bot.Factory.Services.GetRequiredService<MailJobs>();
+        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
+        var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
+        await AppendAsync(user, Mail(NewCitizen(), "Dúvida", "Qual o horário do balcão?"));
+
+        await db.StringSetAsync(keys.MailboxPolling(Unit), "another-node", TimeSpan.FromMinutes(1));
+        await jobs.PollAsync(Unit);
+        Assert.That(await CountAsync(user, "INBOX"), Is.EqualTo(1), "not read twice at once");
+
+        await db.KeyDeleteAsync(keys.MailboxPolling(Unit));
+        await jobs.PollAsync(Unit);
+        Assert.That(await CountAsync(user, "INBOX"), Is.Zero);
+        Assert.That(await db.KeyExistsAsync(keys.MailboxPolling(Unit)), Is.False, "released after the poll");
+    }
+
     /// <summary>Waits for <paramref name="count"/> e-mail conversations waiting for Macapá, with their messages.</summary>
     internal static async Task<IReadOnlyList<(Conversation Conversation, IReadOnlyList<Message> Messages)>> WaitingAsync(BotHarness bot, int count)
     {

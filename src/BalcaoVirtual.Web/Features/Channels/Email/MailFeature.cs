@@ -4,6 +4,7 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Channels.Email;
 
@@ -25,6 +26,14 @@ public static class MailFeature
         services.AddTransient<MailJobs>();
         if (SlaFeature.RunsJobs(configuration))
         {
+            // Workers of their own: mailboxes that hang until their timeout never hold up the SLA's warnings and alerts.
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.WorkerCount = sp.GetRequiredService<IOptions<MailOptions>>().Value.Workers;
+                server.SchedulePollingInterval = sp.GetRequiredService<IOptions<SlaOptions>>().Value.SchedulePollingInterval;
+                server.Queues = [MailJobs.Queue];
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:mail:{Guid.NewGuid().ToString("N")[..6]}";
+            });
             services.AddHostedService<MailStartup>();
         }
 
@@ -33,7 +42,8 @@ public static class MailFeature
 }
 
 /// <summary>One recurring Hangfire job per mailbox, so a slow or broken mailbox never delays the others.</summary>
-internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections redis, RedisKeys keys, TimeProvider time, ILogger<MailJobs> logger)
+internal sealed partial class MailJobs(
+    MailboxPoller poller, RedisConnections redis, RedisKeys keys, IOptions<MailOptions> options, TimeProvider time, ILogger<MailJobs> logger)
 {
     public const string Queue = "mail";
 
@@ -45,6 +55,16 @@ internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections re
     public async Task PollAsync(string mailboxId)
     {
         var status = keys.MailboxStatus(mailboxId);
+        // One poll of a mailbox at a time, across nodes: a poll still running (a slow server) is not joined by the next.
+        var owner = Guid.NewGuid().ToString("N");
+        var lockKey = keys.MailboxPolling(mailboxId);
+        var db = redis.GetDatabase();
+        if (!await db.StringSetAsync(lockKey, owner, options.Value.Timeout * 20, When.NotExists).ConfigureAwait(false))
+        {
+            LogStillRunning(logger, mailboxId);
+            return;
+        }
+
         try
         {
             var result = await poller.PollAsync(mailboxId, CancellationToken.None).ConfigureAwait(false);
@@ -61,7 +81,16 @@ internal sealed partial class MailJobs(MailboxPoller poller, RedisConnections re
                 [new("lastError", ex.GetType().Name), new("lastErrorAt", time.GetUtcNow().ToString("O"))]).ConfigureAwait(false);
             LogFailed(logger, mailboxId, ex.GetType().Name, failures);
         }
+        finally
+        {
+            await db.ScriptEvaluateAsync(
+                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+                [lockKey], [owner]).ConfigureAwait(false);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mailbox {MailboxId} is still being read by an earlier poll; this one is skipped")]
+    private static partial void LogStillRunning(ILogger logger, string mailboxId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox {MailboxId} could not be read ({Error}), {Failures} time(s) in a row; retried at the next poll")]
     private static partial void LogFailed(ILogger logger, string mailboxId, string error, long failures);

@@ -18,6 +18,10 @@ public sealed class MailOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Hangfire workers reading mailboxes on each node (apart from the SLA's): mailboxes read at the same time.</summary>
+    [Range(1, 64)]
+    public int Workers { get; set; } = 4;
+
     /// <summary>Messages taken per poll and mailbox; the rest wait for the next poll.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
