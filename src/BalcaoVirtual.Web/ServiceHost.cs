@@ -1,6 +1,7 @@
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
+using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
@@ -34,6 +35,7 @@ public static class ServiceHost
         builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.AddInbox();
         builder.Services.AddChatbot(builder.Configuration);
+        builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddHealth();
 

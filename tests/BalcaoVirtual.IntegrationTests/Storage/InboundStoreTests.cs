@@ -1,6 +1,9 @@
 using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BalcaoVirtual.IntegrationTests.Storage;
@@ -87,7 +90,9 @@ public sealed class InboundStoreTests(Backend backend)
     {
         var handler = new CountingHandler();
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler, time, NullLogger<InboundProcessor>.Instance);
+        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler,
+            new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
+            time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing

@@ -58,8 +58,23 @@ internal sealed class FakeTwilio : IAsyncDisposable
         var form = await http.Request.ReadFormAsync();
         var sent = new SentRequest(
             form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["StatusCallback"].ToString(),
-            "SM" + Interlocked.Increment(ref counter).ToString("x32", CultureInfo.InvariantCulture));
+            "SM" + Interlocked.Increment(ref counter).ToString("x32", CultureInfo.InvariantCulture))
+        {
+            ContentSid = form["ContentSid"].ToString() is { Length: > 0 } contentSid ? contentSid : null,
+            ContentVariables = form["ContentVariables"].ToString() is { Length: > 0 } variables ? variables : null,
+        };
         Requests.Enqueue(sent);
+
+        // As Twilio: a message needs a Body, media or a template; a template's variables are a JSON object of strings.
+        if (sent.Body.Length == 0 && sent.ContentSid is null && form["MediaUrl"].Count == 0)
+        {
+            return Error(400, 21619, "A text message body, media URL or content SID is required");
+        }
+
+        if (sent.ContentVariables is { } json && !IsStringObject(json))
+        {
+            return Error(400, 21656, "The ContentVariables Parameter is invalid");
+        }
 
         if (script.TryDequeue(out var scripted))
         {
@@ -80,6 +95,20 @@ internal sealed class FakeTwilio : IAsyncDisposable
             ["date_created"] = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture),
             ["api_version"] = "2010-04-01",
         }, statusCode: 201);
+    }
+
+    private static bool IsStringObject(string json)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.EnumerateObject().All(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private static IResult Error(int status, int? code, string message) =>
@@ -111,4 +140,11 @@ internal sealed class FakeTwilio : IAsyncDisposable
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }
 
-internal sealed record SentRequest(string To, string From, string Body, string StatusCallback, string Sid);
+internal sealed record SentRequest(string To, string From, string Body, string StatusCallback, string Sid)
+{
+    /// <summary>The template sent instead of a body (HX…), if any.</summary>
+    public string? ContentSid { get; init; }
+
+    /// <summary>The template's variables as sent: a JSON object such as {"1":"7ª Vara do Trabalho de Macapá"}.</summary>
+    public string? ContentVariables { get; init; }
+}

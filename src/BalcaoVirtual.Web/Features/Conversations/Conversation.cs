@@ -129,6 +129,9 @@ public sealed record Message
     /// <summary>E-mail only: the quoted history under the new text ("Em … escreveu:", "&gt; …"), kept apart.</summary>
     public string? Quoted { get; init; }
 
+    /// <summary>WhatsApp only: sent as this approved template instead of free text (outside the 24-hour window).</summary>
+    public MessageTemplate? Template { get; init; }
+
     /// <summary>Sent by a machine (an out-of-office reply, a list): shown to the unit, never answered automatically.</summary>
     public bool Automatic { get; init; }
 }

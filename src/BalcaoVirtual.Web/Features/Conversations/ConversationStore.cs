@@ -129,6 +129,10 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         await tran.ExecuteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Adds the rewrite of a message already in the conversation to a transaction on its slot.</summary>
+    internal void AddUpdate(ITransaction tran, string conversationId, Message message) =>
+        _ = tran.HashSetAsync(keys.ConversationMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json));
+
     /// <summary>Adds the append of a message to a transaction on the conversation's slot (the caller may add more).</summary>
     internal void AddAppend(ITransaction tran, string conversationId, Message message)
     {

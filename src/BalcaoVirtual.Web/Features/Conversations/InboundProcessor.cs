@@ -30,6 +30,7 @@ internal sealed partial class InboundProcessor(
     Outbox outbox,
     ConversationObservers observers,
     IInboundHandler handler,
+    WhatsAppWindowGuard window,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -146,6 +147,10 @@ internal sealed partial class InboundProcessor(
                 return;
             }
 
+            // The citizen wrote on WhatsApp: the window is open again, and the answers held outside it go first.
+            var heldCount = message.Channel == Channel.WhatsApp ? await window.HeldCountAsync(conversationId).ConfigureAwait(false) : 0;
+            var held = heldCount > 0 ? await window.HeldAsync(conversationId).ConfigureAwait(false) : [];
+
             // One transaction on the bucket's slot (one durable commit): the new record, the replies in the outbox, the
             // mark, the queue item done; only if nobody (a clerk, another node) changed the conversation meanwhile.
             var outcome = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
@@ -157,6 +162,11 @@ internal sealed partial class InboundProcessor(
             {
                 conversations.AddSave(tran, outcome.Updated);
                 ConversationObservers.AddWrites(tran, observed);
+            }
+
+            if (heldCount > 0)
+            {
+                window.AddRelease(tran, target, held, heldCount);
             }
 
             foreach (var reply in outcome.Replies)
@@ -177,7 +187,7 @@ internal sealed partial class InboundProcessor(
                 await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
             }
 
-            if (outcome.Replies.Count > 0)
+            if (outcome.Replies.Count > 0 || held.Count > 0)
             {
                 await outbox.SignalAsync().ConfigureAwait(false);
             }

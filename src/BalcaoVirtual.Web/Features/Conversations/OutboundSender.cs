@@ -11,6 +11,7 @@ internal sealed partial class OutboundSender(
     Outbox outbox,
     ConversationStore conversations,
     IServiceProvider services,
+    WhatsAppWindowGuard window,
     ConversationObservers observers,
     RedisConnections redis,
     RedisKeys keys,
@@ -91,6 +92,20 @@ internal sealed partial class OutboundSender(
             return;
         }
 
+        if (conversation.Channel == Channel.WhatsApp && message.Template is null && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
+        {
+            // Free text would be refused outside the 24-hour window: the answer waits, the citizen gets the template.
+            // The unit answered now; the SLA counts it from now.
+            var held = await window.HoldAsync(conversation, message, null).ConfigureAwait(false);
+            await work.CompleteAsync(item).ConfigureAwait(false);
+            if (held is not null)
+            {
+                await NotifyObserversAsync(conversation, held with { SentAt = time.GetUtcNow() }).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         // Each channel has its way out (Twilio for WhatsApp and SMS, the unit's SMTP for e-mail).
         var transport = services.GetKeyedService<IOutboundTransport>(conversation.Channel);
         var outcome = transport is null
@@ -107,15 +122,7 @@ internal sealed partial class OutboundSender(
                     ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, SentAt = now, Attempts = attempts }
                     : null).ConfigureAwait(false);
                 await work.CompleteAsync(item).ConfigureAwait(false);
-                try
-                {
-                    await observers.SentAsync(conversation, stored ?? message with { SentAt = now }).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The message is out; what observes it (the SLA) reads the stored message again in its next check.
-                    LogObserverFailed(logger, message.Id, conversation.Id, ex.GetType().Name);
-                }
+                await NotifyObserversAsync(conversation, stored ?? message with { SentAt = now }).ConfigureAwait(false);
 
                 LogSent(logger, message.Id, conversation.Id, sent.ProviderId, attempts);
                 break;
@@ -127,6 +134,11 @@ internal sealed partial class OutboundSender(
                 break;
             case SendOutcome.Retry retry:
                 await Fail(work, conversation, message, item, "retries-exhausted", retry.Reason, attempts).ConfigureAwait(false);
+                break;
+            case SendOutcome.Failed failed when failed.ErrorCode is OutsideWindowTwilio or OutsideWindowMeta && conversation.Channel == Channel.WhatsApp:
+                // Refused for being outside the window after all (the clock said otherwise): held, the template goes.
+                await window.HoldAsync(conversation, message, failed.ErrorCode).ConfigureAwait(false);
+                await work.CompleteAsync(item).ConfigureAwait(false);
                 break;
             case SendOutcome.Failed failed:
                 await Fail(work, conversation, message, item, failed.ErrorCode, failed.Reason, attempts).ConfigureAwait(false);
@@ -140,6 +152,24 @@ internal sealed partial class OutboundSender(
             m with { Status = "failed", ErrorCode = code, StatusAt = time.GetUtcNow(), Attempts = attempts }).ConfigureAwait(false);
         await work.CompleteAsync(item).ConfigureAwait(false);
         LogFailed(logger, message.Id, conversation.Id, code, reason);
+    }
+
+    /// <summary>Twilio's and Meta's codes for "outside the 24-hour window: send a template".</summary>
+    public const string OutsideWindowTwilio = "63016";
+
+    public const string OutsideWindowMeta = "131047";
+
+    private async Task NotifyObserversAsync(Conversation conversation, Message message)
+    {
+        try
+        {
+            await observers.SentAsync(conversation, message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The message is out; what observes it (the SLA) reads the stored message again in its next check.
+            LogObserverFailed(logger, message.Id, conversation.Id, ex.GetType().Name);
+        }
     }
 
     internal static TimeSpan Backoff(int attempt)

@@ -46,10 +46,10 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
         return total;
     }
 
-    public async Task<Message> QueueAsync(Conversation conversation, string text, MessageAuthor author, string? authorId)
+    public async Task<Message> QueueAsync(Conversation conversation, string text, MessageAuthor author, string? authorId, MessageTemplate? template = null)
     {
         var tran = redis.GetDatabase().CreateTransaction();
-        var message = AddQueue(tran, conversation, text, author, authorId);
+        var message = AddQueue(tran, conversation, text, author, authorId, template);
         await tran.ExecuteAsync().ConfigureAwait(false);
         await SignalAsync().ConfigureAwait(false);
         return message;
@@ -59,7 +59,7 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
     /// Adds the recording and queueing of an outbound message to a transaction on the conversation's slot, so that it
     /// commits together with the caller's own writes (a bot turn and its replies). Call <see cref="SignalAsync"/> after.
     /// </summary>
-    public Message AddQueue(ITransaction tran, Conversation conversation, string text, MessageAuthor author, string? authorId)
+    public Message AddQueue(ITransaction tran, Conversation conversation, string text, MessageAuthor author, string? authorId, MessageTemplate? template = null)
     {
         var now = time.GetUtcNow();
         var message = new Message
@@ -73,10 +73,18 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
             Status = Pending,
             StatusAt = now,
             CreatedAt = now,
+            Template = template,
         };
         conversations.AddAppend(tran, conversation.Id, message);
         _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");
         return message;
+    }
+
+    /// <summary>Adds putting an existing message (as given, e.g. pending again) back in the queue to a transaction on its slot.</summary>
+    public void AddRequeue(ITransaction tran, Conversation conversation, Message message)
+    {
+        conversations.AddUpdate(tran, conversation.Id, message);
+        _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");
     }
 
     /// <summary>Wakes the sender at once (it also polls).</summary>

@@ -165,6 +165,12 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Held while a mailbox is being read, so that two polls never read it at once.</summary>
     public RedisKey MailboxPolling(string mailboxId) => $"{prefix}:mailbox:{mailboxId}:polling";
 
+    /// <summary>WhatsApp answers held outside the 24-hour window, oldest first, until the citizen writes.</summary>
+    public RedisKey HeldMessages(string conversationId) => $"{Tag(conversationId)}:held:{conversationId}";
+
+    /// <summary>Set while an "answer waiting" template covers a conversation's held answers.</summary>
+    public RedisKey WindowTemplateSent(string conversationId) => $"{Tag(conversationId)}:window-template:{conversationId}";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

@@ -12,7 +12,7 @@ internal static partial class TwilioStatusCallback
 {
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys,
-        ConversationStore conversations, TimeProvider time, ILoggerFactory loggers)
+        ConversationStore conversations, WhatsAppWindowGuard window, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioStatusCallback");
         var request = await VerifiedRequest.ReadAsync(http, accounts, logger).ConfigureAwait(false);
@@ -38,6 +38,16 @@ internal static partial class TwilioStatusCallback
         }
 
         var errorCode = TwilioWebhook.First(form, "ErrorCode");
+        if (errorCode == OutboundSender.OutsideWindowTwilio && status is "failed" or "undelivered"
+            && await conversations.GetAsync(conversationId).ConfigureAwait(false) is { Channel: Channel.WhatsApp } conversation
+            && await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false) is { Template: null } refused)
+        {
+            // Refused late for being outside the 24-hour window: never a silent failure. Held, the template goes.
+            await window.HoldAsync(conversation, refused, errorCode).ConfigureAwait(false);
+            LogApplied(logger, sid, WhatsAppWindowGuard.Held, messageId);
+            return Results.Ok();
+        }
+
         await conversations.UpdateMessageAsync(conversationId, messageId, m => StatusOrder.Advances(m.Status, status)
             ? m with { Status = status, StatusAt = time.GetUtcNow(), ErrorCode = errorCode ?? m.ErrorCode }
             : null).ConfigureAwait(false);

@@ -5,13 +5,16 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
 /// <summary>Sends through Twilio's Messages API (protocols.md §3), at most the configured rate per sender.</summary>
-internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> options) : IOutboundTransport, IDisposable
+internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> options, IOptions<WhatsAppOptions> whatsApp, UnitCatalog catalog)
+    : IOutboundTransport, IDisposable
 {
     // Never retried: auth, invalid To, region, opted out (STOP), not a mobile, too long, no content, outside the WhatsApp window.
     internal static readonly HashSet<int> PermanentCodes = [20003, 21211, 21408, 21610, 21614, 21617, 21619, 63016];
@@ -46,8 +49,25 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         {
             new("To", conversation.ContactAddress),
             new("From", from),
-            new("Body", message.Text),
         };
+        if (message.Template is { } template)
+        {
+            // An approved template: ContentSid and its variables, and no Body (protocols.md §5).
+            var unit = conversation.UnitId is { } unitId ? catalog.Find(unitId) : null;
+            var configured = template.Kind == WhatsAppWindowGuard.AnswerWaiting ? whatsApp.Value.AnswerWaitingOf(unit?.Id, unit?.Court.Id) : null;
+            if (configured?.TwilioContentSid is not { } contentSid)
+            {
+                return new SendOutcome.Failed("no-template", $"no Twilio template configured for '{template.Kind}'");
+            }
+
+            form.Add(new("ContentSid", contentSid));
+            form.Add(new("ContentVariables", JsonSerializer.Serialize(
+                configured.TwilioVariables.ToDictionary(v => v.Key, v => template.Values.GetValueOrDefault(v.Value, ""), StringComparer.Ordinal))));
+        }
+        else
+        {
+            form.Add(new("Body", message.Text));
+        }
         if (o.PublicBaseUrl is { } publicBase)
         {
             form.Add(new("StatusCallback", new Uri(publicBase, TwilioFeature.StatusPath).ToString()));

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
+using BalcaoVirtual.Web.Features.Channels.WhatsApp;
+using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Features.Conversations;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +23,7 @@ public sealed class TwilioTransportRateTests
             PublicBaseUrl = new Uri("https://balcao.trt8.jus.br"),
             ApiBaseUrl = new Uri("http://twilio.invalid"),
             WhatsAppMessagesPerSecond = 1,
-        }))
+        }), Options.Create(new WhatsAppOptions()), new UnitCatalog([], []))
         {
             LimiterFactory = perSecond =>
             {

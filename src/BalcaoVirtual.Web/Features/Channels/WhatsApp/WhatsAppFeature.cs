@@ -1,0 +1,18 @@
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.WhatsApp;
+
+public static class WhatsAppFeature
+{
+    /// <summary>The 24-hour window's templates and the guard that holds late answers (whichever provider sends them).</summary>
+    public static IServiceCollection AddWhatsApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WhatsAppOptions>()
+            .Bind(configuration.GetSection(WhatsAppOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WhatsAppOptions>, WhatsAppOptionsValidator>();
+        services.AddSingleton<WhatsAppWindowGuard>();
+        return services;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.WhatsApp;
+
+/// <summary>
+/// An approved WhatsApp template, as each provider knows it. Its values are named: <c>unit</c> (the unit's name),
+/// <c>court</c> (the court's name). Twilio's numbered variables and Meta's ordered body parameters each say which
+/// value they take.
+/// </summary>
+public sealed class WhatsAppTemplate
+{
+    /// <summary>Twilio Content API template id (HX + 32 hex).</summary>
+    public string? TwilioContentSid { get; set; }
+
+    /// <summary>Twilio variable number → value name, e.g. {"1": "unit"}.</summary>
+    public Dictionary<string, string> TwilioVariables { get; set; } = new(StringComparer.Ordinal) { ["1"] = "unit" };
+
+    /// <summary>Meta template name, e.g. "balcao_resposta_disponivel".</summary>
+    public string? MetaName { get; set; }
+
+    public string MetaLanguage { get; set; } = "pt_BR";
+
+    /// <summary>Meta body parameters, in order, by value name.</summary>
+    public List<string> MetaParameters { get; set; } = ["unit"];
+}
+
+/// <summary>
+/// WhatsApp's 24-hour window (protocols.md §5). Outside it a clerk's answer waits and the citizen gets the approved
+/// template <see cref="AnswerWaiting"/> ("Sua mensagem à {unidade} foi respondida. Responda esta mensagem para ver a
+/// resposta."); when the citizen writes, every waiting answer goes at once, in order.
+/// </summary>
+public sealed class WhatsAppOptions
+{
+    public const string Section = "WhatsApp";
+
+    /// <summary>The court's template for "an answer is waiting"; none: answers wait silently for the citizen.</summary>
+    public WhatsAppTemplate? AnswerWaiting { get; set; }
+
+    /// <summary>A unit's or a court's own template, by its id (the unit's first, then its court's, then the default).</summary>
+    public Dictionary<string, WhatsAppTemplate> AnswerWaitingFor { get; set; } = new(StringComparer.Ordinal);
+
+    public WhatsAppTemplate? AnswerWaitingOf(string? unitId, string? courtId) =>
+        (unitId is null ? null : AnswerWaitingFor.GetValueOrDefault(unitId))
+        ?? (courtId is null ? null : AnswerWaitingFor.GetValueOrDefault(courtId))
+        ?? AnswerWaiting;
+}
+
+internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOptions>
+{
+    private static readonly HashSet<string> Values = ["unit", "court"];
+
+    public ValidateOptionsResult Validate(string? name, WhatsAppOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (key, template) in options.AnswerWaitingFor.Select(p => ($"WhatsApp:AnswerWaitingFor:{p.Key}", (WhatsAppTemplate?)p.Value))
+                     .Prepend(("WhatsApp:AnswerWaiting", options.AnswerWaiting)))
+        {
+            if (template is null)
+            {
+                continue;
+            }
+
+            if (template.TwilioContentSid is null && template.MetaName is null)
+            {
+                failures.Add($"{key} needs TwilioContentSid (HX…) or MetaName, or both.");
+            }
+
+            if (template.TwilioContentSid is { } sid && !(sid.Length == 34 && sid.StartsWith("HX", StringComparison.Ordinal) && sid[2..].All(char.IsAsciiHexDigit)))
+            {
+                failures.Add($"{key}:TwilioContentSid '{sid}' is not a Twilio Content SID (HX followed by 32 hex digits).");
+            }
+
+            foreach (var value in template.TwilioVariables.Values.Concat(template.MetaParameters).Where(v => !Values.Contains(v)))
+            {
+                failures.Add($"{key}: '{value}' is not a template value; use 'unit' or 'court'.");
+            }
+
+            if (template.TwilioVariables.Keys.Any(k => !int.TryParse(k, out var n) || n < 1))
+            {
+                failures.Add($"{key}:TwilioVariables are numbered from 1, e.g. {{\"1\": \"unit\"}}.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
