@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Email;
+using BalcaoVirtual.Web.Features.Channels.Meta;
 using BalcaoVirtual.Web.Features.Channels.Twilio;
 using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Chatbot;
@@ -37,6 +38,7 @@ public static class ServiceHost
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
+        builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddHealth();
 
         var app = builder.Build();
@@ -52,6 +54,7 @@ public static class ServiceHost
         app.MapSla();
         app.MapInbox();
         app.MapTwilio();
+        app.MapMeta();
         app.MapEmail();
         return app;
     }

@@ -85,6 +85,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/assets/{file}", "/assets/inbox.js", Rule.Public),
         ("POST", "/webhooks/twilio", "/webhooks/twilio", Rule.Public),
         ("POST", "/webhooks/twilio/status", "/webhooks/twilio/status", Rule.Public),
+        ("GET", "/webhooks/meta", "/webhooks/meta", Rule.Public),
+        ("POST", "/webhooks/meta", "/webhooks/meta", Rule.Public),
         ("GET", "/api/units/resolve", "/api/units/resolve?text=macapa", Rule.Public),
         ("GET", "/dev/phone/", "/dev/phone", Rule.Public),
         ("GET", "/dev/phone/numbers", "/dev/phone/numbers", Rule.Public),

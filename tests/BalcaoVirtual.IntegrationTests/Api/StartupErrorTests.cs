@@ -41,6 +41,10 @@ public sealed class StartupErrorTests
     [TestCase("--Auth:Oidc:Authority=sso.trt8.jus.br", "Auth:Oidc:Authority")]
     [TestCase("--Auth:Oidc:Authority=https://sso.trt8.jus.br/realms/trt8", "Auth:Oidc:ClientId")]
     [TestCase("--Auth:Oidc:Realm=trt8", "Realm")]
+    [TestCase("--Meta:AppSecret=segredo", "Meta:AccessToken")]
+    [TestCase("--Meta:GraphVersion=21", "Meta:GraphVersion")]
+    [TestCase("--WhatsApp:AnswerWaiting:TwilioContentSid=HX1", "WhatsApp:AnswerWaiting:TwilioContentSid")]
+    [TestCase("--Mail:AutoRepliesPerSenderPerDay=-1", "AutoRepliesPerSenderPerDay")]
     public async Task RunAsync_Exits2_NamingTheKey_ForBadSetting(string setting, string key)
     {
         var (code, error) = await RunAsync(setting);

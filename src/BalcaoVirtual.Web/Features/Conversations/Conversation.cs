@@ -78,6 +78,9 @@ public sealed record Conversation
 
     public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
 
+    /// <summary>A thread of SLA alerts to a staff member's phone, not a citizen's: no inbox lists it.</summary>
+    public bool Staff { get; init; }
+
     /// <summary>E-mail only: the subject of the citizen's first mail, which answers keep ("Re: …").</summary>
     public string? Subject { get; init; }
 

@@ -92,7 +92,7 @@ internal sealed partial class OutboundSender(
             return;
         }
 
-        if (conversation.Channel == Channel.WhatsApp && message.Template is null && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
+        if (WhatsAppWindowGuard.Guards(conversation) && message.Template is null && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
         {
             // Free text would be refused outside the 24-hour window: the answer waits, the citizen gets the template.
             // The unit answered now; the SLA counts it from now.
@@ -135,7 +135,7 @@ internal sealed partial class OutboundSender(
             case SendOutcome.Retry retry:
                 await Fail(work, conversation, message, item, "retries-exhausted", retry.Reason, attempts).ConfigureAwait(false);
                 break;
-            case SendOutcome.Failed failed when failed.ErrorCode is OutsideWindowTwilio or OutsideWindowMeta && conversation.Channel == Channel.WhatsApp:
+            case SendOutcome.Failed failed when failed.ErrorCode is OutsideWindowTwilio or OutsideWindowMeta && WhatsAppWindowGuard.Guards(conversation):
                 // Refused for being outside the window after all (the clock said otherwise): held, the template goes.
                 await window.HoldAsync(conversation, message, failed.ErrorCode).ConfigureAwait(false);
                 await work.CompleteAsync(item).ConfigureAwait(false);

@@ -35,6 +35,13 @@ public sealed partial class WhatsAppWindowGuard(
 
     private IDatabase Db => redis.GetDatabase();
 
+    /// <summary>
+    /// Whether the window rules hold answers of this conversation: a citizen's WhatsApp conversation. Staff alerts are not
+    /// held (no citizen will write back to release them); they need the staff member's own recent message, or SMS.
+    /// </summary>
+    public static bool Guards(Conversation conversation) =>
+        conversation.Channel == Channel.WhatsApp && !conversation.Staff && !conversation.Id.Contains("-staff", StringComparison.Ordinal);
+
     /// <summary>Whether free text reaches this conversation's citizen now (their last message less than 24 h ago).</summary>
     public async Task<bool> IsOpenAsync(Conversation conversation)
     {

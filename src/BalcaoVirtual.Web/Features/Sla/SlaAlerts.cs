@@ -227,6 +227,7 @@ internal sealed partial class SlaAlerts(
                 State = ConversationState.Closed,
                 CreatedAt = now,
                 LastActivityAt = now,
+                Staff = true,
             };
             await conversations.SaveAsync(conversation).ConfigureAwait(false);
         }

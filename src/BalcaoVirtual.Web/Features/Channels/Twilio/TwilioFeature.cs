@@ -19,12 +19,11 @@ public static class TwilioFeature
         services.AddSingleton<LocalOutboxTransport>();
         services.AddSingleton<TwilioAccounts>();
         services.AddHttpClient(DevPhone.LoopbackClient);
-        foreach (var channel in new[] { Channel.WhatsApp, Channel.Sms })
-        {
-            services.AddKeyedSingleton<IOutboundTransport>(channel, (sp, _) => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
-                ? sp.GetRequiredService<TwilioTransport>()
-                : sp.GetRequiredService<LocalOutboxTransport>());
-        }
+        static IOutboundTransport TwilioOrLocal(IServiceProvider sp) => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
+            ? sp.GetRequiredService<TwilioTransport>()
+            : sp.GetRequiredService<LocalOutboxTransport>();
+        services.AddKeyedSingleton(Channel.Sms, (sp, _) => TwilioOrLocal(sp));
+        services.AddKeyedSingleton<IOutboundTransport>(Channel.WhatsApp, (sp, _) => new WhatsApp.WhatsAppRouter(TwilioOrLocal(sp), sp.GetRequiredService<Meta.MetaTransport>()));
 
         return services;
     }

@@ -39,7 +39,7 @@ internal static partial class TwilioStatusCallback
 
         var errorCode = TwilioWebhook.First(form, "ErrorCode");
         if (errorCode == OutboundSender.OutsideWindowTwilio && status is "failed" or "undelivered"
-            && await conversations.GetAsync(conversationId).ConfigureAwait(false) is { Channel: Channel.WhatsApp } conversation
+            && await conversations.GetAsync(conversationId).ConfigureAwait(false) is { } conversation && WhatsAppWindowGuard.Guards(conversation)
             && await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false) is { Template: null } refused)
         {
             // Refused late for being outside the 24-hour window: never a silent failure. Held, the template goes.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,18 +18,14 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
     // Never retried: auth, invalid To, region, opted out (STOP), not a mobile, too long, no content, outside the WhatsApp window.
     internal static readonly HashSet<int> PermanentCodes = [20003, 21211, 21408, 21610, 21614, 21617, 21619, 63016];
 
-    private readonly ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
+    private readonly SenderLimiters limiters = new();
 
     /// <summary>Builds the limiter of one sender from its rate per second (tests replace it to move time by hand).</summary>
-    internal Func<int, RateLimiter> LimiterFactory { get; init; } = perSecond => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    internal Func<int, RateLimiter> LimiterFactory
     {
-        TokenLimit = perSecond,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+        get => limiters.Factory;
+        init => limiters.Factory = value;
+    }
 
     public async Task<SendOutcome> SendAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
     {
@@ -43,7 +38,8 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         }
 
         var from = conversation.ChannelAddress;
-        using var lease = await Limiter(from, conversation.Channel).AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        var perSecond = conversation.Channel == Channel.WhatsApp ? o.WhatsAppMessagesPerSecond : o.SmsMessagesPerSecond;
+        using var lease = await limiters.AcquireAsync(from, perSecond, cancellationToken).ConfigureAwait(false);
 
         var form = new List<KeyValuePair<string, string>>
         {
@@ -130,15 +126,5 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         }
     }
 
-    private RateLimiter Limiter(string sender, Channel channel) =>
-        limiters.GetOrAdd(sender, _ => LimiterFactory(
-            channel == Channel.WhatsApp ? options.Value.WhatsAppMessagesPerSecond : options.Value.SmsMessagesPerSecond));
-
-    public void Dispose()
-    {
-        foreach (var limiter in limiters.Values)
-        {
-            limiter.Dispose();
-        }
-    }
+    public void Dispose() => limiters.Dispose();
 }

@@ -20,8 +20,11 @@ public sealed class WhatsAppTemplate
 
     public string MetaLanguage { get; set; } = "pt_BR";
 
-    /// <summary>Meta body parameters, in order, by value name.</summary>
-    public List<string> MetaParameters { get; set; } = ["unit"];
+    /// <summary>Meta body parameters, in order, by value name; none configured means ["unit"]. (A default list here would be
+    /// appended to by the configuration binder instead of replaced.)</summary>
+    public List<string> MetaParameters { get; set; } = [];
+
+    public IReadOnlyList<string> MetaParametersOrDefault => MetaParameters.Count > 0 ? MetaParameters : ["unit"];
 }
 
 /// <summary>

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BalcaoVirtual.Web.Features.Channels.WhatsApp;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Channels.Meta;
+
+/// <summary>
+/// Sends through Meta's Graph API (protocols.md §6) from the number the citizen wrote to, at most
+/// <see cref="MetaOptions.MessagesPerSecond"/> per number. 130429 and 131056 are retried with backoff, 131047 holds
+/// the answer for a template, the rest are recorded.
+/// </summary>
+internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> options, IOptions<WhatsAppOptions> whatsApp, UnitCatalog catalog)
+    : IOutboundTransport, IDisposable
+{
+    /// <summary>Throughput limit, and the same user messaged too fast: not processed, safe to try again later.</summary>
+    internal static readonly HashSet<string> RetryCodes = ["130429", "131056", "131000", "2"];
+
+    private readonly SenderLimiters limiters = new();
+
+    public async Task<SendOutcome> SendAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var phoneNumberId = conversation.ChannelAccount is { } account && account.StartsWith("meta:", StringComparison.Ordinal) ? account[5..] : o.PhoneNumberId;
+        if (string.IsNullOrEmpty(phoneNumberId) || !conversation.ContactAddress.StartsWith("whatsapp:+", StringComparison.Ordinal))
+        {
+            return new SendOutcome.Failed("no-number", "no Meta number or WhatsApp address for this conversation");
+        }
+
+        var payload = Payload(conversation, message);
+        if (payload is null)
+        {
+            return new SendOutcome.Failed("no-template", $"no Meta template configured for '{message.Template?.Kind}'");
+        }
+
+        using var lease = await limiters.AcquireAsync(phoneNumberId, o.MessagesPerSecond, cancellationToken).ConfigureAwait(false);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.GraphBaseUrl, $"/{o.GraphVersion}/{phoneNumberId}/messages"))
+        {
+            Content = JsonContent.Create(payload),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", o.TokenFor(phoneNumberId));
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return Interpret(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SendOutcome.Retry($"connection failed ({ex.HttpRequestError})");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SendOutcome.Retry("timed out");
+        }
+    }
+
+    /// <summary>The Graph API body: free text, or the approved template with its body parameters.</summary>
+    private JsonObject? Payload(Conversation conversation, Message message)
+    {
+        var body = new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["recipient_type"] = "individual",
+            ["to"] = conversation.ContactAddress["whatsapp:+".Length..],
+        };
+        if (message.Template is { } template)
+        {
+            var unit = conversation.UnitId is { } unitId ? catalog.Find(unitId) : null;
+            var configured = template.Kind == WhatsAppWindowGuard.AnswerWaiting ? whatsApp.Value.AnswerWaitingOf(unit?.Id, unit?.Court.Id) : null;
+            if (configured?.MetaName is not { } name)
+            {
+                return null;
+            }
+
+            var parameters = new JsonArray([.. configured.MetaParametersOrDefault.Select(p => (JsonNode)new JsonObject
+            {
+                ["type"] = "text",
+                ["text"] = template.Values.GetValueOrDefault(p, ""),
+            })]);
+            body["type"] = "template";
+            body["template"] = new JsonObject
+            {
+                ["name"] = name,
+                ["language"] = new JsonObject { ["code"] = configured.MetaLanguage },
+                ["components"] = new JsonArray(new JsonObject { ["type"] = "body", ["parameters"] = parameters }),
+            };
+        }
+        else
+        {
+            body["type"] = "text";
+            body["text"] = new JsonObject { ["preview_url"] = false, ["body"] = message.Text };
+        }
+
+        return body;
+    }
+
+    internal static SendOutcome Interpret(HttpStatusCode status, string body)
+    {
+        string? wamid = null;
+        string? code = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
+                && messages[0].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                wamid = id.GetString();
+            }
+
+            if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number)
+            {
+                code = c.GetInt64().ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        catch (JsonException)
+        {
+            // an HTML error page from a proxy: judged by the status alone
+        }
+
+        if (status == HttpStatusCode.OK && wamid is not null)
+        {
+            return new SendOutcome.Sent(wamid, "accepted");
+        }
+
+        var label = code is null ? $"HTTP {(int)status}" : $"HTTP {(int)status}, code {code}";
+        if ((code is not null && RetryCodes.Contains(code)) || status == HttpStatusCode.TooManyRequests || (int)status >= 500)
+        {
+            return new SendOutcome.Retry(label);
+        }
+
+        return new SendOutcome.Failed(code ?? ((int)status).ToString(CultureInfo.InvariantCulture), label);
+    }
+
+    public void Dispose() => limiters.Dispose();
+}

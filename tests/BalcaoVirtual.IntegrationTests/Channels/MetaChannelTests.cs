@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BalcaoVirtual.IntegrationTests.Channels;
+
+/// <summary>
+/// Meta's WhatsApp Cloud API as the second provider, end to end with the fake Graph API: the same chatbot, inbox and
+/// window rules as Twilio, with Meta's signatures, duplicates, disorder and error codes.
+/// </summary>
+public sealed class MetaChannelTests
+{
+    private static readonly string Macapa = "whatsapp:+" + FakeMeta.MacapaDisplay;
+
+    private static async Task<(FakeMeta Meta, BotHarness Bot)> StartAsync(Dictionary<string, string?>? more = null)
+    {
+        var meta = await FakeMeta.StartAsync();
+        var settings = meta.Settings();
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return (meta, await BotHarness.StartAsync(settings));
+    }
+
+    [Test]
+    public async Task Verification_AnswersTheChallengeAsText_OnlyForTheRightToken()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+
+        var ok = await bot.Service.GetAsync($"/webhooks/meta?hub.mode=subscribe&hub.verify_token={FakeMeta.VerifyToken}&hub.challenge=1158201444");
+        Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ok.Content.ReadAsStringAsync(), Is.EqualTo("1158201444"));
+        Assert.That(ok.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
+        var wrong = await bot.Service.GetAsync("/webhooks/meta?hub.mode=subscribe&hub.verify_token=outro&hub.challenge=1158201444");
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task BadInput_IsRefusedByStatus_AndNothingIsStored()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var json = FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.BAD1", "oi")]);
+
+        Assert.That((await FakeMeta.PostAsync(bot.Service, json, "sha256=" + new string('0', 64))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await FakeMeta.PostAsync(bot.Service, json, "")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await FakeMeta.PostAsync(bot.Service, "{\"object\": \"whatsapp_business_account\", \"entry\": [")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var unknown = FakeMeta.Envelope("999999999999", "5511999999999", [FakeMeta.Text("wamid.BAD2", "oi")]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, unknown)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "acknowledged, so Meta stops retrying");
+        var huge = FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.BAD3", new string('a', 3 * 1024 * 1024))]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, huge)).StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        var large = FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.OK1", "Segue o relato: " + new string('x', 2 * 1024 * 1024))]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, large)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "up to 3 MB is accepted");
+
+        var conversation = await bot.ConversationAsync(to: Macapa);
+        var messages = await bot.Conversations.GetMessagesAsync(conversation.Id);
+        Assert.That(messages.Where(m => m.Direction == MessageDirection.Inbound).Select(m => m.ProviderId), Is.EqualTo(new[] { "wamid.OK1" }), "only the accepted one");
+    }
+
+    [Test]
+    public async Task Citizen_ThroughMeta_MeetsTheSameChatbot_MenusAndAnswersGoThroughTheGraphApi_DuplicatesAndDisorderChangeNothing()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+
+        var first = FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, [FakeMeta.Text("wamid.IN1", "Olá, bom dia")]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, first)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await FakeMeta.PostAsync(bot.Service, first)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "Meta delivers at least once");
+        await bot.WaitProcessedAsync("wamid.IN1", to: "whatsapp:+" + FakeMeta.CentralDisplay);
+
+        var menu = meta.Requests.ToList();
+        Assert.That(menu, Is.Not.Empty);
+        Assert.That(menu.Select(r => (r.PhoneNumberId, r.To, r.Type)), Is.All.EqualTo((FakeMeta.CentralId, FakeMeta.Citizen, "text")), "from the number she wrote to");
+        Assert.That(string.Concat(menu.Select(r => r.Text)), Does.Contain("Balcão Virtual"));
+        Assert.That(bot.Twilio.Requests, Is.Empty, "nothing through Twilio");
+        var conversation = await bot.ConversationAsync(to: "whatsapp:+" + FakeMeta.CentralDisplay);
+        Assert.That((await bot.Conversations.GetMessagesAsync(conversation.Id)).Count(m => m.Direction == MessageDirection.Inbound), Is.EqualTo(1), "stored once");
+
+        // Statuses out of order and twice: read, then delivered, then read again; the answer ends read.
+        var wamid = menu[0].Wamid;
+        foreach (var status in new[] { "read", "delivered", "sent", "read" })
+        {
+            var json = FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, statuses: [FakeMeta.Status(wamid, status)]);
+            Assert.That((await FakeMeta.PostAsync(bot.Service, json)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var answer = (await bot.Conversations.GetMessagesAsync(conversation.Id)).Single(m => m.ProviderId == wamid);
+        Assert.That(answer.Status, Is.EqualTo("read"));
+    }
+
+    [Test]
+    public async Task LateAnswer_GoesAsTheMetaTemplate_FollowsWhenTheCitizenWrites_A131047IsRecovered_And130429IsRetried()
+    {
+        var (meta, bot) = await StartAsync(new()
+        {
+            ["WhatsApp:AnswerWaiting:MetaName"] = "balcao_resposta_disponivel",
+            ["WhatsApp:AnswerWaiting:MetaParameters:0"] = "unit",
+        });
+        await using var _ = meta;
+        await using var __ = bot;
+        await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.Q1", "Minha audiência foi remarcada? Preciso falar com a vara.")]));
+        await bot.WaitProcessedAsync("wamid.Q1", to: Macapa);
+        var conversation = await bot.ConversationAsync(to: Macapa);
+        Assert.That(conversation.State, Is.EqualTo(ConversationState.Waiting));
+        var before = meta.Requests.Count;
+
+        bot.Factory.Time.Advance(TimeSpan.FromHours(26));
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.meta@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "A audiência foi mantida." });
+        await WaitSentAsync(bot);
+        var template = meta.Requests.Skip(before).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(template.Type, Is.EqualTo("template"));
+            Assert.That(template.TemplateName, Is.EqualTo("balcao_resposta_disponivel"));
+            Assert.That(template.TemplateLanguage, Is.EqualTo("pt_BR"));
+            Assert.That(template.TemplateParameters, Is.EqualTo(new[] { "7ª Vara do Trabalho de Macapá" }));
+            Assert.That(template.PhoneNumberId, Is.EqualTo(FakeMeta.MacapaId));
+        });
+
+        // She writes: the held answer goes as text. Meta throttles it once (130429): retried after the backoff.
+        meta.Respond((400, 130429));
+        await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.Q2", "Pode mandar")]));
+        await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Count(r => r.Text == "A audiência foi mantida.") == 1), TimeSpan.FromSeconds(20), "the first, throttled attempt");
+        bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Count(r => r.Text == "A audiência foi mantida.") == 2), TimeSpan.FromSeconds(20), "the retry");
+        await WaitSentAsync(bot);
+        var delivered = (await bot.Conversations.GetMessagesAsync(conversation.Id)).Single(m => m.Text == "A audiência foi mantida.");
+        Assert.That(delivered.Status, Is.EqualTo("accepted"));
+
+        // A later answer refused by a status 131047: held and the template goes again, never a silent failure.
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Algo mais?" });
+        await WaitSentAsync(bot);
+        var refused = meta.Requests.Last(r => r.Text == "Algo mais?");
+        var count = meta.Requests.Count;
+        await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, statuses: [FakeMeta.Status(refused.Wamid, "failed", 131047)]));
+        await WaitSentAsync(bot);
+        Assert.That((await bot.Conversations.GetMessagesAsync(conversation.Id)).Single(m => m.Text == "Algo mais?").Status, Is.EqualTo(WhatsAppWindowGuard.Held));
+        Assert.That(meta.Requests.Skip(count).Select(r => r.Type), Is.EqualTo(new[] { "template" }));
+    }
+
+    private static async Task WaitSentAsync(BotHarness bot)
+    {
+        var outbox = bot.Factory.Services.GetRequiredService<Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the outbox to empty");
+    }
+}
