@@ -106,6 +106,15 @@ public sealed class InboxPageTests
         var note = await page.WaitForSelectorAsync("#window-note");
         Assert.That(await note!.InnerTextAsync(), Does.StartWith("A janela de 24 horas do WhatsApp fechou em 24/11/2026, 09:00."), "24 h after her message, in Macapá time");
         Assert.That(await page.GetAttributeAsync("#reply", "aria-describedby"), Is.EqualTo("window-note"));
+        Assert.That(await note.InnerTextAsync(), Does.Contain("segue assim que ele escrever"));
+
+        // An answer now is held, never sent as text WhatsApp would refuse; the thread says so.
+        var sentBefore = bot.Twilio.Requests.Count;
+        await page.FillAsync("#reply", "Pode nos ligar amanhã às 9h?");
+        await page.ClickAsync("form.reply button");
+        await Assertions.Expect(page.Locator(".thread li", new() { HasText = "Pode nos ligar amanhã às 9h?" }))
+            .ToContainTextAsync("aguardando o cidadão (aviso enviado; segue quando ele responder)", new() { Timeout = 20_000 });
+        Assert.That(bot.Twilio.Requests.Count, Is.EqualTo(sentBefore));
     }
 
     [Test]

@@ -80,11 +80,21 @@ public sealed class MetaChannelTests
 
         var menu = meta.Requests.ToList();
         Assert.That(menu, Is.Not.Empty);
-        Assert.That(menu.Select(r => (r.PhoneNumberId, r.To, r.Type)), Is.All.EqualTo((FakeMeta.CentralId, FakeMeta.Citizen, "text")), "from the number she wrote to");
-        Assert.That(string.Concat(menu.Select(r => r.Text)), Does.Contain("Balcão Virtual"));
+        Assert.That(menu.Select(r => (r.PhoneNumberId, r.To)), Is.All.EqualTo((FakeMeta.CentralId, FakeMeta.Citizen)), "from the number she wrote to");
+        Assert.That(menu[0].Type, Is.EqualTo("interactive"), "the chatbot's menu as Meta's interactive list");
+        Assert.That(FakeMeta.OptionIds(menu[0]), Is.EqualTo(new[] { "1", "2", "3", "4" }));
+        Assert.That(menu[0].Json, Does.Contain("Balcão Virtual").Or.Contain("Balc\\u00E3o Virtual"));
         Assert.That(bot.Twilio.Requests, Is.Empty, "nothing through Twilio");
         var conversation = await bot.ConversationAsync(to: "whatsapp:+" + FakeMeta.CentralDisplay);
         Assert.That((await bot.Conversations.GetMessagesAsync(conversation.Id)).Count(m => m.Direction == MessageDirection.Inbound), Is.EqualTo(1), "stored once");
+
+        // She picks "Horários e contatos" from the list: the chatbot reads the option's number.
+        var pick = FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, [FakeMeta.ListReply("wamid.IN2", "4", "Horários e contatos")]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, pick)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await bot.WaitProcessedAsync("wamid.IN2", to: "whatsapp:+" + FakeMeta.CentralDisplay);
+        var session = (await bot.ConversationAsync(to: "whatsapp:+" + FakeMeta.CentralDisplay)).Bot;
+        Assert.That(session?.Goal, Is.EqualTo(BalcaoVirtual.Web.Features.Chatbot.BotGoal.Hours), "option 4, as if typed");
+        Assert.That(meta.Requests.Count, Is.GreaterThan(menu.Count), "the chatbot answered the choice");
 
         // Statuses out of order and twice: read, then delivered, then read again; the answer ends read.
         var wamid = menu[0].Wamid;

@@ -96,6 +96,44 @@ public sealed class WhatsAppWindowTests
         Assert.That(bot.Twilio.Requests.Skip(before).First().Body, Is.EqualTo("Pode nos ligar amanhã?"));
     }
 
+    [Test]
+    public async Task KeepAlive_WhenOn_TellsAWaitingCitizenOnce_BeforeTheWindowCloses_AndNeverAnAnsweredOne()
+    {
+        await using var bot = await BotHarness.StartAsync(new Dictionary<string, string?> { ["WhatsApp:KeepAliveBefore"] = "02:00:00" });
+        await bot.SayAsync("Minha audiência foi remarcada? Preciso falar com a vara.", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        Assert.That(conversation.State, Is.EqualTo(ConversationState.Waiting));
+        var keepAlive = bot.Factory.Services.GetRequiredService<BalcaoVirtual.Web.Features.Channels.WhatsApp.WhatsAppKeepAlive>();
+        var before = bot.Twilio.Requests.Count;
+
+        bot.Factory.Time.Advance(TimeSpan.FromHours(21));
+        Assert.That(await keepAlive.SweepAsync(), Is.Zero, "not yet: 3 h before the window closes");
+        bot.Factory.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        Assert.That(await keepAlive.SweepAsync(), Is.EqualTo(1));
+        Assert.That(await keepAlive.SweepAsync(), Is.Zero, "once");
+        await WaitSentAsync(bot);
+        var sent = bot.Twilio.Requests.Skip(before).Single();
+        Assert.That(sent.Body, Does.StartWith($"A {Macapa} ainda está com a sua mensagem e vai respondê-la até").And.Contain("responda esta mensagem"));
+
+        // She answers "ok": the window opens again, and a new keep-alive is due a day later; once the unit answers, none.
+        await bot.SayAsync("ok", to: BotHarness.MacapaNumber);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.keepalive@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Está mantida." });
+        await WaitSentAsync(bot);
+        bot.Factory.Time.Advance(TimeSpan.FromHours(23));
+        Assert.That(await keepAlive.SweepAsync(), Is.Zero, "answered: nothing to keep alive");
+    }
+
+    [Test]
+    public async Task KeepAlive_IsOffByDefault()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.SayAsync("Preciso falar com a vara sobre meu processo.", to: BotHarness.MacapaNumber);
+        var keepAlive = bot.Factory.Services.GetRequiredService<BalcaoVirtual.Web.Features.Channels.WhatsApp.WhatsAppKeepAlive>();
+        bot.Factory.Time.Advance(TimeSpan.FromHours(23));
+        Assert.That(await keepAlive.SweepAsync(), Is.Zero);
+    }
+
     private static async Task WaitSentAsync(BotHarness bot)
     {
         var outbox = bot.Factory.Services.GetRequiredService<Outbox>();

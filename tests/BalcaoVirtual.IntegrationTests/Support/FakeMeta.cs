@@ -97,6 +97,11 @@ internal sealed class FakeMeta : IAsyncDisposable
             return Error(400, 100, "Invalid parameter");
         }
 
+        if (request.Type == "interactive" && InteractiveProblem(body["interactive"]) is { } problem)
+        {
+            return Error(400, 131009, "Parameter value is not valid: " + problem);
+        }
+
         return Results.Json(new
         {
             messaging_product = "whatsapp",
@@ -104,6 +109,49 @@ internal sealed class FakeMeta : IAsyncDisposable
             messages = new[] { new { id = request.Wamid } },
         });
     }
+
+    /// <summary>Meta's limits on interactive messages: body ≤ 1024; ≤ 3 buttons, titles ≤ 20; ≤ 10 rows, titles ≤ 24, descriptions ≤ 72.</summary>
+    private static string? InteractiveProblem(JsonNode? interactive)
+    {
+        var body = (string?)interactive?["body"]?["text"] ?? "";
+        if (body.Length is 0 or > 1024)
+        {
+            return "body.text";
+        }
+
+        switch ((string?)interactive?["type"])
+        {
+            case "button":
+                var buttons = interactive!["action"]?["buttons"]?.AsArray() ?? [];
+                return buttons.Count is < 1 or > 3 || buttons.Any(b => ((string?)b?["reply"]?["title"] ?? "").Length is 0 or > 20 || (string?)b?["reply"]?["id"] is null)
+                    ? "action.buttons" : null;
+            case "list":
+                var rows = interactive!["action"]?["sections"]?.AsArray().SelectMany(x => x?["rows"]?.AsArray() ?? []).ToList() ?? [];
+                return ((string?)interactive["action"]?["button"] ?? "").Length is 0 or > 20 || rows.Count is < 1 or > 10
+                    || rows.Any(r => ((string?)r?["title"] ?? "").Length is 0 or > 24 || ((string?)r?["description"] ?? "").Length > 72 || (string?)r?["id"] is null)
+                    ? "action.sections" : null;
+            default:
+                return "type";
+        }
+    }
+
+    /// <summary>The option ids of an interactive message sent (list rows or reply buttons), in order.</summary>
+    public static IReadOnlyList<string> OptionIds(GraphRequest request)
+    {
+        var interactive = JsonNode.Parse(request.Json)?["interactive"];
+        var rows = interactive?["action"]?["sections"]?.AsArray().SelectMany(x => x?["rows"]?.AsArray() ?? []).Select(r => (string?)r?["id"])
+            ?? interactive?["action"]?["buttons"]?.AsArray().Select(b => (string?)b?["reply"]?["id"]) ?? [];
+        return [.. rows.OfType<string>()];
+    }
+
+    public static JsonObject ListReply(string wamid, string id, string title) => new()
+    {
+        ["from"] = Citizen,
+        ["id"] = wamid,
+        ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        ["type"] = "interactive",
+        ["interactive"] = new JsonObject { ["type"] = "list_reply", ["list_reply"] = new JsonObject { ["id"] = id, ["title"] = title } },
+    };
 
     private static IResult Error(int status, int code, string message) =>
         Results.Json(new { error = new { message = $"(#{code}) {message}", type = "OAuthException", code, error_data = new { messaging_product = "whatsapp", details = message }, fbtrace_id = "AbCdEf" } }, statusCode: status);

@@ -171,6 +171,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Set while an "answer waiting" template covers a conversation's held answers.</summary>
     public RedisKey WindowTemplateSent(string conversationId) => $"{Tag(conversationId)}:window-template:{conversationId}";
 
+    /// <summary>When each waiting WhatsApp conversation of a bucket gets its keep-alive (Unix ms), on the bucket's slot.</summary>
+    public RedisKey KeepAliveDue(string bucket) => $"{prefix}:{{b:{bucket}}}:keep-alive-due";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

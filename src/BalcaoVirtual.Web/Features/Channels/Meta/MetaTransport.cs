@@ -92,6 +92,11 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
                 ["components"] = new JsonArray(new JsonObject { ["type"] = "body", ["parameters"] = parameters }),
             };
         }
+        else if (message.Author == MessageAuthor.Bot && Interactive(message.Text) is { } interactive)
+        {
+            body["type"] = "interactive";
+            body["interactive"] = interactive;
+        }
         else
         {
             body["type"] = "text";
@@ -100,6 +105,62 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
 
         return body;
     }
+
+    /// <summary>
+    /// The chatbot's numbered menu as Meta's interactive message: up to 3 options as reply buttons (title ≤ 20), more as
+    /// a list (title ≤ 24, the full label as the row's description ≤ 72). Each option's id is its number. Null when the
+    /// text holds no menu or is too long for an interactive body (1024), in which case it goes as plain text.
+    /// </summary>
+    internal static JsonObject? Interactive(string text)
+    {
+        if (MenuText.Find(text) is not var (body, options) || body.Length is 0 or > 1024)
+        {
+            return null;
+        }
+
+        if (options.Count <= 3)
+        {
+            return new JsonObject
+            {
+                ["type"] = "button",
+                ["body"] = new JsonObject { ["text"] = body },
+                ["action"] = new JsonObject
+                {
+                    ["buttons"] = new JsonArray([.. options.Select(o => (JsonNode)new JsonObject
+                    {
+                        ["type"] = "reply",
+                        ["reply"] = new JsonObject { ["id"] = o.Number, ["title"] = Cut(o.Label, 20) },
+                    })]),
+                },
+            };
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "list",
+            ["body"] = new JsonObject { ["text"] = body },
+            ["action"] = new JsonObject
+            {
+                ["button"] = Resources.Texts.Get("MetaMenuButton"),
+                ["sections"] = new JsonArray(new JsonObject
+                {
+                    ["title"] = Cut(Resources.Texts.Get("MetaMenuSection"), 24),
+                    ["rows"] = new JsonArray([.. options.Select(o =>
+                    {
+                        var row = new JsonObject { ["id"] = o.Number, ["title"] = Cut(o.Label, 24) };
+                        if (o.Label.Length > 24)
+                        {
+                            row["description"] = Cut(o.Label, 72);
+                        }
+
+                        return (JsonNode)row;
+                    })]),
+                }),
+            },
+        };
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
 
     internal static SendOutcome Interpret(HttpStatusCode status, string body)
     {

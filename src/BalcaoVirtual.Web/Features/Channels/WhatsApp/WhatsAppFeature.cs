@@ -13,6 +13,13 @@ public static class WhatsAppFeature
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WhatsAppOptions>, WhatsAppOptionsValidator>();
         services.AddSingleton<WhatsAppWindowGuard>();
+        services.AddSingleton<WhatsAppKeepAlive>();
+        services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<WhatsAppKeepAlive>());
+        if (Sla.SlaFeature.RunsJobs(configuration))
+        {
+            services.AddHostedService<WhatsAppStartup>();
+        }
+
         return services;
     }
 }

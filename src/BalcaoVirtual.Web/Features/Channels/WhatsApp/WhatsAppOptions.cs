@@ -42,6 +42,15 @@ public sealed class WhatsAppOptions
     /// <summary>A unit's or a court's own template, by its id (the unit's first, then its court's, then the default).</summary>
     public Dictionary<string, WhatsAppTemplate> AnswerWaitingFor { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Keep-alive: this long before the window of a conversation still waiting closes, the citizen is told the unit has
+    /// the message and until when it will answer (a reply opens the window again). Null: off (the default).
+    /// </summary>
+    public TimeSpan? KeepAliveBefore { get; set; }
+
+    /// <summary>How often due keep-alives are looked for.</summary>
+    public string KeepAliveCron { get; set; } = "* * * * *";
+
     public WhatsAppTemplate? AnswerWaitingOf(string? unitId, string? courtId) =>
         (unitId is null ? null : AnswerWaitingFor.GetValueOrDefault(unitId))
         ?? (courtId is null ? null : AnswerWaitingFor.GetValueOrDefault(courtId))
@@ -55,6 +64,16 @@ internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOption
     public ValidateOptionsResult Validate(string? name, WhatsAppOptions options)
     {
         var failures = new List<string>();
+        if (options.KeepAliveBefore is { } ahead && (ahead < TimeSpan.FromMinutes(10) || ahead > TimeSpan.FromHours(20)))
+        {
+            failures.Add("WhatsApp:KeepAliveBefore must be between 00:10:00 and 20:00:00 before the window closes (or left out: off).");
+        }
+
+        if (!Sla.SlaOptionsValidator.LooksLikeCron(options.KeepAliveCron))
+        {
+            failures.Add($"WhatsApp:KeepAliveCron '{options.KeepAliveCron}' is not a cron expression such as '* * * * *'.");
+        }
+
         foreach (var (key, template) in options.AnswerWaitingFor.Select(p => ($"WhatsApp:AnswerWaitingFor:{p.Key}", (WhatsAppTemplate?)p.Value))
                      .Prepend(("WhatsApp:AnswerWaiting", options.AnswerWaiting)))
         {
