@@ -159,6 +159,38 @@ public sealed class MetaChannelTests
         Assert.That(meta.Requests.Skip(count).Select(r => r.Type), Is.EqualTo(new[] { "template" }));
     }
 
+    [Test]
+    public async Task Media_GoesByLink_AsADocumentWithCaptionAndName_OnMeta_AndAsMediaUrlOnTwilio()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var transport = bot.Factory.Services.GetRequiredKeyedService<IOutboundTransport>(Channel.WhatsApp);
+        var message = new Message
+        {
+            Id = "m1", Direction = MessageDirection.Outbound, Channel = Channel.WhatsApp, Author = MessageAuthor.Clerk,
+            Text = "Segue a certidão.", MediaUrls = ["https://balcao.trt8.jus.br/arquivos/certid%C3%A3o.pdf"], MediaTypes = ["application/pdf"],
+        };
+        var conversation = new Conversation
+        {
+            Id = "c1", Channel = Channel.WhatsApp, ContactAddress = BotHarness.Citizen, ChannelAddress = Macapa, ChannelAccount = "meta:" + FakeMeta.MacapaId,
+        };
+
+        Assert.That(await transport.SendAsync(conversation, message, CancellationToken.None), Is.InstanceOf<SendOutcome.Sent>());
+        var document = JsonNode.Parse(meta.Requests.Single().Json)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)document["type"], Is.EqualTo("document"));
+            Assert.That((string?)document["document"]!["link"], Is.EqualTo("https://balcao.trt8.jus.br/arquivos/certid%C3%A3o.pdf"));
+            Assert.That((string?)document["document"]!["caption"], Is.EqualTo("Segue a certidão."));
+            Assert.That((string?)document["document"]!["filename"], Is.EqualTo("certidão.pdf"));
+        });
+
+        var twilio = conversation with { ChannelAccount = null, ChannelAddress = BotHarness.MacapaNumber };
+        Assert.That(await transport.SendAsync(twilio, message, CancellationToken.None), Is.InstanceOf<SendOutcome.Sent>());
+        Assert.That(bot.Twilio.Requests.Single().MediaUrls, Is.EqualTo(message.MediaUrls));
+    }
+
     private static async Task WaitSentAsync(BotHarness bot)
     {
         var outbox = bot.Factory.Services.GetRequiredService<Outbox>();

@@ -62,6 +62,7 @@ internal sealed class FakeTwilio : IAsyncDisposable
         {
             ContentSid = form["ContentSid"].ToString() is { Length: > 0 } contentSid ? contentSid : null,
             ContentVariables = form["ContentVariables"].ToString() is { Length: > 0 } variables ? variables : null,
+            MediaUrls = [.. form["MediaUrl"].OfType<string>()],
         };
         Requests.Enqueue(sent);
 
@@ -147,4 +148,6 @@ internal sealed record SentRequest(string To, string From, string Body, string S
 
     /// <summary>The template's variables as sent: a JSON object such as {"1":"7ª Vara do Trabalho de Macapá"}.</summary>
     public string? ContentVariables { get; init; }
+
+    public IReadOnlyList<string> MediaUrls { get; init; } = [];
 }

@@ -92,6 +92,29 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
                 ["components"] = new JsonArray(new JsonObject { ["type"] = "body", ["parameters"] = parameters }),
             };
         }
+        else if (message.MediaUrls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal)) is { } link)
+        {
+            // Media by link (Meta fetches it): an image, audio or video as such, anything else as a document; the text
+            // is the caption (audio takes none).
+            var type = message.MediaTypes.Count > 0 ? message.MediaTypes[0] : "";
+            var kind = type.StartsWith("image/", StringComparison.Ordinal) ? "image"
+                : type.StartsWith("audio/", StringComparison.Ordinal) ? "audio"
+                : type.StartsWith("video/", StringComparison.Ordinal) ? "video"
+                : "document";
+            var media = new JsonObject { ["link"] = link };
+            if (kind != "audio" && message.Text.Length > 0)
+            {
+                media["caption"] = message.Text;
+            }
+
+            if (kind == "document")
+            {
+                media["filename"] = Uri.UnescapeDataString(new Uri(link).Segments[^1]);
+            }
+
+            body["type"] = kind;
+            body[kind] = media;
+        }
         else if (message.Author == MessageAuthor.Bot && Interactive(message.Text) is { } interactive)
         {
             body["type"] = "interactive";

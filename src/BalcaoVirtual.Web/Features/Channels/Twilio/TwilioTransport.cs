@@ -63,6 +63,8 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         else
         {
             form.Add(new("Body", message.Text));
+            // Media by public link (Twilio fetches it), at most 10.
+            form.AddRange(message.MediaUrls.Where(u => u.StartsWith("https://", StringComparison.Ordinal)).Take(10).Select(u => new KeyValuePair<string, string>("MediaUrl", u)));
         }
         if (o.PublicBaseUrl is { } publicBase)
         {
