@@ -11,6 +11,7 @@ using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Logging;
 using BalcaoVirtual.Web.Infrastructure.Mail;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public static class ServiceHost
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddHealth();
+        builder.Services.AddLogRedaction();
 
         var app = builder.Build();
         app.UseApiDefaults();

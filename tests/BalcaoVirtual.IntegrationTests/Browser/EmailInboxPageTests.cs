@@ -21,7 +21,7 @@ public sealed class EmailInboxPageTests
         var citizen = NewCitizen();
         var builder = new BodyBuilder
         {
-            TextBody = "Segue o comprovante <b>pago</b>.\n\nEm seg., 23 de nov. de 2026 às 09:00, Vara <vt7macapa@trt8.jus.br> escreveu:\n> Envie o comprovante.",
+            TextBody = "Segue o comprovante <b>pago</b>. CPF 529.982.247-25.\n\nEm seg., 23 de nov. de 2026 às 09:00, Vara <vt7macapa@trt8.jus.br> escreveu:\n> Envie o comprovante.",
         };
         builder.Attachments.Add("comprovante de pagamento.pdf", "%PDF-1.4 teste"u8.ToArray(), ContentType.Parse("application/pdf"));
         await AppendAsync(user, new MimeMessage([MailboxAddress.Parse(citizen)], [MailboxAddress.Parse(UnitAddress)], "Comprovante", builder.ToMessageBody())
@@ -43,7 +43,8 @@ public sealed class EmailInboxPageTests
 
         // Locators, not element handles: the page draws the thread again when something changes.
         var first = page.Locator(".thread li.inbound").First;
-        Assert.That(await first.Locator(".text").InnerTextAsync(), Is.EqualTo("Comprovante\n\nSegue o comprovante <b>pago</b>."), "the new text only, markup as text");
+        Assert.That(await first.Locator(".text").InnerTextAsync(), Is.EqualTo("Comprovante\n\nSegue o comprovante <b>pago</b>. CPF ***.982.247-**."),
+            "the new text only, markup as text, the CPF masked");
         var details = first.Locator("details.quoted");
         Assert.That(await details.GetAttributeAsync("open"), Is.Null, "the history starts folded");
         Assert.That(await details.Locator("pre").IsVisibleAsync(), Is.False);
@@ -52,6 +53,10 @@ public sealed class EmailInboxPageTests
         Assert.That(await details.Locator("pre").InnerTextAsync(), Does.Contain("> Envie o comprovante."));
         Assert.That(await page.GetAttributeAsync("#reply", "maxlength"), Is.EqualTo("20000"), "an e-mail answer may be a letter");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots", "email-conversation.png"), FullPage = true });
+
+        // The clerk reveals the CPF: shown, and recorded in the audit trail.
+        await first.Locator("button.reveal").ClickAsync();
+        await Assertions.Expect(first.Locator(".text")).ToContainTextAsync("CPF 529.982.247-25.");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a.attachment"));
         Assert.That(download.SuggestedFilename, Is.EqualTo("comprovante de pagamento.pdf"));

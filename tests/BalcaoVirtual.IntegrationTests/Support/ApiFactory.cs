@@ -47,6 +47,9 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Every log line the service wrote, as its providers saw it.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Development: what `dotnet run` uses, and where ASP.NET Core is strictest about throwing on bad requests.
@@ -56,6 +59,7 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
         if (!realTime)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));

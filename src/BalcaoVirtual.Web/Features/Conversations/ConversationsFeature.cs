@@ -42,6 +42,7 @@ public static class ConversationsFeature
         group.MapPost("/{id}/reopen", ReopenAsync);
         group.MapPost("/{id}/notes", NoteAsync);
         group.MapGet("/{id}/audit", AuditAsync);
+        group.MapPost("/{id}/messages/{messageId}/reveal", RevealAsync);
         return app;
     }
 
@@ -89,7 +90,28 @@ public static class ConversationsFeature
         }
 
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
-        return Results.Ok(new { conversation, messages, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
+        // CPFs a citizen typed are masked (LGPD minimisation); a clerk may reveal one message, which is audited.
+        var masked = messages.Select(m => m with { Text = Privacy.CpfMask.Mask(m.Text), Quoted = m.Quoted is null ? null : Privacy.CpfMask.Mask(m.Quoted) }).ToList();
+        var revealable = messages.Where(m => Privacy.CpfMask.Contains(m.Text) || Privacy.CpfMask.Contains(m.Quoted)).Select(m => m.Id).ToList();
+        return Results.Ok(new { conversation, messages = masked, revealable, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
+    }
+
+    /// <summary>The text of one message as the citizen wrote it, CPF included: recorded in the audit trail.</summary>
+    private static async Task<IResult> RevealAsync(string id, string messageId, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    {
+        var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (await store.GetMessageAsync(conversation!.Id, messageId).ConfigureAwait(false) is not { } message)
+        {
+            return Problems.NotFound(Texts.Get("MessageNotFound"));
+        }
+
+        await actions.RecordAsync(id, user, "reveal", messageId).ConfigureAwait(false);
+        return Results.Ok(new { message.Id, message.Text, message.Quoted });
     }
 
     public const int MaxReplyLength = 1600;

@@ -18,6 +18,8 @@
     return body;
   }
 
+  const openQuotes = new Set();
+
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
@@ -185,7 +187,25 @@
           : el('span', { class: 'meta', text: fmt('InboxAttachment', (m.mediaTypes || [])[i] || url) }));
       }
       if (m.from) item.prepend(el('span', { class: 'meta', text: fmt('InboxMailFrom', m.from) }));
-      if (m.quoted) item.append(el('details', { class: 'quoted' }, el('summary', { text: T.InboxQuoted }), el('pre', { text: m.quoted })));
+      if ((data.revealable || []).includes(m.id)) {
+        // The CPF stays masked unless the clerk asks; the service records who revealed it.
+        const reveal = el('button', { type: 'button', class: 'reveal', text: T.InboxReveal });
+        reveal.addEventListener('click', async () => {
+          try {
+            const clear = await api(messageUrl + '/reveal', { method: 'POST' });
+            item.querySelector('.text').textContent = clear.text;
+            reveal.remove();
+          } catch (e) { result.textContent = e.message; }
+        });
+        item.append(reveal);
+      }
+      if (m.quoted) {
+        // The thread is drawn again on every live update: a history the clerk opened stays open.
+        const details = el('details', { class: 'quoted' }, el('summary', { text: T.InboxQuoted }), el('pre', { text: m.quoted }));
+        if (openQuotes.has(m.id)) details.open = true;
+        details.addEventListener('toggle', () => { if (details.open) openQuotes.add(m.id); else openQuotes.delete(m.id); });
+        item.append(details);
+      }
       if (m.automatic) item.append(el('span', { class: 'meta', text: T.InboxAutomatic }));
       if (m.channel === 'email' && m.direction === 'inbound' && ((m.mediaUrls || []).length > 0)) {
         item.append(el('a', { class: 'meta', href: messageUrl + '/original', download: 'mensagem.eml', text: T.InboxMailOriginal }));
