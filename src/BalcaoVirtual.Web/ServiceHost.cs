@@ -8,6 +8,7 @@ using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
 using BalcaoVirtual.Web.Features.Inbox;
+using BalcaoVirtual.Web.Features.Privacy;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
@@ -36,6 +37,7 @@ public static class ServiceHost
         builder.Services.AddSla(builder.Configuration);
         builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.AddInbox();
+        builder.Services.AddPrivacy(builder.Configuration);
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);

@@ -13,7 +13,7 @@ namespace BalcaoVirtual.IntegrationTests.Chatbot;
 public sealed class ChatbotTranscriptTests
 {
     private const string Greeting = "Olá! Este é o Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região. Respondo a qualquer hora; os servidores respondem nos dias úteis.";
-    private const string Privacy = "Privacidade: usamos seus dados só para responder ao seu pedido, como manda a LGPD. Não envie CPF nem documentos por aqui. Saiba mais em https://www.trt8.jus.br/lgpd ou fale com o encarregado de dados: encarregado.lgpd@trt8.jus.br.";
+    private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região trata seus dados (número ou e-mail, nome e mensagens) para responder ao seu atendimento no Balcão Virtual. Base legal: execução de políticas públicas e cumprimento de obrigação legal (LGPD, art. 7º, II e III, e art. 23). Não envie CPF nem documentos por aqui. Política de privacidade: https://www.trt8.jus.br/lgpd. Encarregado de dados: encarregado.lgpd@trt8.jus.br.";
     private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nA qualquer momento, escreva menu para voltar aqui ou sair para encerrar.";
     private const string AfterAnswer = "Posso ajudar em algo mais? Escreva menu para ver as opções.";
     private const string OfferClerk = "Quer que eu passe sua mensagem para um atendente? Responda 1 para sim ou 2 para voltar ao menu.";
@@ -291,7 +291,7 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.SayAsync("voltar"), Is.EqualTo(new[] { Menu }));
         Assert.That(await bot.SayAsync("sair"), Is.EqualTo(new[] { "Atendimento encerrado. Obrigado pelo contato! Quando precisar, é só escrever de novo." }));
         Assert.That((await bot.ConversationAsync()).State, Is.EqualTo(ConversationState.Closed));
-        Assert.That(await bot.SayAsync("oi"), Is.EqualTo(new[] { $"{First}\n\n{Menu}" }), "a new start, with the notice again");
+        Assert.That(await bot.SayAsync("oi"), Is.EqualTo(new[] { $"{Greeting}\n\n{Menu}" }), "a new start; the notice went to this contact already");
     }
 
     [Test]

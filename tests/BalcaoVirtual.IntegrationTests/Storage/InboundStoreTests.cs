@@ -1,6 +1,8 @@
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Channels.WhatsApp;
+using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Privacy;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -92,6 +94,7 @@ public sealed class InboundStoreTests(Backend backend)
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
         var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler,
             new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
+            new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),
             time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));

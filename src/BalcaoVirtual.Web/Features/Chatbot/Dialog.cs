@@ -21,6 +21,7 @@ internal sealed class Dialog(
     Sla.SlaClock sla,
     ICaseStatusLookup cases,
     MailAutoReplies mailAutoReplies,
+    Privacy.PrivacyNotices notices,
     TimeProvider time) : IInboundHandler
 {
     /// <summary>Twilio's limit for one message body; a turn's texts are joined into as few messages as fit.</summary>
@@ -74,11 +75,13 @@ internal sealed class Dialog(
             return await MailTurnAsync(conversation, message, now, activity).ConfigureAwait(false);
         }
 
-        var turn = new Turn(this, conversation, message, now);
+        var notice = conversation.Bot is null ? await NoticeAsync(conversation).ConfigureAwait(false) : null;
+        var turn = new Turn(this, conversation, message, now, notice);
         await turn.RunAsync(cancellationToken).ConfigureAwait(false);
         return new InboundOutcome(
             turn.Conversation with { Bot = turn.Session with { LastTurnAt = now }, LastActivityAt = activity },
-            Pack(turn.Replies));
+            Pack(turn.Replies),
+            notice?.Version);
     }
 
     /// <summary>
@@ -116,13 +119,18 @@ internal sealed class Dialog(
         var deadline = due is { } at
             ? Texts.Format("MailDeadline", BotFormat.When(at, unit.TimeZone))
             : Texts.Get("MailNoDeadline");
-        var o = options.Value;
-        return new InboundOutcome(updated,
-        [
-            Texts.Format("MailAcknowledgement", unit.Name, deadline, o.PjeUrl!.OriginalString) + "\n\n" +
-            Texts.Format("BotPrivacy", o.PrivacyPolicyUrl!.OriginalString, o.DataProtectionOfficer),
-        ]);
+        var notice = await notices.PendingAsync(contact, unit.Court.Id).ConfigureAwait(false);
+        var ack = Texts.Format("MailAcknowledgement", unit.Name, deadline, options.Value.PjeUrl!.OriginalString);
+        return new InboundOutcome(updated, [notice is null ? ack : ack + "\n\n" + notice.Text], notice?.Version);
     }
+
+    /// <summary>
+    /// The privacy notice this contact has not had yet: the court's of the unit; before the unit is known (a central
+    /// number), the court's when the catalogue has one court, else the default one.
+    /// </summary>
+    private Task<Privacy.NoticeText?> NoticeAsync(Conversation conversation) =>
+        notices.PendingAsync(Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id),
+            (conversation.UnitId is { } unitId ? catalog.Find(unitId)?.Court.Id : null) ?? (catalog.Courts.Count == 1 ? catalog.Courts[0].Id : null));
 
     /// <summary>When a unit must answer a conversation handed to it now, by its SLA policy (null: no deadline).</summary>
     public DateTimeOffset? DueAt(Unit unit, DateTimeOffset from) => sla.DueAt(unit, from);
@@ -164,8 +172,11 @@ internal sealed class Dialog(
         private readonly UnitMatch named;
         private bool understood = true;
 
-        public Turn(Dialog dialog, Conversation conversation, Message message, DateTimeOffset now)
+        private readonly Privacy.NoticeText? notice;
+
+        public Turn(Dialog dialog, Conversation conversation, Message message, DateTimeOffset now, Privacy.NoticeText? notice)
         {
+            this.notice = notice;
             this.dialog = dialog;
             this.message = message;
             this.now = now;
@@ -187,7 +198,12 @@ internal sealed class Dialog(
             if (Conversation.Bot is null)
             {
                 Say(Texts.Format("BotGreeting", options.CourtName));
-                Say(Texts.Format("BotPrivacy", options.PrivacyPolicyUrl!.OriginalString, options.DataProtectionOfficer));
+                if (notice is not null)
+                {
+                    // Once per contact and channel (and again when the notice's version changes).
+                    Say(notice.Text);
+                }
+
                 fresh = true;
             }
             else if (now - Session.LastTurnAt > options.IdleTimeout)

@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace BalcaoVirtual.Web.Features.Conversations;
 
 /// <summary>What a turn decided: the conversation as it should be stored (null: unchanged) and the texts to send back.</summary>
-public sealed record InboundOutcome(Conversation? Updated, IReadOnlyList<string> Replies)
+/// <param name="NoticeVersion">The privacy notice version the replies carry, recorded on the contact with them.</param>
+public sealed record InboundOutcome(Conversation? Updated, IReadOnlyList<string> Replies, string? NoticeVersion = null)
 {
     public static readonly InboundOutcome Unchanged = new(null, []);
 }
@@ -31,6 +32,7 @@ internal sealed partial class InboundProcessor(
     ConversationObservers observers,
     IInboundHandler handler,
     WhatsAppWindowGuard window,
+    Privacy.PrivacyNotices notices,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -172,6 +174,11 @@ internal sealed partial class InboundProcessor(
             foreach (var reply in outcome.Replies)
             {
                 outbox.AddQueue(tran, target, reply, MessageAuthor.Bot, null);
+            }
+
+            if (outcome.NoticeVersion is { } version)
+            {
+                notices.AddRecord(tran, RedisKeys.ContactOf(conversationId), version, time.GetUtcNow());
             }
 
             _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);

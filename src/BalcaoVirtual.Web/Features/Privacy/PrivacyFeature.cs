@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Privacy;
+
+public static class PrivacyFeature
+{
+    public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PrivacyOptions>()
+            .Bind(configuration.GetSection(PrivacyOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        services.AddSingleton<PrivacyNotices>();
+        return services;
+    }
+}
+
+internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (key, notice) in options.Courts.Select(c => ($"Privacy:Courts:{c.Key}", c.Value)).Prepend(("Privacy:Notice", options.Notice)))
+        {
+            if (string.IsNullOrWhiteSpace(notice.Version) || notice.Version.Length > 40)
+            {
+                failures.Add($"{key}:Version is required (up to 40 characters, e.g. '2026-11'): it tells which notice each contact got.");
+            }
+
+            if (notice.PolicyUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("https" or "http")))
+            {
+                failures.Add($"{key}:PolicyUrl must be an absolute http(s) URL.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
