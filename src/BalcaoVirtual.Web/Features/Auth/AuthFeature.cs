@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -9,8 +10,7 @@ public static class AuthFeature
 
     public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>()
-            .Bind(configuration.GetSection(AuthOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+        services.AddStrictOptions<AuthOptions>(configuration, AuthOptions.Section)
             .ValidateDataAnnotations()
             .Validate(
                 o => string.IsNullOrWhiteSpace(o.BootstrapAdmin.Email) || System.Net.Mail.MailAddress.TryCreate(o.BootstrapAdmin.Email, out _),

@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Chatbot;
@@ -7,10 +8,7 @@ public static class ChatbotFeature
 {
     public static IServiceCollection AddChatbot(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ChatbotOptions>()
-            .Bind(configuration.GetSection(ChatbotOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ChatbotOptions>, ChatbotOptionsValidator>();
+        services.AddStrictOptions<ChatbotOptions, ChatbotOptionsValidator>(configuration, ChatbotOptions.Section);
         services.AddSingleton<IInboundHandler, Dialog>();
         return services;
     }

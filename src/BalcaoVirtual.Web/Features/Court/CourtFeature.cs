@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using BalcaoVirtual.Web.Features.Court.DataJud;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.Extensions.Options;
@@ -22,10 +23,8 @@ public static class CourtFeature
 {
     public static IServiceCollection AddCourt(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CalendarOptions>()
-            .Bind(configuration.GetSection(CalendarOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<CalendarOptions>(configuration, CalendarOptions.Section)
+            .ValidateDataAnnotations();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CalendarOptions>>().Value;
@@ -33,10 +32,7 @@ public static class CourtFeature
             return CalendarFiles.Load(UnitsFeature.ResolveDataPath(options.Directory, root));
         });
         services.AddSingleton<UnitHours>();
-        services.AddOptions<DataJudOptions>()
-            .Bind(configuration.GetSection(DataJudOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DataJudOptions>, DataJudOptionsValidator>();
+        services.AddStrictOptions<DataJudOptions, DataJudOptionsValidator>(configuration, DataJudOptions.Section);
         // The client applies its own (short) timeout per query.
         services.AddHttpClient(DataJudClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<DataJudClient>();

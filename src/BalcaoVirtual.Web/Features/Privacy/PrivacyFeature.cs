@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Privacy;
@@ -6,10 +7,7 @@ public static class PrivacyFeature
 {
     public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PrivacyOptions>()
-            .Bind(configuration.GetSection(PrivacyOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        services.AddStrictOptions<PrivacyOptions, PrivacyOptionsValidator>(configuration, PrivacyOptions.Section);
         services.AddSingleton<PrivacyNotices>();
         return services;
     }

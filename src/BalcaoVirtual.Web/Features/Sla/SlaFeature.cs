@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
@@ -21,10 +22,7 @@ public static class SlaFeature
 
     public static IServiceCollection AddSla(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SlaOptions>()
-            .Bind(configuration.GetSection(SlaOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SlaOptions>, SlaOptionsValidator>();
+        services.AddStrictOptions<SlaOptions, SlaOptionsValidator>(configuration, SlaOptions.Section);
         services.AddSingleton<SlaClock>();
         services.AddSingleton<SlaStore>();
         services.AddSingleton<SlaPeriods>();

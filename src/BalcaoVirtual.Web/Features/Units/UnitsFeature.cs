@@ -8,10 +8,8 @@ public static class UnitsFeature
 {
     public static IServiceCollection AddUnits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UnitsOptions>()
-            .Bind(configuration.GetSection(UnitsOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<UnitsOptions>(configuration, UnitsOptions.Section)
+            .ValidateDataAnnotations();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<UnitsOptions>>().Value;

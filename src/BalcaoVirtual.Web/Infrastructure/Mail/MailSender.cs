@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -59,10 +60,7 @@ public static class MailServiceCollectionExtensions
 {
     public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SmtpOptions>()
-            .Bind(configuration.GetSection(SmtpOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        services.AddStrictOptions<SmtpOptions, SmtpOptionsValidator>(configuration, SmtpOptions.Section);
         services.AddSingleton<IMailSender, MailKitSender>();
         return services;
     }

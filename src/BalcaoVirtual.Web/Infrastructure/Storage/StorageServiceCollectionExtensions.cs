@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,10 +8,8 @@ public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<StorageOptions>(configuration, StorageOptions.Section)
+            .ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<RedisKeys>();
         services.AddSingleton<StoreConnection>();

@@ -1,6 +1,7 @@
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,9 @@ public static class MailFeature
 {
     public static IServiceCollection AddEmailChannel(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MailOptions>()
-            .Bind(configuration.GetSection(MailOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+        services.AddStrictOptions<MailOptions>(configuration, MailOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => SlaOptionsValidator.LooksLikeCron(o.PollCron), "Mail:PollCron is not a cron expression such as '* * * * *' (every minute).")
-            .ValidateOnStart();
+            .Validate(o => SlaOptionsValidator.LooksLikeCron(o.PollCron), "Mail:PollCron is not a cron expression such as '* * * * *' (every minute).");
         services.AddSingleton<MailboxPoller>();
         services.AddSingleton<MailThreads>();
         services.AddSingleton<MailOriginals>();

@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Meta;
@@ -8,10 +9,7 @@ public static class MetaFeature
 
     public static IServiceCollection AddMeta(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MetaOptions>()
-            .Bind(configuration.GetSection(MetaOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MetaOptions>, MetaOptionsValidator>();
+        services.AddStrictOptions<MetaOptions, MetaOptionsValidator>(configuration, MetaOptions.Section);
         services.AddHttpClient<MetaTransport>((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MetaOptions>>().Value.RequestTimeout);
         return services;
     }

@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
@@ -10,10 +11,7 @@ public static class TwilioFeature
 
     public static IServiceCollection AddTwilio(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TwilioOptions>()
-            .Bind(configuration.GetSection(TwilioOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+        services.AddStrictOptions<TwilioOptions, TwilioOptionsValidator>(configuration, TwilioOptions.Section);
         services.AddHttpClient<TwilioTransport>((sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout);
         services.AddSingleton<LocalOutboxTransport>();

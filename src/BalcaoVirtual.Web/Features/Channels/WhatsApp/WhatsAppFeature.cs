@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.WhatsApp;
@@ -8,10 +9,7 @@ public static class WhatsAppFeature
     /// <summary>The 24-hour window's templates and the guard that holds late answers (whichever provider sends them).</summary>
     public static IServiceCollection AddWhatsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WhatsAppOptions>()
-            .Bind(configuration.GetSection(WhatsAppOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WhatsAppOptions>, WhatsAppOptionsValidator>();
+        services.AddStrictOptions<WhatsAppOptions, WhatsAppOptionsValidator>(configuration, WhatsAppOptions.Section);
         services.AddSingleton<WhatsAppWindowGuard>();
         services.AddSingleton<WhatsAppKeepAlive>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<WhatsAppKeepAlive>());
