@@ -60,6 +60,7 @@ public static class ServiceHost
         app.MapTwilio();
         app.MapMeta();
         app.MapEmail();
+        app.MapPrivacy();
         return app;
     }
 

@@ -61,6 +61,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/conversations/{id}/messages/{messageId}/attachments/{index:int}", "/api/conversations/{conv}/messages/none/attachments/0", Rule.Unit),
         ("GET", "/api/conversations/{id}/messages/{messageId}/original", "/api/conversations/{conv}/messages/none/original", Rule.Unit),
         ("GET", "/api/mailboxes", "/api/mailboxes", Rule.Admin),
+        ("GET", "/api/audit", "/api/audit", Rule.Admin),
+        ("GET", "/admin/audit", "/admin/audit", Rule.Page),
         ("POST", "/api/conversations/{id}/messages/{messageId}/reveal", "/api/conversations/{conv}/messages/none/reveal", Rule.Unit),
         ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),
         ("GET", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),

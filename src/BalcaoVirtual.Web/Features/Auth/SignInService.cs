@@ -27,6 +27,7 @@ public sealed class SignInService(
     RedisKeys keys,
     IPasswordHasher<User> hasher,
     IOptions<AuthOptions> options,
+    Privacy.AuditTrail trail,
     TimeProvider time)
 {
     private const string FailuresField = "failures";
@@ -49,6 +50,7 @@ public sealed class SignInService(
         var lockedUntil = await Db.HashGetAsync(failureKey, LockedUntilField).ConfigureAwait(false);
         if (lockedUntil.TryParse(out long untilMs) && untilMs > now.ToUnixTimeMilliseconds())
         {
+            await trail.RecordAsync("signin.locked", null, who: await WhoAsync(normalized).ConfigureAwait(false)).ConfigureAwait(false);
             return new SignInResult(SignInOutcome.LockedOut, RetryAfter: DateTimeOffset.FromUnixTimeMilliseconds(untilMs) - now);
         }
 
@@ -66,6 +68,9 @@ public sealed class SignInService(
 
         if (user is null || user.Disabled || verified == PasswordVerificationResult.Failed)
         {
+            // Who tried: the account when there is one; otherwise a digest, never the e-mail typed.
+            await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null,
+                user?.Id ?? "unknown:" + RedisKeys.Digest(normalized)[..12]).ConfigureAwait(false);
             var failures = await Db.HashIncrementAsync(failureKey, FailuresField).ConfigureAwait(false);
             await Db.KeyExpireAsync(failureKey, o.FailureWindow + o.LockoutDuration).ConfigureAwait(false);
             if (failures >= o.MaxFailedAttempts)
@@ -91,6 +96,9 @@ public sealed class SignInService(
         return await IssueSessionAsync(user).ConfigureAwait(false);
     }
 
+    private async Task<string> WhoAsync(string normalizedEmail) =>
+        (await users.FindByEmailAsync(normalizedEmail).ConfigureAwait(false))?.Id ?? "unknown:" + RedisKeys.Digest(normalizedEmail)[..12];
+
     /// <summary>A new session token for a user already proven (by password, or by the court's identity provider).</summary>
     public async Task<SignInResult> IssueSessionAsync(User user)
     {
@@ -100,6 +108,7 @@ public sealed class SignInService(
         var expiresAt = time.GetUtcNow() + lifetime;
         var record = new TokenRecord(user.Id, expiresAt);
         await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record, Json), lifetime).ConfigureAwait(false);
+        await trail.RecordAsync("signin", user.Id, who: user.Id).ConfigureAwait(false);
         return new SignInResult(SignInOutcome.Success, token, expiresAt);
     }
 

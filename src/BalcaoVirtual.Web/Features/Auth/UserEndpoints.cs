@@ -34,7 +34,7 @@ internal static class UserEndpoints
 
     public static async Task<IResult> CreateAsync(
         CreateUserRequest? request, UserStore users, UnitCatalog catalog, IPasswordHasher<User> hasher,
-        IOptions<AuthOptions> options, TimeProvider time)
+        IOptions<AuthOptions> options, Privacy.AuditTrail trail, TimeProvider time)
     {
         if (request is null)
         {
@@ -78,12 +78,13 @@ internal static class UserEndpoints
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserEmailTaken);
         }
 
+        await trail.RecordAsync("user.create", user.Id, Roles(user)).ConfigureAwait(false);
         return Results.Created($"/api/users/{user.Id}", UserView.From(user));
     }
 
     public static async Task<IResult> UpdateAsync(
         string id, UpdateUserRequest? request, ClaimsPrincipal caller, UserStore users, UnitCatalog catalog,
-        IPasswordHasher<User> hasher, IOptions<AuthOptions> options)
+        IPasswordHasher<User> hasher, IOptions<AuthOptions> options, Privacy.AuditTrail trail)
     {
         var user = await users.GetAsync(id).ConfigureAwait(false);
         if (user is null)
@@ -129,10 +130,19 @@ internal static class UserEndpoints
             updated = updated with { PasswordHash = hasher.HashPassword(updated, request.Password) };
         }
 
-        return await users.UpdateAsync(updated).ConfigureAwait(false)
-            ? Results.Ok(UserView.From(updated))
-            : Problems.NotFound(Texts.UserNotFound);
+        if (!await users.UpdateAsync(updated).ConfigureAwait(false))
+        {
+            return Problems.NotFound(Texts.UserNotFound);
+        }
+
+        await trail.RecordAsync("user.update", id, Roles(updated) + (request.Password is null ? "" : " password") + (updated.Disabled ? " disabled" : "")).ConfigureAwait(false);
+        return Results.Ok(UserView.From(updated));
     }
+
+    /// <summary>The roles, as the audit trail records them: "admin manager:a clerk:b".</summary>
+    private static string Roles(User user) =>
+        string.Join(' ', (user.IsAdmin ? ["admin"] : Array.Empty<string>())
+            .Concat(user.ManagerOf.Select(u => "manager:" + u)).Concat(user.ClerkOf.Select(u => "clerk:" + u)));
 
     private static void CheckPassword(string? password, AuthOptions options, List<(string, string)> errors, bool required)
     {

@@ -18,7 +18,7 @@ public sealed record ActionPlan(Conversation After, string? Note = null);
 /// changed the conversation meanwhile (tried again on the fresh record).
 /// </summary>
 public sealed class ConversationActions(
-    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, TimeProvider time)
+    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, Privacy.AuditTrail trail, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -77,6 +77,7 @@ public sealed class ConversationActions(
                 await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
             }
 
+            await trail.RecordAsync("conversation." + action, id, detail, userId).ConfigureAwait(false);
             return (after, false);
         }
 
@@ -89,8 +90,11 @@ public sealed class ConversationActions(
         return [.. values.Select(v => JsonSerializer.Deserialize<AuditEntry>(v.ToString(), Json)!)];
     }
 
-    /// <summary>Records an action that changed nothing in the record (a reply, which goes through the outbox).</summary>
-    public Task RecordAsync(string id, ClaimsPrincipal user, string action, string? detail) =>
-        redis.GetDatabase().ListRightPushAsync(keys.ConversationAudit(id),
-            JsonSerializer.Serialize(new AuditEntry(time.GetUtcNow(), user.UserId(), action, detail), Json));
+    /// <summary>Records an action that changed nothing in the record (a reply, which goes through the outbox; a reveal).</summary>
+    public async Task RecordAsync(string id, ClaimsPrincipal user, string action, string? detail)
+    {
+        await redis.GetDatabase().ListRightPushAsync(keys.ConversationAudit(id),
+            JsonSerializer.Serialize(new AuditEntry(time.GetUtcNow(), user.UserId(), action, detail), Json)).ConfigureAwait(false);
+        await trail.RecordAsync("conversation." + action, id, detail, user.UserId()).ConfigureAwait(false);
+    }
 }

@@ -81,7 +81,7 @@ public static class ConversationsFeature
         return Results.Ok(await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, TimeProvider time)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, Privacy.AuditTrail trail, TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -89,6 +89,7 @@ public static class ConversationsFeature
             return refusal;
         }
 
+        await trail.RecordAsync("conversation.view", id).ConfigureAwait(false);
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
         // CPFs a citizen typed are masked (LGPD minimisation); a clerk may reveal one message, which is audited.
         var masked = messages.Select(m => m with { Text = Privacy.CpfMask.Mask(m.Text), Quoted = m.Quoted is null ? null : Privacy.CpfMask.Mask(m.Quoted) }).ToList();

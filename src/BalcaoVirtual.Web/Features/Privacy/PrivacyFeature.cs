@@ -9,6 +9,8 @@ public static class PrivacyFeature
     {
         services.AddStrictOptions<PrivacyOptions, PrivacyOptionsValidator>(configuration, PrivacyOptions.Section);
         services.AddSingleton<PrivacyNotices>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditTrail>();
         return services;
     }
 }
@@ -29,6 +31,11 @@ internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
             {
                 failures.Add($"{key}:PolicyUrl must be an absolute http(s) URL.");
             }
+        }
+
+        if (options.AuditRetention < TimeSpan.FromDays(30) || options.AuditRetention > TimeSpan.FromDays(20 * 365))
+        {
+            failures.Add("Privacy:AuditRetention must be from 30.00:00:00 (30 days) to 7300.00:00:00 (20 years).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -36,6 +36,9 @@ public sealed class PrivacyOptions
     public PrivacyNotice Notice { get; set; } = new();
 
     public Dictionary<string, PrivacyNotice> Courts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long the audit trail is kept (default five years).</summary>
+    public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(5 * 365);
 }
 
 /// <summary>The notice as a citizen reads it, and its version.</summary>

@@ -20,7 +20,7 @@ internal static class UnitSettingsEndpoints
     private static async Task<IResult> GetAsync(string id, UnitCatalog catalog, UnitSettingsStore store) =>
         catalog.Find(id) is { } unit ? Results.Ok(await ViewAsync(unit, store).ConfigureAwait(false)) : Problems.NotFound(Texts.UnitNotFoundTitle);
 
-    private static async Task<IResult> PutAsync(string id, UnitSettings? settings, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store)
+    private static async Task<IResult> PutAsync(string id, UnitSettings? settings, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
     {
         if (!catalog.Contains(id))
         {
@@ -33,12 +33,16 @@ internal static class UnitSettingsEndpoints
         }
 
         var errors = await store.SaveAsync(id, settings, user).ConfigureAwait(false);
-        return errors.Count > 0
-            ? Problems.Validation([.. errors])
-            : Results.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        await trail.RecordAsync("unit.settings", id).ConfigureAwait(false);
+        return Results.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store)
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
     {
         if (!catalog.Contains(id))
         {
@@ -46,6 +50,7 @@ internal static class UnitSettingsEndpoints
         }
 
         await store.RestoreAsync(id, user).ConfigureAwait(false);
+        await trail.RecordAsync("unit.restore", id).ConfigureAwait(false);
         return Results.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
     }
 

@@ -174,6 +174,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>When each waiting WhatsApp conversation of a bucket gets its keep-alive (Unix ms), on the bucket's slot.</summary>
     public RedisKey KeepAliveDue(string bucket) => $"{prefix}:{{b:{bucket}}}:keep-alive-due";
 
+    /// <summary>The audit trail of one UTC day (yyyyMMdd), newest first.</summary>
+    public RedisKey AuditDay(string day) => $"{prefix}:audit:{day}";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

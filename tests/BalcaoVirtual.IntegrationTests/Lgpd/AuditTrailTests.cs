@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BalcaoVirtual.IntegrationTests.Lgpd;
+
+/// <summary>The service-wide audit trail: who did what, when and from where, searchable by admins only, kept for its retention.</summary>
+public sealed class AuditTrailTests
+{
+    [Test]
+    public async Task SignIns_Views_Replies_Transfers_Reveals_AndUserAndUnitChanges_AreRecorded_AndSearchable()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        await bot.SayAsync("Meu CPF é 529.982.247-25 e quero falar com a vara.", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        using var admin = await bot.Factory.AdminClientAsync();
+        admin.BaseAddress = new Uri(bot.BaseUrl);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.auditada@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        clerk.BaseAddress = new Uri(bot.BaseUrl);
+        var clerkId = (await clerk.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString()!;
+
+        var view = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.Id}");
+        var messageId = view.GetProperty("revealable")[0].GetString();
+        await clerk.PostAsync($"/api/conversations/{conversation.Id}/messages/{messageId}/reveal", null);
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Recebido." });
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/transfer", new { unitId = "trt8-vt-belem-1", reason = "Processo é de Belém." });
+        await admin.PatchAsJsonAsync($"/api/users/{clerkId}", new { managerOf = new[] { "trt8-vt-macapa-7" } });
+        await admin.DeleteAsync("/api/units/trt8-vt-macapa-7/settings");
+        await bot.Service.PostAsJsonAsync("/api/auth/token", new { email = "servidora.auditada@trt8.jus.br", password = "senha-errada-123" });
+        await bot.Service.PostAsJsonAsync("/api/auth/token", new { email = "ninguem@exemplo.com.br", password = "senha-errada-123" });
+
+        var all = await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=500");
+        var records = all.GetProperty("records").EnumerateArray().Select(r => (
+            Who: r.GetProperty("who").GetString(), Action: r.GetProperty("action").GetString(),
+            Target: r.TryGetProperty("target", out var t) ? t.GetString() : null, From: r.TryGetProperty("from", out var f) ? f.GetString() : null)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(records, Has.Some.Matches<(string? Who, string? Action, string? Target, string? From)>(r => r.Action == "signin" && r.Who == clerkId));
+            foreach (var action in new[] { "conversation.view", "conversation.reveal", "conversation.reply", "conversation.transfer" })
+            {
+                Assert.That(records, Has.Some.Matches<(string? Who, string? Action, string? Target, string? From)>(r => r.Action == action && r.Who == clerkId && r.Target == conversation.Id), action);
+            }
+
+            Assert.That(records, Has.Some.Matches<(string? Who, string? Action, string? Target, string? From)>(r => r.Action == "user.create" && r.Target == clerkId));
+            Assert.That(records, Has.Some.Matches<(string? Who, string? Action, string? Target, string? From)>(r => r.Action == "user.update" && r.Target == clerkId));
+            Assert.That(records, Has.Some.Matches<(string? Who, string? Action, string? Target, string? From)>(r => r.Action == "unit.restore" && r.Target == "trt8-vt-macapa-7"));
+            Assert.That(records.Where(r => r.Action == "signin.failed").Select(r => r.Who), Has.Some.EqualTo(clerkId).And.Some.StartsWith("unknown:"));
+            Assert.That(records.Where(r => r.Action == "conversation.view").Select(r => r.From), Has.All.EqualTo("127.0.0.1"), "from where");
+            Assert.That(all.GetRawText(), Does.Not.Contain("ninguem@exemplo.com.br"), "an unknown e-mail is recorded as a digest only");
+        });
+
+        // Searches: by action prefix, by who, by target; the newest first.
+        var reveals = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?action=conversation.reveal&who={clerkId}");
+        Assert.That(reveals.GetProperty("records").GetArrayLength(), Is.EqualTo(1));
+        var forConversation = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?target={conversation.Id}");
+        Assert.That(forConversation.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("action").GetString()),
+            Is.EqualTo(new[] { "conversation.transfer", "conversation.reply", "conversation.reveal", "conversation.view" }));
+
+        // Bad filters name the field; only admins search.
+        var bad = await admin.GetAsync("/api/audit?from=23/11/2026");
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await bad.Content.ReadAsStringAsync(), Does.Contain("\"from\""));
+        Assert.That((await admin.GetAsync("/api/audit?from=2025-01-01&to=2026-11-23")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await clerk.GetAsync("/api/audit")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        // Kept for its retention (five years by default), then dropped by the store.
+        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
+        var ttl = await bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase().KeyTimeToLiveAsync(keys.AuditDay("20261123"));
+        Assert.That(ttl, Is.GreaterThan(TimeSpan.FromDays(5 * 365)).And.LessThanOrEqualTo(TimeSpan.FromDays((5 * 365) + 1)));
+    }
+}
