@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/conversations/{id}/messages/{messageId}/original", "/api/conversations/{conv}/messages/none/original", Rule.Unit),
         ("GET", "/api/mailboxes", "/api/mailboxes", Rule.Admin),
         ("GET", "/api/audit", "/api/audit", Rule.Admin),
+        ("GET", "/api/privacy/retention", "/api/privacy/retention", Rule.Admin),
         ("GET", "/admin/audit", "/admin/audit", Rule.Page),
         ("POST", "/api/conversations/{id}/messages/{messageId}/reveal", "/api/conversations/{conv}/messages/none/reveal", Rule.Unit),
         ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),

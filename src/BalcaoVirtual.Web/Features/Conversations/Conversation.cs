@@ -78,6 +78,9 @@ public sealed record Conversation
 
     public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
 
+    /// <summary>When its personal data was removed (retention or an erasure request); its SLA figures stay.</summary>
+    public DateTimeOffset? AnonymizedAt { get; init; }
+
     /// <summary>A thread of SLA alerts to a staff member's phone, not a citizen's: no inbox lists it.</summary>
     public bool Staff { get; init; }
 

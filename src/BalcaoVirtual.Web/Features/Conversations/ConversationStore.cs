@@ -143,6 +143,11 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
     /// <summary>Idempotent: safe to run again after a crash between the record write and this.</summary>
     public async Task IndexAsync(Conversation conversation)
     {
+        // Every closed conversation, with or without a unit, waits here for retention (anonymised ones are done).
+        var closed = keys.ClosedConversations(RedisKeys.BucketOf(conversation.Id));
+        await (conversation.State == ConversationState.Closed && conversation.AnonymizedAt is null
+            ? Db.SortedSetAddAsync(closed, conversation.Id, conversation.LastActivityAt.ToUnixTimeMilliseconds())
+            : Db.SortedSetRemoveAsync(closed, conversation.Id)).ConfigureAwait(false);
         if (conversation.UnitId is null)
         {
             return;

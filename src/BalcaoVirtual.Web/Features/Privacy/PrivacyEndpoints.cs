@@ -12,6 +12,7 @@ internal static class PrivacyEndpoints
     public static IEndpointRouteBuilder MapPrivacy(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/audit", SearchAsync).RequireAuthorization(AuthFeature.AdminPolicy);
+        app.MapGet("/api/privacy/retention", RetentionAsync).RequireAuthorization(AuthFeature.AdminPolicy);
         return app;
     }
 
@@ -44,6 +45,20 @@ internal static class PrivacyEndpoints
             && (string.IsNullOrEmpty(target) || r.Target == target),
             limit ?? 100).ConfigureAwait(false);
         return Results.Ok(new { from = start, to = end, truncated, records });
+    }
+
+    /// <summary>How the last retention run went (null fields before the first run).</summary>
+    private static async Task<IResult> RetentionAsync(Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
+    {
+        var fields = (await redis.GetDatabase().HashGetAllAsync(keys.RetentionStatus()).ConfigureAwait(false))
+            .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+        return Results.Ok(new
+        {
+            ranAt = fields.GetValueOrDefault("ranAt"),
+            cutoff = fields.GetValueOrDefault("cutoff"),
+            anonymized = int.TryParse(fields.GetValueOrDefault("anonymized"), out var a) ? a : (int?)null,
+            remaining = long.TryParse(fields.GetValueOrDefault("remaining"), out var r) ? r : (long?)null,
+        });
     }
 
     private static DateOnly ParseDay(string? value, string field, DateOnly fallback, List<(string, string)> errors)

@@ -11,6 +11,13 @@ public static class PrivacyFeature
         services.AddSingleton<PrivacyNotices>();
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<Anonymizer>();
+        services.AddTransient<RetentionJob>();
+        if (Sla.SlaFeature.RunsJobs(configuration))
+        {
+            services.AddHostedService<PrivacyStartup>();
+        }
+
         return services;
     }
 }
@@ -31,6 +38,21 @@ internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
             {
                 failures.Add($"{key}:PolicyUrl must be an absolute http(s) URL.");
             }
+        }
+
+        if (options.ClosedRetention < TimeSpan.FromDays(1) || options.ClosedRetention > TimeSpan.FromDays(10 * 365))
+        {
+            failures.Add("Privacy:ClosedRetention must be from 1.00:00:00 (a day) to 3650.00:00:00 (ten years).");
+        }
+
+        if (!Sla.SlaOptionsValidator.LooksLikeCron(options.RetentionCron))
+        {
+            failures.Add($"Privacy:RetentionCron '{options.RetentionCron}' is not a cron expression such as '30 3 * * *'.");
+        }
+
+        if (options.RetentionBatch is < 1 or > 100_000)
+        {
+            failures.Add("Privacy:RetentionBatch must be from 1 to 100000.");
         }
 
         if (options.AuditRetention < TimeSpan.FromDays(30) || options.AuditRetention > TimeSpan.FromDays(20 * 365))

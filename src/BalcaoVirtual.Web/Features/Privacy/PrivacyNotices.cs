@@ -37,6 +37,15 @@ public sealed class PrivacyOptions
 
     public Dictionary<string, PrivacyNotice> Courts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How long a closed conversation keeps its personal data before it is anonymised (default two years).</summary>
+    public TimeSpan ClosedRetention { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>When the retention job runs (default every day at 03:30 UTC).</summary>
+    public string RetentionCron { get; set; } = "30 3 * * *";
+
+    /// <summary>Conversations anonymised per run at most; the rest wait for the next run.</summary>
+    public int RetentionBatch { get; set; } = 1000;
+
     /// <summary>How long the audit trail is kept (default five years).</summary>
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(5 * 365);
 }

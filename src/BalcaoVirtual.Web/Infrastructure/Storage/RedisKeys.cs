@@ -177,6 +177,12 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>The audit trail of one UTC day (yyyyMMdd), newest first.</summary>
     public RedisKey AuditDay(string day) => $"{prefix}:audit:{day}";
 
+    /// <summary>Closed conversations of a bucket by the time they closed (Unix ms): what retention goes through.</summary>
+    public RedisKey ClosedConversations(string bucket) => $"{prefix}:{{b:{bucket}}}:closed";
+
+    /// <summary>How the last retention run went.</summary>
+    public RedisKey RetentionStatus() => $"{prefix}:retention:last";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;
