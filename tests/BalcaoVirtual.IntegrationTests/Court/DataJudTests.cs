@@ -202,6 +202,21 @@ public sealed class DataJudTests
         factory.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         await datajud.GetStatusAsync(Macapa);
         Assert.That(fake.Requests, Has.Count.EqualTo(2), "expired");
+
+        // Expired answers do not pile up: which cases were asked about is not kept longer than it is useful.
+        for (var i = 1; i <= 63; i++)
+        {
+            await datajud.GetStatusAsync(CnjNumber.Create(i, 2024, 5, 8, 210)); // not found: cached too
+        }
+
+        Assert.That(datajud.CachedCount, Is.EqualTo(64));
+        factory.Time.Advance(TimeSpan.FromMinutes(6));
+        for (var i = 64; i <= 127; i++)
+        {
+            await datajud.GetStatusAsync(CnjNumber.Create(i, 2024, 5, 8, 210));
+        }
+
+        Assert.That(datajud.CachedCount, Is.LessThanOrEqualTo(64), "the 64 expired ones were dropped");
     }
 
     [Test]

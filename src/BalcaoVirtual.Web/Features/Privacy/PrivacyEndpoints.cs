@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
@@ -13,6 +16,10 @@ internal static class PrivacyEndpoints
     {
         app.MapGet("/api/audit", SearchAsync).RequireAuthorization(AuthFeature.AdminPolicy);
         app.MapGet("/api/privacy/retention", RetentionAsync).RequireAuthorization(AuthFeature.AdminPolicy);
+        app.MapGet("/api/privacy/requests", async (DataSubjectRequests requests) => Results.Ok(await requests.ListAsync().ConfigureAwait(false)))
+            .RequireAuthorization(AuthFeature.AdminPolicy);
+        app.MapPost("/api/privacy/requests/export", ExportAsync).RequireAuthorization(AuthFeature.AdminPolicy);
+        app.MapPost("/api/privacy/requests/erasure", EraseAsync).RequireAuthorization(AuthFeature.AdminPolicy);
         return app;
     }
 
@@ -47,6 +54,59 @@ internal static class PrivacyEndpoints
         return Results.Ok(new { from = start, to = end, truncated, records });
     }
 
+    /// <summary>Everything held about a phone or an e-mail, as JSON or as a readable page (a download); the request is recorded.</summary>
+    private static async Task<IResult> ExportAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests, TimeProvider time)
+    {
+        if (Subject(request) is not { } contacts)
+        {
+            return BadSubject(request);
+        }
+
+        var format = request!.Format ?? "json";
+        if (format is not ("json" or "html"))
+        {
+            return Problems.Validation(("format", Texts.Get("PrivacyFormatInvalid")));
+        }
+
+        var data = await requests.CollectAsync(contacts).ConfigureAwait(false);
+        var recorded = await requests.RecordAsync("export", contacts, user.UserId(), $"{data.Conversations.Count} conversa(s) exportada(s) em {format}", data.Conversations.Count).ConfigureAwait(false);
+        var name = $"dados-{recorded.Id}.{format}";
+        return format == "json"
+            ? Results.File(JsonSerializer.SerializeToUtf8Bytes(new { request = recorded, generatedAt = time.GetUtcNow(), data.Contacts, data.Conversations }, ExportJson), "application/json", name)
+            : Results.File(Encoding.UTF8.GetBytes(SubjectPage.Render(recorded, data)), "text/html; charset=utf-8", name);
+    }
+
+    /// <summary>Erases a phone's or an e-mail's data (the SLA figures stay, anonymous); the request is recorded.</summary>
+    private static async Task<IResult> EraseAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests)
+    {
+        if (Subject(request) is not { } contacts)
+        {
+            return BadSubject(request);
+        }
+
+        if (request!.Confirm != true)
+        {
+            return Problems.Validation(("confirm", Texts.Get("PrivacyConfirmRequired")));
+        }
+
+        var data = await requests.CollectAsync(contacts).ConfigureAwait(false);
+        var erased = await requests.EraseAsync(data).ConfigureAwait(false);
+        var recorded = await requests.RecordAsync("erasure", contacts, user.UserId(), $"{erased} conversa(s) anonimizada(s)", erased).ConfigureAwait(false);
+        return Results.Ok(recorded);
+    }
+
+    private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private static IReadOnlyList<Conversations.ContactAddress>? Subject(SubjectRequest? request) =>
+        request is null || string.IsNullOrWhiteSpace(request.Phone) == string.IsNullOrWhiteSpace(request.Email)
+            ? null
+            : DataSubjectRequests.ContactsOf(request.Phone, request.Email);
+
+    private static IResult BadSubject(SubjectRequest? request) =>
+        !string.IsNullOrWhiteSpace(request?.Email) && string.IsNullOrWhiteSpace(request.Phone)
+            ? Problems.Validation(("email", Texts.Get("PrivacyEmailInvalid")))
+            : Problems.Validation(("phone", Texts.Get("PrivacyPhoneInvalid")));
+
     /// <summary>How the last retention run went (null fields before the first run).</summary>
     private static async Task<IResult> RetentionAsync(Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
     {
@@ -77,3 +137,6 @@ internal static class PrivacyEndpoints
         return fallback;
     }
 }
+
+/// <summary>Whose data: a phone (E.164, e.g. +5591981234567) or an e-mail, one of them; an erasure must be confirmed.</summary>
+internal sealed record SubjectRequest(string? Phone, string? Email, string? Format, bool? Confirm);

@@ -12,6 +12,7 @@ public static class PrivacyFeature
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<Anonymizer>();
+        services.AddSingleton<DataSubjectRequests>();
         services.AddTransient<RetentionJob>();
         if (Sla.SlaFeature.RunsJobs(configuration))
         {

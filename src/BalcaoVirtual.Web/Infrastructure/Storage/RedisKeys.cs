@@ -183,6 +183,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>How the last retention run went.</summary>
     public RedisKey RetentionStatus() => $"{prefix}:retention:last";
 
+    /// <summary>Data subjects' requests (export, erasure) by id: what, about whom (masked), by whom, deadline, outcome.</summary>
+    public RedisKey DataSubjectRequests() => $"{prefix}:dsr";
+
     public RedisKey Probe() => $"{prefix}:probe";
 
     public string Prefix => prefix;

@@ -26,6 +26,10 @@ public sealed partial class DataJudClient(
     private readonly Lock gate = new();
     private DateTimeOffset pausedUntil;
     private int failures;
+    private int writes;
+
+    /// <summary>Answers held in memory now (expired ones are dropped as new ones come in).</summary>
+    internal int CachedCount => cache.Count;
 
     /// <summary>The index a court's cases are in: configuration first, then the catalogue, then CNJ's naming.</summary>
     public string? IndexFor(CnjNumber number)
@@ -80,6 +84,17 @@ public sealed partial class DataJudClient(
             }
 
             cache[number.Digits] = (result, time.GetUtcNow() + o.CacheFor);
+            if (Interlocked.Increment(ref writes) % 64 == 0)
+            {
+                // A case's status is public, but which cases were asked about is not kept longer than it is useful.
+                foreach (var (key, entry) in cache)
+                {
+                    if (entry.Until <= time.GetUtcNow())
+                    {
+                        cache.TryRemove(key, out _);
+                    }
+                }
+            }
         }
 
         LogOutcome(logger, court, result.GetType().Name);
