@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/privacy/requests/export", "/api/privacy/requests/export", Rule.Admin),
         ("POST", "/api/privacy/requests/erasure", "/api/privacy/requests/erasure", Rule.Admin),
         ("GET", "/admin/audit", "/admin/audit", Rule.Page),
+        ("GET", "/admin/privacy", "/admin/privacy", Rule.Page),
         ("POST", "/api/conversations/{id}/messages/{messageId}/reveal", "/api/conversations/{conv}/messages/none/reveal", Rule.Unit),
         ("GET", "/api/units/{id}/alerts", "/api/units/{unit}/alerts", Rule.Unit),
         ("GET", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
-/// <summary>The audit trail page in Chromium: an admin finds who signed in and who opened a conversation.</summary>
+/// <summary>The LGPD admin pages in Chromium: the audit trail, and a data subject's export and erasure.</summary>
 [NonParallelizable]
 public sealed class AuditPageTests
 {
@@ -40,5 +40,36 @@ public sealed class AuditPageTests
         await page.FillAsync("#a-action", "nada.disso");
         await page.ClickAsync("form.audit-filter button");
         await Assertions.Expect(page.Locator("p.status")).ToHaveTextAsync("Nenhum registro neste período.");
+    }
+
+    [Test]
+    public async Task Admin_ExportsAndErasesASubjectsData_OnThePrivacyPage_AndTheRequestsAreListed()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        await bot.SayAsync("Preciso falar com a vara: sou a titular.", from: "whatsapp:+5591987654321", to: BotHarness.MacapaNumber);
+
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new() { AcceptDownloads = true })).NewPageAsync();
+        await page.GotoAsync(bot.BaseUrl + "/admin/privacy");
+        await page.FillAsync("#email", ApiFactory.AdminEmail);
+        await page.FillAsync("#password", ApiFactory.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/admin/privacy");
+
+        await page.FillAsync("#p-phone", "+5591987654321");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#p-html"));
+        Assert.That(download.SuggestedFilename, Does.EndWith(".html"));
+        Assert.That(await File.ReadAllTextAsync((await download.PathAsync())!), Does.Contain("sou a titular"));
+
+        await page.ClickAsync("#p-erase");
+        await Assertions.Expect(page.Locator("p.status")).ToContainTextAsync("confirm");
+        await page.CheckAsync("#p-confirm");
+        await page.ClickAsync("#p-erase");
+        await Assertions.Expect(page.Locator("p.status")).ToHaveTextAsync("Exclusão feita: 1 conversa(s) anonimizada(s).");
+        await Assertions.Expect(page.Locator("#requests tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#requests tbody tr").First).ToContainTextAsync("(91) *****-4321");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots", "privacy.png"), FullPage = true });
     }
 }

@@ -45,6 +45,8 @@ public static class InboxPages
             AdminPage(http, antiforgery, "units", "PageUnitsTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/audit", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "audit", "PageAuditTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
+        app.MapGet("/admin/privacy", (HttpContext http, IAntiforgery antiforgery) =>
+            AdminPage(http, antiforgery, "privacy", "PagePrivacyTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/canned", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "canned", "PageCannedTitle", http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf), "ManagersOnly"))
             .AllowAnonymous();
@@ -171,6 +173,7 @@ public static class InboxPages
             body.Append("<a href=\"/admin/users\">").Append(H(Texts.Get("InboxAdminUsers"))).Append("</a>");
             body.Append("<a href=\"/admin/units\">").Append(H(Texts.Get("InboxAdminUnits"))).Append("</a>");
             body.Append("<a href=\"/admin/audit\">").Append(H(Texts.Get("InboxAdminAudit"))).Append("</a>");
+            body.Append("<a href=\"/admin/privacy\">").Append(H(Texts.Get("InboxAdminPrivacy"))).Append("</a>");
         }
 
         if (http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf))

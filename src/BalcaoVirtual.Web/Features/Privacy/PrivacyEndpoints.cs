@@ -69,7 +69,7 @@ internal static class PrivacyEndpoints
         }
 
         var data = await requests.CollectAsync(contacts).ConfigureAwait(false);
-        var recorded = await requests.RecordAsync("export", contacts, user.UserId(), $"{data.Conversations.Count} conversa(s) exportada(s) em {format}", data.Conversations.Count).ConfigureAwait(false);
+        var recorded = await requests.RecordAsync("export", contacts, user.UserId(), Texts.Format("PrivacyOutcomeExport", data.Conversations.Count, format), data.Conversations.Count).ConfigureAwait(false);
         var name = $"dados-{recorded.Id}.{format}";
         return format == "json"
             ? Results.File(JsonSerializer.SerializeToUtf8Bytes(new { request = recorded, generatedAt = time.GetUtcNow(), data.Contacts, data.Conversations }, ExportJson), "application/json", name)
@@ -91,7 +91,7 @@ internal static class PrivacyEndpoints
 
         var data = await requests.CollectAsync(contacts).ConfigureAwait(false);
         var erased = await requests.EraseAsync(data).ConfigureAwait(false);
-        var recorded = await requests.RecordAsync("erasure", contacts, user.UserId(), $"{erased} conversa(s) anonimizada(s)", erased).ConfigureAwait(false);
+        var recorded = await requests.RecordAsync("erasure", contacts, user.UserId(), Texts.Format("PrivacyOutcomeErasure", erased), erased).ConfigureAwait(false);
         return Results.Ok(recorded);
     }
 
