@@ -67,6 +67,16 @@ public sealed class AuditTrailTests
         Assert.That((await admin.GetAsync("/api/audit?from=2025-01-01&to=2026-11-23")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await clerk.GetAsync("/api/audit")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
 
+        // Behind nginx on the same machine: the client's address as nginx forwarded it.
+        using (var proxied = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{conversation.Id}"))
+        {
+            proxied.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            Assert.That((await admin.SendAsync(proxied)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var latest = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?action=conversation.view&target={conversation.Id}&limit=1");
+        Assert.That(latest.GetProperty("records")[0].GetProperty("from").GetString(), Is.EqualTo("203.0.113.7"));
+
         // Kept for its retention (five years by default), then dropped by the store.
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
         var ttl = await bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase().KeyTimeToLiveAsync(keys.AuditDay("20261123"));

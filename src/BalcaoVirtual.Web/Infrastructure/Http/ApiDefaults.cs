@@ -19,6 +19,7 @@ internal static class ApiDefaults
         // A malformed body is the client's mistake: a 400 in every environment, never an exception page or a 500
         // (Development would otherwise throw it).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddExceptionHandler<StoreOutageHandler>();
         services.Configure<ExceptionHandlerOptions>(o =>
             o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return services;
@@ -26,6 +27,12 @@ internal static class ApiDefaults
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
+        // Behind the reverse proxy on the same machine (deploy/nginx): the client's address and scheme as nginx saw
+        // them, for the audit trail and secure cookies. Only loopback proxies are trusted.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
