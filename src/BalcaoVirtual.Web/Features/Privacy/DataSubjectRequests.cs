@@ -94,7 +94,10 @@ public sealed class DataSubjectRequests(
             InboundStore.NewId(now), kind, SlaFormat.MaskedContact(contacts[0].Channel, contacts[0].Raw), requestedBy, now, now + Deadline,
             "done", now, outcome, count);
         var db = redis.GetDatabase();
-        await db.HashSetAsync(keys.DataSubjectRequests(), request.Id, JsonSerializer.Serialize(request, Json)).ConfigureAwait(false);
+        var tran = db.CreateTransaction();
+        _ = tran.HashSetAsync(keys.DataSubjectRequests(), request.Id, JsonSerializer.Serialize(request, Json));
+        _ = tran.ListLeftPushAsync(keys.DataSubjectRequestOrder(), request.Id); // newest first, even within one millisecond
+        await tran.ExecuteAsync().ConfigureAwait(false);
         await trail.RecordAsync("privacy." + kind, request.Id, $"{request.Subject}: {outcome}").ConfigureAwait(false);
         return request;
     }
@@ -102,7 +105,9 @@ public sealed class DataSubjectRequests(
     /// <summary>Every request, newest first.</summary>
     public async Task<IReadOnlyList<DataSubjectRequest>> ListAsync()
     {
-        var all = await redis.GetDatabase().HashValuesAsync(keys.DataSubjectRequests()).ConfigureAwait(false);
-        return [.. all.Select(v => JsonSerializer.Deserialize<DataSubjectRequest>(v.ToString(), Json)!).OrderByDescending(r => r.RequestedAt)];
+        var db = redis.GetDatabase();
+        var order = await db.ListRangeAsync(keys.DataSubjectRequestOrder()).ConfigureAwait(false);
+        var values = order.Length == 0 ? [] : await db.HashGetAsync(keys.DataSubjectRequests(), order).ConfigureAwait(false);
+        return [.. values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<DataSubjectRequest>(v.ToString(), Json)!)];
     }
 }

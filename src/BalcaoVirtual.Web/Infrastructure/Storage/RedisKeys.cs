@@ -184,7 +184,10 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     public RedisKey RetentionStatus() => $"{prefix}:retention:last";
 
     /// <summary>Data subjects' requests (export, erasure) by id: what, about whom (masked), by whom, deadline, outcome.</summary>
-    public RedisKey DataSubjectRequests() => $"{prefix}:dsr";
+    public RedisKey DataSubjectRequests() => $"{prefix}:{{dsr}}:requests";
+
+    /// <summary>The requests' ids, newest first (same slot as the requests).</summary>
+    public RedisKey DataSubjectRequestOrder() => $"{prefix}:{{dsr}}:order";
 
     public RedisKey Probe() => $"{prefix}:probe";
 
