@@ -15,6 +15,7 @@ using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Logging;
 using BalcaoVirtual.Web.Infrastructure.Mail;
 using BalcaoVirtual.Web.Infrastructure.Storage;
+using BalcaoVirtual.Web.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web;
@@ -43,6 +44,7 @@ public static class ServiceHost
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddHealth();
+        builder.Services.AddTelemetry();
         builder.Services.AddLogRedaction();
 
         var app = builder.Build();
@@ -61,6 +63,7 @@ public static class ServiceHost
         app.MapMeta();
         app.MapEmail();
         app.MapPrivacy();
+        app.MapTelemetry();
         return app;
     }
 

@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests
     [
         ("GET", "/health/live", "/health/live", Rule.Public),
         ("GET", "/health/ready", "/health/ready", Rule.Public),
+        ("GET", "/metrics", "/metrics", Rule.Public), // only to this machine or a private network (TelemetryTests)
         ("GET", "/api/units/", "/api/units", Rule.Public),
         ("GET", "/api/units/{id}", "/api/units/{unit}", Rule.Public),
         ("GET", "/api/units/{id}/availability", "/api/units/{unit}/availability", Rule.Public),

@@ -16,6 +16,18 @@ public sealed class InboundStoreTests(Backend backend)
 {
     private StoreBackend store = null!;
     private FakeTimeProvider time = null!;
+
+    private static readonly BalcaoVirtual.Web.Infrastructure.Telemetry.BalcaoMetrics Metrics = new(new NoMeterFactory());
+
+    /// <summary>Meters for a store-only test: created and measured, exported nowhere.</summary>
+    private sealed class NoMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
     private InboundStore inbound = null!;
     private ConversationStore conversations = null!;
 
@@ -24,7 +36,7 @@ public sealed class InboundStoreTests(Backend backend)
     {
         store = await StoreBackend.StartAsync(backend);
         time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        inbound = new InboundStore(store.Connections, store.Keys, time);
+        inbound = new InboundStore(store.Connections, store.Keys, Metrics, time);
         conversations = new ConversationStore(store.Connections, store.Keys);
     }
 

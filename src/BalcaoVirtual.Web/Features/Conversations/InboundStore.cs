@@ -32,7 +32,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
 /// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
 /// </summary>
-public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimeProvider time)
+public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
 {
     // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order,
     //       6 the bucket's inbound queue
@@ -154,7 +154,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 continue; // another message of the same contact opened a conversation meanwhile: look again
             }
 
-            return await StoredAsync(result).ConfigureAwait(false);
+            return await StoredAsync(result, inbound).ConfigureAwait(false);
         }
 
         throw new InvalidOperationException("The contact's conversation kept changing while storing an inbound message.");
@@ -177,14 +177,15 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
                 keys.InboundQueue(RedisKeys.BucketOf(conversationId)),
             ],
             [conversationId, JsonSerializer.Serialize(message, Json), (long)DedupeWindow.TotalSeconds, message.Id]).ConfigureAwait(false))!;
-        return (int)result[0] == -2 ? null : await StoredAsync(result).ConfigureAwait(false);
+        return (int)result[0] == -2 ? null : await StoredAsync(result, inbound).ConfigureAwait(false);
     }
 
-    private async Task<InboundResult> StoredAsync(RedisResult[] result)
+    private async Task<InboundResult> StoredAsync(RedisResult[] result, InboundMessage inbound)
     {
         var stored = new InboundResult((int)result[0] == 1, (string)result[1]!, (string)result[2]!);
         if (stored.IsNew)
         {
+            metrics.MessageIn(ChannelName(inbound.From.Channel));
             // Queued by the script itself; only wake the processor, which also polls, so no round trip is spent.
             await redis.GetSubscriber().PublishAsync(keys.InboundSignal(), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
         }
@@ -219,6 +220,14 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, TimePro
 
     internal static LeasedWorkList Queue(RedisConnections redis, RedisKeys keys, TimeProvider time, string bucket) =>
         new(redis, keys.InboundQueue(bucket), keys.InboundLeases(bucket), time);
+
+    /// <summary>A channel as metrics and the API name it: "whatsApp", "sms", "email".</summary>
+    internal static string ChannelName(Channel channel) => channel switch
+    {
+        Channel.WhatsApp => "whatsApp",
+        Channel.Sms => "sms",
+        _ => "email",
+    };
 
     /// <summary>Time-ordered, unique ids: Unix ms in hex plus random bits.</summary>
     internal static string NewId(DateTimeOffset now) =>

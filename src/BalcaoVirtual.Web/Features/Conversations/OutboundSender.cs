@@ -12,6 +12,7 @@ internal sealed partial class OutboundSender(
     ConversationStore conversations,
     IServiceProvider services,
     WhatsAppWindowGuard window,
+    Infrastructure.Telemetry.BalcaoMetrics metrics,
     ConversationObservers observers,
     RedisConnections redis,
     RedisKeys keys,
@@ -113,6 +114,20 @@ internal sealed partial class OutboundSender(
             : await transport.SendAsync(conversation, message, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var attempts = message.Attempts + 1;
+        var channel = InboundStore.ChannelName(conversation.Channel);
+        switch (outcome)
+        {
+            case SendOutcome.Sent:
+                metrics.MessageOut(channel);
+                break;
+            case SendOutcome.Retry:
+                metrics.SendFailed(channel, "retry");
+                break;
+            case SendOutcome.Failed failed:
+                metrics.SendFailed(channel, failed.ErrorCode);
+                break;
+        }
+
         switch (outcome)
         {
             case SendOutcome.Sent sent:

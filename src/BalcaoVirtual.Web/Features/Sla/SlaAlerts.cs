@@ -34,6 +34,7 @@ internal sealed partial class SlaAlerts(
     RedisConnections redis,
     RedisKeys keys,
     IOptions<SlaOptions> options,
+    Infrastructure.Telemetry.BalcaoMetrics metrics,
     TimeProvider time,
     ILogger<SlaAlerts> logger)
 {
@@ -88,6 +89,7 @@ internal sealed partial class SlaAlerts(
 
             await OnceAsync(e, "inbox", () => AddToInboxAsync(e, period, alert.Head)).ConfigureAwait(false);
             await store.MarkDeliveredAsync(e, time.GetUtcNow()).ConfigureAwait(false);
+            metrics.SlaAlert(e.Kind.ToString().ToLowerInvariant());
             LogDelivered(logger, conversationId, seq, key, e.UnitId);
             return true;
         }

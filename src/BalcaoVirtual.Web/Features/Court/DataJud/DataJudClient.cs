@@ -16,6 +16,7 @@ public sealed partial class DataJudClient(
     IHttpClientFactory clients,
     IOptions<DataJudOptions> options,
     UnitCatalog catalog,
+    Infrastructure.Telemetry.BalcaoMetrics metrics,
     TimeProvider time,
     ILogger<DataJudClient> logger) : ICaseStatusLookup
 {
@@ -75,7 +76,9 @@ public sealed partial class DataJudClient(
         }
 
         var timeZone = ours is null ? Brasilia : TimeZoneInfo.FindSystemTimeZoneById(ours.TimeZone);
+        var asked = time.GetTimestamp();
         var result = await QueryAsync(o, number, court, index, timeZone, cancellationToken).ConfigureAwait(false);
+        metrics.DataJudAnswered(time.GetElapsedTime(asked), result.GetType().Name.ToLowerInvariant());
         if (result is CaseStatusResult.Found or CaseStatusResult.NotFound)
         {
             lock (gate)

@@ -1,0 +1,43 @@
+using System.Net;
+using OpenTelemetry.Metrics;
+
+namespace BalcaoVirtual.Web.Infrastructure.Telemetry;
+
+public static class TelemetryFeature
+{
+    public const string MetricsPath = "/metrics";
+
+    public static IServiceCollection AddTelemetry(this IServiceCollection services)
+    {
+        services.AddSingleton<BalcaoMetrics>();
+        services.AddHostedService<MetricsSampler>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(BalcaoMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>
+    /// GET /metrics in Prometheus' text format, only to callers on this machine or a private network (the scraper);
+    /// the reverse proxy does not pass it on (deploy/nginx). Everyone else gets 404, as if it did not exist.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTelemetry(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath)
+            .AddEndpointFilter(async (context, next) =>
+                IsInternal(context.HttpContext.Connection.RemoteIpAddress) ? await next(context).ConfigureAwait(false) : Results.NotFound())
+            .AllowAnonymous();
+        return app;
+    }
+
+    private static readonly IPNetwork[] Internal =
+    [
+        IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("10.0.0.0/8"),
+        IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("fc00::/7"),
+    ];
+
+    /// <summary>No address: an in-process test server.</summary>
+    internal static bool IsInternal(IPAddress? address) =>
+        address is null || Internal.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
+}
