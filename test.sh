@@ -31,11 +31,15 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/balcao-test.XXXXXX")
 pids=()
 cleanup() {
+  # The test run is a process group of its own (setsid): its testhost and browsers go with it.
+  [ -n "${test_pid:-}" ] && kill -TERM -- "-$test_pid" 2>/dev/null
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Stopped by hand (Ctrl-C, kill): clean up at once, not after the running tests end.
+trap 'cleanup; trap - EXIT; echo "stopped"; exit 130' INT TERM
 
 free_port() {
   local port
@@ -151,8 +155,14 @@ passed=0; failed=0; status=0
 for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; do
   log "testing $project"
   out="$work/$(basename "$project").log"
-  dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$out"
-  rc=${PIPESTATUS[0]}
+  # In the background and waited for, so that a signal to this script is handled at once.
+  setsid dotnet test "$project" -c Release --no-build -nologo >"$out" 2>&1 &
+  test_pid=$!
+  tail -f --pid="$test_pid" "$out" 2>/dev/null &
+  tail_pid=$!
+  wait "$test_pid"; rc=$?
+  wait "$tail_pid" 2>/dev/null
+  test_pid=""
   summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$out" | tail -n 1)
   if [ -z "$summary" ]; then
     echo "no test summary from $project (exit $rc)" >&2
