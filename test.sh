@@ -12,6 +12,9 @@ command -v redis-cli >/dev/null 2>&1 || need_packages+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
 [ -x /usr/sbin/dovecot ] || need_packages+=(dovecot-imapd)
+# The deploy/ files are checked with the real tools: nginx -t, and the compose file read as YAML.
+[ -x /usr/sbin/nginx ] || need_packages+=(nginx-light)
+/usr/bin/python3 -c "import yaml" >/dev/null 2>&1 || need_packages+=(python3-yaml)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: ${need_packages[*]}. Install them (sudo apt-get install ${need_packages[*]}) or run as root." >&2

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using BalcaoVirtual.IntegrationTests.Support;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.IntegrationTests.Reliability;
+
+/// <summary>The files in deploy/ stay valid, checked with the real tools (no Docker engine runs here).</summary>
+public sealed class DeployFilesTests
+{
+    [Test]
+    public async Task Nginx_AcceptsTheReverseProxyConfiguration()
+    {
+        var dir = TestServers.TempDir("nginx");
+        var (cert, key) = (Path.Combine(dir, "balcao.pem"), Path.Combine(dir, "balcao.key"));
+        var made = await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=balcao.example.jus.br", "-days", "1", "-keyout", key, "-out", cert);
+        Assert.That(made.ExitCode, Is.Zero, made.Output);
+        var site = File.ReadAllText(TestServers.RepoFile("deploy/nginx/balcao-virtual.conf"))
+            .Replace("/etc/ssl/certs/balcao.pem", cert, StringComparison.Ordinal)
+            .Replace("/etc/ssl/private/balcao.key", key, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(dir, "site.conf"), site);
+        File.WriteAllText(Path.Combine(dir, "nginx.conf"),
+            $"pid {dir}/nginx.pid; error_log stderr; events {{}} http {{ access_log off; client_body_temp_path {dir}; proxy_temp_path {dir}; include {dir}/site.conf; }}");
+
+        var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null;
+        Assert.That(nginx, Is.Not.Null, "nginx is not installed: run ./test.sh (it installs nginx-light), or 'apt-get install nginx-light'.");
+        var test = await RunAsync(nginx!, "-t", "-p", dir, "-c", Path.Combine(dir, "nginx.conf"));
+        Assert.That(test.ExitCode, Is.Zero, test.Output);
+        Assert.That(test.Output, Does.Contain("syntax is ok").And.Contain("test is successful"));
+        Assert.That(site, Does.Contain("location = /metrics"), "metrics are never passed on");
+    }
+
+    [Test]
+    public async Task Redis_StartsWithTheShippedConfiguration_WithAppendOnlyPersistence()
+    {
+        var dir = TestServers.TempDir("redis-conf");
+        var port = TestServers.FreePort();
+        using var server = Process.Start(new ProcessStartInfo("redis-server")
+        {
+            // The shipped file, with only the port and the data folder of this test.
+            ArgumentList = { TestServers.RepoFile("deploy/redis/redis.conf"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dir },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            ConnectionMultiplexer? redis = null;
+            await TestServers.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true");
+                    return redis.IsConnected;
+                }
+                catch (RedisConnectionException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20), "redis-server with deploy/redis/redis.conf");
+            using (redis)
+            {
+                var config = await redis!.GetServers()[0].ConfigGetAsync("*");
+                var values = config.ToDictionary(c => c.Key, c => c.Value);
+                Assert.That(values["appendonly"], Is.EqualTo("yes"));
+                Assert.That(values["appendfsync"], Is.EqualTo("always"), "an acknowledged webhook survives a crash");
+                Assert.That(values["maxmemory-policy"], Is.EqualTo("noeviction"), "conversations are never evicted");
+            }
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Test]
+    public async Task Compose_IsValidYaml_AndBuildsFromTheRepository()
+    {
+        var compose = TestServers.RepoFile("deploy/compose/compose.yaml");
+        var read = await RunAsync("/usr/bin/python3", "-c",
+            "import yaml,sys,json; d=yaml.safe_load(open(sys.argv[1])); print(json.dumps({k: v.get('ports', []) for k, v in d['services'].items()}))", compose);
+        Assert.That(read.ExitCode, Is.Zero, read.Output);
+        Assert.That(read.Output, Does.Contain("\"app1\": [\"127.0.0.1:5081:8080\"]").And.Contain("\"app2\": [\"127.0.0.1:5082:8080\"]").And.Contain("\"redis\": []"),
+            "nodes only on loopback; Redis not published");
+        var dockerfile = File.ReadAllText(TestServers.RepoFile("deploy/compose/Dockerfile"));
+        foreach (var path in new[] { "src/BalcaoVirtual.Web", "deploy/units", "deploy/calendars" })
+        {
+            Assert.That(dockerfile, Does.Contain(path));
+            Assert.That(Directory.Exists(Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, path)), path);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+}
