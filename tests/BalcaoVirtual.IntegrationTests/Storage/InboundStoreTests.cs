@@ -107,7 +107,7 @@ public sealed class InboundStoreTests(Backend backend)
         var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler,
             new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
             new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),
-            time, NullLogger<InboundProcessor>.Instance);
+            Options.Create(store.Options), time, NullLogger<InboundProcessor>.Instance);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing

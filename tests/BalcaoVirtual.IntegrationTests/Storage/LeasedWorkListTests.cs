@@ -50,6 +50,47 @@ public sealed class LeasedWorkListTests(Backend backend)
     }
 
     [Test]
+    public async Task Hold_KeepsItemsLeasedWhileTheWorkerLives_AndLetsThemGoWhenItStops()
+    {
+        await work.EnqueueAsync("slow");
+        await work.EnqueueAsync("done");
+        var taken = await work.TakeAsync(10, Lease);
+        var heartbeat = work.Hold(taken, Lease);
+        await work.CompleteAsync("done");
+        heartbeat.Release("done");
+
+        // Three leases long, in beats: a live worker's item is never taken by another.
+        for (var beat = 1; beat <= 9; beat++)
+        {
+            time.Advance(Lease / 3);
+            var due = (time.GetUtcNow() + Lease).ToUnixTimeMilliseconds();
+            await TestServers.WaitUntilAsync(async () => await LeaseOfAsync("slow") == due, TimeSpan.FromSeconds(10), $"beat {beat} to renew the lease");
+            Assert.That(await work.TakeAsync(10, Lease), Is.Empty, "taken from a live worker");
+        }
+
+        Assert.That(await LeaseOfAsync("done"), Is.Null, "a done item is never leased again");
+
+        await heartbeat.DisposeAsync(); // the worker died here
+        time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.That(await work.TakeAsync(10, Lease), Is.EqualTo(new[] { "slow" }));
+    }
+
+    [Test]
+    public async Task RenewAsync_NeverBringsALaterRetryNearer()
+    {
+        await work.EnqueueAsync("a");
+        await work.TakeAsync(10, Lease);
+        await work.RetryLaterAsync("a", TimeSpan.FromMinutes(10));
+
+        await work.RenewAsync(["a"], Lease);
+
+        Assert.That(await LeaseOfAsync("a"), Is.EqualTo((time.GetUtcNow() + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds()));
+    }
+
+    private async Task<double?> LeaseOfAsync(string item) =>
+        await store.Connections.GetDatabase().SortedSetScoreAsync($"{store.Options.KeyPrefix}:{{w}}:l", item);
+
+    [Test]
     public async Task CompleteAsync_RemovesItemForGood()
     {
         await work.EnqueueAsync("a");

@@ -22,7 +22,7 @@ public interface IInboundHandler
 
 /// <summary>
 /// Consumes the inbound queue. An item is completed after its handler ran and the message was marked processed;
-/// items a crashed node was working on are taken again when their lease (one minute) runs out.
+/// items a crashed node was working on are taken again when their lease (Storage:WorkLease) runs out.
 /// </summary>
 internal sealed partial class InboundProcessor(
     RedisConnections redis,
@@ -33,10 +33,10 @@ internal sealed partial class InboundProcessor(
     IInboundHandler handler,
     WhatsAppWindowGuard window,
     Privacy.PrivacyNotices notices,
+    Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly LeasedWorkList[] queues = [.. RedisKeys.Buckets.Select(b => InboundStore.Queue(redis, keys, time, b))];
     private readonly SemaphoreSlim signal = new(0);
@@ -99,7 +99,14 @@ internal sealed partial class InboundProcessor(
         var count = 0;
         foreach (var queue in queues)
         {
-            var items = await queue.TakeAsync(50, Lease).ConfigureAwait(false);
+            var lease = storage.Value.WorkLease;
+            var items = await queue.TakeAsync(50, lease).ConfigureAwait(false);
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            await using var heartbeat = queue.Hold(items, lease);
             foreach (var item in items)
             {
                 try
@@ -111,6 +118,10 @@ internal sealed partial class InboundProcessor(
                     // A turn that fails must not stop every other citizen's: the item stays leased and is tried again
                     // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
                     LogTurnFailed(logger, item.Split('|')[0], ex.GetType().Name);
+                }
+                finally
+                {
+                    heartbeat.Release(item);
                 }
             }
 

@@ -16,11 +16,11 @@ internal sealed partial class OutboundSender(
     ConversationObservers observers,
     RedisConnections redis,
     RedisKeys keys,
+    Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<OutboundSender> logger) : BackgroundService
 {
     public const int MaxAttempts = 10;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim signal = new(0);
 
@@ -70,10 +70,24 @@ internal sealed partial class OutboundSender(
         var count = 0;
         foreach (var work in outbox.Work)
         {
-            var items = await work.TakeAsync(20, Lease).ConfigureAwait(false);
+            var lease = storage.Value.WorkLease;
+            var items = await work.TakeAsync(20, lease).ConfigureAwait(false);
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            await using var heartbeat = work.Hold(items, lease);
             foreach (var item in items)
             {
-                await SendOneAsync(work, item, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SendOneAsync(work, item, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    heartbeat.Release(item);
+                }
             }
 
             count += items.Count;

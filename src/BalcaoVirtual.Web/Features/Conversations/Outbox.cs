@@ -56,6 +56,30 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
     }
 
     /// <summary>
+    /// Queues a message only if none was queued for <paramref name="purpose"/> on this conversation before: the
+    /// marker commits with the message, so a caller that crashed after queueing and runs again queues nothing.
+    /// </summary>
+    public async Task<bool> QueueOnceAsync(Conversation conversation, string purpose, string text, MessageAuthor author)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var once = keys.OutboundOnce(conversation.Id, purpose);
+        var tran = redis.GetDatabase().CreateTransaction();
+        tran.AddCondition(Condition.KeyNotExists(once));
+        _ = tran.StringSetAsync(once, "1", OnceKept);
+        AddQueue(tran, conversation, text, author, null);
+        if (!await tran.ExecuteAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await SignalAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>How long a once-marker lasts: longer than any retry of the job that wrote it.</summary>
+    private static readonly TimeSpan OnceKept = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Adds the recording and queueing of an outbound message to a transaction on the conversation's slot, so that it
     /// commits together with the caller's own writes (a bot turn and its replies). Call <see cref="SignalAsync"/> after.
     /// </summary>

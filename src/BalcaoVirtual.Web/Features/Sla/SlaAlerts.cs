@@ -78,12 +78,12 @@ internal sealed partial class SlaAlerts(
             {
                 if (recipient.Email is { } email)
                 {
-                    await OnceAsync(e, "mail:" + RedisKeys.Digest(email.ToLowerInvariant()), () => SendMailAsync(email, recipient.Name, alert, cancellationToken)).ConfigureAwait(false);
+                    await OnceAsync(e, "mail:" + RedisKeys.Digest(email.ToLowerInvariant()), () => SendMailAsync(e, email, recipient.Name, alert, cancellationToken)).ConfigureAwait(false);
                 }
 
                 if (recipient.Phone is { } phone)
                 {
-                    await OnceAsync(e, "phone:" + RedisKeys.Digest(phone), () => SendPhoneAsync(unit, phone, alert.Short)).ConfigureAwait(false);
+                    await OnceAsync(e, "phone:" + RedisKeys.Digest(phone), () => SendPhoneAsync(e, unit, phone, alert.Short)).ConfigureAwait(false);
                 }
             }
 
@@ -186,10 +186,16 @@ internal sealed partial class SlaAlerts(
         return new Alert(subject, head, body, $"{head} {link}");
     }
 
-    private async Task SendMailAsync(string email, string name, Alert alert, CancellationToken cancellationToken)
+    /// <summary>
+    /// The alert's Message-ID is the same each time it is made (event and recipient): if the service dies after the
+    /// SMTP server took it and before that was recorded, the copy sent again is the same message to mail servers and
+    /// clients, which drop it as a duplicate.
+    /// </summary>
+    private async Task SendMailAsync(SlaEvent e, string email, string name, Alert alert, CancellationToken cancellationToken)
     {
         using var message = new MimeMessage();
         message.From.Add(mail.From);
+        message.MessageId = AlertMessageId(e, email, mail.From.Domain);
         message.To.Add(new MailboxAddress(name, email));
         message.Subject = alert.Subject;
         message.Headers.Add("Auto-Submitted", "auto-generated");
@@ -203,7 +209,10 @@ internal sealed partial class SlaAlerts(
     /// A staff member's phone gets the alert through the outbox, from the unit's WhatsApp (or SMS) number, on a
     /// conversation of its own that no inbox lists.
     /// </summary>
-    private async Task SendPhoneAsync(Unit unit, string phone, string text)
+    internal static string AlertMessageId(SlaEvent e, string email, string domain) =>
+        $"sla.{e.ConversationId}.{e.Seq}.{e.Key}.{RedisKeys.Digest(email.ToLowerInvariant())[..16]}@{(domain.Length > 0 ? domain : "balcao.invalid")}";
+
+    private async Task SendPhoneAsync(SlaEvent e, Unit unit, string phone, string text)
     {
         var (channel, from, to) = unit.Channels.WhatsApp.Count > 0
             ? (Channel.WhatsApp, "whatsapp:" + unit.Channels.WhatsApp[0], "whatsapp:" + phone)
@@ -234,7 +243,8 @@ internal sealed partial class SlaAlerts(
             await conversations.SaveAsync(conversation).ConfigureAwait(false);
         }
 
-        await outbox.QueueAsync(conversation, text, MessageAuthor.System, null).ConfigureAwait(false);
+        // Queued at most once per event, even when this delivery dies between queueing and recording it.
+        await outbox.QueueOnceAsync(conversation, $"sla:{e.ConversationId}:{e.Seq}:{e.Key}", text, MessageAuthor.System).ConfigureAwait(false);
     }
 
     private async Task AddToInboxAsync(SlaEvent e, WaitingPeriod period, string head)

@@ -31,8 +31,11 @@ internal sealed partial class MailKitSender(IOptions<SmtpOptions> options, ILogg
         if (!Options.IsConfigured)
         {
             Directory.CreateDirectory(Options.PickupDirectory);
-            var path = Path.Combine(Options.PickupDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.eml");
-            await message.WriteToAsync(path, cancellationToken).ConfigureAwait(false);
+            // Written aside and renamed, so the folder never holds half a message (a crash mid-write leaves a .tmp).
+            var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}";
+            var partial = Path.Combine(Options.PickupDirectory, name + ".tmp");
+            await message.WriteToAsync(partial, cancellationToken).ConfigureAwait(false);
+            File.Move(partial, Path.Combine(Options.PickupDirectory, name + ".eml"));
             LogPickedUp(logger, message.MessageId ?? "", Options.PickupDirectory);
             return;
         }

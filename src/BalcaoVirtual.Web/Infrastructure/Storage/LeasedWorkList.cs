@@ -29,6 +29,16 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
         return out
         """;
 
+    // Pushes the lease of items still leased further out, never nearer (a retry scheduled later stays later).
+    private const string RenewScript = """
+        local expiry = tonumber(ARGV[1])
+        for i = 2, #ARGV do
+          local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+          if score and tonumber(score) < expiry then redis.call('ZADD', KEYS[1], expiry, ARGV[i]) end
+        end
+        return 0
+        """;
+
     public Task EnqueueAsync(string item) => redis.GetDatabase().ListLeftPushAsync(queue, item);
 
     /// <summary>Takes up to <paramref name="max"/> items: expired leases first, then new items.</summary>
@@ -45,6 +55,20 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     public Task RetryLaterAsync(string item, TimeSpan delay) =>
         redis.GetDatabase().SortedSetAddAsync(leases, item, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds());
 
+    /// <summary>Extends the leases of items still leased (done ones stay done) to <paramref name="lease"/> from now.</summary>
+    public Task RenewAsync(IReadOnlyCollection<string> items, TimeSpan lease) =>
+        items.Count == 0
+            ? Task.CompletedTask
+            : redis.GetDatabase().ScriptEvaluateAsync(
+                RenewScript, [leases], [(time.GetUtcNow() + lease).ToUnixTimeMilliseconds(), .. items.Select(i => (RedisValue)i)]);
+
+    /// <summary>
+    /// Keeps the taken items leased while this worker lives: every third of the lease, the items not yet released
+    /// get a full lease again. A short lease then serves both ways: a slow item is never taken by a second worker,
+    /// and a worker that died (SIGKILL, power) gives its items back within one lease.
+    /// </summary>
+    public LeaseHeartbeat Hold(IEnumerable<string> items, TimeSpan lease) => new(this, items, lease, time);
+
     public Task CompleteAsync(string item) => redis.GetDatabase().SortedSetRemoveAsync(leases, item);
 
     /// <summary>Completes the item inside a transaction on the same slot (with the work's own writes).</summary>
@@ -54,5 +78,51 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     {
         var db = redis.GetDatabase();
         return await db.ListLengthAsync(queue).ConfigureAwait(false) + await db.SortedSetLengthAsync(leases).ConfigureAwait(false);
+    }
+}
+
+/// <summary>The heartbeat of one batch of taken items; dispose it when the batch is done.</summary>
+public sealed class LeaseHeartbeat : IAsyncDisposable
+{
+    private readonly LeasedWorkList work;
+    private readonly TimeSpan lease;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> held;
+    private readonly ITimer timer;
+    private Task renewing = Task.CompletedTask;
+
+    internal LeaseHeartbeat(LeasedWorkList work, IEnumerable<string> items, TimeSpan lease, TimeProvider time)
+    {
+        this.work = work;
+        this.lease = lease;
+        held = new(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            held.TryAdd(item, 0); // a list may hold the same item twice (queued again before it was taken)
+        }
+
+        var every = lease / 3;
+        timer = time.CreateTimer(_ => renewing = RenewAsync(), null, every, every);
+    }
+
+    /// <summary>The item is done (or left to expire for a later retry): no longer renewed.</summary>
+    public void Release(string item) => held.TryRemove(item, out _);
+
+    private async Task RenewAsync()
+    {
+        try
+        {
+            await work.RenewAsync([.. held.Keys], lease).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The store is away; the next beat tries again, and the lease is long enough to miss one.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        held.Clear();
+        await timer.DisposeAsync().ConfigureAwait(false);
+        await renewing.ConfigureAwait(false);
     }
 }

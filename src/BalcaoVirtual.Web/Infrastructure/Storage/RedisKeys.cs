@@ -169,6 +169,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     public RedisKey HeldMessages(string conversationId) => $"{Tag(conversationId)}:held:{conversationId}";
 
     /// <summary>Set while an "answer waiting" template covers a conversation's held answers.</summary>
+    /// <summary>Marks an outbound message queued once for a purpose (an SLA alert to a phone), so that a retry after a crash does not queue it again.</summary>
+    public RedisKey OutboundOnce(string conversationId, string purpose) => $"{Tag(conversationId)}:once:{conversationId}:{Digest(purpose)[..32]}";
+
     public RedisKey WindowTemplateSent(string conversationId) => $"{Tag(conversationId)}:window-template:{conversationId}";
 
     /// <summary>When each waiting WhatsApp conversation of a bucket gets its keep-alive (Unix ms), on the bucket's slot.</summary>

@@ -68,6 +68,13 @@ public sealed class StorageOptions
     [Range(1, 64)]
     public int Connections { get; set; } = 8;
 
+    /// <summary>
+    /// How long a node holds a queue item (a bot turn, a send) without renewing it; a live node renews every third of
+    /// it, so this is how long the items of a node that died wait before another node (or the restarted one) takes them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00", ErrorMessage = "Storage:WorkLease must be between 00:00:03 and 00:10:00.")]
+    public TimeSpan WorkLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Prefix of every key this service writes, so that several deployments can share one Redis.</summary>
     [Required]
     [RegularExpression("^[a-zA-Z0-9_.-]{1,32}$")]
