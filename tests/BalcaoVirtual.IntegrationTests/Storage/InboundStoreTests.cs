@@ -7,6 +7,8 @@ using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
 
 namespace BalcaoVirtual.IntegrationTests.Storage;
 
@@ -126,6 +128,32 @@ public sealed class InboundStoreTests(Backend backend)
         var messages = await conversations.GetMessagesAsync(first.ConversationId);
         Assert.That(messages.Select(m => (m.Direction, m.Text)), Is.EqualTo(new[] { (MessageDirection.Inbound, "oi"), (MessageDirection.Outbound, "recebido") }));
         Assert.That(await outbox.PendingAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AppendAsync_FinishesAStoreACrashCutShort_UnderTheSameId_AndListsItOnce()
+    {
+        var first = await inbound.AppendAsync(Message("SMa", "primeira"));
+        // What a store cut short leaves (Garnet was seen to recover only a script's first writes): the dedupe
+        // marker and the order entry, without the message or its queue entry.
+        var contact = ContactAddress.FromTwilio("whatsapp:+5591981234567")!.ContactId;
+        var db = store.Connections.GetDatabase();
+        const string tornId = "0000000000a0123456789";
+        await db.StringSetAsync(store.Keys.ProviderMessage(contact, "SMb"), $"{first.ConversationId}|{tornId}");
+        await db.ListRightPushAsync(store.Keys.ConversationMessageOrder(first.ConversationId), tornId);
+
+        var retried = await inbound.AppendAsync(Message("SMb", "segunda")); // the provider's retry
+        var again = await inbound.AppendAsync(Message("SMb", "segunda"));
+
+        var messages = await conversations.GetMessagesAsync(first.ConversationId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(retried.IsNew, Is.True, "the retry finishes the store");
+            Assert.That(retried.MessageId, Is.EqualTo(tornId));
+            Assert.That(again.IsNew, Is.False, "and then it is a duplicate");
+            Assert.That(messages.Select(m => (m.ProviderId, m.Id, m.Text)), Is.EqualTo(new[] { ("SMa", first.MessageId, "primeira"), ("SMb", tornId, "segunda") }));
+        });
+        Assert.That(await db.ListRangeAsync(store.Keys.InboundQueue(RedisKeys.BucketOf(contact))), Has.Some.EqualTo((RedisValue)$"{first.ConversationId}|{tornId}"), "queued for the bot");
     }
 
     private static InboundMessage Message(string sid, string text, string from = "whatsapp:+5591981234567", string? unit = null) =>

@@ -35,7 +35,8 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
             return [];
         }
 
-        var values = await Db.HashGetAsync(keys.ConversationMessages(id), order).ConfigureAwait(false);
+        // Distinct: an inbound store cut short by a crash and finished by the retry may list its id twice.
+        var values = await Db.HashGetAsync(keys.ConversationMessages(id), [.. order.Distinct()]).ConfigureAwait(false);
         return values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
     }
 

@@ -1,3 +1,5 @@
+using Hangfire;
+using BalcaoVirtual.Web.Infrastructure.Jobs;
 using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,8 @@ public static class PrivacyFeature
         services.AddTransient<RetentionJob>();
         if (Sla.SlaFeature.RunsJobs(configuration))
         {
-            services.AddHostedService<PrivacyStartup>();
+            services.AddRecurringJob(RetentionJob.JobId, sp => recurring =>
+                recurring.AddOrUpdate<RetentionJob>(RetentionJob.JobId, Sla.SlaJobs.Queue, j => j.RunAsync(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PrivacyOptions>>().Value.RetentionCron));
         }
 
         return services;

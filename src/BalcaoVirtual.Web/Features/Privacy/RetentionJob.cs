@@ -68,15 +68,3 @@ public sealed partial class RetentionJob(
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention run: {Anonymized} conversation(s) closed before {Cutoff} anonymised, {Remaining} left for the next run")]
     private static partial void LogRun(ILogger logger, int anonymized, long remaining, DateTimeOffset cutoff);
 }
-
-/// <summary>Registers the retention job when this node runs jobs.</summary>
-internal sealed class PrivacyStartup(IRecurringJobManager recurring, IOptions<PrivacyOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurring.AddOrUpdate<RetentionJob>(RetentionJob.JobId, Sla.SlaJobs.Queue, j => j.RunAsync(), options.Value.RetentionCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -39,7 +39,6 @@ internal sealed partial class SlaAlerts(
     ILogger<SlaAlerts> logger)
 {
     private const int InboxAlertsKept = 500;
-    private static readonly TimeSpan DeliveryLease = TimeSpan.FromMinutes(5);
 
     /// <summary>Delivers what is still missing of an event's alerts; false when another delivery holds it.</summary>
     public async Task<bool> DeliverAsync(string conversationId, int seq, string key, CancellationToken cancellationToken)
@@ -56,7 +55,7 @@ internal sealed partial class SlaAlerts(
         }
 
         var owner = Guid.NewGuid().ToString("N");
-        if (!await store.TryLockDeliveryAsync(e, owner, DeliveryLease).ConfigureAwait(false))
+        if (!await store.TryLockDeliveryAsync(e, owner, options.Value.DeliveryLease).ConfigureAwait(false))
         {
             return false;
         }

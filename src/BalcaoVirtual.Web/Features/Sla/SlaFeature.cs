@@ -5,6 +5,7 @@ using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Jobs;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
 using Hangfire;
@@ -17,6 +18,8 @@ namespace BalcaoVirtual.Web.Features.Sla;
 /// <summary>Deadlines per unit, checks and alerts on Hangfire, and reports (see docs/sla.md).</summary>
 public static class SlaFeature
 {
+    public const string SweepJobId = "sla-sweep";
+
     public const string DashboardPath = "/hangfire";
     public const int MaxReportDays = 366;
 
@@ -48,7 +51,8 @@ public static class SlaFeature
                 server.Queues = [SlaJobs.Queue, "default"];
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
             });
-            services.AddHostedService<SlaStartup>();
+            services.AddRecurringJob(SweepJobId, sp => recurring =>
+                recurring.AddOrUpdate<SlaJobs>(SweepJobId, SlaJobs.Queue, j => j.SweepAsync(), sp.GetRequiredService<IOptions<SlaOptions>>().Value.SweepCron));
         }
 
         return services;
@@ -204,16 +208,3 @@ public static class SlaFeature
     }
 }
 
-/// <summary>Registers the recurring sweep when this node runs jobs.</summary>
-internal sealed class SlaStartup(IRecurringJobManager recurring, IOptions<SlaOptions> options) : IHostedService
-{
-    public const string SweepJobId = "sla-sweep";
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurring.AddOrUpdate<SlaJobs>(SweepJobId, SlaJobs.Queue, j => j.SweepAsync(), options.Value.SweepCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -22,6 +22,12 @@ public sealed class SlaOptions
     /// <summary>An event whose alerts are still not all out after this long is delivered again by the sweep.</summary>
     public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long one delivery holds an event: longer than a delivery takes (SMTP timeouts included). If the node dies
+    /// mid-delivery, the event is delivered again (only what is missing) once this has passed.
+    /// </summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The inbox's public address: alerts link to {InboxBaseUrl}/inbox/conversations/{id}.</summary>
     public Uri InboxBaseUrl { get; set; } = new("http://localhost:5080");
 }
@@ -49,6 +55,11 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
         if (options.RedeliverAfter < TimeSpan.FromSeconds(10) || options.RedeliverAfter > TimeSpan.FromHours(1))
         {
             failures.Add("Sla:RedeliverAfter must be between 00:00:10 and 01:00:00.");
+        }
+
+        if (options.DeliveryLease < TimeSpan.FromSeconds(10) || options.DeliveryLease > TimeSpan.FromHours(1))
+        {
+            failures.Add("Sla:DeliveryLease must be between 00:00:10 and 01:00:00.");
         }
 
         if (!options.InboxBaseUrl.IsAbsoluteUri || options.InboxBaseUrl.Scheme is not ("https" or "http"))

@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Infrastructure.Jobs;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
@@ -33,7 +34,15 @@ public static class MailFeature
                 server.Queues = [MailJobs.Queue];
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:mail:{Guid.NewGuid().ToString("N")[..6]}";
             });
-            services.AddHostedService<MailStartup>();
+            services.AddRecurringJob("mail-polling", sp => recurring =>
+            {
+                var cron = sp.GetRequiredService<IOptions<MailOptions>>().Value.PollCron;
+                foreach (var mailbox in sp.GetRequiredService<UnitCatalog>().Mailboxes)
+                {
+                    var id = mailbox.Id;
+                    recurring.AddOrUpdate<MailJobs>(MailJobs.JobId(id), MailJobs.Queue, j => j.PollAsync(id), cron);
+                }
+            });
         }
 
         return services;
@@ -93,21 +102,4 @@ internal sealed partial class MailJobs(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox {MailboxId} could not be read ({Error}), {Failures} time(s) in a row; retried at the next poll")]
     private static partial void LogFailed(ILogger logger, string mailboxId, string error, long failures);
-}
-
-/// <summary>Registers (or updates) each mailbox's polling job when this node runs jobs.</summary>
-internal sealed class MailStartup(IRecurringJobManager recurring, UnitCatalog catalog, IOptions<MailOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        foreach (var mailbox in catalog.Mailboxes)
-        {
-            var id = mailbox.Id;
-            recurring.AddOrUpdate<MailJobs>(MailJobs.JobId(id), MailJobs.Queue, j => j.PollAsync(id), options.Value.PollCron);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

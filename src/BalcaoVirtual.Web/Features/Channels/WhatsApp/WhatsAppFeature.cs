@@ -1,3 +1,5 @@
+using Hangfire;
+using BalcaoVirtual.Web.Infrastructure.Jobs;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,19 @@ public static class WhatsAppFeature
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<WhatsAppKeepAlive>());
         if (Sla.SlaFeature.RunsJobs(configuration))
         {
-            services.AddHostedService<WhatsAppStartup>();
+            // The keep-alive sweep when it is on; removed when it is off.
+            services.AddRecurringJob(WhatsAppKeepAlive.JobId, sp => recurring =>
+            {
+                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhatsAppOptions>>().Value;
+                if (options.KeepAliveBefore is null)
+                {
+                    recurring.RemoveIfExists(WhatsAppKeepAlive.JobId);
+                }
+                else
+                {
+                    recurring.AddOrUpdate<WhatsAppKeepAlive>(WhatsAppKeepAlive.JobId, Sla.SlaJobs.Queue, j => j.SweepAsync(), options.KeepAliveCron);
+                }
+            });
         }
 
         return services;

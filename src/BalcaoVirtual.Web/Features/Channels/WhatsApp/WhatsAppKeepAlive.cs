@@ -94,23 +94,3 @@ public sealed partial class WhatsAppKeepAlive(
     [LoggerMessage(Level = LogLevel.Information, Message = "Keep-alive queued for conversation {ConversationId} before its WhatsApp window closes")]
     private static partial void LogSent(ILogger logger, string conversationId);
 }
-
-/// <summary>Registers the keep-alive sweep when it is on and this node runs jobs; removes it when it is off.</summary>
-internal sealed class WhatsAppStartup(IRecurringJobManager recurring, IOptions<WhatsAppOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.KeepAliveBefore is null)
-        {
-            recurring.RemoveIfExists(WhatsAppKeepAlive.JobId);
-        }
-        else
-        {
-            recurring.AddOrUpdate<WhatsAppKeepAlive>(WhatsAppKeepAlive.JobId, SlaJobs.Queue, j => j.SweepAsync(), options.Value.KeepAliveCron);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

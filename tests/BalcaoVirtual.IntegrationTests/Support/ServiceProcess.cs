@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BalcaoVirtual.IntegrationTests.Support;
+
+/// <summary>
+/// The real service in a process of its own (the built BalcaoVirtual.Web.dll, Production environment), for the tests
+/// that kill it with SIGKILL or run several nodes. It keeps what the service printed, to fail with it.
+/// </summary>
+internal sealed class ServiceProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> problems = new();
+    private bool keepNext;
+
+    private ServiceProcess(Process process, int httpPort)
+    {
+        this.process = process;
+        Url = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>The node's own address (not the proxy's).</summary>
+    public string Url { get; }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Every warning or error it printed (with the line after, where the exception is named), then its last lines.</summary>
+    public string Output => string.Join(Environment.NewLine,
+        problems.Append("--- last lines ---").Concat(output.TakeLast(40)).Prepend(process.HasExited ? $"exit code {process.ExitCode}" : "running"));
+
+    /// <summary>
+    /// Settings every test node needs: the sample catalogue, a bootstrap admin, Twilio's test account signed for
+    /// <paramref name="publicUrl"/>. Callers add the store and what they test.
+    /// </summary>
+    public static Dictionary<string, string> BaseSettings(string publicUrl) => new(StringComparer.Ordinal)
+    {
+        ["Units:Catalog"] = TestServers.RepoFile("deploy/units/trt8.sample.json"),
+        ["Auth:BootstrapAdmin:Password"] = "senha-de-teste-123",
+        ["Twilio:AccountSid"] = TwilioSigner.AccountSid,
+        ["Twilio:AuthToken"] = TwilioSigner.AuthToken,
+        ["Twilio:PublicBaseUrl"] = publicUrl,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>Starts it in <paramref name="workDir"/> and waits until /health/ready answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(string workDir, int httpPort, IReadOnlyDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"));
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+        start.ArgumentList.Add($"--contentRoot={Path.GetDirectoryName(TestServers.RepoFile("src/BalcaoVirtual.Web/appsettings.json"))}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        Directory.CreateDirectory(workDir);
+        var process = Process.Start(start)!;
+        var service = new ServiceProcess(process, httpPort);
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"the service exited with code {process.ExitCode} before it was ready:{Environment.NewLine}{service.Output}");
+            }
+
+            try
+            {
+                using var ready = await http.GetAsync(service.Url + "/health/ready");
+                return ready.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"the service at {service.Url} to be ready");
+        return service;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush; whatever was not committed is gone.</summary>
+    public void KillHard()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
+    /// <summary>Resident memory (VmRSS) of the process now, in MiB.</summary>
+    public double ResidentMiB()
+    {
+        process.Refresh();
+        return process.WorkingSet64 / 1024.0 / 1024.0;
+    }
+
+    public void Dispose()
+    {
+        KillHard();
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (keepNext || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)
+            || line.StartsWith("warn:", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
+        {
+            keepNext = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) || line.StartsWith("warn:", StringComparison.Ordinal);
+            if (problems.Count < 60)
+            {
+                problems.Enqueue(line);
+            }
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 200 && output.TryDequeue(out _))
+        {
+        }
+    }
+}
