@@ -183,6 +183,9 @@ for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; d
   f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
   p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
   passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -ne 0 ]; then # the names of the failed tests, again at the end where CI shows them
+    echo "failed in $project:" >&2; grep -E '^ +Failed ' "$out" | head -n 50 >&2
+  fi
   [ "$rc" -eq 0 ] || status=1
 done
 

@@ -172,6 +172,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Marks an outbound message queued once for a purpose (an SLA alert to a phone), so that a retry after a crash does not queue it again.</summary>
     public RedisKey OutboundOnce(string conversationId, string purpose) => $"{Tag(conversationId)}:once:{conversationId}:{Digest(purpose)[..32]}";
 
+    /// <summary>ASP.NET Core's data-protection key ring (antiforgery tokens), one for every node.</summary>
+    public RedisKey DataProtectionKeys() => $"{prefix}:dataprotection-keys";
+
     public RedisKey WindowTemplateSent(string conversationId) => $"{Tag(conversationId)}:window-template:{conversationId}";
 
     /// <summary>When each waiting WhatsApp conversation of a bucket gets its keep-alive (Unix ms), on the bucket's slot.</summary>

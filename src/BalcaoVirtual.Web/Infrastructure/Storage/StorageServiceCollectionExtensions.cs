@@ -1,4 +1,7 @@
 using BalcaoVirtual.Web.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -16,6 +19,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
         services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Connections);
         services.AddHostedService<StoreStartup>();
+
+        // Antiforgery tokens and other protected data must read the same on every node: the keys live in the store.
+        services.AddDataProtection().SetApplicationName("BalcaoVirtual");
+        services.AddOptions<KeyManagementOptions>().Configure<RedisConnections, RedisKeys>((o, redis, keys) =>
+            o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys()));
         return services;
     }
 }
