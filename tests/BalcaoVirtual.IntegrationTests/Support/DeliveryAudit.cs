@@ -47,6 +47,7 @@ internal static class DeliveryAudit
         settings["Sla:SweepCron"] = "*/2 * * * * *";
         settings["Sla:RedeliverAfter"] = "00:00:10";
         settings["Sla:DeliveryLease"] = "00:00:10";
+        settings["Sla:JobInvisibilityTimeout"] = "00:00:15";
         settings["Sla:InboxBaseUrl"] = "https://balcao.trt8.jus.br";
         settings["Smtp:PickupDirectory"] = pickup;
     }
@@ -70,7 +71,8 @@ internal static class DeliveryAudit
             slaConversations.Add(await OpenConversationAsync(db, keys, contact, MacapaNumber) ?? throw new AssertionException($"no conversation of {contact} with Macapá"));
         }
 
-        await TestServers.WaitUntilAsync(async () =>
+        var pending = "";
+        var settled = TestServers.WaitUntilAsync(async () =>
         {
             if (dead() is { } output)
             {
@@ -79,9 +81,11 @@ internal static class DeliveryAudit
 
             foreach (var bucket in RedisKeys.Buckets)
             {
-                if (await db.ListLengthAsync(keys.InboundQueue(bucket)) + await db.SortedSetLengthAsync(keys.InboundLeases(bucket))
-                    + await db.ListLengthAsync(keys.OutboxQueue(bucket)) + await db.SortedSetLengthAsync(keys.OutboxLeases(bucket)) > 0)
+                var (inbound, outboundItems) = (await db.ListLengthAsync(keys.InboundQueue(bucket)) + await db.SortedSetLengthAsync(keys.InboundLeases(bucket)),
+                    await db.ListLengthAsync(keys.OutboxQueue(bucket)) + await db.SortedSetLengthAsync(keys.OutboxLeases(bucket)));
+                if (inbound + outboundItems > 0)
                 {
+                    pending = $"bucket {bucket}: {inbound} bot turn(s) and {outboundItems} send(s) queued";
                     return false;
                 }
             }
@@ -91,12 +95,21 @@ internal static class DeliveryAudit
                 var events = await sla.EventsAsync(id);
                 if (events.Count < 3 || events.Any(e => e.DeliveredAt is null))
                 {
+                    pending = $"conversation {id}: events {string.Join(", ", events.Select(e => e.Key + (e.DeliveredAt is null ? " (not delivered)" : "")))}";
                     return false;
                 }
             }
 
             return true;
         }, TimeSpan.FromSeconds(180), "the queues to empty and every SLA event to be delivered");
+        try
+        {
+            await settled;
+        }
+        catch (AssertionException)
+        {
+            Assert.Fail($"Not settled after 180 s; still pending: {pending}");
+        }
 
         var result = new Result();
         var outbound = new List<(string Conversation, Message Message)>();

@@ -40,7 +40,11 @@ public static class SlaFeature
             .UseRecommendedSerializerSettings()
             .UseStorage(new RedisStorage(
                 sp.GetRequiredService<RedisConnections>().Primary,
-                new RedisStorageOptions { Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix })));
+                new RedisStorageOptions
+                {
+                    Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix,
+                    InvisibilityTimeout = sp.GetRequiredService<IOptions<SlaOptions>>().Value.JobInvisibilityTimeout,
+                })));
         if (RunsJobs(configuration))
         {
             services.AddHangfireServer((sp, server) =>

@@ -28,6 +28,12 @@ public sealed class SlaOptions
     /// </summary>
     public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// When a job taken by a node that died is run again by another (Hangfire's invisibility timeout; its default is
+    /// 30 min). Every job here is safe to run twice, and none runs this long.
+    /// </summary>
+    public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The inbox's public address: alerts link to {InboxBaseUrl}/inbox/conversations/{id}.</summary>
     public Uri InboxBaseUrl { get; set; } = new("http://localhost:5080");
 }
@@ -60,6 +66,11 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
         if (options.DeliveryLease < TimeSpan.FromSeconds(10) || options.DeliveryLease > TimeSpan.FromHours(1))
         {
             failures.Add("Sla:DeliveryLease must be between 00:00:10 and 01:00:00.");
+        }
+
+        if (options.JobInvisibilityTimeout < TimeSpan.FromSeconds(10) || options.JobInvisibilityTimeout > TimeSpan.FromHours(2))
+        {
+            failures.Add("Sla:JobInvisibilityTimeout must be between 00:00:10 and 02:00:00.");
         }
 
         if (!options.InboxBaseUrl.IsAbsoluteUri || options.InboxBaseUrl.Scheme is not ("https" or "http"))
