@@ -99,15 +99,7 @@ internal sealed partial class InboundProcessor(
         var count = 0;
         foreach (var queue in queues)
         {
-            var lease = storage.Value.WorkLease;
-            var items = await queue.TakeAsync(50, lease).ConfigureAwait(false);
-            if (items.Count == 0)
-            {
-                continue;
-            }
-
-            await using var heartbeat = queue.Hold(items, lease);
-            foreach (var item in items)
+            count += await queue.TakeAndRunAsync(50, storage.Value.WorkLease, async item =>
             {
                 try
                 {
@@ -119,13 +111,7 @@ internal sealed partial class InboundProcessor(
                     // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
                     LogTurnFailed(logger, item.Split('|')[0], ex.GetType().Name);
                 }
-                finally
-                {
-                    heartbeat.Release(item);
-                }
-            }
-
-            count += items.Count;
+            }).ConfigureAwait(false);
         }
 
         return count;

@@ -70,27 +70,7 @@ internal sealed partial class OutboundSender(
         var count = 0;
         foreach (var work in outbox.Work)
         {
-            var lease = storage.Value.WorkLease;
-            var items = await work.TakeAsync(20, lease).ConfigureAwait(false);
-            if (items.Count == 0)
-            {
-                continue;
-            }
-
-            await using var heartbeat = work.Hold(items, lease);
-            foreach (var item in items)
-            {
-                try
-                {
-                    await SendOneAsync(work, item, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    heartbeat.Release(item);
-                }
-            }
-
-            count += items.Count;
+            count += await work.TakeAndRunAsync(20, storage.Value.WorkLease, item => SendOneAsync(work, item, cancellationToken)).ConfigureAwait(false);
         }
 
         return count;

@@ -13,11 +13,7 @@ public static class RecurringJobsExtensions
     public static IServiceCollection AddRecurringJob(this IServiceCollection services, string jobId, Func<IServiceProvider, Action<IRecurringJobManager>> apply)
     {
         services.AddSingleton(sp => new RecurringRegistration(jobId, apply(sp)));
-        if (!services.Any(d => d.ImplementationType == typeof(RecurringJobsRegistrar)))
-        {
-            services.AddHostedService<RecurringJobsRegistrar>();
-        }
-
+        services.AddHostedService<RecurringJobsRegistrar>(); // added once however often it is asked for (TryAddEnumerable)
         return services;
     }
 }

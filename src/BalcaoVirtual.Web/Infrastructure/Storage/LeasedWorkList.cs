@@ -69,6 +69,36 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     /// </summary>
     public LeaseHeartbeat Hold(IEnumerable<string> items, TimeSpan lease) => new(this, items, lease, time);
 
+    /// <summary>
+    /// Takes up to <paramref name="max"/> items and runs <paramref name="handle"/> on each in turn, their leases kept
+    /// alive meanwhile (<see cref="Hold"/>); returns how many were taken. An item the handler neither completed nor
+    /// rescheduled is taken again when its lease runs out.
+    /// </summary>
+    public async Task<int> TakeAndRunAsync(int max, TimeSpan lease, Func<string, Task> handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var items = await TakeAsync(max, lease).ConfigureAwait(false);
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var heartbeat = Hold(items, lease);
+        foreach (var item in items)
+        {
+            try
+            {
+                await handle(item).ConfigureAwait(false);
+            }
+            finally
+            {
+                heartbeat.Release(item);
+            }
+        }
+
+        return items.Count;
+    }
+
     public Task CompleteAsync(string item) => redis.GetDatabase().SortedSetRemoveAsync(leases, item);
 
     /// <summary>Completes the item inside a transaction on the same slot (with the work's own writes).</summary>
