@@ -126,21 +126,21 @@ public sealed class CrashSafetyTests(string backend)
             })));
 
             // Kill 1: in the middle of the stream.
-            await TestServers.WaitUntilAsync(() => Task.FromResult(acked.Count >= SlaContacts + Messages * 2 / 5 || stream.IsCompleted), TimeSpan.FromSeconds(120), "40 % of the webhooks");
+            await TestServers.WaitUntilAsync(() => Task.FromResult(acked.Count >= SlaContacts + Messages * 2 / 5 || stream.IsCompleted), TimeSpan.FromSeconds(120), "40 % of the webhooks", () => node.Output);
             var ackedAtFirstKill = acked.Count;
             await RestartAsync();
 
             // Kill 2: as soon as the first SLA alert is written out.
-            await TestServers.WaitUntilAsync(() => Task.FromResult(Directory.Exists(pickup) && Directory.EnumerateFiles(pickup, "*.eml").Any()), TimeSpan.FromSeconds(120), "the first SLA alert");
+            await TestServers.WaitUntilAsync(() => Task.FromResult(Directory.Exists(pickup) && Directory.EnumerateFiles(pickup, "*.eml").Any()), TimeSpan.FromSeconds(120), "the first SLA alert", () => node.Output);
             await RestartAsync();
             await stream.WaitAsync(TimeSpan.FromSeconds(240));
 
-            var audit = await DeliveryAudit.RunAsync(storeAddress, prefix, acked, twilio, pickup, () => node.HasExited ? node.Output : null);
+            var audit = await DeliveryAudit.RunAsync(storeAddress, prefix, acked, twilio, pickup, () => node.HasExited ? node.Output : null, () => node.Output);
             var report = string.Create(Inv, $"""
                 Crash harness, {backend} store: {Messages} bulk webhooks from {Contacts} citizens to {DeliveryAudit.BulkNumbers.Length} numbers, {SlaContacts} SLA conversations, {Kills} SIGKILLs (after {ackedAtFirstKill} acknowledged; at the first SLA alert).
                 acknowledged {acked.Count} (after {retried} failed attempts sent again); lost {audit.Lost.Count}; stored twice {audit.StoredTwice.Count}; bot turns off {audit.TurnsOff.Count}.
                 outbound messages {audit.Outbound}; not sent {audit.NotSent.Count}; provider requests {audit.ProviderRequests}; sent again after a kill (in flight, ambiguous) {audit.AmbiguousSends}.
-                SLA events {audit.Events.Count} (expected {SlaContacts * 3}); alert e-mails {audit.AlertMails} distinct, {audit.ResentMail} sent again with the same Message-ID; phone alerts {audit.PhoneAlerts.Count}.
+                SLA events {audit.Events.Count} (expected {SlaContacts * 3}; stale warnings not sent {audit.Events.Count(e => e.Suppressed)}); alert e-mails {audit.AlertMails} distinct, {audit.ResentMail} sent again with the same Message-ID; phone alerts {audit.PhoneAlerts.Count}.
                 """);
             TestContext.Out.WriteLine(report);
             if (Environment.GetEnvironmentVariable("BALCAO_CRASH_REPORT") is { Length: > 0 } reportFile)

@@ -101,7 +101,7 @@ public sealed partial class MultiNodeTests
         })));
 
         var audit = await DeliveryAudit.RunAsync(TestServers.Redis, prefix, acked, twilio, pickup,
-            () => nodes.FirstOrDefault(n => n.HasExited)?.Output);
+            () => nodes.FirstOrDefault(n => n.HasExited)?.Output, () => string.Join(Environment.NewLine, nodes.Select(n => n.Output)));
         var perNode = new List<double>();
         foreach (var node in nodes)
         {

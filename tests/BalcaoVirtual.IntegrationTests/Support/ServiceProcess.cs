@@ -6,18 +6,26 @@ namespace BalcaoVirtual.IntegrationTests.Support;
 
 /// <summary>
 /// The real service in a process of its own (the built BalcaoVirtual.Web.dll, Production environment), for the tests
-/// that kill it with SIGKILL or run several nodes. It keeps what the service printed, to fail with it.
+/// that kill it with SIGKILL or run several nodes. It keeps what the service printed, to fail with it, and writes all
+/// of it to <c>service.log</c> in its work folder (kept when the test fails), each start marked.
 /// </summary>
 internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process process;
+    private readonly StreamWriter log;
     private readonly ConcurrentQueue<string> output = new();
     private readonly ConcurrentQueue<string> problems = new();
     private bool keepNext;
 
-    private ServiceProcess(Process process, int httpPort)
+    private ServiceProcess(Process process, int httpPort, string logFile)
     {
         this.process = process;
+        log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        lock (log)
+        {
+            log.WriteLine($"--- {DateTimeOffset.UtcNow:O} started process {process.Id} on port {httpPort.ToString(CultureInfo.InvariantCulture)} ---");
+        }
+
         Url = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}";
     }
 
@@ -28,7 +36,11 @@ internal sealed class ServiceProcess : IDisposable
 
     /// <summary>Every warning or error it printed (with the line after, where the exception is named), then its last lines.</summary>
     public string Output => string.Join(Environment.NewLine,
-        problems.Append("--- last lines ---").Concat(output.TakeLast(40)).Prepend(process.HasExited ? $"exit code {process.ExitCode}" : "running"));
+        problems.Append("--- last lines ---").Concat(output.TakeLast(40)).Prepend(process.HasExited ? $"exit code {process.ExitCode}" : "running")
+            .Append($"--- whole log: {LogFile} ---"));
+
+    /// <summary>Everything every run of the service in this work folder printed.</summary>
+    public string LogFile { get; private init; } = "";
 
     /// <summary>
     /// Settings every test node needs: the sample catalogue, a bootstrap admin, Twilio's test account signed for
@@ -64,7 +76,8 @@ internal sealed class ServiceProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         Directory.CreateDirectory(workDir);
         var process = Process.Start(start)!;
-        var service = new ServiceProcess(process, httpPort);
+        var logFile = Path.Combine(workDir, "service.log");
+        var service = new ServiceProcess(process, httpPort, logFile) { LogFile = logFile };
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -111,6 +124,10 @@ internal sealed class ServiceProcess : IDisposable
     {
         KillHard();
         process.Dispose();
+        lock (log)
+        {
+            log.Dispose();
+        }
     }
 
     private void Keep(string? line)
@@ -118,6 +135,14 @@ internal sealed class ServiceProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+
+        lock (log)
+        {
+            if (log.BaseStream.CanWrite)
+            {
+                log.WriteLine(line);
+            }
         }
 
         if (keepNext || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)

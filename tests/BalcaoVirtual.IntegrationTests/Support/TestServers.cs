@@ -87,15 +87,18 @@ internal static class TestServers
         return dir;
     }
 
-    /// <summary>Polls until the condition holds or the deadline passes; no fixed sleeps.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <summary>
+    /// Polls until the condition holds or the deadline passes; no fixed sleeps. On a timeout the failure adds what
+    /// <paramref name="explain"/> says (what is still pending, a node's output).
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? explain = null)
     {
         var deadline = Stopwatch.StartNew();
         while (!await condition())
         {
             if (deadline.Elapsed > timeout)
             {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}.");
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}.{(explain is null ? "" : Environment.NewLine + explain())}");
             }
 
             await Task.Delay(20);

@@ -47,8 +47,9 @@ public static class SlaRules
         }
 
         var due = period.Points.Where(p => p.At <= now && !written.Contains(p.Key)).ToList();
-        // Only the most serious of the points due now is sent; a check that runs late does not send a warning after the
-        // breach it warns about. The others are recorded, marked suppressed.
+        // A check that runs late does not send a warning that a later point due now has made stale (no "2 hours left"
+        // after the breach): such warnings are recorded, marked suppressed. A breach and an escalation are always sent,
+        // even together: they go to different people (the unit's managers, the court's contact).
         var latest = due.Count == 0 ? null : due.MaxBy(p => (p.At, p.Kind));
         var events = due.Select(p => new SlaEvent
         {
@@ -60,7 +61,7 @@ public static class SlaRules
             At = p.At,
             WrittenAt = now,
             Before = p.Before,
-            Suppressed = !ReferenceEquals(p, latest),
+            Suppressed = p.Kind == SlaEventKind.Warning && !ReferenceEquals(p, latest),
         }).ToList();
         var next = period.Points.Where(p => p.At > now).Select(p => (DateTimeOffset?)p.At).Min();
         return new(null, events, next);

@@ -85,6 +85,24 @@ public sealed class SlaRulesTests
     }
 
     [Test]
+    public void LateCheck_AfterTheEscalation_SendsBothBreachAndEscalation()
+    {
+        // Down past the escalation: the managers must still hear of the breach, and the court's contact of the escalation.
+        var d = SlaRules.Decide(Period(), Waiting(), [], new HashSet<string>(), Due.AddHours(25));
+        Assert.That(d.NewEvents.Select(e => (e.Key, e.Suppressed)), Is.EquivalentTo(new[]
+        {
+            ("warning-1", true), ("warning-2", true), ("breach", false), ("escalation", false),
+        }));
+    }
+
+    [Test]
+    public void LateCheck_TwoWarningsDue_SendsOnlyTheLaterWarning()
+    {
+        var d = SlaRules.Decide(Period(), Waiting(), [], new HashSet<string>(), Due.AddMinutes(-1));
+        Assert.That(d.NewEvents.Select(e => (e.Key, e.Suppressed)), Is.EquivalentTo(new[] { ("warning-1", true), ("warning-2", false) }));
+    }
+
+    [Test]
     public void ClerkReplySent_EndsThePeriod_MetOrBreachedBy()
     {
         var met = SlaRules.Decide(Period(), Waiting(), [ClerkReply(Due.AddHours(-3), Due.AddHours(-3))], WarningsWritten, Due.AddHours(2)).Ended;
