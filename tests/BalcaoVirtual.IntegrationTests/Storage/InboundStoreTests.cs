@@ -105,11 +105,7 @@ public sealed class InboundStoreTests(Backend backend)
     public async Task Processor_IndexesConversationForItsUnit_AndHandlesEachMessageOnce_WithItsReplyQueuedOnce()
     {
         var handler = new CountingHandler();
-        var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var processor = new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler,
-            new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
-            new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),
-            Options.Create(store.Options), time, NullLogger<InboundProcessor>.Instance);
+        var processor = Processor(handler);
 
         var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7")); // redelivered before processing
@@ -127,23 +123,36 @@ public sealed class InboundStoreTests(Backend backend)
         });
         var messages = await conversations.GetMessagesAsync(first.ConversationId);
         Assert.That(messages.Select(m => (m.Direction, m.Text)), Is.EqualTo(new[] { (MessageDirection.Inbound, "oi"), (MessageDirection.Outbound, "recebido") }));
-        Assert.That(await outbox.PendingAsync(), Is.EqualTo(1));
+        Assert.That(await new Outbox(conversations, store.Connections, store.Keys, time).PendingAsync(), Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task AppendAsync_FinishesAStoreACrashCutShort_UnderTheSameId_AndListsItOnce()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AppendAsync_FinishesAStoreACrashCutShort_UnderTheSameId_ListsItOnce_AndTheBotTakesItOnce(bool queuedBeforeTheCut)
     {
+        var handler = new CountingHandler();
+        var processor = Processor(handler);
         var first = await inbound.AppendAsync(Message("SMa", "primeira"));
-        // What a store cut short leaves (Garnet was seen to recover only a script's first writes): the dedupe
-        // marker and the order entry, without the message or its queue entry.
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        // What a store cut short leaves (Garnet was seen to recover only a script's first writes): the dedupe marker,
+        // the order entry and perhaps the queue entry, but not the message (its last write).
         var contact = ContactAddress.FromTwilio("whatsapp:+5591981234567")!.ContactId;
         var db = store.Connections.GetDatabase();
         const string tornId = "0000000000a0123456789";
+        var queue = store.Keys.InboundQueue(RedisKeys.BucketOf(contact));
         await db.StringSetAsync(store.Keys.ProviderMessage(contact, "SMb"), $"{first.ConversationId}|{tornId}");
         await db.ListRightPushAsync(store.Keys.ConversationMessageOrder(first.ConversationId), tornId);
+        if (queuedBeforeTheCut)
+        {
+            await db.ListLeftPushAsync(queue, $"{first.ConversationId}|{tornId}");
+        }
 
         var retried = await inbound.AppendAsync(Message("SMb", "segunda")); // the provider's retry
         var again = await inbound.AppendAsync(Message("SMb", "segunda"));
+        var queued = await db.ListRangeAsync(queue);
+        while (await processor.ProcessBatchAsync(CancellationToken.None) > 0)
+        {
+        }
 
         var messages = await conversations.GetMessagesAsync(first.ConversationId);
         Assert.Multiple(() =>
@@ -151,9 +160,58 @@ public sealed class InboundStoreTests(Backend backend)
             Assert.That(retried.IsNew, Is.True, "the retry finishes the store");
             Assert.That(retried.MessageId, Is.EqualTo(tornId));
             Assert.That(again.IsNew, Is.False, "and then it is a duplicate");
-            Assert.That(messages.Select(m => (m.ProviderId, m.Id, m.Text)), Is.EqualTo(new[] { ("SMa", first.MessageId, "primeira"), ("SMb", tornId, "segunda") }));
+            Assert.That(messages.Where(m => m.Direction == MessageDirection.Inbound).Select(m => (m.ProviderId, m.Id, m.Text)),
+                Is.EqualTo(new[] { ("SMa", first.MessageId, "primeira"), ("SMb", tornId, "segunda") }));
+            Assert.That(queued, Has.Some.EqualTo((RedisValue)$"{first.ConversationId}|{tornId}"), "queued for the bot");
+            Assert.That(handler.Calls, Is.EqualTo(2), "one turn per message, however often it was queued");
         });
-        Assert.That(await db.ListRangeAsync(store.Keys.InboundQueue(RedisKeys.BucketOf(contact))), Has.Some.EqualTo((RedisValue)$"{first.ConversationId}|{tornId}"), "queued for the bot");
+    }
+
+    /// <summary>
+    /// Every way a store can be cut short by a crash that Garnet recovers only in part (the script's first N writes,
+    /// for every N), for a message to a number and for a mail that joins a thread: the provider's retry (or the next
+    /// poll) ends with the message stored once, and the bot takes it exactly once.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AppendAsync_AfterAStoreCutShortAtAnyWrite_TheRetryStoresItOnce_AndTheBotTakesItOnce(bool threadedMail)
+    {
+        var handler = new CountingHandler();
+        var processor = Processor(handler);
+        var from = threadedMail ? ContactAddress.FromEmail("maria@exemplo.com.br")! : ContactAddress.FromTwilio("whatsapp:+5591981234567")!;
+        InboundMessage Sent(string id, string text, string? thread) => new(from, id, text, [], "Maria", null, threadedMail ? "vt7macapa@trt8.jus.br" : "whatsapp:+559621010210",
+            Mail: threadedMail ? new InboundMail($"<{id}@exemplo.com.br>", "Assunto", null, false, thread) : null);
+        var first = await inbound.AppendAsync(Sent("first", "primeira", null));
+        for (var writes = 0; writes <= 6; writes++)
+        {
+            var cut = new InboundStore(store.Connections, store.Keys, Metrics, time) { Scripts = script => TornScripts.CutAfter(script, writes) };
+            var id = $"cut{writes}";
+            await cut.AppendAsync(Sent(id, "texto " + id, first.ConversationId)); // the node dies before it acknowledges
+
+            var retried = await inbound.AppendAsync(Sent(id, "texto " + id, first.ConversationId));
+            var again = await inbound.AppendAsync(Sent(id, "texto " + id, first.ConversationId));
+            Assert.That((retried.ConversationId, again.IsNew), Is.EqualTo((first.ConversationId, false)), $"cut after {writes} writes");
+        }
+
+        while (await processor.ProcessBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var stored = (await conversations.GetMessagesAsync(first.ConversationId)).Where(m => m.Direction == MessageDirection.Inbound).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(m => m.ProviderId), Is.EquivalentTo(new[] { "first" }.Concat(Enumerable.Range(0, 7).Select(i => $"cut{i}"))), "each stored once");
+            Assert.That(handler.Calls, Is.EqualTo(stored.Count), "one bot turn per message");
+        });
+    }
+
+    private InboundProcessor Processor(IInboundHandler handler)
+    {
+        var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
+        return new InboundProcessor(store.Connections, store.Keys, conversations, outbox, new ConversationObservers([]), handler,
+            new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
+            new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),
+            Options.Create(store.Options), time, NullLogger<InboundProcessor>.Instance);
     }
 
     private static InboundMessage Message(string sid, string text, string from = "whatsapp:+5591981234567", string? unit = null) =>

@@ -25,6 +25,24 @@ public sealed class LeasedWorkListTests(Backend backend)
     public async Task TearDown() => await store.DisposeAsync();
 
     [Test]
+    public async Task TakeAsync_CutShortByACrashAfterAnyWrite_NeverLosesTheItem()
+    {
+        // The take's writes: lease the item, then take it off the queue. A store that recovers only the first of them
+        // must leave the item in the lease set (taken again when the lease runs out), never in neither.
+        var torn = new LeasedWorkList(store.Connections, $"{store.Options.KeyPrefix}:{{w}}:q", $"{store.Options.KeyPrefix}:{{w}}:l", time)
+        {
+            Scripts = script => TornScripts.CutAfter(script, 1),
+        };
+        await work.EnqueueAsync("a");
+
+        _ = await torn.TakeAsync(10, Lease); // the node died before it did anything with it
+        time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var again = await work.TakeAsync(10, Lease);
+
+        Assert.That(again, Does.Contain("a"));
+    }
+
+    [Test]
     public async Task TakeAsync_ReturnsItemsOldestFirst_AndNotTwiceWhileLeased()
     {
         await work.EnqueueAsync("a");

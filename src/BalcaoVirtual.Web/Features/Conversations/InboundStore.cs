@@ -34,18 +34,25 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// </summary>
 public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
 {
+    /// <summary>
+    /// What runs the store scripts: the scripts as they are. The crash tests put a version in between that stops
+    /// writing after a given number of writes, as a crash that Garnet recovers only in part leaves the store.
+    /// </summary>
+    internal Func<string, string> Scripts { get; init; } = static script => script;
+
     // KEYS: 1 dedupe, 2 contact, 3 conversation (the open one, or the new one), 4 its messages, 5 their order,
     //       6 the bucket's inbound queue
     // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
     //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name,
     //       10 the contact field that holds the open conversation with this court address
     // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
-    // The writes are ordered so that a store cut short by a crash can be finished by the provider's retry. Garnet
-    // 2.2.8 was seen (CrashSafetyTests) to recover only the first writes of a script after SIGKILL: the message
-    // without its dedupe marker, stored again on the retry. Now: the conversation, then the marker, then the order
-    // entry, then the message itself (the point after which it counts as stored), then its queue entry. A retry that
-    // finds the marker but not the message finishes the store under the same id (the order list may then hold the
-    // id twice; readers drop repeats). Redis runs scripts whole, so there this never happens.
+    // The writes are ordered so that a store cut short by a crash is finished by the provider's retry. Garnet 2.2.8 was
+    // seen (CrashSafetyTests) to recover only the first writes of a script after SIGKILL. Order: the conversation, the
+    // dedupe marker, the order entry, the queue entry, and last the message itself (the point after which it counts as
+    // stored). A retry that finds the marker but not the message does every write again under the same id: the order
+    // list may hold the id twice (readers drop repeats) and the queue may hold it twice (a turn runs once per message,
+    // by its processed mark; a duplicate is queued again unless processed, too). Redis runs scripts whole, so there this
+    // never happens.
     private const string Script = """
         local id = ARGV[7]
         local seen = redis.call('GET', KEYS[1])
@@ -71,8 +78,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
         end
         redis.call('SET', KEYS[1], ARGV[2] .. '|' .. id, 'EX', ARGV[6])
         redis.call('RPUSH', KEYS[5], id)
-        redis.call('HSET', KEYS[4], id, message)
         redis.call('LPUSH', KEYS[6], ARGV[2] .. '|' .. id)
+        redis.call('HSET', KEYS[4], id, message)
         redis.call('HSET', KEYS[2], 'address', ARGV[8], 'lastInboundAt', ARGV[5])
         if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'name', ARGV[9]) end
         return {1, ARGV[2], id}
@@ -82,18 +89,26 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
     // KEYS: 1 dedupe (under the conversation's contact), 2 conversation, 3 its messages, 4 their order, 5 inbound queue
     // ARGV: 1 conversation id, 2 message JSON, 3 dedupe TTL (s), 4 message id
     // Returns as above; {-2} when the conversation is gone (the caller stores the mail as the sender's own).
+    // Written in the same order as the script above, for the same reason: a store cut short is finished by the next poll.
     private const string ThreadScript = """
+        local id = ARGV[4]
+        local message = ARGV[2]
         local seen = redis.call('GET', KEYS[1])
         if seen then
           local sep = string.find(seen, '|', 1, true)
-          return {0, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
+          local conversation = string.sub(seen, 1, sep - 1)
+          id = string.sub(seen, sep + 1)
+          if conversation ~= ARGV[1] or redis.call('HEXISTS', KEYS[3], id) == 1 then
+            return {0, conversation, id}
+          end
+          message = string.gsub(message, '"id":"' .. ARGV[4] .. '"', '"id":"' .. id .. '"', 1)
         end
         if redis.call('EXISTS', KEYS[2]) == 0 then return {-2} end
-        redis.call('HSET', KEYS[3], ARGV[4], ARGV[2])
-        redis.call('RPUSH', KEYS[4], ARGV[4])
-        redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[4], 'EX', ARGV[3])
-        redis.call('LPUSH', KEYS[5], ARGV[1] .. '|' .. ARGV[4])
-        return {1, ARGV[1], ARGV[4]}
+        redis.call('SET', KEYS[1], ARGV[1] .. '|' .. id, 'EX', ARGV[3])
+        redis.call('RPUSH', KEYS[4], id)
+        redis.call('LPUSH', KEYS[5], ARGV[1] .. '|' .. id)
+        redis.call('HSET', KEYS[3], id, message)
+        return {1, ARGV[1], id}
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -154,7 +169,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
                 LastActivityAt = now,
             };
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-                Script,
+                Scripts(Script),
                 [
                     keys.ProviderMessage(contactId, inbound.ProviderId), keys.Contact(contactId),
                     keys.Conversation(conversationId), keys.ConversationMessages(conversationId),
@@ -186,7 +201,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
         }
 
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            ThreadScript,
+            Scripts(ThreadScript),
             [
                 keys.ProviderMessage(owner, inbound.ProviderId), keys.Conversation(conversationId),
                 keys.ConversationMessages(conversationId), keys.ConversationMessageOrder(conversationId),

@@ -131,11 +131,13 @@ public readonly partial record struct CnjNumber(string Sequence, string CheckDig
 
     // Separators citizens use between the fields: none, or up to three of . - – — / _ , and blanks. A sequence typed
     // without its leading zeros (1 to 6 digits) is accepted only when a separator follows it.
+    // Every quantifier is bounded, so a match attempt is bounded work whatever the text: no timeout (which would throw
+    // under load).
     [GeneratedRegex(
         """
         (?<![0-9])(?:(?<n>[0-9]{7})[\s.\-–—/_,]{0,3}|(?<n>[0-9]{1,6})[\s.\-–—/_,]{1,3})(?<d>[0-9]{2})[\s.\-–—/_,]{0,3}(?<a>[0-9]{4})[\s.\-–—/_,]{0,3}(?<j>[0-9])[\s.\-–—/_,]{0,3}(?<tr>[0-9]{2})[\s.\-–—/_,]{0,3}(?<o>[0-9]{4})(?![0-9])
         """,
-        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Shape();
 }
 

@@ -14,7 +14,7 @@ public static class TextMatching
             return "";
         }
 
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = Decompose(text);
         var builder = new StringBuilder(decomposed.Length);
         var space = false;
         foreach (var c in decomposed)
@@ -90,5 +90,34 @@ public static class TextMatching
         }
 
         return previous[b.Length];
+    }
+
+    /// <summary>
+    /// Canonical decomposition, for any text: what <see cref="string.Normalize(NormalizationForm)"/> refuses (half a
+    /// surrogate pair from a broken emoji, the non-character U+FFFE) is read as U+FFFD first.
+    /// </summary>
+    private static string Decompose(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            var cleaned = new StringBuilder(text.Length);
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    cleaned.Append(text, i++, 2);
+                }
+                else
+                {
+                    cleaned.Append(char.IsSurrogate(text[i]) || text[i] is '\uFFFE' ? '\uFFFD' : text[i]);
+                }
+            }
+
+            return cleaned.ToString().Normalize(NormalizationForm.FormD);
+        }
     }
 }

@@ -75,6 +75,12 @@ internal static partial class UnitCatalogLoader
             throw new UnitCatalogException($"Units catalogue '{fileName}': the file is empty.");
         }
 
+        if (NullEntry(json) is { } path)
+        {
+            // "units": [null] (a stray comma's leftover): refused here, so no check has to expect a missing entry.
+            throw new UnitCatalogException($"Units catalogue '{fileName}': {DescribePath(json, path)}: an entry of the list is empty (null).");
+        }
+
         return document;
     }
 
@@ -669,8 +675,58 @@ internal static partial class UnitCatalogLoader
 
     private static string DescribeJsonError(string json, JsonException ex)
     {
+        var problem = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "unknown field (check its spelling against docs/units-catalogue.md)"
+            : ex.Message.Split(" Path:", 2)[0];
+        return $"{DescribePath(json, ex.Path ?? "$")}: {problem}";
+    }
+
+    /// <summary>The path of the first null inside a list ("$.units[2].managers[0]"), if any.</summary>
+    private static string? NullEntry(string json)
+    {
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return Find(doc.RootElement, "$");
+
+        static string? Find(JsonElement element, string path)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (Find(property.Value, $"{path}.{property.Name}") is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        var itemPath = $"{path}[{index++.ToString(CultureInfo.InvariantCulture)}]";
+                        if (item.ValueKind == JsonValueKind.Null)
+                        {
+                            return itemPath;
+                        }
+
+                        if (Find(item, itemPath) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    break;
+            }
+
+            return null;
+        }
+    }
+
+    private static string DescribePath(string json, string path)
+    {
         // Turn "$.units[3].videoDeskUlr" into "unit 'trt8-…' field 'videoDeskUlr'".
-        var path = ex.Path ?? "$";
         var m = UnitPathPattern().Match(path);
         var where = $"at {path}";
         if (m.Success)
@@ -681,10 +737,7 @@ internal static partial class UnitCatalogLoader
                     (field.Length > 0 ? $" field '{field}'" : "");
         }
 
-        var problem = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "unknown field (check its spelling against docs/units-catalogue.md)"
-            : ex.Message.Split(" Path:", 2)[0];
-        return $"{where}: {problem}";
+        return where;
     }
 
     private static string? UnitIdAt(string json, int index)
@@ -692,8 +745,9 @@ internal static partial class UnitCatalogLoader
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.TryGetProperty("units", out var units) && units.ValueKind == JsonValueKind.Array &&
-                index < units.GetArrayLength() && units[index].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("units", out var units) && units.ValueKind == JsonValueKind.Array &&
+                index < units.GetArrayLength() && units[index].ValueKind == JsonValueKind.Object &&
+                units[index].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
             {
                 return id.GetString();
             }

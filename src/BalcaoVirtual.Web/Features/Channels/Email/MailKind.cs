@@ -101,7 +101,16 @@ internal static class MailHeaders
                     {
                         text.Content?.DecodeTo(stream);
                         stream.Position = 0;
-                        var list = HeaderList.Load(stream);
+                        HeaderList list;
+                        try
+                        {
+                            list = HeaderList.Load(stream);
+                        }
+                        catch (FormatException)
+                        {
+                            break; // returned headers too broken to read: the report names no message of ours
+                        }
+
                         if (list["Message-ID"] is { } value && MimeKit.Utils.MimeUtils.EnumerateReferences(value).FirstOrDefault() is { } id)
                         {
                             return id;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using BalcaoVirtual.Web.Resources;
 
@@ -17,6 +18,66 @@ public sealed record MetaStatus(string PhoneNumberId, string Wamid, string Statu
 /// </summary>
 public static class MetaPayload
 {
+    /// <summary>
+    /// Reads a webhook body (valid UTF-8). Throws <see cref="JsonException"/> when it is not JSON. Half an escaped
+    /// surrogate pair (a "\ud83d" escape alone: a cut emoji) cannot be read as .NET text: such a body is read again with
+    /// each lone half as U+FFFD, so the message is kept.
+    /// </summary>
+    public static (List<MetaInbound> Messages, List<MetaStatus> Statuses) Parse(byte[] body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        try
+        {
+            return Read(doc.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            using var repaired = JsonDocument.Parse(WithoutLoneSurrogates(Encoding.UTF8.GetString(body)));
+            return Read(repaired.RootElement);
+        }
+    }
+
+    /// <summary>JSON text with every escaped surrogate that is not half of an escaped pair replaced by <c>\ufffd</c>.</summary>
+    internal static string WithoutLoneSurrogates(string json)
+    {
+        var result = new StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] != '\\' || i + 1 >= json.Length)
+            {
+                result.Append(json[i]);
+                continue;
+            }
+
+            if (Escaped(json, i) is not { } unit)
+            {
+                result.Append(json, i, 2); // any other escape (an escaped backslash too) is copied whole
+                i++;
+                continue;
+            }
+
+            if (char.IsHighSurrogate(unit) && Escaped(json, i + 6) is { } low && char.IsLowSurrogate(low))
+            {
+                result.Append(json, i, 12);
+                i += 11;
+            }
+            else
+            {
+                result.Append(char.IsSurrogate(unit) ? "\\ufffd" : json.Substring(i, 6));
+                i += 5;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>The code unit of a "\uXXXX" escape at <paramref name="at"/>, if there is one.</summary>
+    private static char? Escaped(string json, int at) =>
+        at + 6 <= json.Length && json[at] == '\\' && json[at + 1] == 'u' &&
+        ushort.TryParse(json.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit)
+            ? (char)unit
+            : null;
+
     public static (List<MetaInbound> Messages, List<MetaStatus> Statuses) Read(JsonElement root)
     {
         var messages = new List<MetaInbound>();
@@ -30,8 +91,8 @@ public static class MetaPayload
                     continue;
                 }
 
-                var metadata = value.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-                var phoneNumberId = metadata.ValueKind == JsonValueKind.Object ? Text(metadata, "phone_number_id") : null;
+                var metadata = Child(value, "metadata") ?? default;
+                var phoneNumberId = Text(metadata, "phone_number_id");
                 if (phoneNumberId is null)
                 {
                     continue;
@@ -39,7 +100,7 @@ public static class MetaPayload
 
                 var display = new string((Text(metadata, "display_phone_number") ?? "").Where(char.IsAsciiDigit).ToArray());
                 var names = Array(value, "contacts")
-                    .Select(c => (Id: Text(c, "wa_id"), Name: c.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.Object ? Text(p, "name") : null))
+                    .Select(c => (Id: Text(c, "wa_id"), Name: Child(c, "profile") is { } p ? Text(p, "name") : null))
                     .Where(c => c.Id is not null)
                     .GroupBy(c => c.Id!)
                     .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
@@ -56,8 +117,9 @@ public static class MetaPayload
                     var (id, state, recipient) = (Text(status, "id"), Text(status, "status"), Text(status, "recipient_id"));
                     if (id is not null && state is not null && recipient is not null)
                     {
-                        var code = Array(status, "errors").Select(e => e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number
-                            ? c.GetInt64().ToString(CultureInfo.InvariantCulture) : null).FirstOrDefault(c => c is not null);
+                        // Meta's codes are integers; anything else in "code" is kept as written, within reason.
+                        var code = Array(status, "errors").Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number
+                            ? (c.TryGetInt64(out var n) ? n.ToString(CultureInfo.InvariantCulture) : c.GetRawText()[..Math.Min(32, c.GetRawText().Length)]) : null).FirstOrDefault(c => c is not null);
                         statuses.Add(new MetaStatus(phoneNumberId, id, state, recipient, code));
                     }
                 }
@@ -70,14 +132,14 @@ public static class MetaPayload
     private static MetaInbound? Read(JsonElement message, string phoneNumberId, string display, Dictionary<string, string?> names)
     {
         var (from, id, type) = (Text(message, "from"), Text(message, "id"), Text(message, "type"));
-        if (from is null || id is null || from.Length is < 8 or > 15 || !from.All(char.IsAsciiDigit))
+        if (from is null || string.IsNullOrEmpty(id) || from.Length is < 8 or > 15 || !from.All(char.IsAsciiDigit))
         {
             return null;
         }
 
         var media = new List<string>();
         var types = new List<string>();
-        var body = message.TryGetProperty(type ?? "", out var content) && content.ValueKind == JsonValueKind.Object ? content : default;
+        var body = Child(message, type ?? "") ?? default;
         string text;
         switch (type)
         {
@@ -102,10 +164,8 @@ public static class MetaPayload
                 break;
             case "interactive":
                 // The chatbot's lists and buttons use the option's number as its id: the answer reads as if typed.
-                var reply = body.ValueKind == JsonValueKind.Object
-                    ? (body.TryGetProperty("list_reply", out var l) ? l : body.TryGetProperty("button_reply", out var b) ? b : default)
-                    : default;
-                text = reply.ValueKind == JsonValueKind.Object ? Text(reply, "id") ?? Text(reply, "title") ?? "" : "";
+                var reply = Child(body, "list_reply") ?? Child(body, "button_reply");
+                text = reply is { } r ? Text(r, "id") ?? Text(r, "title") ?? "" : "";
                 break;
             default:
                 text = Texts.Format("MetaUnsupported", type ?? "?");
@@ -119,6 +179,10 @@ public static class MetaPayload
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray()
             : Enumerable.Empty<JsonElement>();
+
+    /// <summary>A member that is an object, or null (whatever <paramref name="element"/> is).</summary>
+    private static JsonElement? Child(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -57,12 +57,16 @@ internal static partial class MetaWebhook
             return Reject(logger, StatusCodes.Status403Forbidden, "missing or wrong X-Hub-Signature-256");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Reject(logger, StatusCodes.Status400BadRequest, "body is not valid UTF-8");
+        }
+
         List<MetaInbound> messages;
         List<MetaStatus> statuses;
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            (messages, statuses) = MetaPayload.Read(doc.RootElement);
+            (messages, statuses) = MetaPayload.Parse(body);
         }
         catch (JsonException)
         {
