@@ -44,7 +44,7 @@ public static class ServiceHost
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddHealth();
-        builder.Services.AddTelemetry();
+        builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddLogRedaction();
 
         var app = builder.Build();

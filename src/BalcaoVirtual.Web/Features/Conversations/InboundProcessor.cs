@@ -127,6 +127,9 @@ internal sealed partial class InboundProcessor(
         }
 
         var (conversationId, messageId) = (parts[0], parts[1]);
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("bot.turn");
+        activity?.SetTag("balcao.conversation_id", conversationId);
+        activity?.SetTag("balcao.message_id", messageId);
 
         var processed = keys.MessageProcessed(conversationId, messageId);
         if (await db.KeyExistsAsync(processed).ConfigureAwait(false))
@@ -196,6 +199,8 @@ internal sealed partial class InboundProcessor(
                 await outbox.SignalAsync().ConfigureAwait(false);
             }
 
+            activity?.SetTag("balcao.unit_id", target.UnitId);
+            activity?.SetTag("balcao.replies", outcome.Replies.Count);
             LogProcessed(logger, conversationId, messageId, target.UnitId, outcome.Replies.Count);
             return;
         }

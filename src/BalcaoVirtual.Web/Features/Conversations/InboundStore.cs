@@ -120,6 +120,18 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
 
     public async Task<InboundResult> AppendAsync(InboundMessage inbound)
     {
+        ArgumentNullException.ThrowIfNull(inbound);
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("inbound.store");
+        activity?.SetTag("balcao.channel", ChannelName(inbound.From.Channel));
+        var result = await AppendCoreAsync(inbound).ConfigureAwait(false);
+        activity?.SetTag("balcao.conversation_id", result.ConversationId);
+        activity?.SetTag("balcao.message_id", result.MessageId);
+        activity?.SetTag("balcao.new", result.IsNew);
+        return result;
+    }
+
+    private async Task<InboundResult> AppendCoreAsync(InboundMessage inbound)
+    {
         var contactId = inbound.From.ContactId;
         var now = time.GetUtcNow();
         var messageId = NewId(now);

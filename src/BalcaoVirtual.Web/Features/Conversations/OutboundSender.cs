@@ -103,9 +103,19 @@ internal sealed partial class OutboundSender(
 
         // Each channel has its way out (Twilio for WhatsApp and SMS, the unit's SMTP for e-mail).
         var transport = services.GetKeyedService<IOutboundTransport>(conversation.Channel);
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("outbound.send");
+        activity?.SetTag("balcao.channel", InboundStore.ChannelName(conversation.Channel));
+        activity?.SetTag("balcao.conversation_id", conversation.Id);
+        activity?.SetTag("balcao.message_id", message.Id);
+        activity?.SetTag("balcao.attempt", message.Attempts + 1);
         var outcome = transport is null
             ? new SendOutcome.Failed("no-transport", $"no way out for {conversation.Channel}")
             : await transport.SendAsync(conversation, message, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("balcao.outcome", outcome switch { SendOutcome.Sent => "sent", SendOutcome.Retry => "retry", _ => "failed" });
+        if (outcome is SendOutcome.Failed { ErrorCode: var code })
+        {
+            Infrastructure.Telemetry.BalcaoTracing.Failed(activity, code);
+        }
         var now = time.GetUtcNow();
         var attempts = message.Attempts + 1;
         var channel = InboundStore.ChannelName(conversation.Channel);

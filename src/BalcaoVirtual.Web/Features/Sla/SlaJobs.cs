@@ -25,13 +25,25 @@ public sealed partial class SlaJobs(
     /// <summary>Scheduled at the next point of a period (a warning, the due time, the escalation); it schedules the one after.</summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 5)]
-    public Task CheckAsync(string conversationId, int seq) => CheckOnceAsync(conversationId, seq);
+    public async Task CheckAsync(string conversationId, int seq)
+    {
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("sla.check");
+        activity?.SetTag("balcao.conversation_id", conversationId);
+        activity?.SetTag("balcao.sla.seq", seq);
+        var decision = await CheckOnceAsync(conversationId, seq).ConfigureAwait(false);
+        activity?.SetTag("balcao.sla.events", decision?.NewEvents.Count ?? 0);
+    }
 
     /// <summary>Sends the alerts of one event; a failure (SMTP down) throws, and Hangfire retries with backoff.</summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 10)]
-    public Task DeliverAsync(string conversationId, int seq, string key, CancellationToken cancellationToken) =>
-        services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken);
+    public async Task DeliverAsync(string conversationId, int seq, string key, CancellationToken cancellationToken)
+    {
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("sla.deliver");
+        activity?.SetTag("balcao.conversation_id", conversationId);
+        activity?.SetTag("balcao.sla.event", key);
+        activity?.SetTag("balcao.sla.delivered", await services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>
     /// Recurring: checks every period whose next point is due (a lost job, a restart, a clock jump) and delivers

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace BalcaoVirtual.Web.Infrastructure.Telemetry;
 
@@ -7,14 +11,35 @@ public static class TelemetryFeature
 {
     public const string MetricsPath = "/metrics";
 
-    public static IServiceCollection AddTelemetry(this IServiceCollection services)
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddStrictOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, TelemetryOptions.Section);
         services.AddSingleton<BalcaoMetrics>();
         services.AddHostedService<MetricsSampler>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(BalcaoMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.ServiceName)}"] is { Length: > 0 } name ? name : new TelemetryOptions().ServiceName,
+                serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(BalcaoMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"]))
+        {
+            // Traces: each webhook's request span, with the store, bot turn, send, DataJud, SLA and mail spans.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(BalcaoTracing.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
+                .AddOtlpExporter());
+            services.AddOptions<OtlpExporterOptions>().Configure<IOptions<TelemetryOptions>>((otlp, options) =>
+            {
+                otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
+                otlp.Endpoint = new Uri(options.Value.OtlpEndpoint!, "v1/traces");
+            });
+            services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.SampleRatio))));
+        }
+
         return services;
     }
 

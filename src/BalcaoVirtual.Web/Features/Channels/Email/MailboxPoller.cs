@@ -43,6 +43,8 @@ internal sealed partial class MailboxPoller(
             return new MailPollResult(0, 0, 0);
         }
 
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("mail.poll");
+        activity?.SetTag("balcao.mailbox_id", mailbox.Id);
         var o = options.Value;
         var settings = mailbox.Settings;
         using var client = new ImapClient { Timeout = (int)o.Timeout.TotalMilliseconds };

@@ -77,7 +77,14 @@ public sealed partial class DataJudClient(
 
         var timeZone = ours is null ? Brasilia : TimeZoneInfo.FindSystemTimeZoneById(ours.TimeZone);
         var asked = time.GetTimestamp();
+        using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("datajud.query", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("balcao.datajud.index", index);
         var result = await QueryAsync(o, number, court, index, timeZone, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("balcao.outcome", result switch { CaseStatusResult.Found => "found", CaseStatusResult.NotFound => "not-found", _ => "unavailable" });
+        if (result is CaseStatusResult.Unavailable)
+        {
+            Infrastructure.Telemetry.BalcaoTracing.Failed(activity, "unavailable");
+        }
         metrics.DataJudAnswered(time.GetElapsedTime(asked), result.GetType().Name.ToLowerInvariant());
         if (result is CaseStatusResult.Found or CaseStatusResult.NotFound)
         {
