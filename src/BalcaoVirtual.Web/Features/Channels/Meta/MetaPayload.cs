@@ -117,9 +117,7 @@ public static class MetaPayload
                     var (id, state, recipient) = (Text(status, "id"), Text(status, "status"), Text(status, "recipient_id"));
                     if (id is not null && state is not null && recipient is not null)
                     {
-                        // Meta's codes are integers; anything else in "code" is kept as written, within reason.
-                        var code = Array(status, "errors").Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number
-                            ? (c.TryGetInt64(out var n) ? n.ToString(CultureInfo.InvariantCulture) : c.GetRawText()[..Math.Min(32, c.GetRawText().Length)]) : null).FirstOrDefault(c => c is not null);
+                        var code = Array(status, "errors").Select(ErrorCode).FirstOrDefault(c => c is not null);
                         statuses.Add(new MetaStatus(phoneNumberId, id, state, recipient, code));
                     }
                 }
@@ -173,6 +171,23 @@ public static class MetaPayload
         }
 
         return new MetaInbound(phoneNumberId, display, from, id, text, names.GetValueOrDefault(from), media, types);
+    }
+
+    /// <summary>An error's "code": Meta's are integers; any other number is kept as written, within reason.</summary>
+    private static string? ErrorCode(JsonElement error)
+    {
+        if (error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        if (code.TryGetInt64(out var n))
+        {
+            return n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var raw = code.GetRawText();
+        return raw[..Math.Min(32, raw.Length)];
     }
 
     private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
