@@ -42,7 +42,10 @@ public sealed partial class SlaJobs(
         using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("sla.deliver");
         activity?.SetTag("balcao.conversation_id", conversationId);
         activity?.SetTag("balcao.sla.event", key);
-        activity?.SetTag("balcao.sla.delivered", await services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken).ConfigureAwait(false));
+        // Delivered first and tagged after: "activity?.SetTag(..., await ...)" would skip the delivery itself when
+        // nobody listens to traces (a null-conditional call does not evaluate its arguments).
+        var delivered = await services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("balcao.sla.delivered", delivered);
     }
 
     /// <summary>
