@@ -38,7 +38,7 @@ public sealed class InboundStoreTests(Backend backend)
     {
         store = await StoreBackend.StartAsync(backend);
         time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        inbound = new InboundStore(store.Connections, store.Keys, Metrics, time);
+        inbound = new InboundStore(store.Connections, store.Keys, ReplicaWait.None, Metrics, time);
         conversations = new ConversationStore(store.Connections, store.Keys);
     }
 
@@ -184,7 +184,7 @@ public sealed class InboundStoreTests(Backend backend)
         var first = await inbound.AppendAsync(Sent("first", "primeira", null));
         for (var writes = 0; writes <= 6; writes++)
         {
-            var cut = new InboundStore(store.Connections, store.Keys, Metrics, time) { Scripts = script => TornScripts.CutAfter(script, writes) };
+            var cut = new InboundStore(store.Connections, store.Keys, ReplicaWait.None, Metrics, time) { Scripts = script => TornScripts.CutAfter(script, writes) };
             var id = $"cut{writes}";
             await cut.AppendAsync(Sent(id, "texto " + id, first.ConversationId)); // the node dies before it acknowledges
 

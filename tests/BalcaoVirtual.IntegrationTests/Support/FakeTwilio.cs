@@ -150,4 +150,7 @@ internal sealed record SentRequest(string To, string From, string Body, string S
     public string? ContentVariables { get; init; }
 
     public IReadOnlyList<string> MediaUrls { get; init; } = [];
+
+    /// <summary>When it arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for end-to-end timings.</summary>
+    public long ArrivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }

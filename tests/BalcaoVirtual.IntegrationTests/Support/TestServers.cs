@@ -106,15 +106,42 @@ internal static class TestServers
     }
 }
 
-/// <summary>A redis-server of the test's own, with append-only persistence in a temporary folder, for restart tests.</summary>
+/// <summary>
+/// A redis-server of the test's own, with append-only persistence in a temporary folder, for restart tests; with
+/// <paramref name="extraArgs"/> a replica (--replicaof), or with a config file and --sentinel a Sentinel.
+/// </summary>
 internal sealed class RedisServerProcess : IDisposable
 {
+    private readonly string[] extraArgs;
+    private readonly string? configFile;
     private Process? process;
 
-    public RedisServerProcess(string dataDir)
+    public RedisServerProcess(string dataDir, params string[] extraArgs)
     {
         DataDir = dataDir;
         Port = TestServers.FreePort();
+        this.extraArgs = extraArgs;
+    }
+
+    private RedisServerProcess(string dataDir, string configFile)
+        : this(dataDir, new[] { "--sentinel" }) => this.configFile = configFile;
+
+    /// <summary>
+    /// A Sentinel on a port of its own watching <paramref name="masterPort"/> as <paramref name="service"/>, quorum 2,
+    /// the master judged down after 1 s (Sentinel rewrites its file, so each has one in its own folder).
+    /// </summary>
+    public static RedisServerProcess Sentinel(string dir, string service, int masterPort)
+    {
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "sentinel.conf");
+        var sentinel = new RedisServerProcess(dir, file);
+        File.WriteAllText(file, string.Join('\n',
+            $"port {sentinel.Port}", "bind 127.0.0.1", $"dir {dir}",
+            $"sentinel monitor {service} 127.0.0.1 {masterPort} 2",
+            $"sentinel down-after-milliseconds {service} 1000",
+            $"sentinel failover-timeout {service} 5000",
+            $"sentinel parallel-syncs {service} 1", ""));
+        return sentinel;
     }
 
     public string DataDir { get; }
@@ -125,16 +152,17 @@ internal sealed class RedisServerProcess : IDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("redis-server")
+        Directory.CreateDirectory(DataDir);
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
+        IEnumerable<string> args = configFile is null
+            ? ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--dir", DataDir, "--appendonly", "yes", "--appendfsync", "always", "--save", "", .. extraArgs]
+            : [configFile, .. extraArgs];
+        foreach (var arg in args)
         {
-            ArgumentList =
-            {
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                "--dir", DataDir, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+            start.ArgumentList.Add(arg);
+        }
+
         try
         {
             process = Process.Start(start)!;
@@ -148,16 +176,37 @@ internal sealed class RedisServerProcess : IDisposable
         process.BeginErrorReadLine();
         await TestServers.WaitUntilAsync(async () =>
         {
+            // A plain PING: a Sentinel answers it too (a multiplexer only counts as connected to a data server).
             try
             {
-                await using var c = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
-                return c.IsConnected;
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port);
+                var stream = client.GetStream();
+                await stream.WriteAsync("PING\r\n"u8.ToArray());
+                var answer = new byte[64];
+                var read = await stream.ReadAsync(answer);
+                return System.Text.Encoding.ASCII.GetString(answer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
             }
-            catch (RedisConnectionException)
+            catch (System.Net.Sockets.SocketException)
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(20), "redis-server to accept connections");
+        }, TimeSpan.FromSeconds(20), "redis-server to accept connections", () => process.HasExited ? $"redis-server exited with code {process.ExitCode}" : "");
+    }
+
+    /// <summary>A command through redis-cli (a Sentinel takes no multiplexer): its reply, one line per element.</summary>
+    public async Task<string[]> CliAsync(params string[] command)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(command))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var cli = Process.Start(start)!;
+        var output = await cli.StandardOutput.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>SIGKILL: no chance to flush anything it has not already written.</summary>

@@ -26,6 +26,13 @@ public sealed class StorageOptionsValidatorTests
             validator.Validate(null, new StorageOptions { AofMemorySize = "8m", PageSize = "4m" }).FailureMessage,
             Does.Contain("Storage:AofMemorySize"));
 
+    [Test]
+    public void Validate_Fails_NamingKey_WhenTheEmbeddedStoreIsToldToWaitForReplicas()
+    {
+        Assert.That(validator.Validate(null, new StorageOptions { ReplicasToWait = 1 }).FailureMessage, Does.Contain("Storage:ReplicasToWait"));
+        Assert.That(validator.Validate(null, new StorageOptions { Mode = StorageMode.Redis, Redis = "a:26379,serviceName=balcao", ReplicasToWait = 1 }).Succeeded, Is.True);
+    }
+
     [TestCase("512", 512L)]
     [TestCase("4k", 4096L)]
     [TestCase("32m", 32L << 20)]

@@ -32,7 +32,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
 /// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
 /// </summary>
-public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
+public sealed class InboundStore(RedisConnections redis, RedisKeys keys, ReplicaWait replicas, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// What runs the store scripts: the scripts as they are. The crash tests put a version in between that stops
@@ -180,7 +180,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
                 CreatedAt = now,
                 LastActivityAt = now,
             };
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            var db = Db;
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 Scripts(Script),
                 [
                     keys.ProviderMessage(contactId, inbound.ProviderId), keys.Contact(contactId),
@@ -197,6 +198,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
                 continue; // another message of the same contact opened a conversation meanwhile: look again
             }
 
+            await replicas.EnsureAsync(db).ConfigureAwait(false);
             return await StoredAsync(result, inbound).ConfigureAwait(false);
         }
 
@@ -212,7 +214,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
             message = message with { From = inbound.From.Raw };
         }
 
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+        var db = Db;
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(
             Scripts(ThreadScript),
             [
                 keys.ProviderMessage(owner, inbound.ProviderId), keys.Conversation(conversationId),
@@ -220,7 +223,13 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Infrast
                 keys.InboundQueue(RedisKeys.BucketOf(conversationId)),
             ],
             [conversationId, JsonSerializer.Serialize(message, Json), (long)DedupeWindow.TotalSeconds, message.Id]).ConfigureAwait(false))!;
-        return (int)result[0] == -2 ? null : await StoredAsync(result, inbound).ConfigureAwait(false);
+        if ((int)result[0] == -2)
+        {
+            return null;
+        }
+
+        await replicas.EnsureAsync(db).ConfigureAwait(false);
+        return await StoredAsync(result, inbound).ConfigureAwait(false);
     }
 
     private async Task<InboundResult> StoredAsync(RedisResult[] result, InboundMessage inbound)

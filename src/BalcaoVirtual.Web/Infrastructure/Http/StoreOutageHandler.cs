@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Diagnostics;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Infrastructure.Http;
@@ -13,6 +14,7 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
 {
     public const int RetryAfterSeconds = 30;
 
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsOutage(exception))
@@ -20,7 +22,7 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
             return false;
         }
 
-        LogOutage(logger, httpContext.Request.Path, exception.GetType().Name);
+        LogOutage(logger, httpContext.Request.Path, Describe(exception));
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -31,13 +33,30 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
         }).ConfigureAwait(false);
     }
 
-    /// <summary>The store cannot be reached or did not answer in time (not a bad command, which stays a bug).</summary>
+    /// <summary>
+    /// The store cannot be reached, did not answer in time, or cannot take writes for now: a replica during a failover
+    /// (READONLY), a Redis still loading its data (LOADING), a master without its replicas (NOREPLICAS, MASTERDOWN, or
+    /// fewer replicas than Storage:ReplicasToWait), a script still running (BUSY). A bad command stays a bug.
+    /// </summary>
     internal static bool IsOutage(Exception exception) => exception switch
     {
-        RedisConnectionException or RedisTimeoutException => true,
+        RedisConnectionException or RedisTimeoutException or StoreNotReplicatedException => true,
+        RedisServerException { Kind: RedisErrorKind.ReadOnly or RedisErrorKind.Loading or RedisErrorKind.MasterDown or RedisErrorKind.NoReplicas
+            or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Busy } => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsOutage),
         _ => exception.InnerException is { } inner && IsOutage(inner),
     };
+
+    /// <summary>The exception's type, and for a Redis error its code (READONLY, LOADING…): never data.</summary>
+    private static string Describe(Exception exception) => exception switch
+    {
+        RedisServerException server => $"{nameof(RedisServerException)} {server.Kind}",
+        { InnerException: { } inner } when IsOutage(inner) && !IsDirect(exception) => Describe(inner),
+        _ => exception.GetType().Name,
+    };
+
+    private static bool IsDirect(Exception exception) =>
+        exception is RedisConnectionException or RedisTimeoutException or StoreNotReplicatedException or RedisServerException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unreachable while serving {Path} ({Error}): answered 503, Retry-After 30 s")]
     private static partial void LogOutage(ILogger logger, string path, string error);

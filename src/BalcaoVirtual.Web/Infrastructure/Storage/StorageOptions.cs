@@ -75,6 +75,17 @@ public sealed class StorageOptions
     [Range(typeof(TimeSpan), "00:00:03", "00:10:00", ErrorMessage = "Storage:WorkLease must be between 00:00:03 and 00:10:00.")]
     public TimeSpan WorkLease { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Replicas that must hold an inbound message before its webhook is acknowledged (Redis WAIT): 1 with Sentinel and
+    /// one replica, so a failover loses nothing acknowledged. 0 (the default) for the embedded store or a single Redis.
+    /// </summary>
+    [Range(0, 16)]
+    public int ReplicasToWait { get; set; }
+
+    /// <summary>How long a webhook waits for <see cref="ReplicasToWait"/> before it answers 503 (the provider retries).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30", ErrorMessage = "Storage:ReplicaWaitTimeout must be between 00:00:00.050 and 00:00:30.")]
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Prefix of every key this service writes, so that several deployments can share one Redis.</summary>
     [Required]
     [RegularExpression("^[a-zA-Z0-9_.-]{1,32}$")]

@@ -27,6 +27,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail($"Storage:AofMemorySize ({options.AofMemorySize}) must be at least four times Storage:PageSize ({options.PageSize}).");
         }
 
+        if (options.Mode == StorageMode.Embedded && options.ReplicasToWait > 0)
+        {
+            return ValidateOptionsResult.Fail("Storage:ReplicasToWait applies to an external Redis with replicas; the embedded store has none (set it to 0).");
+        }
+
         if (options.Mode == StorageMode.Redis)
         {
             try

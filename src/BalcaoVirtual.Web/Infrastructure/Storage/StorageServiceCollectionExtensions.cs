@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<RedisKeys>();
+        services.AddSingleton<ReplicaWait>();
         services.AddSingleton<StoreConnection>();
         services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
         services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Connections);

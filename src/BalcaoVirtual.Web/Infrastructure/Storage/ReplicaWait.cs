@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Infrastructure.Storage;
+
+/// <summary>
+/// With Redis replicated (Sentinel), an inbound message is acknowledged to its provider only once
+/// <see cref="StorageOptions.ReplicasToWait"/> replicas hold it (Redis WAIT on the connection that wrote it): a
+/// failover then cannot lose a message Twilio or Meta was told is stored. Too few replicas in time is an outage (503,
+/// the provider retries, and the retry finds the message already stored).
+/// </summary>
+public sealed class ReplicaWait(IOptions<StorageOptions> options)
+{
+    /// <summary>No replicas to wait for (the embedded store, a single Redis).</summary>
+    public static readonly ReplicaWait None = new(Options.Create(new StorageOptions()));
+
+    /// <summary>Waits until the writes made so far on <paramref name="db"/>'s connection reached enough replicas.</summary>
+    public async Task EnsureAsync(IDatabase db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var o = options.Value;
+        if (o.ReplicasToWait == 0)
+        {
+            return;
+        }
+
+        // To the master, on the connection that wrote: a keyless command may otherwise go to a replica, which refuses it.
+        var reached = (long)await db.ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster).ConfigureAwait(false);
+        if (reached < o.ReplicasToWait)
+        {
+            throw new StoreNotReplicatedException(o.ReplicasToWait, reached);
+        }
+    }
+}
+
+/// <summary>A write reached fewer replicas than <see cref="StorageOptions.ReplicasToWait"/> in time: not acknowledged.</summary>
+public sealed class StoreNotReplicatedException(int wanted, long reached)
+    : Exception($"The write reached {reached} of the {wanted} replica(s) Storage:ReplicasToWait asks for.");
