@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale-out benchmark: bench/run-nodes.sh [seconds] [paced-rate]. One node, then three, on one redis-server (AOF,
 # fsync always) behind nginx with the shipped site configuration, the fake Twilio on loopback: webhook throughput and
-# latency at the peak and at a paced rate (default: half the one-node peak), end-to-end time from the webhook to the
+# latency at the peak and at a paced rate (default: half the one-node reply rate), end-to-end time from the webhook to the
 # bot's reply at the fake Twilio, memory of every node and of Redis; then the delivery audit (each message stored
 # once, one bot turn, one reply sent once). Runs tests/…/Reliability/NodeBenchmarks.cs (explicit, never in
 # ./test.sh) and writes bench/results/nodes-<date>.md. Needs redis-server and nginx (./test.sh installs both).
