@@ -9,6 +9,7 @@ using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Health;
 using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Privacy;
+using BalcaoVirtual.Web.Features.PublicSite;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
@@ -53,6 +54,7 @@ public static class ServiceHost
         app.UseAuthorization();
         app.RequireAntiforgeryForCookieSessions();
         app.MapHealth();
+        app.MapPublic();
         app.MapUnits();
         app.MapCourt();
         app.MapAuth();

@@ -82,6 +82,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
         ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
         ("GET", "/", "/", Rule.Public),
+        ("GET", "/unidades/{id}", "/unidades/{unit}", Rule.Public),
+        ("GET", "/fragmento", "/fragmento", Rule.Public),
         ("GET", "/entrar", "/entrar", Rule.Public),
         ("POST", "/entrar", "/entrar", Rule.Public),
         ("POST", "/sair", "/sair", Rule.Public),

@@ -35,6 +35,43 @@ public sealed class PublicApiTests
     }
 
     [Test]
+    public async Task UnitsFeed_SaysWhoIsOpen_GivesTheVideoLinkOnlyThen_AndTheCentralWhatsAppToAUnitWithoutOne()
+    {
+        var catalog = TestServers.SampleCatalogWith("trt8-vt-belem-2", u => u["channels"]!["whatsApp"] = new System.Text.Json.Nodes.JsonArray());
+        await using var factory = new ApiFactory(new Dictionary<string, string?> { ["Units:Catalog"] = catalog });
+        using var client = factory.CreateClient();
+
+        // Monday 23/11/2026, 09:00 in Belém: the desks are open (8h–13h).
+        var feed = await client.GetFromJsonAsync<JsonElement>("/api/units");
+        JsonElement Unit(JsonElement list, string id) => list.EnumerateArray().Single(u => u.GetProperty("id").GetString() == id);
+        var macapa = Unit(feed, "trt8-vt-macapa-7");
+        var belem2 = Unit(feed, "trt8-vt-belem-2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(feed.EnumerateArray().Select(u => u.GetProperty("availability").GetProperty("open").GetBoolean()), Has.All.True);
+            Assert.That(macapa.GetProperty("videoDeskUrl").GetString(), Does.StartWith("https://meet.google.com/"));
+            Assert.That(macapa.GetProperty("availability").GetProperty("closesAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.FromHours(-3))));
+            Assert.That(macapa.GetProperty("whatsAppUrl").GetString(), Is.EqualTo("https://wa.me/559621010210"));
+            Assert.That(macapa.GetProperty("writtenAnswerHours").GetDouble(), Is.EqualTo(48), "fora da sede: answers in writing within 48 h");
+            Assert.That(Unit(feed, "trt8-vt-belem-1").GetProperty("writtenAnswerHours").ValueKind, Is.EqualTo(JsonValueKind.Null), "at the seat");
+            Assert.That((belem2.GetProperty("whatsApp").GetString(), belem2.GetProperty("whatsAppIsCentral").GetBoolean()), Is.EqualTo(("+559130000000", true)));
+        });
+
+        // Saturday: closed, why, when it opens, and no video link.
+        factory.Time.SetUtcNow(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(-3)));
+        var saturday = await client.GetFromJsonAsync<JsonElement>("/api/units/trt8-vt-macapa-7");
+        var availability = saturday.GetProperty("availability");
+        Assert.Multiple(() =>
+        {
+            Assert.That(availability.GetProperty("open").GetBoolean(), Is.False);
+            Assert.That(availability.GetProperty("reason").GetString(), Is.EqualTo("Fim de semana"));
+            Assert.That(availability.GetProperty("opensAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.FromHours(-3))));
+            Assert.That(saturday.GetProperty("videoDeskUrl").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(saturday.GetProperty("email").GetString(), Is.EqualTo("vt7macapa@trt8.jus.br"));
+        });
+    }
+
+    [Test]
     public async Task Unit_Is404_WithPortugueseMessage_WhenUnknown()
     {
         await using var factory = new ApiFactory();

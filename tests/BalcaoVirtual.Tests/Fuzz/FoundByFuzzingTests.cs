@@ -53,6 +53,17 @@ public sealed class FoundByFuzzingTests
     }
 
     [Test]
+    public void Catalogue_ADurationOfMoreHoursThanAnIntHolds_IsRefusedNamingWhere()
+    {
+        // Found at scale (bench/run-fuzz.sh 10): "99999999999:00:00" overflowed int.Parse and crashed start-up.
+        var doc = JsonNode.Parse(File.ReadAllText(RepoPaths.File("deploy", "units", "trt8.sample.json")))!;
+        doc["units"]![0]!["sla"]!["responseWindow"] = "99999999999:00:00";
+        var ex = Assert.Throws<UnitCatalogException>(() => UnitCatalogLoader.Parse(doc.ToJsonString(), "units.json"));
+        Assert.That(ex!.Message, Does.Contain("responseWindow"));
+        Assert.That(UnitCatalogLoader.TryParseDuration("999999:00:00", out var longest) && longest == TimeSpan.FromHours(999_999), Is.True);
+    }
+
+    [Test]
     public void Catalogue_AUnitThatIsNotAnObject_IsRefusedNamingWhere()
     {
         var ex = Assert.Throws<UnitCatalogException>(() => UnitCatalogLoader.Parse("""{"courts":[{}],"units":[false]}""", "units.json"));

@@ -31,7 +31,6 @@ public static class InboxPages
 
     public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => Results.Redirect(InboxPath)).AllowAnonymous();
         app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta, string? erro) =>
             SignInPage(http, antiforgery, SsoError(erro), volta)).AllowAnonymous();
         app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();

@@ -10,6 +10,9 @@ public sealed record Court(string Id, string Name, string CnjCode, string? DataJ
     public string? Email { get; init; }
 
     public UnitMailbox? Mailbox { get; init; }
+
+    /// <summary>The court's central WhatsApp number (E.164): the chatbot routes what arrives there; the public page links it.</summary>
+    public string? WhatsApp { get; init; }
 }
 
 /// <summary>A municipality a unit serves (citizens name their town, not the Vara).</summary>

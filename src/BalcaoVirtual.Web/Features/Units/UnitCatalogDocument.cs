@@ -35,6 +35,9 @@ internal sealed class CourtDocument
     public string? Email { get; set; }
 
     public MailboxDocument? Mailbox { get; set; }
+
+    /// <summary>The court's central WhatsApp number (E.164), published for units without a number of their own.</summary>
+    public string? WhatsApp { get; set; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -211,12 +211,18 @@ internal static partial class UnitCatalogLoader
                 Fail("email", $"'{c.Email}' is not an e-mail address.");
             }
 
+            if (c.WhatsApp is not null && !E164Pattern().IsMatch(c.WhatsApp))
+            {
+                Fail("whatsApp", $"'{c.WhatsApp}' is not a number in E.164 form (e.g. '+559140000000').");
+            }
+
             var mailbox = ReadMailbox(c.Mailbox, c.Email, "the court's 'email'", Fail);
             courts[c.Id] = new Court(c.Id, c.Name ?? c.Id, c.CnjCode ?? "", c.DataJudIndex, zone)
             {
                 Escalation = escalation,
                 Email = c.Email,
                 Mailbox = mailbox,
+                WhatsApp = c.WhatsApp,
             };
         }
 
@@ -792,7 +798,7 @@ internal static partial class UnitCatalogLoader
     [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     private static partial Regex ClockPattern();
 
-    [GeneratedRegex("^([0-9]+):([0-5][0-9])(?::([0-5][0-9]))?$")]
+    [GeneratedRegex("^([0-9]{1,6}):([0-5][0-9])(?::([0-5][0-9]))?$")] // at most 999,999 h: more would overflow
     private static partial Regex LongHoursPattern();
 
     [GeneratedRegex(@"^\$\.units\[(\d+)\](.*)$")]

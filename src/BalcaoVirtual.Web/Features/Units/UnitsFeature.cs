@@ -38,46 +38,10 @@ public static class UnitsFeature
               ?? Files.FindUpwards(configured, AppContext.BaseDirectory)
               ?? Path.Combine(contentRoot, configured);
 
+    /// <summary>The admins' unit settings; the public list and feed are the public feature's (GET /, /api/units).</summary>
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/units").AllowAnonymous();
-        group.MapGet("/", (UnitCatalog catalog) => catalog.Units.Select(UnitView.From));
-        group.MapGet("/{id}", (string id, UnitCatalog catalog) =>
-            catalog.Find(id) is { } unit
-                ? Results.Ok(UnitView.From(unit))
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Texts.UnitNotFoundTitle, detail: Texts.Format(nameof(Texts.UnitNotFound), id)));
         app.MapUnitSettings();
         return app;
     }
 }
-
-/// <summary>The public face of a unit: what the court publishes anyway. Managers' contacts stay private.</summary>
-public sealed record UnitView(
-    string Id,
-    string Court,
-    string Name,
-    string City,
-    string State,
-    string IbgeCode,
-    bool ForaDaSede,
-    IReadOnlyList<string> OriginCodes,
-    IReadOnlyList<Municipality> Municipalities,
-    UnitChannels Channels,
-    string? VideoDeskUrl,
-    IReadOnlyList<ServicePeriodView> ServiceHours,
-    string TimeZone,
-    SlaView Sla)
-{
-    public static UnitView From(Unit u) => new(
-        u.Id, u.Court.Id, u.Name, u.City, u.State, u.IbgeCode, u.ForaDaSede, u.OriginCodes, u.Municipalities, u.Channels,
-        u.VideoDeskUrl?.ToString(),
-        u.ServiceHours.Select(p => new ServicePeriodView(
-            p.Days.Order().Select(d => d.ToString()).ToList(), p.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), p.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-        u.TimeZone.Id,
-        new SlaView(u.Sla.ResponseWindow?.TotalHours, u.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours"));
-}
-
-public sealed record ServicePeriodView(IReadOnlyList<string> Days, string From, string To);
-
-/// <summary>A unit's deadline as the public sees it; a null window means no deadline.</summary>
-public sealed record SlaView(double? ResponseWindowHours, string Counting);
