@@ -14,7 +14,6 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
 {
     public const int RetryAfterSeconds = 30;
 
-
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsOutage(exception))
@@ -47,16 +46,9 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
         _ => exception.InnerException is { } inner && IsOutage(inner),
     };
 
-    /// <summary>The exception's type, and for a Redis error its code (READONLY, LOADING…): never data.</summary>
-    private static string Describe(Exception exception) => exception switch
-    {
-        RedisServerException server => $"{nameof(RedisServerException)} {server.Kind}",
-        { InnerException: { } inner } when IsOutage(inner) && !IsDirect(exception) => Describe(inner),
-        _ => exception.GetType().Name,
-    };
-
-    private static bool IsDirect(Exception exception) =>
-        exception is RedisConnectionException or RedisTimeoutException or StoreNotReplicatedException or RedisServerException;
+    /// <summary>The exception's type, and for a Redis error its kind (ReadOnly, Loading…): never data.</summary>
+    private static string Describe(Exception exception) =>
+        exception is RedisServerException server ? $"{nameof(RedisServerException)} {server.Kind}" : exception.GetType().Name;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unreachable while serving {Path} ({Error}): answered 503, Retry-After 30 s")]
     private static partial void LogOutage(ILogger logger, string path, string error);
