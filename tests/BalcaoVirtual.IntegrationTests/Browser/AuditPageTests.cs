@@ -35,7 +35,7 @@ public sealed class AuditPageTests
         await page.ClickAsync("form.audit-filter button");
         await Assertions.Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#audit tbody tr")).ToContainTextAsync(conversation.Id);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots", "audit.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("audit.png"), FullPage = true });
 
         await page.FillAsync("#a-action", "nada.disso");
         await page.ClickAsync("form.audit-filter button");
@@ -70,6 +70,6 @@ public sealed class AuditPageTests
         await Assertions.Expect(page.Locator("p.status")).ToHaveTextAsync("Exclusão feita: 1 conversa(s) anonimizada(s).");
         await Assertions.Expect(page.Locator("#requests tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#requests tbody tr").First).ToContainTextAsync("(91) *****-4321");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots", "privacy.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("privacy.png"), FullPage = true });
     }
 }

@@ -52,7 +52,7 @@ public sealed class EmailInboxPageTests
         await Assertions.Expect(details.Locator("pre")).ToBeVisibleAsync();
         Assert.That(await details.Locator("pre").InnerTextAsync(), Does.Contain("> Envie o comprovante."));
         Assert.That(await page.GetAttributeAsync("#reply", "maxlength"), Is.EqualTo("20000"), "an e-mail answer may be a letter");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots", "email-conversation.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("email-conversation.png"), FullPage = true });
 
         // The clerk reveals the CPF: shown, and recorded in the audit trail.
         await first.Locator("button.reveal").ClickAsync();

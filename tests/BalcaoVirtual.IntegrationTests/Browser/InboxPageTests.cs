@@ -24,13 +24,6 @@ public sealed class InboxPageTests
         await page.WaitForURLAsync("**/inbox");
     }
 
-    private static string Screenshot(string name)
-    {
-        var folder = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
-    }
-
     [Test]
     public async Task Clerk_SignsIn_SeesTheMessageArrive_Replies_AndNothingACitizenWroteRuns()
     {
@@ -52,7 +45,7 @@ public sealed class InboxPageTests
         // It appears without reloading, with its countdown.
         var row = await page.WaitForSelectorAsync($"tr[data-id='{conversation.Id}']", new() { Timeout = 20_000 });
         Assert.That(await row!.InnerTextAsync(), Does.Contain("faltam").And.Contain("(91) *****-4567").And.Contain("Aguardando resposta"));
-        await page.ScreenshotAsync(new() { Path = Screenshot("inbox.png") });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("inbox.png") });
 
         await page.ClickAsync($"tr[data-id='{conversation.Id}'] a");
         var first = await page.WaitForSelectorAsync(".thread li");
@@ -63,7 +56,7 @@ public sealed class InboxPageTests
             Assert.That(await page.EvaluateAsync<bool>("() => window.pwned === undefined"), Is.True, "no script from a citizen ran");
             Assert.That(dialogs, Is.Zero);
         });
-        await page.ScreenshotAsync(new() { Path = Screenshot("conversation.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("conversation.png"), FullPage = true });
 
         await page.FillAsync("#reply", "Bom dia! Sua audiência está mantida para 10/12, às 9h.");
         await page.ClickAsync("form.reply button");
@@ -167,7 +160,7 @@ public sealed class InboxPageTests
         await admin.ClickAsync("fieldset button[type=submit]");
         var row = await admin.WaitForSelectorAsync("#users tr[data-email='joana@trt8.jus.br']");
         Assert.That(await row!.InnerTextAsync(), Does.Contain("7ª Vara do Trabalho de Macapá").And.Contain("ativo"));
-        await admin.ScreenshotAsync(new() { Path = Screenshot("people.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("people.png"), FullPage = true });
 
         var joana = await (await browser.NewContextAsync()).NewPageAsync();
         await SignInAsync(joana, bot.BaseUrl, "joana@trt8.jus.br");
@@ -219,7 +212,7 @@ public sealed class InboxPageTests
         await admin.WaitForSelectorAsync("p.status:has-text('Configurações salvas')");
         Assert.That(await admin.InnerTextAsync("#n-origin"), Does.StartWith("Alterado por"));
         Assert.That(await admin.InputValueAsync("#n-warn"), Is.EqualTo("4; 1,5"));
-        await admin.ScreenshotAsync(new() { Path = Screenshot("units.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("units.png"), FullPage = true });
 
         using var unit = await bot.Service.GetFromJsonAsync<System.Text.Json.JsonDocument>("/api/units/trt8-vt-macapa-7");
         Assert.That(unit!.RootElement.GetProperty("videoDeskUrl").GetString(), Is.EqualTo("https://meet.google.com/nova-sala-210"));

@@ -47,13 +47,6 @@ public sealed class PublicPageTests
         await bot.DisposeAsync();
     }
 
-    private static string Screenshot(string name)
-    {
-        var folder = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
-    }
-
     private async Task SearchAsync(string text)
     {
         await page.FillAsync("#bv-q", text);
@@ -71,7 +64,7 @@ public sealed class PublicPageTests
         var response = await page.GotoAsync(bot.BaseUrl + "/");
         Assert.That(response!.Status, Is.EqualTo(200));
         Assert.That(await UnitNamesAsync(), Has.Count.EqualTo(8), "every unit, open or closed");
-        await page.ScreenshotAsync(new() { Path = Screenshot("public-page-360.png") });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("public-page-360.png") });
         Assert.That(requests, Has.Count.EqualTo(1), "no stylesheet, script, font or image to download: " + string.Join(", ", requests));
 
         // A town, typed as on a phone: no accent, lower case.
@@ -86,7 +79,7 @@ public sealed class PublicPageTests
         Assert.That(page.Url, Does.Contain($"/unidades/{Macapa}"));
         Assert.That(await UnitNamesAsync(), Is.EqualTo(new[] { "7ª Vara do Trabalho de Macapá" }));
         Assert.That(await page.InnerTextAsync(".bv-note"), Is.EqualTo($"O processo {number} tramita nesta unidade."));
-        await page.ScreenshotAsync(new() { Path = Screenshot("public-unit-360.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("public-unit-360.png"), FullPage = true });
 
         // A mistyped number says so, and what a citizen typed is shown as text, never run.
         var typo = number[..5] + (number[5] == '9' ? '0' : (char)(number[5] + 1)) + number[6..];

@@ -7,6 +7,14 @@ internal static class SystemChromium
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>Where a browser test keeps a screenshot for the docs: docs/screenshots/<paramref name="name"/>.</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         if (!File.Exists(ChromiumPath))
