@@ -201,8 +201,11 @@
       }
       if (m.quoted) {
         // The thread is drawn again on every live update: a history the clerk opened stays open.
-        const details = el('details', { class: 'quoted' }, el('summary', { text: T.InboxQuoted }), el('pre', { text: m.quoted }));
+        // Recorded on the click itself: the toggle event comes a task later, and a redraw in between lost the opening.
+        const summary = el('summary', { text: T.InboxQuoted });
+        const details = el('details', { class: 'quoted' }, summary, el('pre', { text: m.quoted }));
         if (openQuotes.has(m.id)) details.open = true;
+        summary.addEventListener('click', () => { if (details.open) openQuotes.delete(m.id); else openQuotes.add(m.id); });
         details.addEventListener('toggle', () => { if (details.open) openQuotes.add(m.id); else openQuotes.delete(m.id); });
         item.append(details);
       }
