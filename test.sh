@@ -15,6 +15,8 @@ command -v redis-cli >/dev/null 2>&1 || need_packages+=(redis-tools)
 # The deploy/ files are checked with the real tools: nginx -t, and the compose file read as YAML.
 [ -x /usr/sbin/nginx ] || need_packages+=(nginx-light)
 /usr/bin/python3 -c "import yaml" >/dev/null 2>&1 || need_packages+=(python3-yaml)
+# The browser tests run a second time with every clock of the test process and its browsers a year ahead.
+command -v faketime >/dev/null 2>&1 || need_packages+=(faketime)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: ${need_packages[*]}. Install them (sudo apt-get install ${need_packages[*]}) or run as root." >&2
@@ -164,11 +166,12 @@ if ! dotnet build BalcaoVirtual.sln -c Release -nologo -v quiet >"$work/build.lo
 fi
 
 passed=0; failed=0; status=0
-for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; do
-  log "testing $project"
-  out="$work/$(basename "$project").log"
+# Runs one test command (its output kept under a name) and adds its counts to the totals.
+run_tests() {
+  local name=$1; shift
+  local out="$work/$name.log"
   # In the background and waited for, so that a signal to this script is handled at once.
-  setsid dotnet test "$project" -c Release --no-build -nologo >"$out" 2>&1 &
+  setsid "$@" >"$out" 2>&1 &
   test_pid=$!
   tail -f --pid="$test_pid" "$out" 2>/dev/null &
   tail_pid=$!
@@ -177,17 +180,28 @@ for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; d
   test_pid=""
   summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$out" | tail -n 1)
   if [ -z "$summary" ]; then
-    echo "no test summary from $project (exit $rc)" >&2
-    failed=$((failed + 1)); status=1; continue
+    echo "no test summary from $name (exit $rc)" >&2
+    failed=$((failed + 1)); status=1; return
   fi
   f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
   p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" -ne 0 ]; then # the names of the failed tests, again at the end where CI shows them
-    echo "failed in $project:" >&2; grep -E '^ +Failed ' "$out" | head -n 50 >&2
+    echo "failed in $name:" >&2; grep -E '^ +Failed ' "$out" | head -n 50 >&2
   fi
   [ "$rc" -eq 0 ] || status=1
+}
+
+for project in tests/BalcaoVirtual.Tests tests/BalcaoVirtual.IntegrationTests; do
+  log "testing $project"
+  run_tests "$(basename "$project")" dotnet test "$project" -c Release --no-build -nologo
 done
+# A fixed fake date in the tests must never meet a real clock (a browser's cookie jar and Date.now(), a JWT check):
+# the browser tests again, with the test process, Chromium and the service a year ahead of today. The servers
+# started above keep today's date.
+log "testing the browser tests a year ahead (faketime +365d)"
+run_tests "browser-year-ahead" faketime -f '+365d' \
+  dotnet test tests/BalcaoVirtual.IntegrationTests -c Release --no-build -nologo --filter "FullyQualifiedName~.Browser."
 
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"

@@ -24,9 +24,13 @@ namespace BalcaoVirtual.Web;
 /// <summary>Composition of the service: one Add and one Map call per feature.</summary>
 public static class ServiceHost
 {
+    /// <summary>The builder with the service's configuration (files, environment, arguments) and nothing added yet.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = DefaultContentRoot(args) });
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiDefaults();
@@ -69,10 +73,30 @@ public static class ServiceHost
         return app;
     }
 
+    /// <summary>
+    /// Where appsettings.json and relative data paths are read from, when nothing says: the working directory if it
+    /// holds appsettings.json (`dotnet run`, a folder set up by hand), else the service's own folder, so that a
+    /// published service started from elsewhere (systemd's WorkingDirectory, a container's WORKDIR) reads its own
+    /// settings and finds deploy/ beside it. Null (the framework's default) when --contentRoot or an environment
+    /// variable names it.
+    /// </summary>
+    internal static string? DefaultContentRoot(string[] args)
+    {
+        var named = args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is not null
+            || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is not null;
+        return named || File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory;
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
+            if (AdminCommand.Handles(args))
+            {
+                return await AdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+            }
+
             await Build(args).RunAsync().ConfigureAwait(false);
             return 0;
         }

@@ -132,4 +132,19 @@ public sealed class AuthApiTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
+
+    [Test]
+    public async Task SignInPage_SetsABrowserSessionCookie_WhoseLifetimeIsKeptOnTheServer()
+    {
+        // No Expires or Max-Age: a browser compares those with its own clock, which need not agree with the server's.
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        using var signIn = await SignInForm.PostAsync(browser, "/entrar", "/entrar", ApiFactory.AdminEmail, ApiFactory.AdminPassword);
+        Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await signIn.Content.ReadAsStringAsync());
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(SessionCookie.Name + "=", StringComparison.Ordinal));
+        Assert.That(cookie.ToLowerInvariant(), Does.Not.Contain("expires=").And.Not.Contain("max-age=").And.Contain("httponly").And.Contain("samesite=strict"));
+
+        Assert.That((await browser.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        factory.Time.Advance(TimeSpan.FromHours(10));
+        Assert.That((await browser.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "Auth:TokenLifetime ends it");
+    }
 }

@@ -12,7 +12,7 @@ public sealed class DeployFilesTests
     {
         var dir = TestServers.TempDir("nginx");
         var (cert, key) = (Path.Combine(dir, "balcao.pem"), Path.Combine(dir, "balcao.key"));
-        var made = await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=balcao.example.jus.br", "-days", "1", "-keyout", key, "-out", cert);
+        var made = await Commands.RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=balcao.example.jus.br", "-days", "1", "-keyout", key, "-out", cert);
         Assert.That(made.ExitCode, Is.Zero, made.Output);
         var site = File.ReadAllText(TestServers.RepoFile("deploy/nginx/balcao-virtual.conf"))
             .Replace("/etc/ssl/certs/balcao.pem", cert, StringComparison.Ordinal)
@@ -23,7 +23,7 @@ public sealed class DeployFilesTests
 
         var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null;
         Assert.That(nginx, Is.Not.Null, "nginx is not installed: run ./test.sh (it installs nginx-light), or 'apt-get install nginx-light'.");
-        var test = await RunAsync(nginx!, "-t", "-p", dir, "-c", Path.Combine(dir, "nginx.conf"));
+        var test = await Commands.RunAsync(nginx!, "-t", "-p", dir, "-c", Path.Combine(dir, "nginx.conf"));
         Assert.That(test.ExitCode, Is.Zero, test.Output);
         Assert.That(test.Output, Does.Contain("syntax is ok").And.Contain("test is successful"));
         Assert.That(site, Does.Contain("location = /metrics"), "metrics are never passed on");
@@ -76,31 +76,14 @@ public sealed class DeployFilesTests
     public async Task Compose_IsValidYaml_AndBuildsFromTheRepository()
     {
         var compose = TestServers.RepoFile("deploy/compose/compose.yaml");
-        var read = await RunAsync("/usr/bin/python3", "-c",
+        var read = await Commands.RunAsync("/usr/bin/python3", "-c",
             "import yaml,sys,json; d=yaml.safe_load(open(sys.argv[1])); print(json.dumps({k: v.get('ports', []) for k, v in d['services'].items()}))", compose);
         Assert.That(read.ExitCode, Is.Zero, read.Output);
         Assert.That(read.Output, Does.Contain("\"app1\": [\"127.0.0.1:5081:8080\"]").And.Contain("\"app2\": [\"127.0.0.1:5082:8080\"]").And.Contain("\"redis\": []"),
             "nodes only on loopback; Redis not published");
+        // The image is the published folder, which carries the catalogues and calendars (PublishedOutputTests).
         var dockerfile = File.ReadAllText(TestServers.RepoFile("deploy/compose/Dockerfile"));
-        foreach (var path in new[] { "src/BalcaoVirtual.Web", "deploy/units", "deploy/calendars" })
-        {
-            Assert.That(dockerfile, Does.Contain(path));
-            Assert.That(Directory.Exists(Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, path)), path);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
+        Assert.That(dockerfile, Does.Contain("dotnet publish src/BalcaoVirtual.Web"));
+        Assert.That(Directory.Exists(Path.Combine(Path.GetDirectoryName(TestServers.RepoFile("BalcaoVirtual.sln"))!, "src/BalcaoVirtual.Web")));
     }
 }

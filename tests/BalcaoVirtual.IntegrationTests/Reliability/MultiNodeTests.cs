@@ -124,16 +124,7 @@ public sealed partial class MultiNodeTests
         // Sign in: the form from node 0, posted to node 1 (its antiforgery token must read there), the inbox from node 2.
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
-        var form = await browser.GetStringAsync(nodes[0].Url + "/entrar");
-        var hidden = HiddenField().Match(form);
-        Assert.That(hidden.Success, form);
-        using var signIn = await browser.PostAsync(nodes[1].Url + "/entrar", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [hidden.Groups[1].Value] = WebUtility.HtmlDecode(hidden.Groups[2].Value),
-            ["volta"] = "/inbox",
-            ["email"] = "admin@localhost",
-            ["password"] = AdminPassword,
-        }));
+        using var signIn = await SignInForm.PostAsync(browser, nodes[0].Url + "/entrar", nodes[1].Url + "/entrar", "admin@localhost", AdminPassword);
         Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await signIn.Content.ReadAsStringAsync());
         var inbox = await browser.GetAsync(nodes[2].Url + "/inbox");
         Assert.That(inbox.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -166,9 +157,6 @@ public sealed partial class MultiNodeTests
     private static double MessagesIn(string metrics) =>
         metrics.Split('\n').Where(l => l.StartsWith("balcao_messages_in_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], Inv));
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
-    private static partial Regex HiddenField();
 
     [GeneratedRegex("<meta name=\"csrf\" content=\"([^\"]+)\">")]
     private static partial Regex CsrfMeta();

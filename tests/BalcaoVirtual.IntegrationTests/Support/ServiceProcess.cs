@@ -57,7 +57,35 @@ internal sealed class ServiceProcess : IDisposable
     };
 
     /// <summary>Starts it in <paramref name="workDir"/> and waits until /health/ready answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(string workDir, int httpPort, IReadOnlyDictionary<string, string> settings)
+    public static Task<ServiceProcess> StartAsync(string workDir, int httpPort, IReadOnlyDictionary<string, string> settings)
+    {
+        var start = Command(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"), workDir);
+        start.ArgumentList.Add($"--contentRoot={Path.GetDirectoryName(TestServers.RepoFile("src/BalcaoVirtual.Web/appsettings.json"))}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        return StartAsync(start, workDir, httpPort);
+    }
+
+    /// <summary>
+    /// Starts a published service as an operator would: its dll from <paramref name="workDir"/> (another folder), with
+    /// only <paramref name="environment"/> and the port given, and waits until /health/ready answers 200.
+    /// </summary>
+    public static Task<ServiceProcess> StartPublishedAsync(string dll, string workDir, int httpPort, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = Command(dll, workDir);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return StartAsync(start, workDir, httpPort);
+    }
+
+    /// <summary><c>dotnet <paramref name="dll"/></c> in <paramref name="workDir"/>, in Production, its output read by the caller.</summary>
+    public static ProcessStartInfo Command(string dll, string workDir, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,16 +93,20 @@ internal sealed class ServiceProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"));
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
-        start.ArgumentList.Add($"--contentRoot={Path.GetDirectoryName(TestServers.RepoFile("src/BalcaoVirtual.Web/appsettings.json"))}");
-        foreach (var (key, value) in settings)
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            start.ArgumentList.Add(arg);
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         Directory.CreateDirectory(workDir);
+        return start;
+    }
+
+    private static async Task<ServiceProcess> StartAsync(ProcessStartInfo start, string workDir, int httpPort)
+    {
+        start.ArgumentList.Insert(1, $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
         var process = Process.Start(start)!;
         var logFile = Path.Combine(workDir, "service.log");
         var service = new ServiceProcess(process, httpPort, logFile) { LogFile = logFile };

@@ -90,17 +90,20 @@ internal sealed partial class BootstrapAdmin(
         LogCreated(logger, admin.Id);
         if (generated)
         {
-            await Console.WriteLineAsync(
-                $"""
+            // After the start-up lines, so that it is the last thing on the console rather than scrolled away;
+            // at once when the service is already up (the store came back later).
+            var box = $"""
 
                  ==========================================================================
                   First start: an administrator was created.
                     e-mail:   {admin.Email}
                     password: {password}
-                  This password is shown only this once. Sign in and create named users.
+                  This password is shown only this once. Sign in at /entrar and create named users.
+                  Lost it? From the service's folder: dotnet BalcaoVirtual.Web.dll admin reset-password {admin.Email}
                  ==========================================================================
 
-                 """).ConfigureAwait(false);
+                 """;
+            lifetime.ApplicationStarted.Register(() => Console.WriteLine(box));
         }
     }
 

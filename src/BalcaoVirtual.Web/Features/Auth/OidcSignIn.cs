@@ -151,7 +151,7 @@ internal static partial class OidcSignIn
         }
 
         var session = await services.GetRequiredService<SignInService>().IssueSessionAsync(user).ConfigureAwait(false);
-        SessionCookie.Set(context.HttpContext, session.Token!, session.ExpiresAt!.Value);
+        SessionCookie.Set(context.HttpContext, session.Token!);
         var created = existing is null;
         LogSignedIn(logger, user.Id, created);
 

@@ -7,6 +7,9 @@ namespace BalcaoVirtual.Web.Features.Auth;
 /// <summary>
 /// The browser session: the same opaque token as the API's, in an HttpOnly, SameSite=Strict cookie (Secure over
 /// HTTPS). Unsafe requests made with it must carry the antiforgery token the page was given.
+/// It is a browser-session cookie: no Expires or Max-Age. The token's lifetime is kept on the server
+/// (Auth:TokenLifetime), so nothing depends on the browser's clock agreeing with the server's, and closing the
+/// browser of a shared counter PC ends the session there.
 /// </summary>
 public static class SessionCookie
 {
@@ -14,27 +17,26 @@ public static class SessionCookie
     public const string ViaClaim = "bv:via";
     public const string AntiforgeryHeader = "X-CSRF-Token";
 
-    public static void Set(HttpContext http, string token, DateTimeOffset expiresAt)
+    public static void Set(HttpContext http, string token)
     {
         ArgumentNullException.ThrowIfNull(http);
-        http.Response.Cookies.Append(Name, token, Options(http, expiresAt));
+        http.Response.Cookies.Append(Name, token, Options(http));
     }
 
     public static void Clear(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        http.Response.Cookies.Delete(Name, Options(http, null));
+        http.Response.Cookies.Delete(Name, Options(http));
     }
 
     public static bool IsCookieSession(this ClaimsPrincipal user) => user.HasClaim(ViaClaim, Name);
 
-    private static CookieOptions Options(HttpContext http, DateTimeOffset? expiresAt) => new()
+    private static CookieOptions Options(HttpContext http) => new()
     {
         HttpOnly = true,
         Secure = http.Request.IsHttps,
         SameSite = SameSiteMode.Strict,
         Path = "/",
-        Expires = expiresAt,
         IsEssential = true,
     };
 

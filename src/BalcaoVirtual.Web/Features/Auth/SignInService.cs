@@ -99,6 +99,9 @@ public sealed class SignInService(
     private async Task<string> WhoAsync(string normalizedEmail) =>
         (await users.FindByEmailAsync(normalizedEmail).ConfigureAwait(false))?.Id ?? "unknown:" + RedisKeys.Digest(normalizedEmail)[..12];
 
+    /// <summary>Forgets the failed attempts (and any lockout) of an e-mail: its password was just set anew.</summary>
+    public Task ClearFailuresAsync(string email) => Db.KeyDeleteAsync(keys.SignInFailures(User.NormalizeEmail(email)));
+
     /// <summary>A new session token for a user already proven (by password, or by the court's identity provider).</summary>
     public async Task<SignInResult> IssueSessionAsync(User user)
     {

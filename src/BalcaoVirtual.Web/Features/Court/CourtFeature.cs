@@ -172,13 +172,21 @@ public static class CourtFeature
 }
 
 /// <summary>Loads the calendar at start-up, so a broken calendar file stops the service instead of the first request.</summary>
-internal sealed class CourtStartup(ForensicCalendar calendar) : IHostedService
+internal sealed partial class CourtStartup(ForensicCalendar calendar, IOptions<DataJudOptions> dataJud, ILogger<CourtStartup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = calendar.Closures.Count;
+        if (string.IsNullOrWhiteSpace(dataJud.Value.ApiKey))
+        {
+            LogNoDataJudKey(logger);
+        }
+
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DataJud:ApiKey is not set: the chatbot cannot tell citizens the status of their cases (it says CNJ's service is not answering). Set DataJud__ApiKey to CNJ's public key")]
+    private static partial void LogNoDataJudKey(ILogger logger);
 }

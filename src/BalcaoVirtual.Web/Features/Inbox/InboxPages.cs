@@ -118,7 +118,7 @@ public static class InboxPages
         switch (result.Outcome)
         {
             case SignInOutcome.Success:
-                SessionCookie.Set(http, result.Token!, result.ExpiresAt!.Value);
+                SessionCookie.Set(http, result.Token!);
                 return Results.Redirect(SafeReturn(returnTo));
             case SignInOutcome.LockedOut:
                 return SignInPage(http, antiforgery, Texts.Format("PageSignInLocked", SignInService.FormatMinutes(result.RetryAfter ?? TimeSpan.FromMinutes(1))), returnTo);

@@ -6,6 +6,12 @@ namespace BalcaoVirtual.Web.Infrastructure.Http;
 
 internal static class ApiDefaults
 {
+    /// <summary>
+    /// On every API answer: the service's own clock, in milliseconds since the epoch. The inbox counts deadlines down
+    /// against it rather than against the clerk's PC, whose clock may be wrong by minutes or days.
+    /// </summary>
+    public const string ServerTimeHeader = "X-Server-Time";
+
     public static IServiceCollection AddApiDefaults(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -35,6 +41,16 @@ internal static class ApiDefaults
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            {
+                http.Response.Headers[ServerTimeHeader] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return next(http);
+        });
         return app;
     }
 }

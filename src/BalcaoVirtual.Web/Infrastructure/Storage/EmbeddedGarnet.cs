@@ -11,12 +11,20 @@ namespace BalcaoVirtual.Web.Infrastructure.Storage;
 /// </summary>
 public sealed class EmbeddedGarnet : IDisposable
 {
+    /// <summary>Held (locked) by the running server: two servers on one data folder would corrupt its log.</summary>
+    internal const string LockFile = "store.lock";
+
+    /// <summary>The running server's port, for the service's own commands run beside it (<c>admin reset-password</c>).</summary>
+    internal const string PortFile = "store.port";
+
     private readonly GarnetServer server;
+    private readonly FileStream folderLock;
     private int disposed;
 
-    private EmbeddedGarnet(GarnetServer server, int port, string dataDir)
+    private EmbeddedGarnet(GarnetServer server, FileStream folderLock, int port, string dataDir)
     {
         this.server = server;
+        this.folderLock = folderLock;
         Port = port;
         DataDir = dataDir;
     }
@@ -38,6 +46,9 @@ public sealed class EmbeddedGarnet : IDisposable
         var checkpointDir = Path.Combine(dataDir, "checkpoints");
         Directory.CreateDirectory(logDir);
         Directory.CreateDirectory(checkpointDir);
+        var folderLock = TryLock(dataDir) ?? throw new InvalidOperationException(
+            $"The embedded store could not start: its data folder '{dataDir}' is in use by another running instance of the service " +
+            "(setting Storage:DataDir). Stop that one, or give this one a folder of its own.");
 
         // Garnet holds thread-pool threads while a write waits for its log commit. With the pool's default minimum
         // (one thread per core) a burst starves it and the pool grows by about one thread per half second: the first
@@ -52,9 +63,11 @@ public sealed class EmbeddedGarnet : IDisposable
         {
             server = new GarnetServer(args, loggerFactory, cleanupDir: false);
             server.Start();
+            File.WriteAllText(Path.Combine(dataDir, PortFile), port.ToString(CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            folderLock.Dispose();
             throw new InvalidOperationException(
                 $"The embedded store could not start on 127.0.0.1:{port} with data in '{dataDir}': {ex.Message}. " +
                 "Check Storage:EmbeddedPort, Storage:DataDir (no other instance may use the same folder), " +
@@ -62,7 +75,41 @@ public sealed class EmbeddedGarnet : IDisposable
                 ex);
         }
 
-        return new EmbeddedGarnet(server, port, dataDir);
+        return new EmbeddedGarnet(server, folderLock, port, dataDir);
+    }
+
+    /// <summary>The port of the service's embedded store running on <paramref name="dataDir"/> now; null when none runs there.</summary>
+    public static int? RunningPort(string dataDir)
+    {
+        var folder = Path.GetFullPath(dataDir);
+        if (!File.Exists(Path.Combine(folder, LockFile)))
+        {
+            return null;
+        }
+
+        using (var free = TryLock(folder))
+        {
+            if (free is not null)
+            {
+                return null;
+            }
+        }
+
+        var portFile = Path.Combine(folder, PortFile);
+        return File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    // FileShare.None is an exclusive lock (flock) on Unix and a share mode on Windows; either way it ends with the process.
+    private static FileStream? TryLock(string dataDir)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(dataDir, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     internal static string[] BuildArguments(StorageOptions options, int port, string logDir, string checkpointDir)
@@ -123,6 +170,7 @@ public sealed class EmbeddedGarnet : IDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
             server.Dispose();
+            folderLock.Dispose();
         }
     }
 }

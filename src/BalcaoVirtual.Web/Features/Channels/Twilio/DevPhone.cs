@@ -23,6 +23,20 @@ internal static class DevPhone
 
     public sealed record SendRequest(string? From, string? To, string? Body);
 
+    public sealed record DevNumber(string Unit, string To);
+
+    /// <summary>Each court's own central number as the catalogue declares it; <see cref="CentralNumber"/> when none does.</summary>
+    private static IEnumerable<DevNumber> CentralNumbers(UnitCatalog catalog)
+    {
+        var courts = catalog.Courts.Where(c => c.WhatsApp is not null).ToList();
+        return courts.Count switch
+        {
+            0 => [new DevNumber(Texts.Get("DevPhoneCentralNumber"), "whatsapp:" + CentralNumber)],
+            1 => [new DevNumber(Texts.Get("DevPhoneCentralNumber"), "whatsapp:" + courts[0].WhatsApp)],
+            _ => courts.Select(c => new DevNumber(Texts.Format("DevPhoneCentralNumberOf", c.Name), "whatsapp:" + c.WhatsApp)),
+        };
+    }
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/dev/phone").AllowAnonymous().ExcludeFromDescription();
@@ -30,9 +44,8 @@ internal static class DevPhone
             ? Results.Stream(typeof(DevPhone).Assembly.GetManifestResourceStream("BalcaoVirtual.Web.Features.Channels.Twilio.DevPhone.html")!, "text/html; charset=utf-8")
             : Results.NotFound());
         group.MapGet("/numbers", (TwilioAccounts accounts, UnitCatalog catalog) => accounts.DevPhoneEnabled
-            ? Results.Ok(catalog.Units.SelectMany(u => u.Channels.WhatsApp.Select(n => new { unit = u.Name, to = "whatsapp:" + n })
-                .Concat(u.Channels.Sms.Select(n => new { unit = u.Name + " (SMS)", to = n })))
-                .Prepend(new { unit = Texts.Get("DevPhoneCentralNumber"), to = "whatsapp:" + CentralNumber }))
+            ? Results.Ok(CentralNumbers(catalog).Concat(catalog.Units.SelectMany(u => u.Channels.WhatsApp.Select(n => new DevNumber(u.Name, "whatsapp:" + n))
+                .Concat(u.Channels.Sms.Select(n => new DevNumber(u.Name + " (SMS)", n))))))
             : Results.NotFound());
         group.MapPost("/send", SendAsync);
         group.MapGet("/replies", RepliesAsync);
@@ -78,7 +91,8 @@ internal static class DevPhone
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
         message.Headers.Add(TwilioSignature.Header, signature);
         using var response = await client.SendAsync(message).ConfigureAwait(false);
-        return Results.Ok(new { status = (int)response.StatusCode, messageSid = sid, signature });
+        // The service's time, not the phone's: the page orders what was sent among the replies by it.
+        return Results.Ok(new { status = (int)response.StatusCode, messageSid = sid, signature, at = time.GetUtcNow() });
     }
 
     private static async Task<IResult> RepliesAsync(string? to, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys)

@@ -7,11 +7,16 @@
   const status = main.querySelector('.status');
   const fmt = (name, ...args) => T[name].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
   let zone = 'America/Belem'; // the unit's own zone once the conversation is known
+  // Deadlines are counted on the server's clock: a counter PC's own clock may be off by minutes, or by days.
+  let clockOffset = 0;
+  const serverNow = () => Date.now() + clockOffset;
 
   async function api(path, options = {}) {
     const headers = { Accept: 'application/json', 'X-CSRF-Token': csrf };
     if (options.body) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, { credentials: 'same-origin', ...options, headers });
+    const serverTime = Number(response.headers.get('X-Server-Time'));
+    if (serverTime > 0) clockOffset = serverTime - Date.now();
     if (response.status === 401) { location.href = '/entrar?volta=' + encodeURIComponent(location.pathname); throw new Error('401'); }
     const body = response.status === 204 ? null : await response.json().catch(() => null);
     if (!response.ok) { const e = new Error(body?.title || String(response.status)); e.status = response.status; e.body = body; throw e; }
@@ -46,7 +51,7 @@
 
   function paintDue(node) {
     if (!node.dataset.due) { node.textContent = T.InboxNoDue; node.className = 'due'; return; }
-    const left = new Date(node.dataset.due) - Date.now();
+    const left = new Date(node.dataset.due) - serverNow();
     node.className = 'due ' + (left < 0 ? 'breached' : left < 4 * 3600000 ? 'warning' : 'ontime');
     node.textContent = left < 0 ? fmt('InboxDueLate', span(-left)) : fmt('InboxDueLeft', span(left));
   }
