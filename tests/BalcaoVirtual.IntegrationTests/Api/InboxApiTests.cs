@@ -12,6 +12,19 @@ namespace BalcaoVirtual.IntegrationTests.Api;
 public sealed class InboxApiTests
 {
     [Test]
+    public async Task ApiAnswers_CarryTheServicesClock_ForTheInboxCountdowns()
+    {
+        // The page counts deadlines against this, not against the clerk's PC (ADR 0005).
+        await using var factory = new ApiFactory();
+        using var client = await factory.AdminClientAsync();
+        factory.Time.Advance(TimeSpan.FromDays(3));
+
+        var response = await client.GetAsync("/api/inbox");
+
+        Assert.That(response.Headers.GetValues("X-Server-Time").Single(), Is.EqualTo(factory.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
     public async Task Inbox_OrdersByDue_Filters_Searches_AndPages()
     {
         await using var factory = new ApiFactory();

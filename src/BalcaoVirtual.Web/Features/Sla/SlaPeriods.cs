@@ -151,10 +151,11 @@ internal sealed partial class SlaPeriods(
     /// <summary>Schedules a check of a period at an instant and keeps the job's id on the period (to cancel it when it ends).</summary>
     internal async Task ScheduleCheckAsync(WaitingPeriod period, DateTimeOffset at)
     {
-        // Hangfire keeps schedule times in whole seconds and may start a job up to a second early: round up, so that
-        // the check never runs before its point.
-        var when = DateTimeOffset.FromUnixTimeSeconds((at.ToUnixTimeMilliseconds() + 1999) / 1000);
-        var id = jobs.Schedule<SlaJobs>(j => j.CheckAsync(period.ConversationId, period.Seq), when);
+        // As a delay, not an instant: Hangfire reads its own clock, which need not be this service's TimeProvider.
+        // It keeps schedule times in whole seconds and may start a job up to a second early: round up, so that the
+        // check never runs before its point.
+        var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, (at - time.GetUtcNow()).TotalSeconds)) + 1);
+        var id = jobs.Schedule<SlaJobs>(j => j.CheckAsync(period.ConversationId, period.Seq), delay);
         if (await store.GetAsync(period.ConversationId, period.Seq).ConfigureAwait(false) is { Period.IsOpen: true } stored)
         {
             await store.TrySetJobsAsync(stored, [id]).ConfigureAwait(false);

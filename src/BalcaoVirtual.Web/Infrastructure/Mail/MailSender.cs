@@ -14,7 +14,7 @@ public interface IMailSender
 }
 
 /// <summary>MailKit over SMTP, one connection per message (alerts are few); or .eml files in a folder without a server.</summary>
-internal sealed partial class MailKitSender(IOptions<SmtpOptions> options, ILogger<MailKitSender> logger) : IMailSender
+internal sealed partial class MailKitSender(IOptions<SmtpOptions> options, TimeProvider time, ILogger<MailKitSender> logger) : IMailSender
 {
     private SmtpOptions Options => options.Value;
 
@@ -32,7 +32,7 @@ internal sealed partial class MailKitSender(IOptions<SmtpOptions> options, ILogg
         {
             Directory.CreateDirectory(Options.PickupDirectory);
             // Written aside and renamed, so the folder never holds half a message (a crash mid-write leaves a .tmp).
-            var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}";
+            var name = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}";
             var partial = Path.Combine(Options.PickupDirectory, name + ".tmp");
             await message.WriteToAsync(partial, cancellationToken).ConfigureAwait(false);
             File.Move(partial, Path.Combine(Options.PickupDirectory, name + ".eml"));
