@@ -56,13 +56,14 @@ public sealed class DevPhoneTests
     [Test]
     public async Task DevPhone_OffersTheCourtsOneCentralNumber_FromTheCatalogue()
     {
-        await using var factory = new ApiFactory();
+        var catalog = TestServers.SampleCatalog(doc => doc["courts"]![0]!["whatsApp"] = "+559132223333");
+        await using var factory = new ApiFactory(new Dictionary<string, string?> { ["Units:Catalog"] = catalog });
         using var phone = factory.CreateClient();
 
         var numbers = await phone.GetFromJsonAsync<JsonElement>("/dev/phone/numbers");
         var central = numbers.EnumerateArray().Where(n => n.GetProperty("unit").GetString()!.StartsWith("Número central", StringComparison.Ordinal)).ToList();
 
-        Assert.That(central.Select(n => n.GetProperty("to").GetString()), Is.EqualTo(new[] { "whatsapp:+559130000000" }), "trt8.sample.json's court number, once");
+        Assert.That(central.Select(n => n.GetProperty("to").GetString()), Is.EqualTo(new[] { "whatsapp:+559132223333" }), "the catalogue's court number, once");
         Assert.That(await phone.GetStringAsync("/dev/phone"), Does.Not.Contain("Número central"), "the page lists only what /dev/phone/numbers gives");
     }
 

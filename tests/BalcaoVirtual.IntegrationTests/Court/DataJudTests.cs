@@ -156,6 +156,18 @@ public sealed class DataJudTests
     }
 
     [Test]
+    public async Task TooManyRequests_RetryAfterAsADate_IsMeasuredAgainstDataJudsOwnClock()
+    {
+        await using var h = await StartAsync();
+        // DataJud's clock is the real one here, the service's is fake (days apart): 90 s after DataJud's Date header.
+        h.Fake.RespondStatus(429, retryAfter: DateTimeOffset.UtcNow.AddSeconds(90).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+        var result = (CaseStatusResult.Unavailable)await h.Client.GetStatusAsync(Macapa);
+
+        Assert.That(result.RetryAfter, Is.EqualTo(h.Factory.Time.GetUtcNow() + TimeSpan.FromSeconds(90)).Within(TimeSpan.FromSeconds(2)));
+    }
+
+    [Test]
     public async Task TooManyRequests_HonoursRetryAfter()
     {
         await using var h = await StartAsync();

@@ -215,6 +215,19 @@ public sealed class StoreRestartTests
     }
 
     [Test]
+    public async Task EmbeddedGarnet_RefusesADataFolderInUse_AndNamesTheRunningOnesPort()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Garnet);
+        var running = BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.RunningPort(store.Options.DataDir);
+
+        var second = Assert.Throws<InvalidOperationException>(() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.Start(store.Options));
+
+        Assert.That(second!.Message, Does.Contain("in use by another running instance").And.Contain("Storage:DataDir"));
+        Assert.That(running, Is.Not.Null);
+        Assert.That(store.Multiplexer.Configuration, Does.Contain($":{running}"), "the port the service's commands connect to");
+    }
+
+    [Test]
     public async Task EmbeddedGarnet_RaisesThreadPoolMinimum_SoABurstDoesNotStarveCommitWaits()
     {
         await using var store = await StoreBackend.StartAsync(Backend.Garnet);

@@ -42,7 +42,17 @@ internal static class AdminCommand
             return 1;
         }
 
-        var store = StoreSettings(settings, out var problem);
+        string[] store;
+        string? problem;
+        try
+        {
+            store = StoreSettings(settings, out problem);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("The embedded store", StringComparison.Ordinal))
+        {
+            (store, problem) = ([], ex.Message);
+        }
+
         if (problem is not null)
         {
             await error.WriteLineAsync(problem).ConfigureAwait(false);
@@ -50,10 +60,10 @@ internal static class AdminCommand
         }
 
         await using var app = ServiceHost.Build([.. settings, .. store]);
-        var minimum = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.MinPasswordLength;
-        if (password.Length < minimum)
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!auth.IsLongEnough(password))
         {
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The password must have at least {minimum} characters (Auth:MinPasswordLength); nothing was changed.")).ConfigureAwait(false);
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The password must have at least {auth.MinPasswordLength} characters (Auth:MinPasswordLength); nothing was changed.")).ConfigureAwait(false);
             return 1;
         }
 
@@ -66,7 +76,12 @@ internal static class AdminCommand
         }
 
         var hash = app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-        await users.UpdateAsync(user with { PasswordHash = hash }).ConfigureAwait(false);
+        if (!await users.UpdateAsync(user with { PasswordHash = hash }).ConfigureAwait(false))
+        {
+            await error.WriteLineAsync($"The user '{email}' was removed meanwhile; nothing was changed.").ConfigureAwait(false);
+            return 1;
+        }
+
         await app.Services.GetRequiredService<SignInService>().ClearFailuresAsync(user.Email).ConfigureAwait(false);
         await app.Services.GetRequiredService<AuditTrail>().RecordAsync("user.update", user.Id, "password (server shell)", who: "shell").ConfigureAwait(false);
         await output.WriteLineAsync($"The password of {user.Email} was changed.{(user.Disabled ? " The account is disabled: an admin must enable it in Usuários." : "")}").ConfigureAwait(false);

@@ -23,6 +23,9 @@ public sealed class AuthOptions
     [Range(8, 128)]
     public int MinPasswordLength { get; set; } = 10;
 
+    /// <summary>The one password rule, for the users API and the shell's <c>admin reset-password</c>.</summary>
+    public bool IsLongEnough(string? password) => password is not null && password.Length >= MinPasswordLength;
+
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 
     public OidcOptions Oidc { get; set; } = new();

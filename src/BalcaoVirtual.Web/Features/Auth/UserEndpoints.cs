@@ -146,7 +146,7 @@ internal static class UserEndpoints
 
     private static void CheckPassword(string? password, AuthOptions options, List<(string, string)> errors, bool required)
     {
-        if ((required || password is not null) && (password is null || password.Length < options.MinPasswordLength))
+        if ((required || password is not null) && !options.IsLongEnough(password))
         {
             errors.Add(("password", Texts.Format(nameof(Texts.UserPasswordTooShort), options.MinPasswordLength)));
         }

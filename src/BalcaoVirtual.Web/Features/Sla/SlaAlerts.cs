@@ -197,6 +197,7 @@ internal sealed partial class SlaAlerts(
         message.MessageId = AlertMessageId(e, email, mail.From.Domain);
         message.To.Add(new MailboxAddress(name, email));
         message.Subject = alert.Subject;
+        message.Date = time.GetUtcNow();
         message.Headers.Add("Auto-Submitted", "auto-generated");
         var body = new TextPart("plain");
         body.SetText(System.Text.Encoding.UTF8, alert.Body); // one charset for every client, whatever the text holds

@@ -49,6 +49,8 @@ public sealed class EmbeddedGarnet : IDisposable
         var folderLock = TryLock(dataDir) ?? throw new InvalidOperationException(
             $"The embedded store could not start: its data folder '{dataDir}' is in use by another running instance of the service " +
             "(setting Storage:DataDir). Stop that one, or give this one a folder of its own.");
+        // Written again once the server listens: until then no command may take an earlier run's port for this one's.
+        File.Delete(Path.Combine(dataDir, PortFile));
 
         // Garnet holds thread-pool threads while a write waits for its log commit. With the pool's default minimum
         // (one thread per core) a burst starves it and the pool grows by about one thread per half second: the first
@@ -58,7 +60,7 @@ public sealed class EmbeddedGarnet : IDisposable
 
         var port = options.EmbeddedPort == 0 ? FreeLoopbackPort() : options.EmbeddedPort;
         var args = BuildArguments(options, port, logDir, checkpointDir);
-        GarnetServer server;
+        GarnetServer? server = null;
         try
         {
             server = new GarnetServer(args, loggerFactory, cleanupDir: false);
@@ -67,6 +69,7 @@ public sealed class EmbeddedGarnet : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            server?.Dispose();
             folderLock.Dispose();
             throw new InvalidOperationException(
                 $"The embedded store could not start on 127.0.0.1:{port} with data in '{dataDir}': {ex.Message}. " +
@@ -109,6 +112,11 @@ public sealed class EmbeddedGarnet : IDisposable
         catch (IOException)
         {
             return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The embedded store's data folder '{dataDir}' cannot be opened by this user (setting Storage:DataDir): run as the user the service runs as.");
         }
     }
 
@@ -170,6 +178,7 @@ public sealed class EmbeddedGarnet : IDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
             server.Dispose();
+            File.Delete(Path.Combine(DataDir, PortFile));
             folderLock.Dispose();
         }
     }

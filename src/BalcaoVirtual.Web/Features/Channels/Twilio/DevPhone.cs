@@ -71,7 +71,8 @@ internal static class DevPhone
 
         using var client = clients.CreateClient(LoopbackClient);
         client.BaseAddress ??= LoopbackAddress(server);
-        var sid = "SM" + InboundStore.NewId(time.GetUtcNow()).PadLeft(32, '0')[..32];
+        var sentAt = time.GetUtcNow();
+        var sid = "SM" + InboundStore.NewId(sentAt).PadLeft(32, '0')[..32];
         var form = new List<KeyValuePair<string, string>>
         {
             new("MessageSid", sid), new("SmsMessageSid", sid), new("SmsSid", sid),
@@ -92,7 +93,7 @@ internal static class DevPhone
         message.Headers.Add(TwilioSignature.Header, signature);
         using var response = await client.SendAsync(message).ConfigureAwait(false);
         // The service's time, not the phone's: the page orders what was sent among the replies by it.
-        return Results.Ok(new { status = (int)response.StatusCode, messageSid = sid, signature, at = time.GetUtcNow() });
+        return Results.Ok(new { status = (int)response.StatusCode, messageSid = sid, signature, at = sentAt });
     }
 
     private static async Task<IResult> RepliesAsync(string? to, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys)

@@ -125,7 +125,7 @@ public sealed partial class DataJudClient(
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
-                return Pause(o, response.Headers.RetryAfter, $"DataJud answered {(int)response.StatusCode}");
+                return Pause(o, RetryDelay(response.Headers), $"DataJud answered {(int)response.StatusCode}");
             }
 
             if (!response.IsSuccessStatusCode)
@@ -156,16 +156,21 @@ public sealed partial class DataJudClient(
         }
     }
 
-    private CaseStatusResult.Unavailable Pause(DataJudOptions o, RetryConditionHeaderValue? retryAfter, string reason)
+    /// <summary>
+    /// Retry-After as a delay. A date in it is DataJud's clock: measured against the answer's own Date header, never
+    /// against this service's clock (ADR 0005); without a Date header it is not used.
+    /// </summary>
+    internal static TimeSpan? RetryDelay(System.Net.Http.Headers.HttpResponseHeaders headers) =>
+        headers.RetryAfter?.Delta ?? (headers.RetryAfter?.Date is { } until && headers.Date is { } sent ? until - sent : null);
+
+    private CaseStatusResult.Unavailable Pause(DataJudOptions o, TimeSpan? retryAfter, string reason)
     {
         var now = time.GetUtcNow();
         lock (gate)
         {
             failures++;
             var backoff = TimeSpan.FromTicks(Math.Min(o.MaxBackoff.Ticks, o.Backoff.Ticks * (1L << Math.Min(failures - 1, 16))));
-            var until = retryAfter?.Delta is { } delta ? now + delta
-                : retryAfter?.Date is { } date ? date
-                : now + backoff;
+            var until = retryAfter is { } delay ? now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay) : now + backoff;
             pausedUntil = until > now + o.MaxBackoff ? now + o.MaxBackoff : until;
             return new CaseStatusResult.Unavailable(reason, pausedUntil);
         }
