@@ -115,6 +115,7 @@
     const previous = el('button', { type: 'button', id: 'previous', text: T.InboxPrevious });
     const next = el('button', { type: 'button', id: 'next', text: T.InboxNext });
     let page = 1;
+    let listed = ''; // the rows shown: redrawn only when they change (a swap under the pointer swallows a click)
     main.replaceChildren(heading, filters, status, table, el('p', { class: 'pager' }, previous, ' ', next, ' ', total));
     async function refresh() {
       const query = new URLSearchParams({ state: state.value, page: String(page), pageSize: '50' });
@@ -124,13 +125,17 @@
       if (search.value.trim()) query.set('q', search.value.trim());
       try {
         const result = await api('/api/inbox?' + query);
-        body.replaceChildren(...result.items.map(c => el('tr', { 'data-id': c.id },
-          el('td', {}, c.state === 'waiting' ? dueCell(c.dueAt) : el('span', { text: '—' })),
-          el('td', { text: units[c.unitId] || c.unitId || '' }),
-          el('td', { text: c.channel === 'whatsApp' ? 'WhatsApp' : c.channel === 'sms' ? 'SMS' : 'e-mail' }),
-          el('td', {}, el('a', { href: '/inbox/conversations/' + encodeURIComponent(c.id), text: masked(c.contactAddress) })),
-          el('td', { text: stateName(c.state) }),
-          el('td', { text: (c.processNumbers || []).join(', ') }))));
+        const shown = JSON.stringify(result.items);
+        if (shown !== listed) {
+          listed = shown;
+          body.replaceChildren(...result.items.map(c => el('tr', { 'data-id': c.id },
+            el('td', {}, c.state === 'waiting' ? dueCell(c.dueAt) : el('span', { text: '—' })),
+            el('td', { text: units[c.unitId] || c.unitId || '' }),
+            el('td', { text: c.channel === 'whatsApp' ? 'WhatsApp' : c.channel === 'sms' ? 'SMS' : 'e-mail' }),
+            el('td', {}, el('a', { href: '/inbox/conversations/' + encodeURIComponent(c.id), text: masked(c.contactAddress) })),
+            el('td', { text: stateName(c.state) }),
+            el('td', { text: (c.processNumbers || []).join(', ') }))));
+        }
         status.textContent = result.items.length === 0 ? T.InboxEmpty : '';
         total.textContent = fmt('InboxTotal', result.total);
         previous.disabled = page <= 1;
@@ -149,6 +154,9 @@
     setInterval(refresh, 30000);
   }
 
+  // What the conversation view shows now: a reload that brings nothing new leaves the page alone.
+  let drawn = '';
+
   // One conversation: the whole thread, reply, transfer. Reloaded when it changes, keeping what the clerk is typing.
   async function conversation(id) {
     onChanged = changed => { if (changed === id) conversation(id); };
@@ -164,6 +172,12 @@
     const c = data.conversation;
     zone = zones[c.unitId] || zone;
     const me = await api('/api/auth/me').catch(() => ({}));
+    const answers = await api('/api/units/' + encodeURIComponent(c.unitId) + '/canned').catch(() => []);
+    // Swapping the page under the clerk's pointer swallows a click (pressed on one node, released on its copy), so
+    // only a change redraws it: the reload after the live channel connects usually brings none.
+    const shown = JSON.stringify([id, data, me.id, answers]);
+    if (shown === drawn && main.querySelector('.thread')) return;
+    drawn = shown;
     const title = el('h1', { text: `${units[c.unitId] || ''} · ${masked(c.contactAddress)}` });
     const info = el('p', {}, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : el('span'),
       el('span', { class: 'assignee', text: ' · ' + (c.assigneeId ? fmt('InboxAssignee', c.assigneeId === me.id ? T.InboxAssigneeMe : c.assigneeId.slice(-6)) : T.InboxAssigneeNone) }));
@@ -205,8 +219,8 @@
         item.append(reveal);
       }
       if (m.quoted) {
-        // The thread is drawn again on every live update: a history the clerk opened stays open.
-        // Recorded on the click itself: the toggle event comes a task later, and a redraw in between lost the opening.
+        // The thread is drawn again when it changes: a history the clerk opened stays open. Recorded on the click
+        // itself too, since the toggle event comes a task later.
         const summary = el('summary', { text: T.InboxQuoted });
         const details = el('details', { class: 'quoted' }, summary, el('pre', { text: m.quoted }));
         if (openQuotes.has(m.id)) details.open = true;
@@ -224,7 +238,7 @@
     }
     const replyText = el('textarea', { id: 'reply', name: 'text', rows: c.channel === 'email' ? '10' : '4', maxlength: c.channel === 'email' ? '20000' : '1600', required: '' });
     const canned = el('select', { id: 'canned' }, el('option', { value: '', text: T.InboxCannedPick }));
-    for (const answer of await api('/api/units/' + encodeURIComponent(c.unitId) + '/canned').catch(() => [])) {
+    for (const answer of answers) {
       canned.append(el('option', { value: answer.text, text: answer.title }));
     }
     canned.addEventListener('change', () => { if (canned.value) { replyText.value = canned.value; replyText.focus(); } });
