@@ -85,7 +85,7 @@ internal static class WebhookBench
             return 2;
         }
 
-        var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
+        var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? EmbeddedGarnet.RunningConnection(dataDir) ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
 
         var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
         report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up.");

@@ -48,6 +48,7 @@ public static class ServiceHost
         builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
+        builder.Services.AddPublic(builder.Configuration);
         builder.Services.AddHealth();
         builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddLogRedaction();

@@ -16,6 +16,32 @@ public sealed class PublicApiTests
     ];
 
     [Test]
+    public async Task Fragment_TakesItsLinksFromTheConfiguredAddress_NotFromTheRequestsHost()
+    {
+        await using var factory = new ApiFactory(new Dictionary<string, string?> { ["PublicSite:BaseUrl"] = "https://balcao.trt8.jus.br" });
+        using var client = factory.CreateClient();
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/fragmento?q=macapa");
+        forged.Headers.Host = "evil.example";
+
+        using var response = await client.SendAsync(forged);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(html, Does.Contain("href=\"https://balcao.trt8.jus.br/unidades/").And.Contain("action=\"https://balcao.trt8.jus.br/\"").And.Not.Contain("evil.example"));
+        Assert.That(response.Headers.CacheControl!.Public, Is.True);
+    }
+
+    [Test]
+    public async Task Fragment_WithoutAConfiguredAddress_IsKeptFromSharedCaches()
+    {
+        await using var factory = new ApiFactory();
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/fragmento?q=macapa");
+
+        Assert.That(response.Headers.CacheControl!.Private, Is.True, "its links follow the request's Host");
+    }
+
+    [Test]
     public async Task Units_ArePublic_AndHideManagersContacts()
     {
         await using var factory = new ApiFactory();

@@ -45,6 +45,8 @@ public sealed class StartupErrorTests
     [TestCase("--Meta:GraphVersion=21", "Meta:GraphVersion")]
     [TestCase("--WhatsApp:AnswerWaiting:TwilioContentSid=HX1", "WhatsApp:AnswerWaiting:TwilioContentSid")]
     [TestCase("--Mail:AutoRepliesPerSenderPerDay=-1", "AutoRepliesPerSenderPerDay")]
+    [TestCase("--PublicSite:BaseUrl=balcao.trt8.jus.br", "PublicSite:BaseUrl")]
+    [TestCase("--PublicSite:BaseUrl=https://balcao.trt8.jus.br/?x=1", "PublicSite:BaseUrl")]
     public async Task RunAsync_Exits2_NamingTheKey_ForBadSetting(string setting, string key)
     {
         var (code, error) = await RunAsync(setting);

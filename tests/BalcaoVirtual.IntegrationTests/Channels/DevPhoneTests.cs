@@ -77,14 +77,17 @@ public sealed class DevPhoneTests
         Assert.That((await client.PostAsJsonAsync("/dev/phone/send", new { from = "+5591981234567", to = "+559621010211", body = "x" })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
-    [Test]
-    public async Task DevPhone_IsOff_InProduction()
+    [TestCase("Production")]
+    [TestCase("Staging")]
+    [TestCase("Homologacao")]
+    public async Task DevPhone_IsOff_OutsideDevelopment(string environment)
     {
         await using var factory = new ApiFactory();
-        await using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
-        using var client = production.CreateClient();
+        await using var other = factory.WithWebHostBuilder(b => b.UseEnvironment(environment));
+        using var client = other.CreateClient();
 
         Assert.That((await client.GetAsync("/dev/phone")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await client.GetAsync("/dev/phone/replies")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     private static async Task<string> TokenAsync(HttpClient client)

@@ -135,6 +135,8 @@ public sealed class CrashSafetyTests(string backend)
             await RestartAsync();
             await stream.WaitAsync(TimeSpan.FromSeconds(240));
 
+            // The embedded store takes its password from the data folder, as the service's own commands do.
+            storeAddress = BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.RunningConnection(Path.Combine(work, "data")) ?? storeAddress;
             var audit = await DeliveryAudit.RunAsync(storeAddress, prefix, acked, twilio, pickup, () => node.HasExited ? node.Output : null, () => node.Output);
             var report = string.Create(Inv, $"""
                 Crash harness, {backend} store: {Messages} bulk webhooks from {Contacts} citizens to {DeliveryAudit.BulkNumbers.Length} numbers, {SlaContacts} SLA conversations, {Kills} SIGKILLs (after {ackedAtFirstKill} acknowledged; at the first SLA alert).

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using BalcaoVirtual.IntegrationTests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.IntegrationTests.Reliability;
@@ -26,7 +28,30 @@ public sealed class DeployFilesTests
         var test = await Commands.RunAsync(nginx!, "-t", "-p", dir, "-c", Path.Combine(dir, "nginx.conf"));
         Assert.That(test.ExitCode, Is.Zero, test.Output);
         Assert.That(test.Output, Does.Contain("syntax is ok").And.Contain("test is successful"));
-        Assert.That(site, Does.Contain("location = /metrics"), "metrics are never passed on");
+        Assert.That(site, Does.Contain("location ~* ^/metrics"), "metrics are never passed on");
+    }
+
+    [Test]
+    public async Task Nginx_PassesNoMetricsInAnyShape_AnswersNoOtherHost_AndSendsHsts()
+    {
+        // A node that answers everything: what reaches it, nginx let through.
+        await using var node = LoopbackApp.Create();
+        node.Run(http => http.Response.WriteAsync("node"));
+        var nodeUrl = await LoopbackApp.StartAsync(node);
+        using var proxy = await NginxProxy.StartAsync([nodeUrl.ToString()]);
+        using var http = new HttpClient { BaseAddress = new Uri(proxy.Url) };
+
+        var home = await http.GetAsync("/");
+        Assert.That(await home.Content.ReadAsStringAsync(), Is.EqualTo("node"));
+        Assert.That(home.Headers.GetValues("Strict-Transport-Security").Single(), Does.StartWith("max-age="));
+        foreach (var path in new[] { "/metrics", "/metrics/", "/METRICS", "/Metrics/", "//metrics", "/%6Detrics", "/metrics?x=1" })
+        {
+            Assert.That((await http.GetAsync(new Uri(proxy.Url + path))).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), path);
+        }
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/fragmento");
+        forged.Headers.Host = "evil.example";
+        Assert.ThrowsAsync<HttpRequestException>(() => http.SendAsync(forged), "another host name gets no answer (444)");
     }
 
     [Test]

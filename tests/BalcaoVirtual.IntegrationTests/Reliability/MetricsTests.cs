@@ -34,6 +34,25 @@ public sealed class MetricsTests
         });
     }
 
+    [TestCase("/metrics")]
+    [TestCase("/METRICS")]
+    [TestCase("/metrics/")]
+    public async Task Metrics_AreRefused_ToAnythingThatCameThroughAProxy(string path)
+    {
+        // Over a real socket, as behind nginx on this machine: the connection comes from 127.0.0.1.
+        await using var factory = new ApiFactory();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        using var forwarded = new HttpRequestMessage(HttpMethod.Get, path);
+        forwarded.Headers.Add("X-Forwarded-For", "10.1.2.3");
+
+        Assert.That((await client.GetAsync(path)).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the scraper, directly");
+        Assert.That((await client.SendAsync(forwarded)).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), "a visitor at a private address, through the proxy");
+    }
+
     /// <summary>The value of the first sample of <paramref name="series"/> whose labels hold <paramref name="labels"/>.</summary>
     private static double Value(string text, string series, string labels)
     {

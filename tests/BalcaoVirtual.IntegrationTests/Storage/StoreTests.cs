@@ -1,6 +1,7 @@
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.IntegrationTests.Storage;
@@ -215,16 +216,33 @@ public sealed class StoreRestartTests
     }
 
     [Test]
-    public async Task EmbeddedGarnet_RefusesADataFolderInUse_AndNamesTheRunningOnesPort()
+    public async Task EmbeddedGarnet_RefusesADataFolderInUse_AndTellsTheServicesCommandsHowToReachIt()
     {
         await using var store = await StoreBackend.StartAsync(Backend.Garnet);
-        var running = BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.RunningPort(store.Options.DataDir);
+        var running = EmbeddedGarnet.RunningConnection(store.Options.DataDir);
 
-        var second = Assert.Throws<InvalidOperationException>(() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.Start(store.Options));
+        var second = Assert.Throws<InvalidOperationException>(() => EmbeddedGarnet.Start(store.Options));
 
         Assert.That(second!.Message, Does.Contain("in use by another running instance").And.Contain("Storage:DataDir"));
-        Assert.That(running, Is.Not.Null);
-        Assert.That(store.Multiplexer.Configuration, Does.Contain($":{running}"), "the port the service's commands connect to");
+        Assert.That(running, Is.EqualTo(store.ConnectionString));
+    }
+
+    [Test]
+    public async Task EmbeddedGarnet_AnswersOnlyWithItsPassword_KeptForItsOwnerAlone()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Garnet);
+        var port = store.ConnectionString.Split(',')[0];
+
+        await using var stranger = await ConnectionMultiplexer.ConnectAsync(port + ",abortConnect=false,connectTimeout=2000");
+        var refused = Assert.CatchAsync(() => stranger.GetDatabase().StringSetAsync("bv:{sessions}:forged", "admin"));
+
+        Assert.That(refused!.ToString(), Does.Contain("NOAUTH").Or.Contain("No connection").Or.Contain("AUTH"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(Path.Combine(store.Options.DataDir, EmbeddedGarnet.SecretFile)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+
+        Assert.That(await store.Multiplexer.GetDatabase().PingAsync(), Is.LessThan(TimeSpan.FromSeconds(5)), "the service, with the password");
     }
 
     [Test]

@@ -26,8 +26,12 @@ internal sealed partial class NginxProxy : IDisposable
         var dir = TestServers.TempDir("nginx-proxy");
         var port = TestServers.FreePort();
         var servers = string.Concat(nodeUrls.Select(u => $"server {new Uri(u).Authority};\n    "));
+        // Plain HTTP on one port; the test's own address is a name of the site (anything else meets the default server).
+        var listen = $"listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var site = File.ReadAllText(TestServers.RepoFile("deploy/nginx/balcao-virtual.conf"))
-            .Replace("listen 443 ssl http2;", $"listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};", StringComparison.Ordinal)
+            .Replace("listen 443 ssl http2 default_server;", listen + " default_server;", StringComparison.Ordinal)
+            .Replace("listen 443 ssl http2;", listen + ";", StringComparison.Ordinal)
+            .Replace("server_name balcao.example.jus.br;", "server_name balcao.example.jus.br 127.0.0.1;", StringComparison.Ordinal)
             .Replace("server 127.0.0.1:5080;", servers.TrimEnd(), StringComparison.Ordinal);
         site = SslLine().Replace(site, "");
         Assert.That(site, Does.Not.Contain("server 127.0.0.1:5080"), "every upstream points at the test's nodes");
@@ -79,6 +83,6 @@ internal sealed partial class NginxProxy : IDisposable
         process.Dispose();
     }
 
-    [GeneratedRegex(@"^\s*ssl_certificate(_key)?\s.*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*ssl_(certificate|certificate_key|reject_handshake)\s.*$", RegexOptions.Multiline)]
     private static partial Regex SslLine();
 }

@@ -110,9 +110,7 @@ internal static class AdminCommand
             return [];
         }
 
-        return EmbeddedGarnet.RunningPort(dataDir) is { } port
-            ? ["--Storage:Mode=Redis", string.Create(CultureInfo.InvariantCulture, $"--Storage:Redis=127.0.0.1:{port}")]
-            : [];
+        return EmbeddedGarnet.RunningConnection(dataDir) is { } running ? ["--Storage:Mode=Redis", "--Storage:Redis=" + running] : [];
     }
 
     /// <summary>One line from a pipe; at a terminal, typed twice without echo (null when the two differ).</summary>

@@ -59,7 +59,7 @@ public static class CourtFeature
             {
                 instant = time.GetUtcNow();
             }
-            else if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant) || !HasOffset(at))
+            else if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant) || !HasOffset(at) || !QueryDates.IsPlausible(instant))
             {
                 return Problems.Validation(("at", Texts.Get("AvailabilityAtInvalid")));
             }

@@ -248,12 +248,26 @@ public static class InboxPages
         headers.CacheControl = "no-store";
     }
 
-    /// <summary>Only a local path of this service after sign-in (never another site: no open redirect).</summary>
-    internal static string SafeReturn(string? returnTo) =>
-        !string.IsNullOrEmpty(returnTo) && returnTo.StartsWith('/') && !returnTo.StartsWith("//", StringComparison.Ordinal)
-            && !returnTo.Contains('\\', StringComparison.Ordinal)
+    /// <summary>
+    /// Only a local path of this service after sign-in (never another site: no open redirect). Browsers drop tabs and
+    /// line breaks from a URL and read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave:
+    /// one leading slash, no "//" or backslash, no control character or space, and it must resolve to this origin.
+    /// </summary>
+    internal static string SafeReturn(string? returnTo)
+    {
+        if (string.IsNullOrEmpty(returnTo) || returnTo.Length > 2048 || returnTo[0] != '/'
+            || returnTo.Contains("//", StringComparison.Ordinal) || returnTo.Contains('\\', StringComparison.Ordinal)
+            || returnTo.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return InboxPath;
+        }
+
+        return Uri.TryCreate(SameOrigin, returnTo, out var resolved) && resolved.Scheme == SameOrigin.Scheme && resolved.Authority == SameOrigin.Authority
             ? returnTo
             : InboxPath;
+    }
+
+    private static readonly Uri SameOrigin = new("https://balcao.invalid/");
 
     private static string H(string text) => Html.Encode(text);
 }

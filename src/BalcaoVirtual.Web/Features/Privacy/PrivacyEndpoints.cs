@@ -128,7 +128,7 @@ internal static class PrivacyEndpoints
             return fallback;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (QueryDates.TryParseDay(value, out var day))
         {
             return day;
         }

@@ -1,6 +1,8 @@
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.PublicSite;
 
@@ -10,6 +12,12 @@ namespace BalcaoVirtual.Web.Features.PublicSite;
 /// </summary>
 public static class PublicFeature
 {
+    public static IServiceCollection AddPublic(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddStrictOptions<PublicSiteOptions, PublicSiteOptionsValidator>(configuration, PublicSiteOptions.Section);
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPublic(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", (string? q, HttpContext http, UnitCatalog catalog, UnitResolver resolver, UnitHours hours, TimeProvider time) =>
@@ -41,13 +49,14 @@ public static class PublicFeature
             return Page(http, PublicPage.Render(search, View([unit], hours, now), catalog.Courts, now, single: unit));
         }).AllowAnonymous();
 
-        app.MapGet("/fragmento", (string? q, HttpContext http, UnitCatalog catalog, UnitResolver resolver, UnitHours hours, TimeProvider time) =>
+        app.MapGet("/fragmento", (string? q, HttpContext http, UnitCatalog catalog, UnitResolver resolver, UnitHours hours, TimeProvider time, IOptions<PublicSiteOptions> site) =>
         {
             var search = PublicSearch.Find(q, catalog, resolver);
             var units = search.CaseUnit is { } owner ? [owner] : search.Units;
-            var origin = $"{http.Request.Scheme}://{http.Request.Host}";
+            var origin = site.Value.Origin(http.Request);
             http.Response.Headers.AccessControlAllowOrigin = "*";
-            http.Response.Headers.CacheControl = "public, max-age=60";
+            // Links made from the request's Host are never offered to a shared cache (a forged Host would stay there).
+            http.Response.Headers.CacheControl = site.Value.BaseUrl is null ? "private, max-age=60" : "public, max-age=60";
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Content(PublicPage.Fragment(search, View(units, hours, time.GetUtcNow()), origin), "text/html; charset=utf-8");
         }).AllowAnonymous();

@@ -156,7 +156,7 @@ public static class SlaFeature
 
         var found = catalog.Find(unit)!;
 
-        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        if (!QueryDates.TryParseMonth(month, out var first))
         {
             return Problems.Validation(("month", Texts.Get("ReportMonthInvalid")));
         }
@@ -196,7 +196,7 @@ public static class SlaFeature
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (QueryDates.TryParseDay(text, out var date))
         {
             return date;
         }

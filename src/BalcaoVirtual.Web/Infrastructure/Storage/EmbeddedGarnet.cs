@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Garnet;
 
 namespace BalcaoVirtual.Web.Infrastructure.Storage;
@@ -17,14 +18,23 @@ public sealed class EmbeddedGarnet : IDisposable
     /// <summary>The running server's port, for the service's own commands run beside it (<c>admin reset-password</c>).</summary>
     internal const string PortFile = "store.port";
 
+    /// <summary>
+    /// The store's password, made on the first start and readable by the service's user alone: without it any local
+    /// process could connect to the loopback port and, say, write itself a session token.
+    /// </summary>
+    internal const string SecretFile = "store.secret";
+
     private readonly GarnetServer server;
     private readonly FileStream folderLock;
     private int disposed;
 
-    private EmbeddedGarnet(GarnetServer server, FileStream folderLock, int port, string dataDir)
+    private readonly string secret;
+
+    private EmbeddedGarnet(GarnetServer server, FileStream folderLock, int port, string dataDir, string secret)
     {
         this.server = server;
         this.folderLock = folderLock;
+        this.secret = secret;
         Port = port;
         DataDir = dataDir;
     }
@@ -36,7 +46,7 @@ public sealed class EmbeddedGarnet : IDisposable
 
     public string DataDir { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string ConnectionString => Connection(Port, secret);
 
     public static EmbeddedGarnet Start(StorageOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -44,6 +54,12 @@ public sealed class EmbeddedGarnet : IDisposable
         var dataDir = Path.GetFullPath(options.DataDir);
         var logDir = Path.Combine(dataDir, "log");
         var checkpointDir = Path.Combine(dataDir, "checkpoints");
+        if (!Directory.Exists(dataDir) && !OperatingSystem.IsWindows())
+        {
+            // Citizens' messages live in this folder: a new one is the service user's alone.
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         Directory.CreateDirectory(logDir);
         Directory.CreateDirectory(checkpointDir);
         var folderLock = TryLock(dataDir) ?? throw new InvalidOperationException(
@@ -59,7 +75,8 @@ public sealed class EmbeddedGarnet : IDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), Math.Max(io, MinThreads));
 
         var port = options.EmbeddedPort == 0 ? FreeLoopbackPort() : options.EmbeddedPort;
-        var args = BuildArguments(options, port, logDir, checkpointDir);
+        var secret = Secret(dataDir);
+        var args = BuildArguments(options, port, logDir, checkpointDir).Concat(["--auth", "Password", "--password", secret]).ToArray();
         GarnetServer? server = null;
         try
         {
@@ -78,11 +95,36 @@ public sealed class EmbeddedGarnet : IDisposable
                 ex);
         }
 
-        return new EmbeddedGarnet(server, folderLock, port, dataDir);
+        return new EmbeddedGarnet(server, folderLock, port, dataDir, secret);
     }
 
-    /// <summary>The port of the service's embedded store running on <paramref name="dataDir"/> now; null when none runs there.</summary>
-    public static int? RunningPort(string dataDir)
+    private static string Connection(int port, string secret) =>
+        string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port},password={secret}");
+
+    /// <summary>The folder's store password; made (owner-only) when there is none yet. Called under the folder's lock.</summary>
+    private static string Secret(string dataDir)
+    {
+        var path = Path.Combine(dataDir, SecretFile);
+        if (!File.Exists(path))
+        {
+            var made = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, create))
+            {
+                writer.Write(made);
+            }
+        }
+
+        return File.ReadAllText(path).Trim();
+    }
+
+    /// <summary>How to reach the service's embedded store running on <paramref name="dataDir"/> now; null when none runs there.</summary>
+    public static string? RunningConnection(string dataDir)
     {
         var folder = Path.GetFullPath(dataDir);
         if (!File.Exists(Path.Combine(folder, LockFile)))
@@ -99,7 +141,9 @@ public sealed class EmbeddedGarnet : IDisposable
         }
 
         var portFile = Path.Combine(folder, PortFile);
-        return File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+        return File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? Connection(port, File.ReadAllText(Path.Combine(folder, SecretFile)).Trim())
+            : null;
     }
 
     // FileShare.None is an exclusive lock (flock) on Unix and a share mode on Windows; either way it ends with the process.

@@ -44,17 +44,24 @@ public static class TelemetryFeature
     }
 
     /// <summary>
-    /// GET /metrics in Prometheus' text format, only to callers on this machine or a private network (the scraper);
-    /// the reverse proxy does not pass it on (deploy/nginx). Everyone else gets 404, as if it did not exist.
+    /// GET /metrics in Prometheus' text format (one route: any letter case, with or without a trailing slash), only to
+    /// a scraper that connects directly from this machine or a private network. Everyone else gets 404, as if it did
+    /// not exist, and so does anything that came through a proxy: behind the shipped nginx a visitor's own private
+    /// address would otherwise pass (deploy/nginx blocks the prefix too).
     /// </summary>
     public static IEndpointRouteBuilder MapTelemetry(this IEndpointRouteBuilder app)
     {
         app.MapPrometheusScrapingEndpoint(MetricsPath)
             .AddEndpointFilter(async (context, next) =>
-                IsInternal(context.HttpContext.Connection.RemoteIpAddress) ? await next(context).ConfigureAwait(false) : Results.NotFound())
+                IsScraper(context.HttpContext) ? await next(context).ConfigureAwait(false) : Results.NotFound())
             .AllowAnonymous();
         return app;
     }
+
+    // The forwarded-headers middleware keeps the proxy's own address in X-Original-For once it has applied X-Forwarded-For.
+    private static bool IsScraper(HttpContext http) =>
+        IsInternal(http.Connection.RemoteIpAddress)
+        && !http.Request.Headers.ContainsKey("X-Forwarded-For") && !http.Request.Headers.ContainsKey("X-Original-For");
 
     private static readonly IPNetwork[] Internal =
     [

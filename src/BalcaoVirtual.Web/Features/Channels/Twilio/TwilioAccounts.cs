@@ -16,7 +16,8 @@ public sealed class TwilioAccounts
         var o = options.Value;
         PublicBaseUrl = o.PublicBaseUrl;
         var tokens = new Dictionary<string, string>(o.TokensBySid(), StringComparer.Ordinal);
-        DevPhoneEnabled = tokens.Count == 0 && !environment.IsProduction();
+        // Only where a developer runs it: a Staging or test server reachable by others would serve anyone the clerks' replies.
+        DevPhoneEnabled = tokens.Count == 0 && environment.IsDevelopment();
         if (DevPhoneEnabled)
         {
             DevToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
