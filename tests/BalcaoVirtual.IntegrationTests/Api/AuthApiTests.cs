@@ -134,6 +134,25 @@ public sealed class AuthApiTests
     }
 
     [Test]
+    public async Task Logout_WithTheSessionCookie_EndsThatSession()
+    {
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        using var signIn = await SignInForm.PostAsync(browser, "/entrar", "/entrar", ApiFactory.AdminEmail, ApiFactory.AdminPassword);
+        var session = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(SessionCookie.Name + "=", StringComparison.Ordinal)).Split(';')[0];
+        var page = await browser.GetStringAsync("/inbox");
+        var csrf = System.Text.RegularExpressions.Regex.Match(page, "<meta name=\"csrf\" content=\"([^\"]+)\">").Groups[1].Value;
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
+        logout.Headers.Add(SessionCookie.AntiforgeryHeader, System.Net.WebUtility.HtmlDecode(csrf));
+        var loggedOut = await browser.SendAsync(logout);
+
+        Assert.That(loggedOut.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var stolen = factory.CreateClient();
+        stolen.DefaultRequestHeaders.Add("Cookie", session);
+        Assert.That((await stolen.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the cookie's token is gone, not only the cookie");
+    }
+
+    [Test]
     public async Task SignInPage_SetsABrowserSessionCookie_WhoseLifetimeIsKeptOnTheServer()
     {
         // No Expires or Max-Age: a browser compares those with its own clock, which need not agree with the server's.
@@ -146,5 +165,65 @@ public sealed class AuthApiTests
         Assert.That((await browser.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         factory.Time.Advance(TimeSpan.FromHours(10));
         Assert.That((await browser.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "Auth:TokenLifetime ends it");
+    }
+
+    [Test]
+    public async Task Token_ParallelGuesses_AreCountedAtomically_NoMoreThanTheLimitIsEverChecked()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => TokenFromAsync("198.51.100.7", ApiFactory.AdminEmail, "errada-" + i)));
+
+        Assert.That(answers.Count(a => a == HttpStatusCode.Unauthorized), Is.EqualTo(5), "five passwords checked");
+        Assert.That(answers.Count(a => a == HttpStatusCode.TooManyRequests), Is.EqualTo(295));
+        Assert.That(await TokenFromAsync("198.51.100.7", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
+
+    [Test]
+    public async Task Token_FailuresFromElsewhere_NeverLockTheOwnerOut_TheAccountOnlySlowsDown()
+    {
+        // Someone guesses the admin's password from several addresses, within the limit of each, ten times in all.
+        foreach (var address in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5" })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.That(await TokenFromAsync(address, ApiFactory.AdminEmail.ToUpperInvariant(), "errada-" + i), Is.EqualTo(HttpStatusCode.Unauthorized));
+            }
+        }
+
+        // The account now takes one attempt per 30 s: the admin, at her own desk, waits that long at most.
+        Assert.That(await TokenFromAsync("192.0.2.10", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
+        factory.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.That(await TokenFromAsync("192.0.2.10", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
+
+        // An address that locks itself out of the account locks only itself.
+        for (var i = 0; i < 5; i++)
+        {
+            await TokenFromAsync("203.0.113.9", ApiFactory.AdminEmail, "errada-" + i);
+            factory.Time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        Assert.That(await TokenFromAsync("203.0.113.9", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(await TokenFromAsync("192.0.2.10", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Token_OneAddressSprayingManyAccounts_IsLockedOut()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await TokenFromAsync("198.51.100.20", $"pessoa{i}@trt8.jus.br", "senha-qualquer-1");
+        }
+
+        Assert.That(await TokenFromAsync("198.51.100.20", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(await TokenFromAsync("198.51.100.21", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    /// <summary>POST /api/auth/token as a client at <paramref name="address"/> (the address the forwarded headers give).</summary>
+    private async Task<HttpStatusCode> TokenFromAsync(string address, string email, string password)
+    {
+        using var client = new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address)))
+        {
+            BaseAddress = factory.Server.BaseAddress,
+        };
+        return (await client.PostAsJsonAsync("/api/auth/token", new { email, password })).StatusCode;
     }
 }

@@ -109,6 +109,37 @@ public sealed class UsersApiTests
     }
 
     [Test]
+    public async Task Patch_DisableThenEnable_DoesNotBringOldSessionsBack()
+    {
+        using var admin = await factory.AdminClientAsync();
+        using var clerk = await factory.ClientForNewUserAsync("clerk@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        var id = (await clerk.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString();
+
+        await admin.PatchAsJsonAsync($"/api/users/{id}", new { disabled = true });
+        await admin.PatchAsJsonAsync($"/api/users/{id}", new { disabled = false });
+
+        Assert.That((await clerk.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var again = await factory.ClientAsAsync("clerk@trt8.jus.br", "senha-forte-do-servidor");
+        Assert.That((await again.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a new sign-in works");
+    }
+
+    [Test]
+    public async Task Patch_NewPassword_EndsEverySessionOfThatUser_AndNoOneElses()
+    {
+        using var admin = await factory.AdminClientAsync();
+        using var clerk = await factory.ClientForNewUserAsync("clerk@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        using var clerkElsewhere = await factory.ClientAsAsync("clerk@trt8.jus.br", "senha-forte-do-servidor");
+        var id = (await clerk.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString();
+
+        var changed = await admin.PatchAsJsonAsync($"/api/users/{id}", new { password = "outra-senha-bem-longa" });
+
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clerk.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await clerkElsewhere.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await admin.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Patch_Is409_WhenAdminDisablesThemselves()
     {
         using var admin = await factory.AdminClientAsync();

@@ -142,6 +142,9 @@ public sealed class MetaChannelTests
         meta.Respond((400, 130429));
         await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.Q2", "Pode mandar")]));
         await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Count(r => r.Text == "A audiência foi mantida.") == 1), TimeSpan.FromSeconds(20), "the first, throttled attempt");
+        // The clock moves only once the retry is scheduled: moved before, the retry would be due a minute after the move.
+        await TestServers.WaitUntilAsync(() => Task.FromResult(bot.Factory.Logs.Lines.Any(l => l.Contains("attempt 1 failed (HTTP 400, code 130429)", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), "the retry to be scheduled");
         bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
         await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Count(r => r.Text == "A audiência foi mantida.") == 2), TimeSpan.FromSeconds(20), "the retry");
         await WaitSentAsync(bot);

@@ -71,8 +71,15 @@ public sealed partial class PublishedOutputTests
             Assert.That(refusedWeak.Output, Does.Contain("at least 10 characters"));
             Assert.That(await SignInAsync(http, firstPassword), Is.EqualTo(HttpStatusCode.OK), "a refused command changes nothing");
 
+            var before = await http.PostAsJsonAsync("/api/auth/token", new { email = "admin@localhost", password = firstPassword });
+            var oldToken = (await before.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
             var reset = await ResetAsync("ADMIN@localhost", NewPassword);
             Assert.That(reset.ExitCode, Is.Zero, reset.Output);
+            using (var me = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me") { Headers = { Authorization = new("Bearer", oldToken) } })
+            {
+                Assert.That((await http.SendAsync(me)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a new password ends the sessions open before");
+            }
+
             Assert.That(await SignInAsync(http, NewPassword), Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await SignInAsync(http, firstPassword), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(service.HasExited, Is.False);

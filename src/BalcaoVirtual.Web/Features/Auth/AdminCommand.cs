@@ -76,7 +76,7 @@ internal static class AdminCommand
         }
 
         var hash = app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-        if (!await users.UpdateAsync(user with { PasswordHash = hash }).ConfigureAwait(false))
+        if (!await users.UpdateAsync((user with { PasswordHash = hash }).WithSessionsEnded()).ConfigureAwait(false))
         {
             await error.WriteLineAsync($"The user '{email}' was removed meanwhile; nothing was changed.").ConfigureAwait(false);
             return 1;

@@ -18,7 +18,7 @@ internal static class AuthEndpoints
             return Problems.Validation(("email", Texts.SignInMissingFields));
         }
 
-        var result = await signIn.SignInAsync(request.Email, request.Password).ConfigureAwait(false);
+        var result = await signIn.SignInAsync(request.Email, request.Password, http.Connection.RemoteIpAddress?.ToString()).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case SignInOutcome.Success:
@@ -34,10 +34,17 @@ internal static class AuthEndpoints
         }
     }
 
-    /// <summary>Ends the session of the token used for this call (shared computers at the court's counters).</summary>
+    /// <summary>Ends the session used for this call, bearer token or the browser's cookie (shared computers at the counters).</summary>
     public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn)
     {
-        if (BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization) is { } token)
+        var token = BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization);
+        if (token is null && http.User.IsCookieSession() && http.Request.Cookies.TryGetValue(SessionCookie.Name, out var cookie))
+        {
+            token = cookie;
+            SessionCookie.Clear(http);
+        }
+
+        if (token is not null)
         {
             await signIn.RevokeAsync(token).ConfigureAwait(false);
         }

@@ -10,9 +10,20 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(10);
 
-    /// <summary>Failed sign-ins for one e-mail, within <see cref="FailureWindow"/>, that lock it.</summary>
+    /// <summary>Failed sign-ins for one e-mail from one client address, within <see cref="FailureWindow"/>, that lock that address out of it.</summary>
     [Range(1, 100)]
     public int MaxFailedAttempts { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one client address, whatever the e-mails, within <see cref="FailureWindow"/>, that lock the address out.</summary>
+    [Range(1, 10_000)]
+    public int MaxFailedAttemptsPerAddress { get; set; } = 20;
+
+    /// <summary>Failed sign-ins for one e-mail from anywhere, within <see cref="FailureWindow"/>, after which it takes one attempt per <see cref="AccountSlowdownInterval"/>.</summary>
+    [Range(1, 10_000)]
+    public int AccountSlowdownAfter { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AccountSlowdownInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);

@@ -18,8 +18,20 @@ public enum SignInOutcome
 public sealed record SignInResult(SignInOutcome Outcome, string? Token = null, DateTimeOffset? ExpiresAt = null, TimeSpan? RetryAfter = null);
 
 /// <summary>
-/// Checks passwords, counts failures and hands out opaque tokens. Failures are counted per e-mail whether or not
-/// the account exists, so the answers do not tell which e-mails have accounts.
+/// Checks passwords, throttles guessing and hands out opaque tokens. Each attempt is counted before its password is
+/// checked, in one atomic step that also refuses it when a limit is reached, so parallel guesses cannot slip past the
+/// count; a success takes its attempt back. Three limits, none of which lets a stranger lock a clerk out:
+/// <list type="bullet">
+/// <item>an e-mail from one client address: <see cref="AuthOptions.MaxFailedAttempts"/> within
+/// <see cref="AuthOptions.FailureWindow"/>, then that address is locked out of that account for
+/// <see cref="AuthOptions.LockoutDuration"/>;</item>
+/// <item>one client address, whatever the e-mails: <see cref="AuthOptions.MaxFailedAttemptsPerAddress"/>, then the
+/// address is locked out (password spraying);</item>
+/// <item>one e-mail from everywhere: past <see cref="AuthOptions.AccountSlowdownAfter"/> failures, one attempt per
+/// <see cref="AuthOptions.AccountSlowdownInterval"/>: a slower door, never a closed one.</item>
+/// </list>
+/// Failures are counted per e-mail whether or not the account exists, so the answers do not tell which e-mails have
+/// accounts. Times come from <see cref="TimeProvider"/>; the store's TTLs only clean up.
 /// </summary>
 public sealed class SignInService(
     UserStore users,
@@ -30,28 +42,69 @@ public sealed class SignInService(
     Privacy.AuditTrail trail,
     TimeProvider time)
 {
-    private const string FailuresField = "failures";
-    private const string LockedUntilField = "lockedUntil";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // A fixed hash to verify against when the e-mail is unknown, so both paths cost the same time.
     private static readonly Lazy<string> DummyHash = new(() =>
         new PasswordHasher<User>().HashPassword(null!, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
 
+    // KEYS: 1 the e-mail from this address, 2 the address, 3 the e-mail from everywhere (one hash tag).
+    // ARGV: now (ms), window (ms), lockout (ms), max per e-mail and address, max per address, slowdown after, slowdown
+    // interval (ms), TTL (s). Each hash: n = attempts in the window, start = the window's start, until = locked until.
+    // Returns {0, 0, lockedNow} when the attempt may go on (counted), {1, retry ms, 0} when refused (not counted).
+    private const string AttemptScript = """
+        local now, window, lockout = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local function read(key)
+          local v = redis.call('HMGET', key, 'n', 'start', 'until')
+          local n, start = tonumber(v[1]) or 0, tonumber(v[2]) or now
+          if now - start >= window then n, start = 0, now end
+          return n, start, tonumber(v[3]) or 0
+        end
+        local pn, ps, pu = read(KEYS[1])
+        local an, as, au = read(KEYS[2])
+        local un, us, uu = read(KEYS[3])
+        local wait = math.max(pu, au, uu) - now
+        if wait > 0 then return {1, wait, 0} end
+        pn, an, un = pn + 1, an + 1, un + 1
+        local lockedNow = 0
+        if pn >= tonumber(ARGV[4]) then pu = now + lockout; lockedNow = 1 end
+        if an >= tonumber(ARGV[5]) then au = now + lockout; lockedNow = 1 end
+        if un >= tonumber(ARGV[6]) then uu = now + tonumber(ARGV[7]) end
+        for i, entry in ipairs({{KEYS[1], pn, ps, pu}, {KEYS[2], an, as, au}, {KEYS[3], un, us, uu}}) do
+          redis.call('HSET', entry[1], 'n', string.format('%.0f', entry[2]), 'start', string.format('%.0f', entry[3]), 'until', string.format('%.0f', entry[4]))
+          redis.call('EXPIRE', entry[1], tonumber(ARGV[8]))
+        end
+        return {0, 0, lockedNow}
+        """;
+
+    // A success takes its attempt back: the e-mail's counts from this address and from everywhere start again.
+    private const string SuccessScript = """
+        redis.call('DEL', KEYS[1], KEYS[3])
+        local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+        if n > 0 then redis.call('HSET', KEYS[2], 'n', n - 1) end
+        return 0
+        """;
+
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<SignInResult> SignInAsync(string email, string password)
+    /// <param name="clientAddress">Where the attempt comes from (the client's address as the proxy saw it); null when unknown.</param>
+    public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress = null)
     {
         var o = options.Value;
         var normalized = User.NormalizeEmail(email);
-        var failureKey = keys.SignInFailures(normalized);
+        var attemptKeys = AttemptKeys(normalized, clientAddress);
         var now = time.GetUtcNow();
 
-        var lockedUntil = await Db.HashGetAsync(failureKey, LockedUntilField).ConfigureAwait(false);
-        if (lockedUntil.TryParse(out long untilMs) && untilMs > now.ToUnixTimeMilliseconds())
+        var attempt = (long[])(await Db.ScriptEvaluateAsync(AttemptScript, attemptKeys,
+        [
+            now.ToUnixTimeMilliseconds(), (long)o.FailureWindow.TotalMilliseconds, (long)o.LockoutDuration.TotalMilliseconds,
+            o.MaxFailedAttempts, o.MaxFailedAttemptsPerAddress, o.AccountSlowdownAfter, (long)o.AccountSlowdownInterval.TotalMilliseconds,
+            (long)(o.FailureWindow + o.LockoutDuration + o.AccountSlowdownInterval).TotalSeconds + 1,
+        ]).ConfigureAwait(false))!;
+        if (attempt[0] == 1)
         {
-            await trail.RecordAsync("signin.locked", null, who: await WhoAsync(normalized).ConfigureAwait(false)).ConfigureAwait(false);
-            return new SignInResult(SignInOutcome.LockedOut, RetryAfter: DateTimeOffset.FromUnixTimeMilliseconds(untilMs) - now);
+            // Refused before any password is read; not recorded one by one (a flood would fill the audit trail).
+            return new SignInResult(SignInOutcome.LockedOut, RetryAfter: TimeSpan.FromMilliseconds(attempt[1]));
         }
 
         var user = await users.FindByEmailAsync(normalized).ConfigureAwait(false);
@@ -69,19 +122,11 @@ public sealed class SignInService(
         if (user is null || user.Disabled || verified == PasswordVerificationResult.Failed)
         {
             // Who tried: the account when there is one; otherwise a digest, never the e-mail typed.
-            await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null,
-                user?.Id ?? "unknown:" + RedisKeys.Digest(normalized)[..12]).ConfigureAwait(false);
-            var failures = await Db.HashIncrementAsync(failureKey, FailuresField).ConfigureAwait(false);
-            await Db.KeyExpireAsync(failureKey, o.FailureWindow + o.LockoutDuration).ConfigureAwait(false);
-            if (failures >= o.MaxFailedAttempts)
+            var who = user?.Id ?? "unknown:" + RedisKeys.Digest(normalized)[..12];
+            await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
+            if (attempt[2] == 1)
             {
-                var until = now + o.LockoutDuration;
-                await Db.HashSetAsync(failureKey,
-                [
-                    new HashEntry(LockedUntilField, until.ToUnixTimeMilliseconds()),
-                    new HashEntry(FailuresField, 0),
-                ]).ConfigureAwait(false);
-                return new SignInResult(SignInOutcome.LockedOut, RetryAfter: o.LockoutDuration);
+                await trail.RecordAsync("signin.locked", null, who: who).ConfigureAwait(false);
             }
 
             return new SignInResult(SignInOutcome.InvalidCredentials);
@@ -92,15 +137,21 @@ public sealed class SignInService(
             await users.UpdateAsync(user with { PasswordHash = hasher.HashPassword(user, password) }).ConfigureAwait(false);
         }
 
-        await Db.KeyDeleteAsync(failureKey).ConfigureAwait(false);
+        await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false);
         return await IssueSessionAsync(user).ConfigureAwait(false);
+    }
+
+    private RedisKey[] AttemptKeys(string normalizedEmail, string? clientAddress)
+    {
+        var address = clientAddress ?? "unknown";
+        return [keys.SignInAttempts(normalizedEmail + "|" + address), keys.SignInAttempts("address|" + address), keys.SignInAttempts(normalizedEmail)];
     }
 
     private async Task<string> WhoAsync(string normalizedEmail) =>
         (await users.FindByEmailAsync(normalizedEmail).ConfigureAwait(false))?.Id ?? "unknown:" + RedisKeys.Digest(normalizedEmail)[..12];
 
-    /// <summary>Forgets the failed attempts (and any lockout) of an e-mail: its password was just set anew.</summary>
-    public Task ClearFailuresAsync(string email) => Db.KeyDeleteAsync(keys.SignInFailures(User.NormalizeEmail(email)));
+    /// <summary>Forgets the e-mail's failed attempts from everywhere: its password was just set anew by an admin.</summary>
+    public Task ClearFailuresAsync(string email) => Db.KeyDeleteAsync(keys.SignInAttempts(User.NormalizeEmail(email)));
 
     /// <summary>A new session token for a user already proven (by password, or by the court's identity provider).</summary>
     public async Task<SignInResult> IssueSessionAsync(User user)
@@ -109,7 +160,7 @@ public sealed class SignInService(
         var lifetime = options.Value.TokenLifetime;
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expiresAt = time.GetUtcNow() + lifetime;
-        var record = new TokenRecord(user.Id, expiresAt);
+        var record = new TokenRecord(user.Id, expiresAt, user.SessionEpoch);
         await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record, Json), lifetime).ConfigureAwait(false);
         await trail.RecordAsync("signin", user.Id, who: user.Id).ConfigureAwait(false);
         return new SignInResult(SignInOutcome.Success, token, expiresAt);
@@ -131,7 +182,7 @@ public sealed class SignInService(
         }
 
         var user = await users.GetAsync(record.UserId).ConfigureAwait(false);
-        return user is { Disabled: false } ? user : null;
+        return user is { Disabled: false } && user.SessionEpoch == record.Epoch ? user : null;
     }
 
     public Task RevokeAsync(string token) => Db.KeyDeleteAsync(keys.Token(token));
@@ -139,5 +190,5 @@ public sealed class SignInService(
     internal static string FormatMinutes(TimeSpan span) =>
         Math.Max(1, (int)Math.Ceiling(span.TotalMinutes)).ToString(CultureInfo.InvariantCulture);
 
-    private sealed record TokenRecord(string UserId, DateTimeOffset ExpiresAt);
+    private sealed record TokenRecord(string UserId, DateTimeOffset ExpiresAt, int Epoch = 0);
 }

@@ -19,6 +19,15 @@ public sealed record User
 
     public bool Disabled { get; init; }
 
+    /// <summary>
+    /// Sessions carry the epoch they were issued in and end when it moves on: a new password, or the account disabled
+    /// (re-enabling it does not bring old sessions back).
+    /// </summary>
+    public int SessionEpoch { get; init; }
+
+    /// <summary>The same user with every session ended.</summary>
+    public User WithSessionsEnded() => this with { SessionEpoch = SessionEpoch + 1 };
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();

@@ -130,6 +130,11 @@ internal static class UserEndpoints
             updated = updated with { PasswordHash = hasher.HashPassword(updated, request.Password) };
         }
 
+        if (request.Password is not null || (updated.Disabled && !user.Disabled))
+        {
+            updated = updated.WithSessionsEnded();
+        }
+
         if (!await users.UpdateAsync(updated).ConfigureAwait(false))
         {
             return Problems.NotFound(Texts.UserNotFound);

@@ -132,6 +132,12 @@ public sealed record Message
     /// <summary>E-mail only: the sender's address, when it is not the conversation's (a reply from another mailbox).</summary>
     public string? From { get; init; }
 
+    /// <summary>
+    /// E-mail only: the Reply-To the sender gave, when it is not the sender. Answers go there; the sender, and so the
+    /// conversation a mail joins, is From alone (a Reply-To naming someone else must not speak as them).
+    /// </summary>
+    public string? ReplyTo { get; init; }
+
     /// <summary>E-mail only: the quoted history under the new text ("Em … escreveu:", "&gt; …"), kept apart.</summary>
     public string? Quoted { get; init; }
 

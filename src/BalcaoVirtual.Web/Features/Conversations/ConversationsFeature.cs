@@ -78,7 +78,8 @@ public static class ConversationsFeature
         }
 
         IReadOnlyCollection<ConversationState> states = onlyState is { } s ? [s] : Enum.GetValues<ConversationState>();
-        return Results.Ok(await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false));
+        var found = await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false);
+        return Results.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
     }
 
     private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, Privacy.AuditTrail trail, TimeProvider time)
@@ -92,9 +93,9 @@ public static class ConversationsFeature
         await trail.RecordAsync("conversation.view", id).ConfigureAwait(false);
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
         // CPFs a citizen typed are masked (LGPD minimisation); a clerk may reveal one message, which is audited.
-        var masked = messages.Select(m => m with { Text = Privacy.CpfMask.Mask(m.Text), Quoted = m.Quoted is null ? null : Privacy.CpfMask.Mask(m.Quoted) }).ToList();
-        var revealable = messages.Where(m => Privacy.CpfMask.Contains(m.Text) || Privacy.CpfMask.Contains(m.Quoted)).Select(m => m.Id).ToList();
-        return Results.Ok(new { conversation, messages = masked, revealable, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
+        var masked = messages.Select(Privacy.CpfMask.Masked).ToList();
+        var revealable = messages.Where(Privacy.CpfMask.Contains).Select(m => m.Id).ToList();
+        return Results.Ok(new { conversation = Privacy.CpfMask.Masked(conversation!), messages = masked, revealable, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
     }
 
     /// <summary>The text of one message as the citizen wrote it, CPF included: recorded in the audit trail.</summary>

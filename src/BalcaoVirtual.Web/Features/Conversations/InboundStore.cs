@@ -20,9 +20,10 @@ public sealed record InboundMessage(
 
 /// <summary>
 /// What only an e-mail has. <see cref="ThreadConversationId"/>: the conversation its headers thread it into (a reply
-/// from another address joins it), or null for the sender's own conversation with the mailbox.
+/// from another address joins it), or null for the sender's own conversation with the mailbox. <see cref="ReplyTo"/>:
+/// where the sender asks answers to go, when that is not the sender (From).
 /// </summary>
-public sealed record InboundMail(string? MessageId, string Subject, string? Quoted, bool Automatic, string? ThreadConversationId);
+public sealed record InboundMail(string? MessageId, string Subject, string? Quoted, bool Automatic, string? ThreadConversationId, string? ReplyTo = null);
 
 /// <summary>What storing an inbound message did.</summary>
 public sealed record InboundResult(bool IsNew, string ConversationId, string MessageId);
@@ -149,6 +150,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Replica
             CreatedAt = now,
             MailId = inbound.Mail?.MessageId,
             Quoted = inbound.Mail?.Quoted,
+            ReplyTo = inbound.Mail?.ReplyTo,
             Automatic = inbound.Mail?.Automatic ?? false,
         };
 

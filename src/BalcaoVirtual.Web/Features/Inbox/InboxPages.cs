@@ -114,7 +114,7 @@ public static class InboxPages
             return SignInPage(http, antiforgery, Texts.Get("PageSignInMissing"), returnTo);
         }
 
-        var result = await signIn.SignInAsync(email, password).ConfigureAwait(false);
+        var result = await signIn.SignInAsync(email, password, http.Connection.RemoteIpAddress?.ToString()).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case SignInOutcome.Success:

@@ -146,6 +146,7 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             "me" => user.UserId(),
             _ => assignee,
         };
-        return Results.Ok(await queries.QueryAsync(new InboxFilter(units, wanted, onlyChannel, who, breached == "true", search, pageNumber, size)).ConfigureAwait(false));
+        var found = await queries.QueryAsync(new InboxFilter(units, wanted, onlyChannel, who, breached == "true", search, pageNumber, size)).ConfigureAwait(false);
+        return Results.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
     }
 }

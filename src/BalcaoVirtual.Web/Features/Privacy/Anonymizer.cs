@@ -61,6 +61,7 @@ public sealed partial class Anonymizer(
                     Template = message.Template is null ? null : message.Template with { Values = new Dictionary<string, string>() },
                 });
                 _ = tran.KeyDeleteAsync(keys.MailOriginal(conversationId, message.Id));
+                _ = tran.KeyDeleteAsync(keys.LegacyMailOriginal(conversationId, message.Id));
             }
 
             // The audit keeps who did what and when; a detail (a transfer's reason, a note's id) may quote the citizen.

@@ -4,17 +4,31 @@ namespace BalcaoVirtual.Web.Features.Privacy;
 
 /// <summary>
 /// The service never asks for a CPF, but citizens type it anyway. The inbox shows it masked, "***.982.247-**", unless a
-/// clerk reveals it (audited). Formatted CPFs are always masked; a bare run of 11 digits only when its check digits
-/// hold, so that a phone number (91981234567) stays as it is.
+/// clerk reveals it (audited). The usual form 529.982.247-25 is always masked; the other ways people write it
+/// (52998224725, 529 982 247 25, 529.982.247/25, 529982247-25: groups of 3, 3, 3 and 2 digits with or without a dot,
+/// space, hyphen or slash between them) only when its check digits hold, so that a phone number (91981234567) stays.
 /// </summary>
 public static partial class CpfMask
 {
     public static string Mask(string text) => string.IsNullOrEmpty(text) ? text : Pattern().Replace(text, m =>
     {
         var digits = new string(m.Value.Where(char.IsAsciiDigit).ToArray());
-        var formatted = m.Value.Length == 14;
+        var formatted = Formatted().IsMatch(m.Value);
         return formatted || IsValid(digits) ? $"***.{digits[3..6]}.{digits[6..9]}-**" : m.Value;
     });
+
+    /// <summary>Every field a citizen wrote that the API shows of a conversation, masked: one rule for all of them.</summary>
+    public static Conversations.Conversation Masked(Conversations.Conversation conversation) =>
+        conversation with { Subject = MaskOrNull(conversation.Subject), ContactName = MaskOrNull(conversation.ContactName) };
+
+    /// <summary>Every field a citizen wrote that the API shows of a message, masked.</summary>
+    public static Conversations.Message Masked(Conversations.Message message) =>
+        message with { Text = Mask(message.Text), Quoted = MaskOrNull(message.Quoted), From = MaskOrNull(message.From) };
+
+    /// <summary>Whether masking changes anything the API shows of the message (the clerk may reveal it).</summary>
+    public static bool Contains(Conversations.Message message) => Masked(message) != message;
+
+    private static string? MaskOrNull(string? text) => text is null ? null : Mask(text);
 
     public static bool Contains(string? text) => text is not null && Mask(text) != text;
 
@@ -41,6 +55,11 @@ public static partial class CpfMask
         return Check(9) == digits[9] - '0' && Check(10) == digits[10] - '0';
     }
 
-    [GeneratedRegex(@"(?<!\d|\d[.\-])(\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11})(?!\d|[.\-]\d)")]
+    // Not inside a longer run of digits and separators (a case number, an account): nothing before or after but a
+    // separator that is not followed by a digit.
+    [GeneratedRegex(@"(?<!\d|\d[. /\-])\d{3}[. /\-]?\d{3}[. /\-]?\d{3}[. /\-]?\d{2}(?!\d|[. /\-]\d)")]
     private static partial Regex Pattern();
+
+    [GeneratedRegex(@"^\d{3}\.\d{3}\.\d{3}-\d{2}$")]
+    private static partial Regex Formatted();
 }

@@ -24,8 +24,11 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey BootstrapDone() => $"{UsersTag}:bootstrapped";
 
-    /// <summary>Failed sign-in state, keyed by a digest of the e-mail so the key holds no personal data.</summary>
-    public RedisKey SignInFailures(string normalizedEmail) => $"{prefix}:signin:{Digest(normalizedEmail)}";
+    /// <summary>
+    /// Sign-in attempts of an e-mail, an address, or the pair, keyed by a digest so the key holds no personal data;
+    /// one slot for all, since each attempt counts the three at once.
+    /// </summary>
+    public RedisKey SignInAttempts(string subject) => $"{prefix}:{{signin}}:{Digest(subject)}";
 
     /// <summary>Session tokens are stored by their SHA-256, never as given to the client.</summary>
     public RedisKey Token(string token) => $"{prefix}:token:{Digest(token)}";
@@ -157,7 +160,11 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     public RedisKey MailToken(string token) => $"{prefix}:mail-token:{token}";
 
     /// <summary>An inbound mail's original MIME, in chunks (a list), for its attachments and its HTML.</summary>
-    public RedisKey MailOriginal(string conversationId, string messageId) => $"{Tag(conversationId)}:mail-raw:{messageId}";
+    /// <summary>An inbound mail's original MIME, under its conversation (an original is only ever read through it).</summary>
+    public RedisKey MailOriginal(string conversationId, string messageId) => $"{Tag(conversationId)}:mail-raw:{conversationId}:{messageId}";
+
+    /// <summary>Where originals were kept before they were keyed by conversation: read and erased, never written.</summary>
+    public RedisKey LegacyMailOriginal(string conversationId, string messageId) => $"{Tag(conversationId)}:mail-raw:{messageId}";
 
     /// <summary>Automatic answers sent to one e-mail sender today (the loop guard).</summary>
     public RedisKey MailAutoReplies(string contactId, string day) => $"{Tag(contactId)}:mail-auto:{contactId}:{day}";

@@ -78,6 +78,37 @@ public sealed class MailThreadingTests
     }
 
     [Test]
+    public async Task ReplyTo_NamingSomeoneElse_DoesNotSpeakAsThem_ButAnswersGoThere_AndTheClerkSeesIt()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user));
+        var beatriz = NewCitizen("beatriz");
+        var (poller, _, hers) = await AskAsync(bot, user, Mail(beatriz, "Meu processo", "Qual a situação do meu processo?"));
+
+        // Mallory writes as herself but asks for answers at Beatriz's address.
+        var mallory = NewCitizen("mallory");
+        var spoof = Mail(mallory, "Re: Meu processo", "Desisto da ação, podem arquivar.");
+        spoof.ReplyTo.Add(MailboxAddress.Parse(beatriz));
+        await AppendAsync(user, spoof);
+        await poller.PollAsync(Unit, CancellationToken.None);
+
+        var waiting = await MailboxPollerTests.WaitingAsync(bot, 2);
+        var beatrizThread = waiting.Single(w => w.Conversation.Id == hers.Id).Messages;
+        var (malloryConversation, malloryThread) = waiting.Single(w => w.Conversation.Id != hers.Id);
+        Assert.That(beatrizThread.Where(m => m.Direction == MessageDirection.Inbound).Select(m => m.Text), Has.None.Contains("Desisto"), "not in Beatriz's conversation");
+        Assert.That(malloryConversation.ContactAddress, Is.EqualTo(mallory), "the sender is From");
+        Assert.That(malloryThread.Single(m => m.Direction == MessageDirection.Inbound).ReplyTo, Is.EqualTo(beatriz), "shown to the clerk");
+
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora@trt8.jus.br", clerkOf: [Unit]);
+        var shown = await clerk.GetStringAsync($"/api/conversations/{malloryConversation.Id}");
+        Assert.That(shown, Does.Contain("\"replyTo\":\"" + beatriz + "\""));
+        var sent = await clerk.PostAsJsonAsync($"/api/conversations/{malloryConversation.Id}/messages", new { text = "Recebemos. Confirme pelo PJe." });
+        Assert.That((int)sent.StatusCode, Is.EqualTo(202));
+        var answers = await ReceivedAsync(beatriz, 2); // her acknowledgement, then this answer, where the mail asked
+        Assert.That(answers.Any(m => m.TextBody!.Contains("Confirme pelo PJe", StringComparison.Ordinal)), Is.True);
+    }
+
+    [Test]
     public async Task Robots_AreNeverAnswered_OutOfOfficeJoinsQuietly_ListsAndStrayAutoRepliesAreSetAside_BouncesMarkTheAnswer()
     {
         var user = NewUser();
@@ -127,6 +158,41 @@ public sealed class MailThreadingTests
         var page = await store.ListAsync([Unit], [ConversationState.Bot, ConversationState.Waiting, ConversationState.Answered, ConversationState.Closed], 1, 50);
         Assert.That(page.Items.Select(c => c.Id), Is.EqualTo(new[] { conversation.Id }), "no conversation for the list, the robot or the mailer-daemon");
         Assert.That(Received(citizen), Has.Count.EqualTo(2), "the out-of-office got no answer");
+    }
+
+    [Test]
+    public async Task Originals_AreServedOnlyThroughTheirOwnConversation_AndEachDownloadIsAudited()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user));
+        var poller = bot.Factory.Services.GetRequiredService<MailboxPoller>();
+        // Two citizens whose conversations share a store bucket (the first hex digit of the contact id).
+        var ana = NewCitizen("ana");
+        var bruno = NewCitizen("bruno");
+        while (ContactAddress.FromEmail(bruno)!.ContactId[0] != ContactAddress.FromEmail(ana)!.ContactId[0])
+        {
+            bruno = NewCitizen("bruno");
+        }
+
+        MimeMessage WithHtml(string from, string text) => new([MailboxAddress.Parse(from)], [MailboxAddress.Parse(UnitAddress)], "Pedido",
+            new BodyBuilder { TextBody = text, HtmlBody = $"<p>{text}</p>" }.ToMessageBody()) { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        await AppendAsync(user, WithHtml(ana, "Sou a Ana, CPF 529.982.247-25."), WithHtml(bruno, "Sou o Bruno."));
+        await poller.PollAsync(Unit, CancellationToken.None);
+        var waiting = await MailboxPollerTests.WaitingAsync(bot, 2);
+        var (anaConversation, anaThread) = waiting.Single(w => w.Conversation.ContactAddress == ana);
+        var brunoConversation = waiting.Single(w => w.Conversation.ContactAddress == bruno).Conversation;
+        var anaMail = anaThread.Single(m => m.Direction == MessageDirection.Inbound).Id;
+
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora@trt8.jus.br", clerkOf: [Unit]);
+        var through = await clerk.GetAsync($"/api/conversations/{brunoConversation.Id}/messages/{anaMail}/original");
+        var own = await clerk.GetAsync($"/api/conversations/{anaConversation.Id}/messages/{anaMail}/original");
+
+        Assert.That((int)through.StatusCode, Is.EqualTo(404), "Ana's mail through Bruno's conversation");
+        Assert.That((int)own.StatusCode, Is.EqualTo(200));
+        Assert.That(await own.Content.ReadAsStringAsync(), Does.Contain("529.982.247-25"));
+        using var admin = await bot.Factory.AdminClientAsync();
+        var audit = await admin.GetStringAsync("/api/audit?action=conversation.original");
+        Assert.That(audit, Does.Contain(anaConversation.Id).And.Contain(anaMail), "the download of the whole mail is recorded, as a reveal is");
     }
 
     [Test]

@@ -10,6 +10,15 @@ public sealed class CpfMaskTests
     [TestCase("celular 91981234567", "celular 91981234567")]
     [TestCase("processo 0001234-56.2025.5.08.0210", "processo 0001234-56.2025.5.08.0210")]
     [TestCase("", "")]
+    [TestCase("CPF 529 982 247 25", "CPF ***.982.247-**")]
+    [TestCase("CPF 529.982.247/25", "CPF ***.982.247-**")]
+    [TestCase("CPF 529982247-25", "CPF ***.982.247-**")]
+    [TestCase("CPF 529-982-247-25.", "CPF ***.982.247-**.")]
+    [TestCase("CPF 529.982.24725", "CPF ***.982.247-**")]
+    [TestCase("conta 529 982 247 26", "conta 529 982 247 26")]
+    [TestCase("tel (91) 98123-4567 e 91 98123 4567", "tel (91) 98123-4567 e 91 98123 4567")]
+    [TestCase("processo 0004567-08.2025.5.08.0210 e 529 982 247 25", "processo 0004567-08.2025.5.08.0210 e ***.982.247-**")]
+    [TestCase("1 529 982 247 25", "1 529 982 247 25")]
     public void Mask_HidesAllButTheMiddleSixDigits(string text, string expected) => Assert.That(CpfMask.Mask(text), Is.EqualTo(expected));
 
     [TestCase("52998224725", true)]
@@ -17,4 +26,25 @@ public sealed class CpfMaskTests
     [TestCase("00000000000", false)]
     [TestCase("5299822472", false)]
     public void IsValid_ChecksBothCheckDigits(string digits, bool valid) => Assert.That(CpfMask.IsValid(digits), Is.EqualTo(valid));
+
+    [Test]
+    public void Masked_CoversEveryFieldACitizenWrote_OfAConversationAndAMessage()
+    {
+        var conversation = new BalcaoVirtual.Web.Features.Conversations.Conversation
+        {
+            Id = "c", Channel = BalcaoVirtual.Web.Features.Conversations.Channel.Email, ContactAddress = "a@b.c",
+            Subject = "Pedido - CPF 529 982 247 25", ContactName = "Maria 529.982.247/25",
+        };
+        var message = new BalcaoVirtual.Web.Features.Conversations.Message
+        {
+            Id = "m", Direction = BalcaoVirtual.Web.Features.Conversations.MessageDirection.Inbound,
+            Channel = BalcaoVirtual.Web.Features.Conversations.Channel.Email, Author = BalcaoVirtual.Web.Features.Conversations.MessageAuthor.Citizen,
+            Text = "meu cpf 529982247-25", Quoted = "> 52998224725", From = "Maria 529.982.247-25 <m@b.c>",
+        };
+
+        var text = System.Text.Json.JsonSerializer.Serialize(new { c = CpfMask.Masked(conversation), m = CpfMask.Masked(message) });
+
+        Assert.That(text, Does.Not.Contain("529").And.Contain("***.982.247-**"));
+        Assert.That(CpfMask.Contains(message), Is.True);
+    }
 }

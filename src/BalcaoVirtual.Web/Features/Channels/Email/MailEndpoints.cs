@@ -26,7 +26,8 @@ internal static class MailEndpoints
     }
 
     private static async Task<IResult> AttachmentAsync(
-        string id, string messageId, int index, ClaimsPrincipal user, ConversationStore store, MailOriginals originals, CancellationToken cancellationToken)
+        string id, string messageId, int index, ClaimsPrincipal user, ConversationStore store, MailOriginals originals, ConversationActions actions,
+        CancellationToken cancellationToken)
     {
         var (mail, refusal) = await LoadAsync(id, messageId, user, store, originals, cancellationToken).ConfigureAwait(false);
         if (mail is null)
@@ -34,6 +35,7 @@ internal static class MailEndpoints
             return refusal!;
         }
 
+        await actions.RecordAsync(id, user, "attachment", $"{messageId}#{index}").ConfigureAwait(false);
         if (mail.Attachments.ElementAtOrDefault(index) is not MimePart part || part.Content is null)
         {
             return Problems.NotFound(Texts.Get("MailAttachmentNotFound"));
@@ -46,7 +48,8 @@ internal static class MailEndpoints
     }
 
     private static async Task<IResult> OriginalAsync(
-        string id, string messageId, ClaimsPrincipal user, ConversationStore store, MailOriginals originals, CancellationToken cancellationToken)
+        string id, string messageId, ClaimsPrincipal user, ConversationStore store, MailOriginals originals, ConversationActions actions,
+        CancellationToken cancellationToken)
     {
         var (mail, refusal) = await LoadAsync(id, messageId, user, store, originals, cancellationToken).ConfigureAwait(false);
         if (mail is null)
@@ -54,6 +57,8 @@ internal static class MailEndpoints
             return refusal!;
         }
 
+        // The whole mail, CPFs unmasked: recorded as a reveal is.
+        await actions.RecordAsync(id, user, "original", messageId).ConfigureAwait(false);
         var content = new MemoryStream();
         await mail.WriteToAsync(content, cancellationToken).ConfigureAwait(false);
         content.Position = 0;
@@ -72,7 +77,13 @@ internal static class MailEndpoints
             return (null, refusal);
         }
 
-        var mail = await originals.LoadAsync(id, messageId, cancellationToken).ConfigureAwait(false);
+        // Only a message of this conversation: the clerk may see the conversation, not every id they might know.
+        if (await store.GetMessageAsync(conversation.Id, messageId).ConfigureAwait(false) is null)
+        {
+            return (null, Problems.NotFound(Texts.Get("MailAttachmentNotFound")));
+        }
+
+        var mail = await originals.LoadAsync(conversation.Id, messageId, cancellationToken).ConfigureAwait(false);
         return mail is null ? (null, Problems.NotFound(Texts.Get("MailAttachmentNotFound"))) : (mail, null);
     }
 

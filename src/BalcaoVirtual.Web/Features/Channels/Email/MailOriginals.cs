@@ -35,10 +35,19 @@ public sealed class MailOriginals(RedisConnections redis, RedisKeys keys)
         await db.KeyRenameAsync(temporary, key).ConfigureAwait(false);
     }
 
-    /// <summary>The original mail, or null when it was not kept (too large, or removed by retention).</summary>
+    /// <summary>
+    /// The original mail, or null when it was not kept (too large, or removed by retention). The caller has checked that
+    /// the message belongs to the conversation.
+    /// </summary>
     public async Task<MimeMessage?> LoadAsync(string conversationId, string messageId, CancellationToken cancellationToken)
     {
-        var chunks = await redis.GetDatabase().ListRangeAsync(keys.MailOriginal(conversationId, messageId)).ConfigureAwait(false);
+        var db = redis.GetDatabase();
+        var chunks = await db.ListRangeAsync(keys.MailOriginal(conversationId, messageId)).ConfigureAwait(false);
+        if (chunks.Length == 0)
+        {
+            chunks = await db.ListRangeAsync(keys.LegacyMailOriginal(conversationId, messageId)).ConfigureAwait(false);
+        }
+
         if (chunks.Length == 0)
         {
             return null;

@@ -82,7 +82,11 @@ internal sealed class MailTransport(
             Date = message.CreatedAt,
         };
         mail.From.Add(new MailboxAddress(mailbox.DisplayName, mailbox.Address));
-        mail.To.Add(new MailboxAddress(conversation.ContactName ?? "", conversation.ContactAddress));
+        // A clerk's answer goes to the citizen's latest Reply-To, which the clerk saw above the mail; the chatbot's
+        // automatic messages only ever to the sender, or a forged Reply-To would turn them on someone else's mailbox.
+        mail.To.Add(message.Author == MessageAuthor.Clerk && lastInbound?.ReplyTo is { } replyTo
+            ? MailboxAddress.Parse(replyTo)
+            : new MailboxAddress(conversation.ContactName ?? "", conversation.ContactAddress));
         if (mailbox.Settings.PlusAddressing)
         {
             var at = mailbox.Address.LastIndexOf('@');

@@ -184,11 +184,13 @@ internal sealed partial class MailboxPoller(
     internal static InboundMessage? ToInbound(
         MimeMessage message, Mailbox mailbox, uint uidValidity, UniqueId uid, MailKind kind = MailKind.Personal, string? thread = null, string? note = null)
     {
-        var from = (message.ReplyTo.Mailboxes.FirstOrDefault() ?? message.From.Mailboxes.FirstOrDefault())?.Address;
-        if (ContactAddress.FromEmail(from) is not { } contact)
+        // The sender is From: a Reply-To only says where answers go (Mallory's mail with Reply-To: Beatriz is Mallory's).
+        if (ContactAddress.FromEmail(message.From.Mailboxes.FirstOrDefault()?.Address) is not { } contact)
         {
             return null;
         }
+
+        var replyTo = ContactAddress.FromEmail(message.ReplyTo.Mailboxes.FirstOrDefault()?.Address);
 
         // The provider id is the Message-ID (the same mail seen again is one message); without one, the IMAP identity.
         var providerId = "mail:" + Digest(message.MessageId is { Length: > 0 } id ? id : $"{mailbox.Address}:{uidValidity}:{uid.Id}");
@@ -206,7 +208,8 @@ internal sealed partial class MailboxPoller(
             mailbox.UnitId,
             mailbox.Address,
             MediaTypes: [.. attachments.Select(a => a.ContentType.MimeType)],
-            Mail: new InboundMail(message.MessageId, subject, quoted, kind != MailKind.Personal, thread));
+            Mail: new InboundMail(message.MessageId, subject, quoted, kind != MailKind.Personal, thread,
+                replyTo is not null && replyTo.ContactId != contact.ContactId ? replyTo.Raw : null));
     }
 
     /// <summary>The processed folder, created level by level when missing ("Balcao/Processadas": '/' stands for the server's own separator).</summary>

@@ -206,6 +206,7 @@
           : el('span', { class: 'meta', text: fmt('InboxAttachment', (m.mediaTypes || [])[i] || url) }));
       }
       if (m.from) item.prepend(el('span', { class: 'meta', text: fmt('InboxMailFrom', m.from) }));
+      if (m.replyTo) item.prepend(el('span', { class: 'meta warning', text: fmt('InboxMailReplyTo', m.replyTo) }));
       if ((data.revealable || []).includes(m.id)) {
         // The CPF stays masked unless the clerk asks; the service records who revealed it.
         const reveal = el('button', { type: 'button', class: 'reveal', text: T.InboxReveal });
