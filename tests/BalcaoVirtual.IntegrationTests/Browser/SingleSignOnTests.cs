@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
@@ -69,6 +70,18 @@ public sealed class SingleSignOnTests
         await forged.WaitForSelectorAsync(".error");
         Assert.That(await forged.InnerTextAsync(".error"), Does.StartWith("Não foi possível entrar com a conta do tribunal"));
         Assert.That((await forged.Context.CookiesAsync()).Select(c => c.Name), Does.Not.Contain("bv_session"));
+
+        // An identity of the provider that merely carries the administrator's e-mail (another subject) is not her.
+        var takeover = await (await browser.NewContextAsync()).NewPageAsync();
+        oidc.SignWithUnpublishedKey = false;
+        oidc.User = new(ApiFactory.AdminEmail.ToUpperInvariant(), "Intruso", [$"balcao-servidor:{Macapa}"]);
+        await takeover.GotoAsync(bot.BaseUrl + "/entrar");
+        await takeover.ClickAsync("#sso");
+        await takeover.WaitForSelectorAsync(".error");
+        Assert.That(await takeover.InnerTextAsync(".error"), Does.StartWith("Já existe uma conta do Balcão Virtual com este e-mail"));
+        using var admin = await bot.Factory.AdminClientAsync();
+        var me = await admin.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.That((me.GetProperty("isAdmin").GetBoolean(), me.GetProperty("name").GetString()), Is.EqualTo((true, "Administrador")), "neither demoted nor renamed");
     }
 
     private static async Task SignInWithSsoAsync(IPage page, string baseUrl)

@@ -75,6 +75,12 @@ public sealed class OidcOptions
     [Required]
     public string ClerkRolePrefix { get; set; } = "balcao-servidor:";
 
+    /// <summary>
+    /// Whether a first sign-in may take over an existing password account with the same e-mail, when the provider
+    /// says the e-mail is verified. Off: such a sign-in is refused, and an admin links the accounts (or turns this on).
+    /// </summary>
+    public bool LinkVerifiedEmails { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
 

@@ -72,6 +72,38 @@ internal static partial class OidcSignIn
             : Results.Redirect(InboxPages.SignInPath);
     }
 
+    /// <summary>
+    /// Which user a provider identity signs in as: the one linked to it (issuer and subject); else, for a first sign-in,
+    /// an existing account with the same e-mail only when the provider verified the e-mail and the court allows such
+    /// links (Auth:Oidc:LinkVerifiedEmails); else a new user. An e-mail alone never makes a provider's user an
+    /// existing one: anyone can put any e-mail in an account of some providers.
+    /// </summary>
+    internal static (User? Existing, string? Refusal) Link(User? linked, User? sameEmail, bool emailVerified, OidcOptions settings)
+    {
+        if (linked is not null)
+        {
+            return (linked, null);
+        }
+
+        if (sameEmail is null)
+        {
+            return (null, null);
+        }
+
+        // An account the provider made before links were recorded (no password) is linked as the court would link it.
+        var madeByTheProvider = sameEmail.PasswordHash.Length == 0;
+        return sameEmail.ExternalId is null && emailVerified && (settings.LinkVerifiedEmails || madeByTheProvider)
+            ? (sameEmail, null)
+            : (null, "PageSignInSsoConflict");
+    }
+
+    /// <summary>
+    /// The provider decides roles at every sign-in, but no sign-in may leave the service without an administrator:
+    /// the last one keeps the role and the name they have.
+    /// </summary>
+    internal static User KeepLastAdmin(User before, User after, int activeAdmins) =>
+        before.IsAdmin && !before.Disabled && activeAdmins <= 1 ? after with { IsAdmin = true, Name = before.Name } : after;
+
     /// <summary>Who the provider says this is, as a user of this service; null with the reason when they may not come in.</summary>
     internal static (User? User, string? Refusal) Map(ClaimsPrincipal principal, User? existing, OidcOptions settings, UnitCatalog catalog, DateTimeOffset now)
     {
@@ -127,8 +159,28 @@ internal static partial class OidcSignIn
         var users = services.GetRequiredService<UserStore>();
         var principal = context.Principal ?? new ClaimsPrincipal();
         var email = principal.FindFirstValue("email");
-        var existing = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(User.NormalizeEmail(email)).ConfigureAwait(false);
-        var (user, refusal) = Map(principal, existing, settings, services.GetRequiredService<UnitCatalog>(), services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var externalId = $"{principal.FindFirstValue("iss")}|{principal.FindFirstValue("sub")}";
+        var (existing, refusal) = Link(
+            await users.FindByExternalIdAsync(externalId).ConfigureAwait(false),
+            string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(User.NormalizeEmail(email)).ConfigureAwait(false),
+            principal.FindFirstValue("email_verified") == "true",
+            settings);
+        User? user = null;
+        if (refusal is null)
+        {
+            (user, refusal) = Map(principal, existing, settings, services.GetRequiredService<UnitCatalog>(), services.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
+
+        if (user is not null && existing is not null)
+        {
+            var admins = (await users.ListAsync().ConfigureAwait(false)).Count(u => u.IsAdmin && !u.Disabled);
+            user = KeepLastAdmin(existing, user, admins) with { ExternalId = externalId };
+        }
+        else if (user is not null)
+        {
+            user = user with { ExternalId = externalId };
+        }
+
         context.HandleResponse();
         if (user is null)
         {
@@ -137,12 +189,14 @@ internal static partial class OidcSignIn
             {
                 "PageSignInSsoNoEmail" => "sso-email",
                 "PageSignInSsoDisabled" => "sso-inativo",
+                "PageSignInSsoConflict" => "sso-conta",
                 _ => "sso-papel",
             });
             return;
         }
 
-        var saved = existing is null ? await users.TryCreateAsync(user).ConfigureAwait(false) : await users.UpdateAsync(user).ConfigureAwait(false);
+        var saved = (existing is null ? await users.TryCreateAsync(user).ConfigureAwait(false) : await users.UpdateAsync(user).ConfigureAwait(false))
+            && await users.LinkExternalIdAsync(user).ConfigureAwait(false);
         if (!saved)
         {
             // Two first sign-ins of the same person at once: the other one created the user; this one asks again.

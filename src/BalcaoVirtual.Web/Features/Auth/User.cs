@@ -30,5 +30,8 @@ public sealed record User
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The court's identity provider's "issuer|subject" this user signs in as; null for a password-only user.</summary>
+    public string? ExternalId { get; init; }
+
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }

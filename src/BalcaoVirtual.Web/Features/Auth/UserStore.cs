@@ -67,6 +67,22 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
         return await tran.ExecuteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The user linked to an identity of the court's provider, if any.</summary>
+    public async Task<User?> FindByExternalIdAsync(string externalId)
+    {
+        var id = await Db.StringGetAsync(keys.UserByExternalId(externalId)).ConfigureAwait(false);
+        return id.IsNullOrEmpty ? null : await GetAsync(id.ToString()).ConfigureAwait(false);
+    }
+
+    /// <summary>Links the user's <see cref="User.ExternalId"/> to them; false when that identity is another user's already.</summary>
+    public async Task<bool> LinkExternalIdAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var key = keys.UserByExternalId(user.ExternalId ?? throw new ArgumentException("The user has no external id.", nameof(user)));
+        return await Db.StringSetAsync(key, user.Id, when: When.NotExists).ConfigureAwait(false)
+            || (await Db.StringGetAsync(key).ConfigureAwait(false)) == user.Id;
+    }
+
     /// <summary>Replaces the record of an existing user (the e-mail never changes).</summary>
     public async Task<bool> UpdateAsync(User user)
     {

@@ -134,6 +134,7 @@ public static class InboxPages
         "sso-email" => Texts.Get("PageSignInSsoNoEmail"),
         "sso-papel" => Texts.Get("PageSignInSsoNoRole"),
         "sso-inativo" => Texts.Get("PageSignInSsoDisabled"),
+        "sso-conta" => Texts.Get("PageSignInSsoConflict"),
         _ => Texts.Get("PageSignInSsoFailed"),
     };
 

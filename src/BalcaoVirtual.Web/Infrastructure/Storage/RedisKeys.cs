@@ -22,6 +22,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey AllUsers() => $"{UsersTag}:all";
 
+    /// <summary>The user an identity of the court's provider ("issuer|subject") signs in as (a digest: no personal data).</summary>
+    public RedisKey UserByExternalId(string externalId) => $"{UsersTag}:external:{Digest(externalId)}";
+
     public RedisKey BootstrapDone() => $"{UsersTag}:bootstrapped";
 
     /// <summary>

@@ -57,4 +57,50 @@ public sealed class OidcSignInTests
 
         Assert.That(OidcSignIn.Map(Principal("joao@trt8.jus.br", "balcao-admin"), disabled, new OidcOptions(), Trt8, Now).Refusal, Is.EqualTo("PageSignInSsoDisabled"));
     }
+
+    private static User Account(string id, string email, string passwordHash = "hash", string? externalId = null, bool isAdmin = false) =>
+        new() { Id = id, Email = email, Name = "Nome " + id, PasswordHash = passwordHash, ExternalId = externalId, IsAdmin = isAdmin, CreatedAt = Now };
+
+    [Test]
+    public void Link_TheIdentityAlreadyLinked_SignsInAsItsUser_WhateverTheEmail()
+    {
+        var linked = Account("u1", "maria@trt8.jus.br", externalId: "https://sso|kc-1");
+
+        Assert.That(OidcSignIn.Link(linked, Account("u2", "outra@trt8.jus.br"), emailVerified: false, new OidcOptions()), Is.EqualTo((linked, (string?)null)));
+    }
+
+    [TestCase(false, false)]
+    [TestCase(true, false)]
+    [TestCase(false, true)]
+    public void Link_NeverTakesOverAPasswordAccount_ByAnEmailAlone(bool verified, bool allowed)
+    {
+        var admin = Account("admin", "admin@tribunal.test", isAdmin: true);
+
+        var (existing, refusal) = OidcSignIn.Link(null, admin, verified, new OidcOptions { LinkVerifiedEmails = allowed });
+
+        Assert.That((existing, refusal), Is.EqualTo(((User?)null, "PageSignInSsoConflict")));
+    }
+
+    [Test]
+    public void Link_TakesOverAnAccountWithTheSameEmail_OnlyVerified_AndWhenTheCourtAllowsIt()
+    {
+        var clerk = Account("u3", "joao@trt8.jus.br");
+
+        Assert.That(OidcSignIn.Link(null, clerk, emailVerified: true, new OidcOptions { LinkVerifiedEmails = true }).Existing, Is.SameAs(clerk));
+        Assert.That(OidcSignIn.Link(null, clerk with { ExternalId = "https://sso|kc-9" }, emailVerified: true, new OidcOptions { LinkVerifiedEmails = true }).Refusal,
+            Is.EqualTo("PageSignInSsoConflict"), "linked to another identity already");
+        Assert.That(OidcSignIn.Link(null, Account("u4", "ana@trt8.jus.br", passwordHash: ""), emailVerified: true, new OidcOptions()).Existing?.Id,
+            Is.EqualTo("u4"), "an account the provider made before links were kept");
+        Assert.That(OidcSignIn.Link(null, null, emailVerified: false, new OidcOptions()), Is.EqualTo(((User?)null, (string?)null)), "a new user");
+    }
+
+    [Test]
+    public void KeepLastAdmin_ASignInNeverDemotesOrRenamesTheLastAdministrator()
+    {
+        var admin = Account("admin", "admin@tribunal.test", isAdmin: true);
+        var demoted = admin with { IsAdmin = false, Name = "Outro Nome", ClerkOf = ["trt8-vt-macapa-7"] };
+
+        Assert.That(OidcSignIn.KeepLastAdmin(admin, demoted, activeAdmins: 1), Is.EqualTo(demoted with { IsAdmin = true, Name = admin.Name }));
+        Assert.That(OidcSignIn.KeepLastAdmin(admin, demoted, activeAdmins: 2), Is.EqualTo(demoted), "another admin remains");
+    }
 }
