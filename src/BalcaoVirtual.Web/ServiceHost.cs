@@ -33,7 +33,7 @@ public static class ServiceHost
         var builder = CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddApiDefaults();
+        builder.Services.AddApiDefaults(builder.Configuration);
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddUnits(builder.Configuration);
         builder.Services.AddCourt(builder.Configuration);

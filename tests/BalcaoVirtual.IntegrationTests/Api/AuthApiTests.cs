@@ -217,13 +217,50 @@ public sealed class AuthApiTests
         Assert.That(await TokenFromAsync("198.51.100.21", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    public async Task SignInRequests_BeyondTheAddressesRate_Are429WithRetryAfter_BeforeAnyPasswordIsChecked()
+    {
+        // A fixed window of a minute on the real clock: ten requests in a row meet at most two windows of three.
+        await using var limited = new ApiFactory(new Dictionary<string, string?> { ["RateLimits:SignInPerMinute"] = "3" });
+        using var client = Client(limited, "198.51.100.30");
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 10; i++)
+        {
+            answers.Add(await client.PostAsJsonAsync("/api/auth/token", new { email = $"pessoa{i}@trt8.jus.br", password = "senha-qualquer-1" }));
+        }
+
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), Is.InRange(3, 6), "only these reached the password check");
+        var refused = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.That(refused.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("Muitas requisições seguidas"));
+        using var elsewhere = Client(limited, "198.51.100.31");
+        Assert.That((await elsewhere.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = ApiFactory.AdminPassword })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK), "another address is not held back");
+    }
+
+    [Test]
+    public async Task PublicSearch_BeyondTheAddressesRate_Is429()
+    {
+        await using var limited = new ApiFactory(new Dictionary<string, string?> { ["RateLimits:PublicPerMinute"] = "5" });
+        using var client = Client(limited, "198.51.100.40");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in Enumerable.Repeat(new[] { "/?q=macapa", "/api/units/resolve?q=marituba", "/fragmento", "/api/units" }, 5).SelectMany(p => p))
+        {
+            statuses.Add((await client.GetAsync(path)).StatusCode);
+        }
+
+        Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.GreaterThanOrEqualTo(10), string.Join(",", statuses));
+    }
+
     /// <summary>POST /api/auth/token as a client at <paramref name="address"/> (the address the forwarded headers give).</summary>
     private async Task<HttpStatusCode> TokenFromAsync(string address, string email, string password)
     {
-        using var client = new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address)))
-        {
-            BaseAddress = factory.Server.BaseAddress,
-        };
+        using var client = Client(factory, address);
         return (await client.PostAsJsonAsync("/api/auth/token", new { email, password })).StatusCode;
     }
+
+    private static HttpClient Client(ApiFactory app, string address) =>
+        new(app.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address))) { BaseAddress = app.Server.BaseAddress };
 }

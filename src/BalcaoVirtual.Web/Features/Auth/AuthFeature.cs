@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -48,8 +49,8 @@ public static class AuthFeature
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous();
-        app.MapGet(OidcSignIn.StartPath, OidcSignIn.Start).AllowAnonymous();
+        app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
+        app.MapGet(OidcSignIn.StartPath, OidcSignIn.Start).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
         app.MapGet("/api/auth/me", AuthEndpoints.Me).RequireAuthorization();
         app.MapPost("/api/auth/logout", AuthEndpoints.LogoutAsync).RequireAuthorization();
         var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);

@@ -45,7 +45,7 @@ public static class CourtFeature
     public static IEndpointRouteBuilder MapCourt(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/processes/{number}", (string number, UnitCatalog catalog, UnitResolver resolver) => DescribeNumber(number, catalog, resolver))
-            .AllowAnonymous();
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         app.MapGet("/api/processes/{number}/status", StatusAsync).RequireAuthorization();
         app.MapGet("/api/units/{id}/availability", (string id, string? at, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
         {
@@ -83,7 +83,7 @@ public static class CourtFeature
                 match = match.Kind.ToString().ToLowerInvariant(),
                 units = match.Units.Select(u => new { u.Id, u.Name, u.City, u.State }),
             });
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         return app;
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ public static class InboxPages
     {
         app.MapGet(SignInPath, (HttpContext http, IAntiforgery antiforgery, string? volta, string? erro) =>
             SignInPage(http, antiforgery, SsoError(erro), volta)).AllowAnonymous();
-        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(RateLimits.SignIn);
         app.MapPost("/sair", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>

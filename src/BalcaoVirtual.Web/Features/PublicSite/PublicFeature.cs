@@ -1,6 +1,7 @@
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ public static class PublicFeature
 
             var now = time.GetUtcNow();
             return Page(http, PublicPage.Render(search, View(search.Units, hours, now), catalog.Courts, now, single: null));
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
 
         app.MapGet("/unidades/{id}", (string id, string? processo, HttpContext http, UnitCatalog catalog, UnitResolver resolver, UnitHours hours, TimeProvider time) =>
         {
@@ -47,7 +48,7 @@ public static class PublicFeature
                 ? found
                 : new PublicSearch("", [unit], null, null, null);
             return Page(http, PublicPage.Render(search, View([unit], hours, now), catalog.Courts, now, single: unit));
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
 
         app.MapGet("/fragmento", (string? q, HttpContext http, UnitCatalog catalog, UnitResolver resolver, UnitHours hours, TimeProvider time, IOptions<PublicSiteOptions> site) =>
         {
@@ -59,10 +60,10 @@ public static class PublicFeature
             http.Response.Headers.CacheControl = site.Value.BaseUrl is null ? "private, max-age=60" : "public, max-age=60";
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Content(PublicPage.Fragment(search, View(units, hours, time.GetUtcNow()), origin), "text/html; charset=utf-8");
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
 
         // The JSON feed of the same, for the court's portal: every unit with its availability now.
-        var api = app.MapGroup("/api/units").AllowAnonymous();
+        var api = app.MapGroup("/api/units").AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         api.MapGet("/", (UnitCatalog catalog, UnitHours hours, TimeProvider time) => Feed(catalog, hours, time));
         api.MapGet("/{id}", (string id, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
             catalog.Find(id) is { } unit

@@ -12,7 +12,7 @@ internal static class ApiDefaults
     /// </summary>
     public const string ServerTimeHeader = "X-Server-Time";
 
-    public static IServiceCollection AddApiDefaults(this IServiceCollection services)
+    public static IServiceCollection AddApiDefaults(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -26,6 +26,7 @@ internal static class ApiDefaults
         // (Development would otherwise throw it).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddExceptionHandler<StoreOutageHandler>();
+        services.AddRateLimits(configuration);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return services;
@@ -41,6 +42,7 @@ internal static class ApiDefaults
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         var time = app.Services.GetRequiredService<TimeProvider>();
         app.Use((http, next) =>
         {
