@@ -185,7 +185,16 @@ public sealed class SignInService(
         return user is { Disabled: false } && user.SessionEpoch == record.Epoch ? user : null;
     }
 
-    public Task RevokeAsync(string token) => Db.KeyDeleteAsync(keys.Token(token));
+    /// <summary>Ends one session, and says so to the live connections that may hold it.</summary>
+    public async Task RevokeAsync(string token)
+    {
+        var value = await Db.StringGetAsync(keys.Token(token)).ConfigureAwait(false);
+        await Db.KeyDeleteAsync(keys.Token(token)).ConfigureAwait(false);
+        if (!value.IsNullOrEmpty && JsonSerializer.Deserialize<TokenRecord>(value.ToString(), Json) is { } record)
+        {
+            await users.PublishChangedAsync(record.UserId).ConfigureAwait(false);
+        }
+    }
 
     internal static string FormatMinutes(TimeSpan span) =>
         Math.Max(1, (int)Math.Ceiling(span.TotalMinutes)).ToString(CultureInfo.InvariantCulture);

@@ -86,6 +86,16 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
     /// <summary>Replaces the record of an existing user (the e-mail never changes).</summary>
     public async Task<bool> UpdateAsync(User user)
     {
-        return await Db.StringSetAsync(keys.User(user.Id), JsonSerializer.Serialize(user, Json), when: When.Exists).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(user);
+        var updated = await Db.StringSetAsync(keys.User(user.Id), JsonSerializer.Serialize(user, Json), when: When.Exists).ConfigureAwait(false);
+        if (updated)
+        {
+            await PublishChangedAsync(user.Id).ConfigureAwait(false);
+        }
+
+        return updated;
     }
+
+    /// <summary>Tells every node that the user's roles or sessions changed, so their live connections are checked again.</summary>
+    public Task PublishChangedAsync(string userId) => redis.GetSubscriber().PublishAsync(keys.UserChanged(), userId);
 }

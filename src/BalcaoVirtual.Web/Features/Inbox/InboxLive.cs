@@ -15,7 +15,7 @@ namespace BalcaoVirtual.Web.Features.Inbox;
 /// page then reads the conversation through the API, which authorizes as always.
 /// </summary>
 [Authorize]
-public sealed class InboxHub(UnitCatalog catalog) : Hub
+internal sealed class InboxHub(InboxSessions sessions) : Hub
 {
     public const string Path = "/hubs/inbox";
 
@@ -23,13 +23,23 @@ public sealed class InboxHub(UnitCatalog catalog) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var (units, _) = UnitAccess.Scope(Context.User!, catalog, null);
-        foreach (var unit in units)
+        var groups = sessions.Groups(Context.User!);
+        foreach (var group in groups)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, Group(unit)).ConfigureAwait(false);
+            await Groups.AddToGroupAsync(Context.ConnectionId, group).ConfigureAwait(false);
         }
 
+        // The session it was opened with, to close it when that session ends (sign-out, new password, disabled).
+        var request = Context.GetHttpContext()!.Request;
+        var token = BearerTokenHandler.TokenFrom(request.Headers.Authorization) ?? request.Cookies[SessionCookie.Name] ?? "";
+        sessions.Track(Context, token, groups);
         await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Forget(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 }
 

@@ -64,6 +64,8 @@ public static class InboxPages
         services.AddSingleton<InboxNotifier>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<InboxNotifier>());
         services.AddHostedService<InboxRelay>();
+        services.AddSingleton<InboxSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxSessions>());
         return services;
     }
 

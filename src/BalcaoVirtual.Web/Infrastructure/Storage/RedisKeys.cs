@@ -96,6 +96,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Conversation changes for the inbox's live pages, on every node (ids only).</summary>
     public RedisChannel InboxEvents() => RedisChannel.Literal($"{prefix}:inbox-events");
 
+    /// <summary>A user's record or one of their sessions changed (ids only): live connections are checked again.</summary>
+    public RedisChannel UserChanged() => RedisChannel.Literal($"{prefix}:user-changed");
+
     public RedisChannel InboundSignal() => RedisChannel.Literal($"{prefix}:inbound-signal");
 
     // SLA: a conversation's waiting periods, events and sent alerts share its bucket's slot, so that writing an event
