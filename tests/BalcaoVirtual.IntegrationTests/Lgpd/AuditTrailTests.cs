@@ -12,6 +12,32 @@ namespace BalcaoVirtual.IntegrationTests.Lgpd;
 public sealed class AuditTrailTests
 {
     [Test]
+    public async Task Search_ByActionActorOrTarget_DoesNotDependOnHowManyOtherRecordsTheDayHolds()
+    {
+        await using var factory = new ApiFactory();
+        var trail = factory.Services.GetRequiredService<BalcaoVirtual.Web.Features.Privacy.AuditTrail>();
+        for (var i = 0; i < 3; i++)
+        {
+            await trail.RecordAsync("user.create", $"u{i}", who: "admin-1");
+        }
+
+        // A flood after them: read newest first, the whole day would stop at the scan limit before reaching them.
+        for (var i = 0; i < 60; i++)
+        {
+            await trail.RecordAsync("signin.failed", null, who: "unknown:abc");
+        }
+
+        var today = DateOnly.FromDateTime(factory.Time.GetUtcNow().UtcDateTime);
+        var byAction = await trail.SearchAsync(today, today, new("", "user.create", ""), limit: 100, scanLimit: 20);
+        var byActor = await trail.SearchAsync(today, today, new("admin-1", null, null), limit: 100, scanLimit: 20);
+        var byTarget = await trail.SearchAsync(today, today, new(null, null, "u1"), limit: 100, scanLimit: 20);
+
+        Assert.That((byAction.Records.Count, byAction.Truncated), Is.EqualTo((3, false)));
+        Assert.That((byActor.Records.Count, byActor.Truncated), Is.EqualTo((3, false)));
+        Assert.That(byTarget.Records.Select(r => r.Target), Is.EqualTo(new[] { "u1" }));
+    }
+
+    [Test]
     public async Task SignIns_Views_Replies_Transfers_Reveals_AndUserAndUnitChanges_AreRecorded_AndSearchable()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);

@@ -46,11 +46,7 @@ internal static class PrivacyEndpoints
             return Problems.Validation([.. errors]);
         }
 
-        var (records, truncated) = await trail.SearchAsync(start, end, r =>
-            (string.IsNullOrEmpty(who) || r.Who == who)
-            && (string.IsNullOrEmpty(action) || r.Action.StartsWith(action, StringComparison.Ordinal))
-            && (string.IsNullOrEmpty(target) || r.Target == target),
-            limit ?? 100).ConfigureAwait(false);
+        var (records, truncated) = await trail.SearchAsync(start, end, new AuditFilter(who, action, target), limit ?? 100).ConfigureAwait(false);
         return Results.Ok(new { from = start, to = end, truncated, records });
     }
 

@@ -196,6 +196,12 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>The audit trail of one UTC day (yyyyMMdd), newest first.</summary>
     public RedisKey AuditDay(string day) => $"{prefix}:audit:{day}";
 
+    /// <summary>
+    /// The same day's records again, by one field ("who", "target", or "family": the action's first word), so that a
+    /// search by it reads those alone, however many others the day holds (digests: the key holds no personal data).
+    /// </summary>
+    public RedisKey AuditDayBy(string day, string field, string value) => $"{prefix}:audit:{day}:{field}:{Digest(value)[..32]}";
+
     /// <summary>Closed conversations of a bucket by the time they closed (Unix ms): what retention goes through.</summary>
     public RedisKey ClosedConversations(string bucket) => $"{prefix}:{{b:{bucket}}}:closed";
 
