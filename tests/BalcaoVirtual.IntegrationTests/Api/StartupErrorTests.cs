@@ -46,6 +46,7 @@ public sealed class StartupErrorTests
     [TestCase("--WhatsApp:AnswerWaiting:TwilioContentSid=HX1", "WhatsApp:AnswerWaiting:TwilioContentSid")]
     [TestCase("--Mail:AutoRepliesPerSenderPerDay=-1", "AutoRepliesPerSenderPerDay")]
     [TestCase("--PublicSite:BaseUrl=balcao.trt8.jus.br", "PublicSite:BaseUrl")]
+    [TestCase("--DataProtection:CertificatePath=/nao/existe/balcao.pfx", "DataProtection:CertificatePath")]
     [TestCase("--PublicSite:BaseUrl=https://balcao.trt8.jus.br/?x=1", "PublicSite:BaseUrl")]
     public async Task RunAsync_Exits2_NamingTheKey_ForBadSetting(string setting, string key)
     {

@@ -21,11 +21,56 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Connections);
         services.AddHostedService<StoreStartup>();
 
-        // Antiforgery tokens and other protected data must read the same on every node: the keys live in the store.
-        services.AddDataProtection().SetApplicationName("BalcaoVirtual");
+        // Antiforgery tokens and other protected data must read the same on every node: the keys live in the store,
+        // encrypted with the court's certificate when one is given (every node loads the same file).
+        services.AddStrictOptions<KeyProtectionOptions>(configuration, KeyProtectionOptions.Section);
+        var protection = services.AddDataProtection().SetApplicationName("BalcaoVirtual");
+        if (KeyProtectionOptions.Certificate(configuration) is { } certificate)
+        {
+            protection.ProtectKeysWithCertificate(certificate);
+        }
+
         services.AddOptions<KeyManagementOptions>().Configure<RedisConnections, RedisKeys>((o, redis, keys) =>
             o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys()));
         return services;
+    }
+}
+
+/// <summary>
+/// The certificate (PKCS#12 with its private key) that encrypts the data-protection keys kept in the store. Without
+/// one they are kept as they are: whoever reads the store could forge antiforgery tokens.
+/// </summary>
+public sealed class KeyProtectionOptions
+{
+    public const string Section = "DataProtection";
+
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>The configured certificate; null when none is; a start-up error naming the setting when it cannot be used.</summary>
+    internal static System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<KeyProtectionOptions>();
+        if (string.IsNullOrWhiteSpace(options?.CertificatePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                options.CertificatePath, options.CertificatePassword);
+            return certificate.HasPrivateKey
+                ? certificate
+                : throw new OptionsValidationException(Section, typeof(KeyProtectionOptions),
+                    [$"DataProtection:CertificatePath '{options.CertificatePath}' has no private key: give the PKCS#12 (.pfx) file with its key."]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new OptionsValidationException(Section, typeof(KeyProtectionOptions),
+                [$"DataProtection:CertificatePath '{options.CertificatePath}' cannot be read as a PKCS#12 certificate with DataProtection:CertificatePassword ({ex.GetType().Name})."]);
+        }
     }
 }
 
