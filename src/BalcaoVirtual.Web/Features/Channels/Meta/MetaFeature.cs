@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Meta;
@@ -18,7 +19,7 @@ public static class MetaFeature
     {
         // Anonymous by design: Meta proves itself with X-Hub-Signature-256 (and the verify token on GET).
         app.MapGet(WebhookPath, MetaWebhook.Verify).AllowAnonymous();
-        app.MapPost(WebhookPath, MetaWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(WebhookPath, MetaWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
         return app;
     }
 }

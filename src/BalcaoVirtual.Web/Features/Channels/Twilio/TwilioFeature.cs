@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
@@ -29,8 +30,8 @@ public static class TwilioFeature
     public static IEndpointRouteBuilder MapTwilio(this IEndpointRouteBuilder app)
     {
         // Anonymous by design: Twilio proves itself with X-Twilio-Signature, checked before anything is read.
-        app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
-        app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
+        app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
         DevPhone.Map(app);
         return app;
     }
