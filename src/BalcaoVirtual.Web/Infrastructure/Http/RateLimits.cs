@@ -18,50 +18,6 @@ public sealed class RateLimitOptions
     /// <summary>Requests to the public page, its search, fragment and feeds per client address and minute.</summary>
     [Range(1, 1_000_000)]
     public int PublicPerMinute { get; set; } = 300;
-
-    /// <summary>
-    /// Webhook requests refused (a wrong signature, a malformed body) per client address and minute, after which that
-    /// address is answered 429 at once: Twilio and Meta send from shared pools, so only refusals are counted.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int RefusedWebhooksPerMinute { get; set; } = 60;
-}
-
-/// <summary>
-/// Counts the webhook requests refused with a 4xx per client address; past <see cref="RateLimitOptions.RefusedWebhooksPerMinute"/>
-/// in a minute, the address's next requests get 429 before their body is read or a line is logged.
-/// </summary>
-internal sealed class RefusedWebhooks(IOptions<RateLimitOptions> options) : IEndpointFilter, IDisposable
-{
-    private readonly PartitionedRateLimiter<string> refusals = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.RefusedWebhooksPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        var address = context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (refusals.GetStatistics(address)?.CurrentAvailablePermits == 0)
-        {
-            context.HttpContext.Response.Headers.RetryAfter = "60";
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: Texts.Get("TooManyRequests"));
-        }
-
-        var result = await next(context).ConfigureAwait(false);
-        if (result is IStatusCodeHttpResult { StatusCode: >= 400 and < 500 })
-        {
-            using var _ = refusals.AttemptAcquire(address);
-        }
-
-        return result;
-    }
-
-    public void Dispose() => refusals.Dispose();
 }
 
 /// <summary>
@@ -77,7 +33,6 @@ internal static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStrictOptions<RateLimitOptions>(configuration, RateLimitOptions.Section).ValidateDataAnnotations();
-        services.AddSingleton<RefusedWebhooks>();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(SignIn, http => PerAddress(http, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.SignInPerMinute));
@@ -94,10 +49,6 @@ internal static class RateLimits
         });
         return services;
     }
-
-    /// <summary>Counts this endpoint's refusals per address (one counter for the service, not one per request).</summary>
-    public static RouteHandlerBuilder ThrottlingRefusals(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<RefusedWebhooks>().InvokeAsync(context, next));
 
     private static RateLimitPartition<string> PerAddress(HttpContext http, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions

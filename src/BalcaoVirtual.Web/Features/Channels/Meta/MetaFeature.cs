@@ -1,5 +1,4 @@
 using BalcaoVirtual.Web.Infrastructure;
-using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Meta;
@@ -19,7 +18,7 @@ public static class MetaFeature
     {
         // Anonymous by design: Meta proves itself with X-Hub-Signature-256 (and the verify token on GET).
         app.MapGet(WebhookPath, MetaWebhook.Verify).AllowAnonymous();
-        app.MapPost(WebhookPath, MetaWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
+        app.MapPost(WebhookPath, MetaWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
         return app;
     }
 }

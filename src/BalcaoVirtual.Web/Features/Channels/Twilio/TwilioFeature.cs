@@ -1,6 +1,5 @@
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Infrastructure;
-using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
@@ -30,8 +29,8 @@ public static class TwilioFeature
     public static IEndpointRouteBuilder MapTwilio(this IEndpointRouteBuilder app)
     {
         // Anonymous by design: Twilio proves itself with X-Twilio-Signature, checked before anything is read.
-        app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
-        app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery().ThrottlingRefusals();
+        app.MapPost(InboundPath, TwilioWebhook.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(StatusPath, TwilioStatusCallback.ReceiveAsync).AllowAnonymous().DisableAntiforgery();
         DevPhone.Map(app);
         return app;
     }
