@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Auth;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BalcaoVirtual.IntegrationTests.Api;
 
@@ -208,7 +209,8 @@ public sealed class AuthApiTests
     [Test]
     public async Task Token_OneAddressSprayingManyAccounts_IsLockedOut()
     {
-        for (var i = 0; i < 20; i++)
+        var limit = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.MaxFailedAttemptsPerAddress;
+        for (var i = 0; i < limit; i++)
         {
             await TokenFromAsync("198.51.100.20", $"pessoa{i}@trt8.jus.br", "senha-qualquer-1");
         }

@@ -18,7 +18,7 @@ internal static class AuthEndpoints
             return Problems.Validation(("email", Texts.SignInMissingFields));
         }
 
-        var result = await signIn.SignInAsync(request.Email, request.Password, http.Connection.RemoteIpAddress?.ToString()).ConfigureAwait(false);
+        var result = await signIn.SignInAsync(request.Email, request.Password, Infrastructure.Http.ClientAddress.Key(http.Connection.RemoteIpAddress)).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case SignInOutcome.Success:

@@ -15,8 +15,9 @@ public sealed class AuthOptions
     public int MaxFailedAttempts { get; set; } = 5;
 
     /// <summary>Failed sign-ins from one client address, whatever the e-mails, within <see cref="FailureWindow"/>, that lock the address out.</summary>
+    /// <remarks>High enough for a court whose clerks all leave through one address (their typos add up there).</remarks>
     [Range(1, 10_000)]
-    public int MaxFailedAttemptsPerAddress { get; set; } = 20;
+    public int MaxFailedAttemptsPerAddress { get; set; } = 100;
 
     /// <summary>Failed sign-ins for one e-mail from anywhere, within <see cref="FailureWindow"/>, after which it takes one attempt per <see cref="AccountSlowdownInterval"/>.</summary>
     [Range(1, 10_000)]

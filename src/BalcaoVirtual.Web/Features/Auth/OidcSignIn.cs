@@ -78,7 +78,8 @@ internal static partial class OidcSignIn
     /// links (Auth:Oidc:LinkVerifiedEmails); else a new user. An e-mail alone never makes a provider's user an
     /// existing one: anyone can put any e-mail in an account of some providers.
     /// </summary>
-    internal static (User? Existing, string? Refusal) Link(User? linked, User? sameEmail, bool emailVerified, OidcOptions settings)
+    /// <param name="emailVerified">The provider's email_verified: "true", "false", or null when it says nothing (Entra ID, ADFS).</param>
+    internal static (User? Existing, string? Refusal) Link(User? linked, User? sameEmail, string? emailVerified, OidcOptions settings)
     {
         if (linked is not null)
         {
@@ -90,11 +91,12 @@ internal static partial class OidcSignIn
             return (null, null);
         }
 
-        // An account the provider made before links were recorded (no password) is linked as the court would link it.
-        var madeByTheProvider = sameEmail.PasswordHash.Length == 0;
-        return sameEmail.ExternalId is null && emailVerified && (settings.LinkVerifiedEmails || madeByTheProvider)
-            ? (sameEmail, null)
-            : (null, "PageSignInSsoConflict");
+        // An account the provider made before links were recorded (no password) is linked on its next sign-in, unless
+        // the provider says the e-mail is not verified; a password account only with a verified e-mail, if allowed.
+        var linkable = sameEmail.ExternalId is null && (sameEmail.PasswordHash.Length == 0
+            ? emailVerified != "false"
+            : emailVerified == "true" && settings.LinkVerifiedEmails);
+        return linkable ? (sameEmail, null) : (null, "PageSignInSsoConflict");
     }
 
     /// <summary>
@@ -159,11 +161,13 @@ internal static partial class OidcSignIn
         var users = services.GetRequiredService<UserStore>();
         var principal = context.Principal ?? new ClaimsPrincipal();
         var email = principal.FindFirstValue("email");
-        var externalId = $"{principal.FindFirstValue("iss")}|{principal.FindFirstValue("sub")}";
+        // The handler drops the "iss" claim; every claim of the ID token carries its issuer.
+        var subject = principal.FindFirst("sub");
+        var externalId = $"{subject?.Issuer}|{subject?.Value}";
         var (existing, refusal) = Link(
             await users.FindByExternalIdAsync(externalId).ConfigureAwait(false),
             string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(User.NormalizeEmail(email)).ConfigureAwait(false),
-            principal.FindFirstValue("email_verified") == "true",
+            principal.FindFirstValue("email_verified"),
             settings);
         User? user = null;
         if (refusal is null)

@@ -147,9 +147,6 @@ public sealed class SignInService(
         return [keys.SignInAttempts(normalizedEmail + "|" + address), keys.SignInAttempts("address|" + address), keys.SignInAttempts(normalizedEmail)];
     }
 
-    private async Task<string> WhoAsync(string normalizedEmail) =>
-        (await users.FindByEmailAsync(normalizedEmail).ConfigureAwait(false))?.Id ?? "unknown:" + RedisKeys.Digest(normalizedEmail)[..12];
-
     /// <summary>Forgets the e-mail's failed attempts from everywhere: its password was just set anew by an admin.</summary>
     public Task ClearFailuresAsync(string email) => Db.KeyDeleteAsync(keys.SignInAttempts(User.NormalizeEmail(email)));
 

@@ -167,7 +167,7 @@ public static class ConversationsFeature
 
     private static IResult Outcome((Conversation? Conversation, bool Busy) result) =>
         result.Conversation is { } done
-            ? Results.Ok(done)
+            ? Results.Ok(Privacy.CpfMask.Masked(done))
             : result.Busy
                 ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"))
                 : Problems.NotFound(Texts.ConversationNotFound);

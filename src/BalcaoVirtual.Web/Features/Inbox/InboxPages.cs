@@ -117,7 +117,7 @@ public static class InboxPages
             return SignInPage(http, antiforgery, Texts.Get("PageSignInMissing"), returnTo);
         }
 
-        var result = await signIn.SignInAsync(email, password, http.Connection.RemoteIpAddress?.ToString()).ConfigureAwait(false);
+        var result = await signIn.SignInAsync(email, password, ClientAddress.Key(http.Connection.RemoteIpAddress)).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case SignInOutcome.Success:
@@ -261,7 +261,7 @@ public static class InboxPages
     {
         if (string.IsNullOrEmpty(returnTo) || returnTo.Length > 2048 || returnTo[0] != '/'
             || returnTo.Contains("//", StringComparison.Ordinal) || returnTo.Contains('\\', StringComparison.Ordinal)
-            || returnTo.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            || returnTo.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || !char.IsAscii(c)))
         {
             return InboxPath;
         }

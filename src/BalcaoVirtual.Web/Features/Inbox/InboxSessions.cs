@@ -27,6 +27,9 @@ internal sealed partial class InboxSessions(
 
     private readonly ConcurrentDictionary<string, Live> connections = new(StringComparer.Ordinal);
 
+    // One check at a time: the sweep and a published change may come together, and a connection's groups are a set.
+    private readonly SemaphoreSlim checking = new(1, 1);
+
     /// <summary>The units a user may see, as the hub's groups name them.</summary>
     public IReadOnlyCollection<string> Groups(ClaimsPrincipal user) => [.. UnitAccess.Scope(user, catalog, null).Units.Select(InboxHub.Group)];
 
@@ -38,61 +41,81 @@ internal sealed partial class InboxSessions(
     /// <summary>Checks again every connection of <paramref name="userId"/> (every connection when null).</summary>
     public async Task RevalidateAsync(string? userId)
     {
-        foreach (var live in connections.Values.Where(c => userId is null || c.UserId == userId))
+        await checking.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var user = await signIn.ValidateTokenAsync(live.Token).ConfigureAwait(false);
-            if (user is null)
+            foreach (var live in connections.Values.Where(c => userId is null || c.UserId == userId))
             {
-                Forget(live.Context.ConnectionId);
-                live.Context.Abort();
-                LogClosed(logger, live.Context.ConnectionId, live.UserId);
-                continue;
+                await CheckAsync(live).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            checking.Release();
+        }
+    }
 
-            var now = Groups(new ClaimsPrincipal(new ClaimsIdentity(UserClaims.From(user), BearerTokenHandler.SchemeName)));
-            foreach (var gone in live.Groups.Except(now).ToList())
-            {
-                await hub.Groups.RemoveFromGroupAsync(live.Context.ConnectionId, gone).ConfigureAwait(false);
-                live.Groups.Remove(gone);
-            }
+    private async Task CheckAsync(Live live)
+    {
+        var user = await signIn.ValidateTokenAsync(live.Token).ConfigureAwait(false);
+        if (user is null)
+        {
+            Forget(live.Context.ConnectionId);
+            live.Context.Abort();
+            LogClosed(logger, live.Context.ConnectionId, live.UserId);
+            return;
+        }
 
-            foreach (var added in now.Except(live.Groups).ToList())
-            {
-                await hub.Groups.AddToGroupAsync(live.Context.ConnectionId, added).ConfigureAwait(false);
-                live.Groups.Add(added);
-            }
+        var now = Groups(new ClaimsPrincipal(new ClaimsIdentity(UserClaims.From(user), BearerTokenHandler.SchemeName)));
+        foreach (var gone in live.Groups.Except(now).ToList())
+        {
+            await hub.Groups.RemoveFromGroupAsync(live.Context.ConnectionId, gone).ConfigureAwait(false);
+            live.Groups.Remove(gone);
+        }
+
+        foreach (var added in now.Except(live.Groups).ToList())
+        {
+            await hub.Groups.AddToGroupAsync(live.Context.ConnectionId, added).ConfigureAwait(false);
+            live.Groups.Add(added);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        ChannelMessageQueue? queue = null;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            var queue = await redis.GetSubscriber().SubscribeAsync(keys.UserChanged()).ConfigureAwait(false);
-            queue.OnMessage(async message =>
+            try
             {
-                try
+                if (queue is null)
                 {
-                    await RevalidateAsync(message.Message.ToString()).ConfigureAwait(false);
+                    queue = await redis.GetSubscriber().SubscribeAsync(keys.UserChanged()).ConfigureAwait(false);
+                    queue.OnMessage(message => CheckQuietlyAsync(message.Message.ToString()));
                 }
-                catch (RedisException ex)
-                {
-                    LogUnavailable(logger, ex.GetType().Name); // the sweep tries again within a minute
-                }
-            });
-            while (!stoppingToken.IsCancellationRequested)
-            {
+
                 await Task.Delay(SweepEvery, time, stoppingToken).ConfigureAwait(false);
                 await RevalidateAsync(null).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RedisException ex)
+            {
+                LogUnavailable(logger, ex.GetType().Name); // the next sweep (or subscription) tries again
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    private async Task CheckQuietlyAsync(string userId)
+    {
+        try
         {
-            // shutting down
+            await RevalidateAsync(userId).ConfigureAwait(false);
         }
         catch (RedisException ex)
         {
-            LogUnavailable(logger, ex.GetType().Name);
+            LogUnavailable(logger, ex.GetType().Name); // the sweep tries again within a minute
         }
     }
 

@@ -10,12 +10,14 @@ namespace BalcaoVirtual.Web.Features.Privacy;
 /// </summary>
 public static partial class CpfMask
 {
-    public static string Mask(string text) => string.IsNullOrEmpty(text) ? text : Pattern().Replace(text, m =>
+    public static string Mask(string text) =>
+        string.IsNullOrEmpty(text) ? text : Spaced().Replace(Usual().Replace(text, m => Masked(m, always: m.Value.Length == 14)), m => Masked(m, always: false));
+
+    private static string Masked(Match m, bool always)
     {
         var digits = new string(m.Value.Where(char.IsAsciiDigit).ToArray());
-        var formatted = Formatted().IsMatch(m.Value);
-        return formatted || IsValid(digits) ? $"***.{digits[3..6]}.{digits[6..9]}-**" : m.Value;
-    });
+        return digits.Length == 11 && (always || IsValid(digits)) ? $"***.{digits[3..6]}.{digits[6..9]}-**" : m.Value;
+    }
 
     /// <summary>Every field a citizen wrote that the API shows of a conversation, masked: one rule for all of them.</summary>
     public static Conversations.Conversation Masked(Conversations.Conversation conversation) =>
@@ -55,11 +57,13 @@ public static partial class CpfMask
         return Check(9) == digits[9] - '0' && Check(10) == digits[10] - '0';
     }
 
-    // Not inside a longer run of digits and separators (a case number, an account): nothing before or after but a
-    // separator that is not followed by a digit.
-    [GeneratedRegex(@"(?<!\d|\d[. /\-])\d{3}[. /\-]?\d{3}[. /\-]?\d{3}[. /\-]?\d{2}(?!\d|[. /\-]\d)")]
-    private static partial Regex Pattern();
+    // ASCII digits only ([0-9], not \d, which takes any script's digits). The usual form 529.982.247-25 (always masked)
+    // and a bare run of 11 digits, not inside a longer run of digits, dots and hyphens (a case number).
+    [GeneratedRegex(@"(?<![0-9]|[0-9][.\-])([0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{11})(?![0-9]|[.\-][0-9])")]
+    private static partial Regex Usual();
 
-    [GeneratedRegex(@"^\d{3}\.\d{3}\.\d{3}-\d{2}$")]
-    private static partial Regex Formatted();
+    // The other ways people write it, groups of 3, 3, 3 and 2 digits with a dot, space, hyphen or slash between some
+    // of them (masked when the check digits hold), not inside a longer run of digits and such separators.
+    [GeneratedRegex(@"(?<![0-9]|[0-9][. /\-])[0-9]{3}[. /\-]?[0-9]{3}[. /\-]?[0-9]{3}[. /\-]?[0-9]{2}(?![0-9]|[. /\-][0-9])")]
+    private static partial Regex Spaced();
 }

@@ -141,8 +141,10 @@ public sealed class EmbeddedGarnet : IDisposable
         }
 
         var portFile = Path.Combine(folder, PortFile);
-        return File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? Connection(port, File.ReadAllText(Path.Combine(folder, SecretFile)).Trim())
+        var secretFile = Path.Combine(folder, SecretFile);
+        return File.Exists(portFile) && File.Exists(secretFile)
+            && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? Connection(port, File.ReadAllText(secretFile).Trim())
             : null;
     }
 

@@ -106,6 +106,15 @@ public sealed class MailThreadingTests
         Assert.That((int)sent.StatusCode, Is.EqualTo(202));
         var answers = await ReceivedAsync(beatriz, 2); // her acknowledgement, then this answer, where the mail asked
         Assert.That(answers.Any(m => m.TextBody!.Contains("Confirme pelo PJe", StringComparison.Ordinal)), Is.True);
+
+        // The court's own contact form relays for a citizen: From the court's domain, the citizen in Reply-To.
+        var carla = NewCitizen("carla");
+        var relayed = Mail("formulario@trt8.jus.br", "Fale conosco", "Nome: Carla. Quero saber da minha audiência.");
+        relayed.ReplyTo.Add(MailboxAddress.Parse(carla));
+        await AppendAsync(user, relayed);
+        await poller.PollAsync(Unit, CancellationToken.None);
+        var all = await MailboxPollerTests.WaitingAsync(bot, 2); // Beatriz's and Carla's (Mallory's was answered)
+        Assert.That(all.Select(w => w.Conversation.ContactAddress), Does.Contain(carla).And.Not.Contain("formulario@trt8.jus.br"));
     }
 
     [Test]

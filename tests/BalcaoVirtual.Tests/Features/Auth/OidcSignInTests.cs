@@ -66,13 +66,15 @@ public sealed class OidcSignInTests
     {
         var linked = Account("u1", "maria@trt8.jus.br", externalId: "https://sso|kc-1");
 
-        Assert.That(OidcSignIn.Link(linked, Account("u2", "outra@trt8.jus.br"), emailVerified: false, new OidcOptions()), Is.EqualTo((linked, (string?)null)));
+        Assert.That(OidcSignIn.Link(linked, Account("u2", "outra@trt8.jus.br"), emailVerified: "false", new OidcOptions()), Is.EqualTo((linked, (string?)null)));
     }
 
-    [TestCase(false, false)]
-    [TestCase(true, false)]
-    [TestCase(false, true)]
-    public void Link_NeverTakesOverAPasswordAccount_ByAnEmailAlone(bool verified, bool allowed)
+    [TestCase("false", false)]
+    [TestCase(null, false)]
+    [TestCase("true", false)]
+    [TestCase("false", true)]
+    [TestCase(null, true)]
+    public void Link_NeverTakesOverAPasswordAccount_ByAnEmailAlone(string? verified, bool allowed)
     {
         var admin = Account("admin", "admin@tribunal.test", isAdmin: true);
 
@@ -86,12 +88,14 @@ public sealed class OidcSignInTests
     {
         var clerk = Account("u3", "joao@trt8.jus.br");
 
-        Assert.That(OidcSignIn.Link(null, clerk, emailVerified: true, new OidcOptions { LinkVerifiedEmails = true }).Existing, Is.SameAs(clerk));
-        Assert.That(OidcSignIn.Link(null, clerk with { ExternalId = "https://sso|kc-9" }, emailVerified: true, new OidcOptions { LinkVerifiedEmails = true }).Refusal,
+        Assert.That(OidcSignIn.Link(null, clerk, emailVerified: "true", new OidcOptions { LinkVerifiedEmails = true }).Existing, Is.SameAs(clerk));
+        Assert.That(OidcSignIn.Link(null, clerk with { ExternalId = "https://sso|kc-9" }, emailVerified: "true", new OidcOptions { LinkVerifiedEmails = true }).Refusal,
             Is.EqualTo("PageSignInSsoConflict"), "linked to another identity already");
-        Assert.That(OidcSignIn.Link(null, Account("u4", "ana@trt8.jus.br", passwordHash: ""), emailVerified: true, new OidcOptions()).Existing?.Id,
-            Is.EqualTo("u4"), "an account the provider made before links were kept");
-        Assert.That(OidcSignIn.Link(null, null, emailVerified: false, new OidcOptions()), Is.EqualTo(((User?)null, (string?)null)), "a new user");
+        Assert.That(OidcSignIn.Link(null, Account("u4", "ana@trt8.jus.br", passwordHash: ""), emailVerified: null, new OidcOptions()).Existing?.Id,
+            Is.EqualTo("u4"), "an account the provider made before links were kept (Entra ID sends no email_verified)");
+        Assert.That(OidcSignIn.Link(null, Account("u5", "rui@trt8.jus.br", passwordHash: ""), emailVerified: "false", new OidcOptions()).Refusal,
+            Is.EqualTo("PageSignInSsoConflict"), "unless the provider says the e-mail is not verified");
+        Assert.That(OidcSignIn.Link(null, null, emailVerified: "false", new OidcOptions()), Is.EqualTo(((User?)null, (string?)null)), "a new user");
     }
 
     [Test]

@@ -26,5 +26,6 @@ public sealed class SafeReturnTests
     [TestCase("/\u0000/evil.example")]
     [TestCase("/\u00a0/evil.example")]
     [TestCase("/\u2028/evil.example")]
+    [TestCase("/inbox/ação")]
     public void SafeReturn_SendsAnythingElseToTheInbox(string? returnTo) => Assert.That(InboxPages.SafeReturn(returnTo), Is.EqualTo("/inbox"));
 }

@@ -19,6 +19,10 @@ public sealed class CpfMaskTests
     [TestCase("tel (91) 98123-4567 e 91 98123 4567", "tel (91) 98123-4567 e 91 98123 4567")]
     [TestCase("processo 0004567-08.2025.5.08.0210 e 529 982 247 25", "processo 0004567-08.2025.5.08.0210 e ***.982.247-**")]
     [TestCase("1 529 982 247 25", "1 529 982 247 25")]
+    [TestCase("CPF 529.982.247-25 3333-4444", "CPF ***.982.247-** 3333-4444")]
+    [TestCase("nº 5 529.982.247-25", "nº 5 ***.982.247-**")]
+    [TestCase("５２９.９８２.２４７-２５", "５２９.９８２.２４７-２５")]
+    [TestCase("٥٢٩٩٨٢٢٤٧٢٥", "٥٢٩٩٨٢٢٤٧٢٥")]
     public void Mask_HidesAllButTheMiddleSixDigits(string text, string expected) => Assert.That(CpfMask.Mask(text), Is.EqualTo(expected));
 
     [TestCase("52998224725", true)]

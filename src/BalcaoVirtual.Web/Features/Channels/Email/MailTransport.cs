@@ -84,7 +84,8 @@ internal sealed class MailTransport(
         mail.From.Add(new MailboxAddress(mailbox.DisplayName, mailbox.Address));
         // A clerk's answer goes to the citizen's latest Reply-To, which the clerk saw above the mail; the chatbot's
         // automatic messages only ever to the sender, or a forged Reply-To would turn them on someone else's mailbox.
-        mail.To.Add(message.Author == MessageAuthor.Clerk && lastInbound?.ReplyTo is { } replyTo
+        // Only the citizen's own mail says where they want answers (a third party in the thread does not).
+        mail.To.Add(message.Author == MessageAuthor.Clerk && lastInbound is { From: null, ReplyTo: { } replyTo }
             ? MailboxAddress.Parse(replyTo)
             : new MailboxAddress(conversation.ContactName ?? "", conversation.ContactAddress));
         if (mailbox.Settings.PlusAddressing)

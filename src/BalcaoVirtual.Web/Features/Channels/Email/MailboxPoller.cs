@@ -185,12 +185,18 @@ internal sealed partial class MailboxPoller(
         MimeMessage message, Mailbox mailbox, uint uidValidity, UniqueId uid, MailKind kind = MailKind.Personal, string? thread = null, string? note = null)
     {
         // The sender is From: a Reply-To only says where answers go (Mallory's mail with Reply-To: Beatriz is Mallory's).
+        // Except mail the court's own systems relay (a contact form "From: noreply@<the mailbox's domain>"), which
+        // speaks for the citizen in its Reply-To.
         if (ContactAddress.FromEmail(message.From.Mailboxes.FirstOrDefault()?.Address) is not { } contact)
         {
             return null;
         }
 
         var replyTo = ContactAddress.FromEmail(message.ReplyTo.Mailboxes.FirstOrDefault()?.Address);
+        if (replyTo is not null && Domain(contact.Normalized) == Domain(mailbox.Address.ToLowerInvariant()))
+        {
+            (contact, replyTo) = (replyTo, null);
+        }
 
         // The provider id is the Message-ID (the same mail seen again is one message); without one, the IMAP identity.
         var providerId = "mail:" + Digest(message.MessageId is { Length: > 0 } id ? id : $"{mailbox.Address}:{uidValidity}:{uid.Id}");
@@ -233,6 +239,8 @@ internal sealed partial class MailboxPoller(
         MailSecurity.StartTls => SecureSocketOptions.StartTls,
         _ => SecureSocketOptions.None,
     };
+
+    private static string Domain(string address) => address[(address.LastIndexOf('@') + 1)..];
 
     private static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
 
