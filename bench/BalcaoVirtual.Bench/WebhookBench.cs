@@ -238,11 +238,12 @@ internal static class WebhookBench
         var keys = new RedisKeys(Options.Create(new StorageOptions { KeyPrefix = keyPrefix }));
         var connections = new RedisConnections(redis);
         var store = new ConversationStore(connections, keys);
+        var contactIds = await ContactIds.ReadAsync(redis.GetDatabase(), keys);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Contacts; i++)
         {
             var contact = ContactAddress.FromTwilio(Contact(i))!;
-            var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contact.ContactId), InboundStore.OpenField("whatsapp:+559140000000"));
+            var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(contactIds.Of(contact)), InboundStore.OpenField("whatsapp:+559140000000"));
             if (open is null)
             {
                 continue;

@@ -35,6 +35,7 @@ public static class ServiceHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiDefaults(builder.Configuration);
         builder.Services.AddStorage(builder.Configuration);
+        builder.Services.AddContactIds(); // before every other background service: they name contacts by these ids
         builder.Services.AddUnits(builder.Configuration);
         builder.Services.AddCourt(builder.Configuration);
         builder.Services.AddAuth(builder.Configuration);

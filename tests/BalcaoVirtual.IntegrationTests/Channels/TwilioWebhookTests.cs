@@ -33,6 +33,32 @@ public sealed class TwilioWebhookTests
     }
 
     [Test]
+    public async Task Webhook_RefusedOverAndOver_FromOneAddress_Is429WithoutALogLine_ButSignedMessagesFromItAreStored()
+    {
+        // Twilio's (and Meta's) requests leave from shared pools: the forger and Twilio may share an address.
+        using var pool = new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.66")))
+        {
+            BaseAddress = factory.Server.BaseAddress,
+        };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 65; i++)
+        {
+            statuses.Add((await TwilioSigner.PostAsync(pool, Path, TwilioSigner.Inbound(TwilioSigner.Sid(7000 + i), "x"), signature: "assinatura-falsa")).StatusCode);
+        }
+
+        var real = await TwilioSigner.PostAsync(pool, Path, TwilioSigner.Inbound(TwilioSigner.Sid(8000), "Bom dia", from: "whatsapp:+5591988887777"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses.Take(60), Has.All.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(statuses.Skip(60), Has.All.EqualTo(HttpStatusCode.TooManyRequests), "past 60 refusals in a minute");
+            Assert.That(real.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a signed message from the same address is stored");
+            Assert.That(factory.Logs.Lines.Count(l => l.Contains("Twilio webhook rejected", StringComparison.Ordinal)), Is.EqualTo(60), "the flood is not logged line by line");
+        });
+        Assert.That(await ContactExists("whatsapp:+5591988887777"), Is.True);
+    }
+
+    [Test]
     public async Task Webhook_StoresMessage_AndAnswersEmptyTwiml()
     {
         var response = await TwilioSigner.PostAsync(client, Path, TwilioSigner.Inbound(TwilioSigner.Sid(1), "Bom dia! Qual a situação do processo 0000001-04.2001.5.08.0001?"));
@@ -232,14 +258,14 @@ public sealed class TwilioWebhookTests
     {
         var keys = factory.Services.GetRequiredService<RedisKeys>();
         var redis = factory.Services.GetRequiredService<IConnectionMultiplexer>();
-        return await redis.GetDatabase().KeyExistsAsync(keys.Contact(ContactAddress.FromTwilio(address)!.ContactId));
+        return await redis.GetDatabase().KeyExistsAsync(keys.Contact(factory.ContactIdOf(ContactAddress.FromTwilio(address)!)));
     }
 
     private async Task<Conversation?> ConversationOf(string address, string courtAddress = "whatsapp:+559621010210")
     {
         var keys = factory.Services.GetRequiredService<RedisKeys>();
         var redis = factory.Services.GetRequiredService<IConnectionMultiplexer>();
-        var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(ContactAddress.FromTwilio(address)!.ContactId), InboundStore.OpenField(courtAddress));
+        var open = (string?)await redis.GetDatabase().HashGetAsync(keys.Contact(factory.ContactIdOf(ContactAddress.FromTwilio(address)!)), InboundStore.OpenField(courtAddress));
         return open is null ? null : await factory.Services.GetRequiredService<ConversationStore>().GetAsync(open);
     }
 

@@ -52,11 +52,12 @@ internal sealed class BotHarness : IAsyncDisposable
     /// <param name="extra">Settings on top of the harness's own.</param>
     /// <param name="realTime">The system clock (for Hangfire-run jobs) instead of the fake one.</param>
     /// <param name="kestrel">Serve on a real loopback port (see <see cref="BaseUrl"/>), for a browser.</param>
-    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false, bool kestrel = false)
+    /// <param name="keyPrefix">A store already written under this prefix, instead of a new one.</param>
+    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false, bool kestrel = false, string? keyPrefix = null)
     {
         var twilio = await FakeTwilio.StartAsync();
         var dataJud = await FakeDataJud.StartAsync();
-        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), realTime: realTime), extra, realTime, kestrel);
+        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), keyPrefix, realTime), extra, realTime, kestrel);
     }
 
     /// <summary>The service's address when started with kestrel.</summary>
@@ -131,7 +132,7 @@ internal sealed class BotHarness : IAsyncDisposable
         var contact = ContactAddress.FromTwilio(from)!;
         await TestServers.WaitUntilAsync(async () =>
         {
-            var conversationId = (string?)await db.HashGetAsync(keys.Contact(contact.ContactId), InboundStore.OpenField(to));
+            var conversationId = (string?)await db.HashGetAsync(keys.Contact(Factory.ContactIdOf(contact)), InboundStore.OpenField(to));
             if (conversationId is null)
             {
                 return false;
@@ -157,7 +158,7 @@ internal sealed class BotHarness : IAsyncDisposable
     {
         var keys = Factory.Services.GetRequiredService<RedisKeys>();
         var db = Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
-        var id = (string?)await db.HashGetAsync(keys.Contact(ContactAddress.FromTwilio(from)!.ContactId), InboundStore.OpenField(to));
+        var id = (string?)await db.HashGetAsync(keys.Contact(Factory.ContactIdOf(ContactAddress.FromTwilio(from)!)), InboundStore.OpenField(to));
         return (await Conversations.GetAsync(id!))!;
     }
 

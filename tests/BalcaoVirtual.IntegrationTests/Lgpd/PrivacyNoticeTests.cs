@@ -20,7 +20,7 @@ public sealed class PrivacyNoticeTests
         });
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
         var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
-        var contact = keys.Contact(ContactAddress.FromTwilio(BotHarness.Citizen)!.ContactId);
+        var contact = keys.Contact(bot.Factory.ContactIdOf(ContactAddress.FromTwilio(BotHarness.Citizen)!));
 
         // To Macapá's own number: the court is known, its notice goes.
         var first = string.Concat(await bot.SayAsync("Oi", to: BotHarness.MacapaNumber));

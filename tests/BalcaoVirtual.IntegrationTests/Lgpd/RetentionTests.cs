@@ -57,7 +57,7 @@ public sealed class RetentionTests
 
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
         var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
-        Assert.That(await db.KeyExistsAsync(keys.Contact(ContactAddress.FromTwilio(Old)!.ContactId)), Is.False, "her contact record is gone");
+        Assert.That(await db.KeyExistsAsync(keys.Contact(bot.Factory.ContactIdOf(ContactAddress.FromTwilio(Old)!))), Is.False, "her contact record is gone");
 
         // She writes again: a new conversation, not the anonymised one.
         await bot.SayAsync("Oi, voltei.", from: Old, to: BotHarness.MacapaNumber);

@@ -31,6 +31,7 @@ public sealed class InboundStoreTests(Backend backend)
         }
     }
     private InboundStore inbound = null!;
+    private ContactIds contactIds = null!;
     private ConversationStore conversations = null!;
 
     [SetUp]
@@ -38,7 +39,8 @@ public sealed class InboundStoreTests(Backend backend)
     {
         store = await StoreBackend.StartAsync(backend);
         time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        inbound = new InboundStore(store.Connections, store.Keys, ReplicaWait.None, Metrics, time);
+        contactIds = await ContactIds.ReadAsync(store.Connections.GetDatabase(), store.Keys);
+        inbound = new InboundStore(store.Connections, store.Keys, contactIds, ReplicaWait.None, Metrics, time);
         conversations = new ConversationStore(store.Connections, store.Keys);
     }
 
@@ -136,7 +138,7 @@ public sealed class InboundStoreTests(Backend backend)
         await processor.ProcessBatchAsync(CancellationToken.None);
         // What a store cut short leaves (Garnet was seen to recover only a script's first writes): the dedupe marker,
         // the order entry and perhaps the queue entry, but not the message (its last write).
-        var contact = ContactAddress.FromTwilio("whatsapp:+5591981234567")!.ContactId;
+        var contact = contactIds.Of(ContactAddress.FromTwilio("whatsapp:+5591981234567")!);
         var db = store.Connections.GetDatabase();
         const string tornId = "0000000000a0123456789";
         var queue = store.Keys.InboundQueue(RedisKeys.BucketOf(contact));
@@ -184,7 +186,7 @@ public sealed class InboundStoreTests(Backend backend)
         var first = await inbound.AppendAsync(Sent("first", "primeira", null));
         for (var writes = 0; writes <= 6; writes++)
         {
-            var cut = new InboundStore(store.Connections, store.Keys, ReplicaWait.None, Metrics, time) { Scripts = script => TornScripts.CutAfter(script, writes) };
+            var cut = new InboundStore(store.Connections, store.Keys, contactIds, ReplicaWait.None, Metrics, time) { Scripts = script => TornScripts.CutAfter(script, writes) };
             var id = $"cut{writes}";
             await cut.AppendAsync(Sent(id, "texto " + id, first.ConversationId)); // the node dies before it acknowledges
 

@@ -45,6 +45,10 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string KeyPrefix { get; }
 
+    /// <summary>The id this service gives a contact (keyed by its store's secret).</summary>
+    public string ContactIdOf(BalcaoVirtual.Web.Features.Conversations.ContactAddress address) =>
+        Services.GetRequiredService<BalcaoVirtual.Web.Features.Conversations.ContactIds>().Of(address);
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>Every log line the service wrote, as its providers saw it.</summary>

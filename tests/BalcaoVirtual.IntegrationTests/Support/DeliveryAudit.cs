@@ -66,11 +66,12 @@ internal static class DeliveryAudit
         var keys = new RedisKeys(Options.Create(new StorageOptions { KeyPrefix = prefix }));
         var connections = new RedisConnections(redis);
         var store = new ConversationStore(connections, keys);
+        var contactIds = await ContactIds.ReadAsync(db, keys);
         var sla = new SlaStore(connections, keys);
         var slaConversations = new List<string>();
         foreach (var contact in acked.Values.Where(a => a.To == MacapaNumber).Select(a => a.From).Distinct())
         {
-            slaConversations.Add(await OpenConversationAsync(db, keys, contact, MacapaNumber) ?? throw new AssertionException($"no conversation of {contact} with Macapá"));
+            slaConversations.Add(await OpenConversationAsync(db, keys, contactIds, contact, MacapaNumber) ?? throw new AssertionException($"no conversation of {contact} with Macapá"));
         }
 
         var pending = "";
@@ -109,7 +110,7 @@ internal static class DeliveryAudit
         var outbound = new List<(string Conversation, Message Message)>();
         foreach (var group in acked.GroupBy(a => a.Value))
         {
-            var id = await OpenConversationAsync(db, keys, group.Key.From, group.Key.To);
+            var id = await OpenConversationAsync(db, keys, contactIds, group.Key.From, group.Key.To);
             Assert.That(id, Is.Not.Null, $"the conversation of {group.Key.From} with {group.Key.To} is gone");
             var messages = await store.GetMessagesAsync(id!);
             var inbound = messages.Where(m => m.Direction == MessageDirection.Inbound).ToList();
@@ -129,7 +130,7 @@ internal static class DeliveryAudit
         }
 
         // The SLA's phone alerts go out from Macapá's number on a staff conversation of the manager's.
-        var staffId = $"{ContactAddress.FromTwilio(ManagerPhone)!.ContactId}-staff{RedisKeys.Digest(MacapaNumber)[..8]}";
+        var staffId = $"{contactIds.Of(ContactAddress.FromTwilio(ManagerPhone)!)}-staff{RedisKeys.Digest(MacapaNumber)[..8]}";
         if (await db.KeyExistsAsync(keys.Conversation(staffId)))
         {
             result.PhoneAlerts.AddRange(await store.GetMessagesAsync(staffId));
@@ -167,8 +168,8 @@ internal static class DeliveryAudit
         return result;
     }
 
-    private static async Task<string?> OpenConversationAsync(IDatabase db, RedisKeys keys, string from, string to) =>
-        await db.HashGetAsync(keys.Contact(ContactAddress.FromTwilio(from)!.ContactId), InboundStore.OpenField(to));
+    private static async Task<string?> OpenConversationAsync(IDatabase db, RedisKeys keys, ContactIds contactIds, string from, string to) =>
+        await db.HashGetAsync(keys.Contact(contactIds.Of(ContactAddress.FromTwilio(from)!)), InboundStore.OpenField(to));
 
     internal sealed class Result
     {

@@ -1,17 +1,12 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace BalcaoVirtual.Web.Features.Conversations;
 
 /// <summary>
 /// A citizen's address on one channel. <see cref="Raw"/> is exactly what the provider gave (answers go back to it);
-/// <see cref="ContactId"/> identifies the person: Brazilian mobiles with and without the 9th digit are one contact.
+/// <see cref="Normalized"/> identifies the person (Brazilian mobiles with and without the 9th digit are one contact),
+/// and <see cref="ContactIds"/> turns it into the id used in keys and logs instead of the number itself.
 /// </summary>
 public sealed record ContactAddress(Channel Channel, string Raw, string Normalized)
 {
-    /// <summary>A digest of the normalized address: used in keys and logs instead of the number itself.</summary>
-    public string ContactId { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Channel}:{Normalized}")))[..20];
-
     /// <summary>Reads a Twilio From/To: "whatsapp:+5591981234567" or "+5591981234567"; null when it is neither.</summary>
     public static ContactAddress? FromTwilio(string? value)
     {
@@ -35,6 +30,9 @@ public sealed record ContactAddress(Channel Channel, string Raw, string Normaliz
 
         return new ContactAddress(channel, value.Trim(), NormalizeDigits(number[1..]));
     }
+
+    /// <summary>What a stored conversation or contact record holds (a Twilio-style number or an e-mail address), read back.</summary>
+    public static ContactAddress? FromStored(string? value) => FromTwilio(value) ?? FromEmail(value);
 
     /// <summary>An e-mail sender; the address compared without case. Null when it is not an address.</summary>
     public static ContactAddress? FromEmail(string? value)

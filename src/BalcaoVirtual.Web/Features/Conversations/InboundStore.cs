@@ -33,7 +33,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
 /// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
 /// </summary>
-public sealed class InboundStore(RedisConnections redis, RedisKeys keys, ReplicaWait replicas, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
+public sealed class InboundStore(RedisConnections redis, RedisKeys keys, ContactIds contactIds, ReplicaWait replicas, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// What runs the store scripts: the scripts as they are. The crash tests put a version in between that stops
@@ -133,7 +133,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Replica
 
     private async Task<InboundResult> AppendCoreAsync(InboundMessage inbound)
     {
-        var contactId = inbound.From.ContactId;
+        var contactId = contactIds.Of(inbound.From);
         var now = time.GetUtcNow();
         var messageId = NewId(now);
         var message = new Message
@@ -211,7 +211,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Replica
     private async Task<InboundResult?> AppendToThreadAsync(InboundMessage inbound, string conversationId, Message message)
     {
         var owner = RedisKeys.ContactOf(conversationId);
-        if (owner != inbound.From.ContactId)
+        if (owner != contactIds.Of(inbound.From))
         {
             message = message with { From = inbound.From.Raw };
         }

@@ -26,7 +26,7 @@ public sealed record SubjectConversation(Conversation Conversation, IReadOnlyLis
 /// erases it (each conversation anonymised, the contact records gone, the SLA figures kept); every request is recorded.
 /// </summary>
 public sealed class DataSubjectRequests(
-    RedisConnections redis, RedisKeys keys, ConversationStore conversations, Anonymizer anonymizer, AuditTrail trail, TimeProvider time)
+    RedisConnections redis, RedisKeys keys, ContactIds contactIds, ConversationStore conversations, Anonymizer anonymizer, AuditTrail trail, TimeProvider time)
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromDays(15);
 
@@ -53,7 +53,7 @@ public sealed class DataSubjectRequests(
         var threads = new List<SubjectConversation>();
         foreach (var contact in contacts)
         {
-            var fields = (await db.HashGetAllAsync(keys.Contact(contact.ContactId)).ConfigureAwait(false))
+            var fields = (await db.HashGetAllAsync(keys.Contact(contactIds.Of(contact))).ConfigureAwait(false))
                 .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
             if (fields.Count == 0)
             {

@@ -33,6 +33,7 @@ internal sealed partial class SlaAlerts(
     IMailSender mail,
     RedisConnections redis,
     RedisKeys keys,
+    ContactIds contactIds,
     IOptions<SlaOptions> options,
     Infrastructure.Telemetry.BalcaoMetrics metrics,
     TimeProvider time,
@@ -224,7 +225,7 @@ internal sealed partial class SlaAlerts(
             return; // the unit has no number to send from
         }
 
-        var id = $"{contact.ContactId}-staff{RedisKeys.Digest(from)[..8]}";
+        var id = $"{contactIds.Of(contact)}-staff{RedisKeys.Digest(from)[..8]}";
         var now = time.GetUtcNow();
         var conversation = await conversations.GetAsync(id).ConfigureAwait(false);
         if (conversation is null)

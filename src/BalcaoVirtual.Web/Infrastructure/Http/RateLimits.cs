@@ -21,6 +21,13 @@ public sealed class RateLimitOptions
     /// <summary>Requests to the public page, its search, fragment and feeds per client address and minute.</summary>
     [Range(1, 1_000_000)]
     public int PublicPerMinute { get; set; } = 300;
+
+    /// <summary>
+    /// Webhook requests refused (a wrong signature, a malformed body) per client address and minute; beyond, a refusal
+    /// is a 429 and writes no log line. Validly signed requests are never counted nor held back.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RefusedWebhooksPerMinute { get; set; } = 60;
 }
 
 /// <summary>
@@ -36,6 +43,7 @@ internal static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStrictOptions<RateLimitOptions>(configuration, RateLimitOptions.Section).ValidateDataAnnotations();
+        services.AddSingleton<WebhookRefusals>();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(SignIn, http => PerAddress(http, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.SignInPerMinute));
@@ -60,4 +68,39 @@ internal static class RateLimits
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         });
+}
+
+/// <summary>
+/// Refusals of the webhooks, counted per client address: past <see cref="RateLimitOptions.RefusedWebhooksPerMinute"/> in
+/// a minute, a refusal is answered 429 with Retry-After and not logged, so a flood of forged requests costs one log line
+/// per request no longer. Only requests already refused are counted: Twilio and Meta send from shared address pools, and
+/// a stranger's forgeries from the same address must never hold back a validly signed message.
+/// </summary>
+public sealed class WebhookRefusals(IOptions<RateLimitOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.RefusedWebhooksPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>The refusal <paramref name="status"/> (logged by <paramref name="log"/>), or 429 once the address is past its budget.</summary>
+    public IResult Refuse(HttpContext http, int status, string reason, Action log)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(log);
+        using var lease = limiter.AttemptAcquire(ClientAddress.Key(http.Connection.RemoteIpAddress));
+        if (!lease.IsAcquired)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too many refused requests from this address");
+        }
+
+        log();
+        return Results.Problem(statusCode: status, title: reason);
+    }
+
+    public void Dispose() => limiter.Dispose();
 }

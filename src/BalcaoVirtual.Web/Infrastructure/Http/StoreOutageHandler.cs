@@ -39,7 +39,7 @@ internal sealed partial class StoreOutageHandler(IProblemDetailsService problems
     /// </summary>
     internal static bool IsOutage(Exception exception) => exception switch
     {
-        RedisConnectionException or RedisTimeoutException or StoreNotReplicatedException => true,
+        RedisConnectionException or RedisTimeoutException or StoreNotReplicatedException or StoreNotReadyException => true,
         RedisServerException { Kind: RedisErrorKind.ReadOnly or RedisErrorKind.Loading or RedisErrorKind.MasterDown or RedisErrorKind.NoReplicas
             or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Busy } => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsOutage),

@@ -165,7 +165,6 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>The conversation a plus-address token ("vt7macapa+&lt;token&gt;@…") stands for.</summary>
     public RedisKey MailToken(string token) => $"{prefix}:mail-token:{token}";
 
-    /// <summary>An inbound mail's original MIME, in chunks (a list), for its attachments and its HTML.</summary>
     /// <summary>An inbound mail's original MIME, under its conversation (an original is only ever read through it).</summary>
     public RedisKey MailOriginal(string conversationId, string messageId) => $"{Tag(conversationId)}:mail-raw:{conversationId}:{messageId}";
 
@@ -215,6 +214,18 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     public RedisKey DataSubjectRequestOrder() => $"{prefix}:{{dsr}}:order";
 
     public RedisKey Probe() => $"{prefix}:probe";
+
+    /// <summary>The secret contact ids are derived with (32 random bytes, written once by the first node).</summary>
+    public RedisKey ContactIdKey() => $"{prefix}:contact-id-key";
+
+    /// <summary>How the store's contact ids are derived; absent in a store written before they were keyed.</summary>
+    public RedisKey ContactIdScheme() => $"{prefix}:contact-id-scheme";
+
+    /// <summary>While a store's ids are being changed: old id to new id, kept until the change is done.</summary>
+    public RedisKey ContactIdMigration() => $"{prefix}:contact-id-migration";
+
+    /// <summary>Held by the node that changes the ids; the others wait for the scheme marker.</summary>
+    public RedisKey ContactIdMigrationLock() => $"{prefix}:contact-id-migration:lock";
 
     public string Prefix => prefix;
 

@@ -33,6 +33,10 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
     }
 }
 
+/// <summary>Something the service reads from the store once (a key) is not read yet: the store was down when it started.</summary>
+public sealed class StoreNotReadyException(string what)
+    : Exception($"{what} could not be read from the store yet (it was unreachable at start-up); retried until it answers.");
+
 /// <summary>A write reached fewer replicas than <see cref="StorageOptions.ReplicasToWait"/> in time: not acknowledged.</summary>
 public sealed class StoreNotReplicatedException(int wanted, long reached)
     : Exception($"The write reached {reached} of the {wanted} replica(s) Storage:ReplicasToWait asks for.");

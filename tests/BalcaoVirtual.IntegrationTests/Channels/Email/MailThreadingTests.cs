@@ -178,7 +178,7 @@ public sealed class MailThreadingTests
         // Two citizens whose conversations share a store bucket (the first hex digit of the contact id).
         var ana = NewCitizen("ana");
         var bruno = NewCitizen("bruno");
-        while (ContactAddress.FromEmail(bruno)!.ContactId[0] != ContactAddress.FromEmail(ana)!.ContactId[0])
+        while (bot.Factory.ContactIdOf(ContactAddress.FromEmail(bruno)!)[0] != bot.Factory.ContactIdOf(ContactAddress.FromEmail(ana)!)[0])
         {
             bruno = NewCitizen("bruno");
         }
@@ -292,7 +292,7 @@ public sealed class MailThreadingTests
         var services = bot.Factory.Services;
         var keys = services.GetRequiredService<BalcaoVirtual.Web.Infrastructure.Storage.RedisKeys>();
         var db = services.GetRequiredService<BalcaoVirtual.Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
-        var conversationId = (string?)await db.HashGetAsync(keys.Contact(ContactAddress.FromEmail(robot)!.ContactId), InboundStore.OpenField(CourtAddress));
+        var conversationId = (string?)await db.HashGetAsync(keys.Contact(bot.Factory.ContactIdOf(ContactAddress.FromEmail(robot)!)), InboundStore.OpenField(CourtAddress));
         await TestServers.WaitUntilAsync(async () =>
         {
             var messages = await services.GetRequiredService<ConversationStore>().GetMessagesAsync(conversationId!);

@@ -215,7 +215,7 @@ internal sealed partial class MailboxPoller(
             mailbox.Address,
             MediaTypes: [.. attachments.Select(a => a.ContentType.MimeType)],
             Mail: new InboundMail(message.MessageId, subject, quoted, kind != MailKind.Personal, thread,
-                replyTo is not null && replyTo.ContactId != contact.ContactId ? replyTo.Raw : null));
+                replyTo is not null && replyTo.Normalized != contact.Normalized ? replyTo.Raw : null));
     }
 
     /// <summary>The processed folder, created level by level when missing ("Balcao/Processadas": '/' stands for the server's own separator).</summary>

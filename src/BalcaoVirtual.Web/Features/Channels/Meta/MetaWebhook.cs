@@ -32,34 +32,34 @@ internal static partial class MetaWebhook
 
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, IOptions<MetaOptions> options, UnitCatalog catalog, InboundStore store, ConversationStore conversations,
-        WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, TimeProvider time, ILoggerFactory loggers)
+        WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Meta.MetaWebhook");
         var o = options.Value;
         if (!o.IsConfigured)
         {
-            return Reject(logger, StatusCodes.Status404NotFound, "Meta is not configured");
+            return Reject(http, logger, StatusCodes.Status404NotFound, "Meta is not configured");
         }
 
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return Reject(logger, StatusCodes.Status413PayloadTooLarge, "body over 3 MB");
+            return Reject(http, logger, StatusCodes.Status413PayloadTooLarge, "body over 3 MB");
         }
 
         var body = await ReadAsync(http.Request.Body, http.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            return Reject(logger, StatusCodes.Status413PayloadTooLarge, "body over 3 MB");
+            return Reject(http, logger, StatusCodes.Status413PayloadTooLarge, "body over 3 MB");
         }
 
         if (!MetaSignature.IsValid(o.AppSecret!, body, http.Request.Headers[MetaSignature.Header].ToString() is { Length: > 0 } h ? h : null))
         {
-            return Reject(logger, StatusCodes.Status403Forbidden, "missing or wrong X-Hub-Signature-256");
+            return Reject(http, logger, StatusCodes.Status403Forbidden, "missing or wrong X-Hub-Signature-256");
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(body))
         {
-            return Reject(logger, StatusCodes.Status400BadRequest, "body is not valid UTF-8");
+            return Reject(http, logger, StatusCodes.Status400BadRequest, "body is not valid UTF-8");
         }
 
         List<MetaInbound> messages;
@@ -70,7 +70,7 @@ internal static partial class MetaWebhook
         }
         catch (JsonException)
         {
-            return Reject(logger, StatusCodes.Status400BadRequest, "body is not JSON");
+            return Reject(http, logger, StatusCodes.Status400BadRequest, "body is not JSON");
         }
 
         foreach (var message in messages)
@@ -94,7 +94,7 @@ internal static partial class MetaWebhook
 
         foreach (var status in statuses)
         {
-            await ApplyAsync(status, conversations, window, redis, keys, time).ConfigureAwait(false);
+            await ApplyAsync(status, conversations, window, redis, keys, contactIds, time).ConfigureAwait(false);
         }
 
         return Results.Ok();
@@ -104,10 +104,10 @@ internal static partial class MetaWebhook
     /// A status moves a message forward only (duplicates and late arrivals change nothing); a 131047 failure holds the
     /// answer and sends the template instead of failing it.
     /// </summary>
-    private static async Task ApplyAsync(MetaStatus status, ConversationStore conversations, WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, TimeProvider time)
+    private static async Task ApplyAsync(MetaStatus status, ConversationStore conversations, WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time)
     {
         if (ContactAddress.FromTwilio("whatsapp:+" + status.RecipientId) is not { } recipient
-            || (string?)await redis.GetDatabase().StringGetAsync(keys.OutboundByProviderId(recipient.ContactId, status.Wamid)).ConfigureAwait(false) is not { } target
+            || (string?)await redis.GetDatabase().StringGetAsync(keys.OutboundByProviderId(contactIds.Of(recipient), status.Wamid)).ConfigureAwait(false) is not { } target
             || target.Split('|') is not [var conversationId, var messageId])
         {
             return;
@@ -145,11 +145,8 @@ internal static partial class MetaWebhook
         return buffer.ToArray();
     }
 
-    private static IResult Reject(ILogger logger, int status, string reason)
-    {
-        LogRejected(logger, status, reason);
-        return Results.Problem(statusCode: status, title: reason);
-    }
+    private static IResult Reject(HttpContext http, ILogger logger, int status, string reason) =>
+        http.RequestServices.GetRequiredService<Infrastructure.Http.WebhookRefusals>().Refuse(http, status, reason, () => LogRejected(logger, status, reason));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meta message stored in conversation {ConversationId} (new: {IsNew}, unit {UnitId})")]
     private static partial void LogStored(ILogger logger, string conversationId, bool isNew, string? unitId);

@@ -11,7 +11,7 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 internal static partial class TwilioStatusCallback
 {
     public static async Task<IResult> ReceiveAsync(
-        HttpContext http, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys,
+        HttpContext http, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys, ContactIds contactIds,
         ConversationStore conversations, WhatsAppWindowGuard window, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioStatusCallback");
@@ -27,10 +27,10 @@ internal static partial class TwilioStatusCallback
         var to = ContactAddress.FromTwilio(TwilioWebhook.First(form, "To"));
         if (sid is null || status is null || to is null || StatusOrder.Rank(status) is null)
         {
-            return TwilioWebhook.Reject(logger, StatusCodes.Status400BadRequest, "missing or unknown MessageSid, MessageStatus or To");
+            return TwilioWebhook.Reject(http, logger, StatusCodes.Status400BadRequest, "missing or unknown MessageSid, MessageStatus or To");
         }
 
-        var target = (string?)await redis.GetDatabase().StringGetAsync(keys.OutboundByProviderId(to.ContactId, sid)).ConfigureAwait(false);
+        var target = (string?)await redis.GetDatabase().StringGetAsync(keys.OutboundByProviderId(contactIds.Of(to), sid)).ConfigureAwait(false);
         if (target?.Split('|') is not [var conversationId, var messageId])
         {
             LogUnknown(logger, sid);

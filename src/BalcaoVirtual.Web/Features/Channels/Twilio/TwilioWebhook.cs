@@ -32,14 +32,14 @@ internal static partial class TwilioWebhook
         var to = ContactAddress.FromTwilio(First(form, "To"));
         if (sid is null || !SidPattern().IsMatch(sid) || from is null || to is null)
         {
-            return Reject(logger, StatusCodes.Status400BadRequest, "missing or malformed MessageSid, From or To");
+            return Reject(http, logger, StatusCodes.Status400BadRequest, "missing or malformed MessageSid, From or To");
         }
 
         var numMedia = First(form, "NumMedia");
         var mediaCount = 0;
         if (numMedia is not null && (!int.TryParse(numMedia, NumberStyles.None, CultureInfo.InvariantCulture, out mediaCount) || mediaCount > 10))
         {
-            return Reject(logger, StatusCodes.Status400BadRequest, "NumMedia is not a number from 0 to 10");
+            return Reject(http, logger, StatusCodes.Status400BadRequest, "NumMedia is not a number from 0 to 10");
         }
 
         var media = Enumerable.Range(0, mediaCount).Select(i => First(form, $"MediaUrl{i}")).OfType<string>().ToList();
@@ -54,11 +54,8 @@ internal static partial class TwilioWebhook
     internal static string? First(Dictionary<string, List<string>> form, string name) =>
         form.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
-    internal static IResult Reject(ILogger logger, int status, string reason)
-    {
-        LogRejected(logger, status, reason);
-        return Results.Problem(statusCode: status, title: reason);
-    }
+    internal static IResult Reject(HttpContext http, ILogger logger, int status, string reason) =>
+        http.RequestServices.GetRequiredService<Infrastructure.Http.WebhookRefusals>().Refuse(http, status, reason, () => LogRejected(logger, status, reason));
 
     [GeneratedRegex("^[A-Z]{2}[0-9a-fA-F]{32}$")]
     private static partial Regex SidPattern();
@@ -78,37 +75,37 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ||
             !string.Equals(type.MediaType, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return Fail(logger, StatusCodes.Status415UnsupportedMediaType, "content type is not application/x-www-form-urlencoded");
+            return Fail(http, logger, StatusCodes.Status415UnsupportedMediaType, "content type is not application/x-www-form-urlencoded");
         }
 
         if (http.Request.ContentLength > TwilioWebhook.MaxBodyBytes)
         {
-            return Fail(logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
+            return Fail(http, logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
         }
 
         var body = await ReadBodyAsync(http.Request).ConfigureAwait(false);
         if (body is null)
         {
-            return Fail(logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
+            return Fail(http, logger, StatusCodes.Status413PayloadTooLarge, "body over 64 KiB");
         }
 
         var form = FormBody.Parse(body);
         if (form is null)
         {
-            return Fail(logger, StatusCodes.Status400BadRequest, "body is not valid form data in UTF-8");
+            return Fail(http, logger, StatusCodes.Status400BadRequest, "body is not valid form data in UTF-8");
         }
 
         var accountSid = TwilioWebhook.First(form, "AccountSid");
         if (accountSid is null || !accounts.Tokens.TryGetValue(accountSid, out var token))
         {
-            return Fail(logger, StatusCodes.Status403Forbidden, "unknown or missing AccountSid");
+            return Fail(http, logger, StatusCodes.Status403Forbidden, "unknown or missing AccountSid");
         }
 
         var url = PublicUrl(http, accounts.PublicBaseUrl);
         var parameters = form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value));
         if (!TwilioSignature.IsValidForm(token, url, parameters, http.Request.Headers[TwilioSignature.Header]))
         {
-            return Fail(logger, StatusCodes.Status403Forbidden, "signature does not match");
+            return Fail(http, logger, StatusCodes.Status403Forbidden, "signature does not match");
         }
 
         return new VerifiedRequest(form, null);
@@ -146,6 +143,6 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
         return buffer.ToArray();
     }
 
-    private static VerifiedRequest Fail(ILogger logger, int status, string reason) =>
-        new(null, TwilioWebhook.Reject(logger, status, reason));
+    private static VerifiedRequest Fail(HttpContext http, ILogger logger, int status, string reason) =>
+        new(null, TwilioWebhook.Reject(http, logger, status, reason));
 }
