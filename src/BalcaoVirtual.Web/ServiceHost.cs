@@ -100,7 +100,7 @@ public static class ServiceHost
             }
 
             await Build(args).RunAsync().ConfigureAwait(false);
-            return 0;
+            return Environment.ExitCode; // 0, unless the service stopped itself to be started again
         }
         catch (Exception ex) when (StartupError.Describe(ex) is { } message)
         {
@@ -117,6 +117,7 @@ internal static class StartupError
     {
         UnitCatalogException e => e.Message,
         CalendarFileException e => e.Message,
+        ContactIdKeyMissingException e => e.Message,
         OptionsValidationException e => string.Join(Environment.NewLine, e.Failures),
         // Configuration binding: a value of the wrong type, or a key that no option has (a typo).
         InvalidOperationException e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)

@@ -143,7 +143,7 @@ public sealed class PublicApiTests
         // A port nobody listens on: the service starts (it retries in the background) but is not ready.
         await using var factory = new ApiFactory(new Dictionary<string, string?>
         {
-            ["Storage:Redis"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=200",
+            ["Storage:Redis"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=200,asyncTimeout=1000,syncTimeout=1000",
             ["Auth:BootstrapAdmin:Email"] = null,
         });
         using var client = factory.CreateClient();

@@ -67,6 +67,29 @@ public sealed class MetaChannelTests
     }
 
     [Test]
+    public async Task ForgeriesPastTheBudget_Are429WithoutALogLine_ButMetasSignedDeliveriesAreStored()
+    {
+        var (meta, bot) = await StartAsync(new() { ["RateLimits:RefusedWebhooksPerMinute"] = "5" });
+        await using var _ = meta;
+        await using var __ = bot;
+        var forged = FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.FORGED", "oi")]);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add((await FakeMeta.PostAsync(bot.Service, forged, "sha256=" + new string('0', 64))).StatusCode);
+        }
+
+        var signed = await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.REAL", "Bom dia")]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Is.EqualTo(Enumerable.Repeat(HttpStatusCode.Forbidden, 5).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3))));
+            Assert.That(signed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "Meta's delivery from the same address is stored");
+            Assert.That(bot.Factory.Logs.Lines.Count(l => l.Contains("Meta webhook rejected", StringComparison.Ordinal)), Is.EqualTo(5));
+        });
+    }
+
+    [Test]
     public async Task Citizen_ThroughMeta_MeetsTheSameChatbot_MenusAndAnswersGoThroughTheGraphApi_DuplicatesAndDisorderChangeNothing()
     {
         var (meta, bot) = await StartAsync();

@@ -129,7 +129,7 @@ public sealed class ContactIdMigrationTests
         using var store = new RedisServerProcess(TestServers.TempDir("redis"));
         await using var factory = new ApiFactory(new Dictionary<string, string?>
         {
-            ["Storage:Redis"] = $"{store.ConnectionString},connectTimeout=200",
+            ["Storage:Redis"] = $"{store.ConnectionString},connectTimeout=200,asyncTimeout=1000,syncTimeout=1000",
             ["Auth:BootstrapAdmin:Email"] = null,
         }.Concat(TwilioSigner.Settings).ToDictionary());
         using var client = factory.CreateClient();
@@ -163,7 +163,10 @@ public sealed class ContactIdMigrationTests
             else
             {
                 Assert.That(lifetime.ApplicationStopping.IsCancellationRequested, Is.False);
-                Assert.That((await TwilioSigner.PostAsync(client, "/webhooks/twilio", webhook)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a store with nothing to change serves at once");
+                // Twilio retries a 503: once every connection is back, the message is stored.
+                await TestServers.WaitUntilAsync(async () => (await TwilioSigner.PostAsync(client, "/webhooks/twilio", webhook)).StatusCode == HttpStatusCode.OK,
+                    TimeSpan.FromSeconds(20), "a store with nothing to change to serve without a restart");
+                Assert.That(lifetime.ApplicationStopping.IsCancellationRequested, Is.False);
             }
         }
         finally
@@ -184,17 +187,81 @@ public sealed class ContactIdMigrationTests
         Assert.That(Names(resumed).Any(n => n.Contains(":conv:", StringComparison.Ordinal)), Is.True);
     }
 
+    [Test]
+    public async Task ABucketQueue_WhoseItemsPartlyMoveAndPartlyStay_KeepsEachItemOnce()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Redis);
+        var (db, ids) = await KeyedAsync(store);
+        // Conversations of bucket 5 whose new ids (their contacts' addresses are gone) fall in another bucket, or in 5 again.
+        var moving = new List<string>();
+        var staying = new List<string>();
+        while (moving.Count < 2 || staying.Count < 3)
+        {
+            var old = "5" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10))[1..];
+            (ids.ForLegacy(old)[0] == '5' ? staying : moving).Add(old);
+        }
+
+        string[] items = [.. new[] { moving[0], staying[0], staying[1], moving[1], staying[2] }.Select((old, i) => $"{old}-1a20846fe00000000000{i}|1a20846fe0000000000a{i}")];
+        await db.ListRightPushAsync(store.Keys.InboundQueue("5"), [.. items.Select(i => (RedisValue)i)]);
+
+        await new ContactIdMigration(store.Connections, store.Keys, ids).RunAsync(CancellationToken.None);
+
+        var queued = new List<string>();
+        foreach (var bucket in RedisKeys.Buckets)
+        {
+            var inBucket = (await db.ListRangeAsync(store.Keys.InboundQueue(bucket))).Select(v => (string)v!).ToList();
+            Assert.That(inBucket.Select(i => RedisKeys.BucketOf(i)), Has.All.EqualTo(bucket), "each item in its conversation's bucket");
+            queued.AddRange(inBucket);
+        }
+
+        Assert.That(queued, Is.EquivalentTo(items.Select(i => ids.ForLegacy(i[..ContactIds.Length]) + i[ContactIds.Length..])));
+    }
+
+    [Test]
+    public async Task AnIdLearnedFromAValue_IsKeptBeforeItIsWritten_SoACrashThenGivesTheSameId()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Redis);
+        var (db, ids) = await KeyedAsync(store);
+        // An audit record outliving its (erased) conversation: only the value names the contact.
+        var old = "3" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10))[1..];
+        await db.ListRightPushAsync(store.Keys.AuditDay("20261123"), $"{{\"target\":\"{old}-1a20846fe000000000000\"}}");
+
+        Assert.ThrowsAsync<IOException>(() => new ContactIdMigration(store.Connections, store.Keys, ids) { CrashAfterWrites = 0 }.RunAsync(CancellationToken.None));
+        await new ContactIdMigration(store.Connections, store.Keys, ids).RunAsync(CancellationToken.None);
+
+        Assert.That((string?)await db.ListGetByIndexAsync(store.Keys.AuditDay("20261123"), 0), Does.Contain($"\"{ids.ForLegacy(old)}-1a20846fe000000000000\""));
+    }
+
+    [Test]
+    public async Task AKeyedStoreThatLostItsKey_IsRefused_NotGivenNewIds()
+    {
+        await using var store = await StoreBackend.StartAsync(Backend.Redis);
+        var db = store.Multiplexer.GetDatabase();
+        await db.StringSetAsync(store.Keys.ContactIdScheme(), ContactIds.Scheme);
+
+        var refused = Assert.ThrowsAsync<ContactIdKeyMissingException>(() => ContactIds.ReadAsync(db, store.Keys));
+
+        Assert.That(BalcaoVirtual.Web.StartupError.Describe(refused!), Does.Contain(store.Keys.ContactIdKey().ToString()).And.Contain("backup"));
+        Assert.That(await db.KeyExistsAsync(store.Keys.ContactIdKey()), Is.False, "no new key made");
+    }
+
+    private static async Task<(IDatabase Db, ContactIds Ids)> KeyedAsync(StoreBackend store)
+    {
+        var db = store.Multiplexer.GetDatabase();
+        await db.StringSetAsync(store.Keys.ContactIdKey(), SHA256.HashData("chave de teste"u8.ToArray()));
+        return (db, await ContactIds.ReadAsync(db, store.Keys));
+    }
+
     /// <summary>The fixture migrated on <paramref name="store"/>, under a fixed key; each run cut short after <paramref name="crashEvery"/> writes until one finishes.</summary>
     private static async Task<JsonObject> MigratedAsync(StoreBackend store, int? crashEvery)
     {
         var keys = store.Keys;
         var (conversation, message) = await LoadAsync(store.Multiplexer, keys);
-        await store.Multiplexer.GetDatabase().StringSetAsync(keys.ContactIdKey(), SHA256.HashData("chave de teste"u8.ToArray()));
-        var ids = await ContactIds.ReadAsync(store.Multiplexer.GetDatabase(), keys);
+        var (_, ids) = await KeyedAsync(store);
         var runs = 0;
         while (true)
         {
-            var run = new ContactIdMigration(store.Connections, keys, ids, () => Task.FromResult(true)) { CrashAfterWrites = crashEvery };
+            var run = new ContactIdMigration(store.Connections, keys, ids) { CrashAfterWrites = crashEvery };
             try
             {
                 var result = await run.RunAsync(CancellationToken.None);

@@ -85,11 +85,40 @@ public sealed class StoreTests(Backend backend)
     }
 
     [Test]
-    public async Task UpdateAsync_ReturnsFalse_ForUnknownUser()
+    public async Task UpdateAsync_ChangesTheRecordAsItIsWhenWritten_SoAStaleCopyNeverUndoesADisable()
+    {
+        var users = new UserStore(store.Connections, store.Keys);
+        await users.TryCreateAsync(NewUser("u1", "clerk@trt8.jus.br"));
+        var calls = 0;
+
+        // While a sign-in rehashes the password (from the record it read before its check), an admin disables the account.
+        var written = await users.UpdateAsync("u1", now =>
+        {
+            if (calls++ == 0)
+            {
+                users.UpdateAsync("u1", u => u.WithSessionsEnded() with { Disabled = true }).GetAwaiter().GetResult();
+            }
+
+            return now with { PasswordHash = "rehashed" };
+        });
+
+        var stored = await users.GetAsync("u1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(calls, Is.EqualTo(2), "the write of the stale copy was refused and the change made again");
+            Assert.That(stored!.Disabled, Is.True, "the account stays disabled");
+            Assert.That(stored.SessionEpoch, Is.EqualTo(1), "its sessions stay ended");
+            Assert.That(stored.PasswordHash, Is.EqualTo("rehashed"));
+            Assert.That(written!.Disabled, Is.True, "what was written is what is stored");
+        });
+    }
+
+    [Test]
+    public async Task UpdateAsync_ReturnsNull_ForUnknownUser()
     {
         var users = new UserStore(store.Connections, store.Keys);
 
-        Assert.That(await users.UpdateAsync(NewUser("ghost", "ghost@trt8.jus.br")), Is.False);
+        Assert.That(await users.UpdateAsync("ghost", u => u with { Name = "Fantasma" }), Is.Null);
         Assert.That(await users.GetAsync("ghost"), Is.Null);
     }
 

@@ -76,7 +76,7 @@ internal static class AdminCommand
         }
 
         var hash = app.Services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-        if (!await users.UpdateAsync((user with { PasswordHash = hash }).WithSessionsEnded()).ConfigureAwait(false))
+        if (await users.UpdateAsync(user.Id, now => (now with { PasswordHash = hash }).WithSessionsEnded()).ConfigureAwait(false) is null)
         {
             await error.WriteLineAsync($"The user '{email}' was removed meanwhile; nothing was changed.").ConfigureAwait(false);
             return 1;

@@ -177,8 +177,13 @@ internal static partial class OidcSignIn
 
         if (user is not null && existing is not null)
         {
+            // Applied to the record as it is when written: an account disabled meanwhile stays disabled and is refused.
             var admins = (await users.ListAsync().ConfigureAwait(false)).Count(u => u.IsAdmin && !u.Disabled);
-            user = KeepLastAdmin(existing, user, admins) with { ExternalId = externalId };
+            var mapped = user;
+            user = await users.UpdateAsync(existing.Id, now => now.Disabled ? null
+                : KeepLastAdmin(now, now with { Name = mapped.Name, IsAdmin = mapped.IsAdmin, ManagerOf = mapped.ManagerOf, ClerkOf = mapped.ClerkOf }, admins)
+                    with { ExternalId = externalId }).ConfigureAwait(false);
+            refusal = user is null ? "PageSignInSsoDisabled" : null;
         }
         else if (user is not null)
         {
@@ -199,7 +204,7 @@ internal static partial class OidcSignIn
             return;
         }
 
-        var saved = (existing is null ? await users.TryCreateAsync(user).ConfigureAwait(false) : await users.UpdateAsync(user).ConfigureAwait(false))
+        var saved = (existing is not null || await users.TryCreateAsync(user).ConfigureAwait(false))
             && await users.LinkExternalIdAsync(user).ConfigureAwait(false);
         if (!saved)
         {

@@ -134,7 +134,8 @@ public sealed class SignInService(
 
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await users.UpdateAsync(user with { PasswordHash = hasher.HashPassword(user, password) }).ConfigureAwait(false);
+            var rehashed = hasher.HashPassword(user, password);
+            await users.UpdateAsync(user.Id, now => now.PasswordHash == user.PasswordHash ? now with { PasswordHash = rehashed } : null).ConfigureAwait(false);
         }
 
         await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false);

@@ -117,25 +117,22 @@ internal static class UserEndpoints
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserCannotDemoteSelf);
         }
 
-        var updated = user with
+        var hash = request.Password is null ? null : hasher.HashPassword(user, request.Password);
+        var updated = await users.UpdateAsync(id, now =>
         {
-            Name = request.Name?.Trim() ?? user.Name,
-            IsAdmin = request.IsAdmin ?? user.IsAdmin,
-            ManagerOf = request.ManagerOf is null ? user.ManagerOf : Distinct(request.ManagerOf),
-            ClerkOf = request.ClerkOf is null ? user.ClerkOf : Distinct(request.ClerkOf),
-            Disabled = request.Disabled ?? user.Disabled,
-        };
-        if (request.Password is not null)
-        {
-            updated = updated with { PasswordHash = hasher.HashPassword(updated, request.Password) };
-        }
-
-        if (request.Password is not null || (updated.Disabled && !user.Disabled))
-        {
-            updated = updated.WithSessionsEnded();
-        }
-
-        if (!await users.UpdateAsync(updated).ConfigureAwait(false))
+            // Only what the request names changes: a field someone else changed meanwhile keeps their value.
+            var changed = now with
+            {
+                Name = request.Name?.Trim() ?? now.Name,
+                IsAdmin = request.IsAdmin ?? now.IsAdmin,
+                ManagerOf = request.ManagerOf is null ? now.ManagerOf : Distinct(request.ManagerOf),
+                ClerkOf = request.ClerkOf is null ? now.ClerkOf : Distinct(request.ClerkOf),
+                Disabled = request.Disabled ?? now.Disabled,
+                PasswordHash = hash ?? now.PasswordHash,
+            };
+            return hash is not null || (changed.Disabled && !now.Disabled) ? changed.WithSessionsEnded() : changed;
+        }).ConfigureAwait(false);
+        if (updated is null)
         {
             return Problems.NotFound(Texts.UserNotFound);
         }

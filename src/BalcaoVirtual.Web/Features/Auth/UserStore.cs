@@ -83,17 +83,36 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
             || (await Db.StringGetAsync(key).ConfigureAwait(false)) == user.Id;
     }
 
-    /// <summary>Replaces the record of an existing user (the e-mail never changes).</summary>
-    public async Task<bool> UpdateAsync(User user)
+    /// <summary>
+    /// Changes a user's record as it is now in the store: <paramref name="change"/> gets the current record and returns
+    /// the new one (null: leave it). Written only if nobody changed the record meanwhile, else read and changed again,
+    /// so that a copy read earlier (before a password check, an identity provider's round trip) never undoes another
+    /// change: an account disabled, sessions ended. The e-mail never changes. Returns the record written, or null when
+    /// the user is gone or <paramref name="change"/> declined.
+    /// </summary>
+    public async Task<User?> UpdateAsync(string id, Func<User, User?> change)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        var updated = await Db.StringSetAsync(keys.User(user.Id), JsonSerializer.Serialize(user, Json), when: When.Exists).ConfigureAwait(false);
-        if (updated)
+        ArgumentNullException.ThrowIfNull(change);
+        var key = keys.User(id);
+        for (var attempt = 0; attempt < 10; attempt++)
         {
-            await PublishChangedAsync(user.Id).ConfigureAwait(false);
+            var stored = await Db.StringGetAsync(key).ConfigureAwait(false);
+            if (stored.IsNullOrEmpty || change(JsonSerializer.Deserialize<User>(stored.ToString(), Json)!) is not { } updated)
+            {
+                return null;
+            }
+
+            var tran = Db.CreateTransaction();
+            tran.AddCondition(Condition.StringEqual(key, stored));
+            _ = tran.StringSetAsync(key, JsonSerializer.Serialize(updated with { Id = id }, Json));
+            if (await tran.ExecuteAsync().ConfigureAwait(false))
+            {
+                await PublishChangedAsync(id).ConfigureAwait(false);
+                return updated;
+            }
         }
 
-        return updated;
+        throw new InvalidOperationException($"The record of user {id} kept changing while it was being updated.");
     }
 
     /// <summary>Tells every node that the user's roles or sessions changed, so their live connections are checked again.</summary>

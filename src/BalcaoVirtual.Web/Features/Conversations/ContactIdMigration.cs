@@ -20,7 +20,7 @@ public sealed record ContactIdMigrationResult(int Contacts, int Keys);
 /// moved as they are, byte for byte.
 /// </para>
 /// </summary>
-internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKeys keys, ContactIds ids, Func<Task<bool>> stillOwner)
+internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKeys keys, ContactIds ids)
 {
     /// <summary>Stops the migration after this many writes, as a crash would (the tests' way to cut it short).</summary>
     internal int? CrashAfterWrites { get; init; }
@@ -38,6 +38,7 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
 
     private IDatabase Db => redis.GetDatabase();
 
+    /// <summary>Runs (or finishes) the change; <paramref name="cancellationToken"/> also stops it when its lock is lost.</summary>
     public async Task<ContactIdMigrationResult?> RunAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in await Db.HashGetAllAsync(keys.ContactIdMigration()).ConfigureAwait(false))
@@ -53,17 +54,14 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
 
         await MapAsync(names).ConfigureAwait(false);
         var contacts = map.Count;
-        var visited = 0;
         foreach (var name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await RewriteAsync(name).ConfigureAwait(false);
-            if (++visited % 200 == 0 && !await stillOwner().ConfigureAwait(false))
-            {
-                throw new InvalidOperationException("The contact-id migration lost its lock (another node took over after it ran out).");
-            }
+            await RewriteAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
+        // The map links new ids to old ones (which lead back to numbers): a map left by a crash after the marker is
+        // removed by the next start (ContactIdStartup).
         await Db.StringSetAsync(keys.ContactIdScheme(), ContactIds.Scheme).ConfigureAwait(false);
         await Db.KeyDeleteAsync(keys.ContactIdMigration()).ConfigureAwait(false);
         return new ContactIdMigrationResult(contacts, changed);
@@ -185,7 +183,7 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
     }
 
     /// <summary>Rewrites one key: under its new name when its name holds an old id, with old ids in its content replaced.</summary>
-    private async Task RewriteAsync(string name)
+    private async Task RewriteAsync(string name, CancellationToken cancellationToken)
     {
         var db = Db;
         var type = await db.KeyTypeAsync(name).ConfigureAwait(false);
@@ -199,61 +197,85 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
         switch (type)
         {
             case RedisType.String:
-                var value = await db.StringGetAsync(name).ConfigureAwait(false);
-                var rewritten = verbatim ? value : Rewrite(value);
-                if (renamed != name || rewritten != value)
+                if (await ReadAsync(name, tran => tran.StringGetAsync(name)).ConfigureAwait(false) is var (value, ttl) && value.HasValue)
                 {
-                    await ReplaceKeyAsync(name, renamed, tran => tran.StringSetAsync(renamed, rewritten)).ConfigureAwait(false);
+                    var rewritten = verbatim ? value : Rewrite(value);
+                    if (renamed != name || rewritten != value)
+                    {
+                        await ReplaceKeyAsync(name, renamed, ttl, tran => tran.StringSetAsync(renamed, rewritten)).ConfigureAwait(false);
+                    }
                 }
 
                 break;
             case RedisType.Hash:
-                var fields = await db.HashGetAllAsync(name).ConfigureAwait(false);
-                var entries = fields.Select(f => new HashEntry(Rewrite(f.Name), verbatim ? f.Value : Rewrite(f.Value))).ToArray();
-                if (renamed != name || !entries.SequenceEqual(fields))
+                if (await ReadAsync(name, tran => tran.HashGetAllAsync(name)).ConfigureAwait(false) is var (fields, hashTtl) && fields.Length > 0)
                 {
-                    await ReplaceKeyAsync(name, renamed, tran => tran.HashSetAsync(renamed, entries)).ConfigureAwait(false);
+                    var entries = fields.Select(f => new HashEntry(Rewrite(f.Name), verbatim ? f.Value : Rewrite(f.Value))).ToArray();
+                    if (renamed != name || !entries.SequenceEqual(fields))
+                    {
+                        await ReplaceKeyAsync(name, renamed, hashTtl, tran => tran.HashSetAsync(renamed, entries)).ConfigureAwait(false);
+                    }
                 }
 
                 break;
             case RedisType.List:
-                await RewriteListAsync(name, renamed, verbatim).ConfigureAwait(false);
+                if (await ReadAsync(name, tran => tran.ListRangeAsync(name)).ConfigureAwait(false) is var (items, listTtl) && items.Length > 0)
+                {
+                    await RewriteListAsync(name, renamed, items, listTtl, verbatim, cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
             case RedisType.Set:
-                var members = await db.SetMembersAsync(name).ConfigureAwait(false);
-                await RewriteMembersAsync(name, renamed, members.Select(m => new SortedSetEntry(m, 0)).ToArray(),
-                    (tran, key, all) => tran.SetAddAsync(key, [.. all.Select(e => e.Element)]),
-                    (key, e) => db.SetAddAsync(key, e.Element), (key, e) => db.SetRemoveAsync(key, e.Element)).ConfigureAwait(false);
+                if (await ReadAsync(name, tran => tran.SetMembersAsync(name)).ConfigureAwait(false) is var (members, setTtl) && members.Length > 0)
+                {
+                    await RewriteMembersAsync(name, renamed, setTtl, members.Select(m => new SortedSetEntry(m, 0)).ToArray(),
+                        (tran, key, all) => tran.SetAddAsync(key, [.. all.Select(e => e.Element)]),
+                        (key, e) => db.SetAddAsync(key, e.Element), (key, e) => db.SetRemoveAsync(key, e.Element)).ConfigureAwait(false);
+                }
+
                 break;
             case RedisType.SortedSet:
-                var scored = await db.SortedSetRangeByRankWithScoresAsync(name).ConfigureAwait(false);
-                await RewriteMembersAsync(name, renamed, scored,
-                    (tran, key, all) => tran.SortedSetAddAsync(key, all),
-                    (key, e) => db.SortedSetAddAsync(key, e.Element, e.Score), (key, e) => db.SortedSetRemoveAsync(key, e.Element)).ConfigureAwait(false);
+                if (await ReadAsync(name, tran => tran.SortedSetRangeByRankWithScoresAsync(name)).ConfigureAwait(false) is var (scored, zsetTtl) && scored.Length > 0)
+                {
+                    await RewriteMembersAsync(name, renamed, zsetTtl, scored,
+                        (tran, key, all) => tran.SortedSetAddAsync(key, all),
+                        (key, e) => db.SortedSetAddAsync(key, e.Element, e.Score), (key, e) => db.SortedSetRemoveAsync(key, e.Element)).ConfigureAwait(false);
+                }
+
                 break;
         }
     }
 
-    private async Task RewriteListAsync(string name, string renamed, bool verbatim)
+    /// <summary>A key's content and time to live, read in one step (a key that expires in between is never written back for good).</summary>
+    private async Task<(T Value, TimeSpan? Ttl)> ReadAsync<T>(string name, Func<ITransaction, Task<T>> read)
+    {
+        var tran = Db.CreateTransaction();
+        var value = read(tran);
+        var ttl = tran.KeyTimeToLiveAsync(name);
+        await tran.ExecuteAsync().ConfigureAwait(false);
+        return (await value.ConfigureAwait(false), await ttl.ConfigureAwait(false));
+    }
+
+    private async Task RewriteListAsync(string name, string renamed, RedisValue[] items, TimeSpan? ttl, bool verbatim, CancellationToken cancellationToken)
     {
         var db = Db;
-        var items = await db.ListRangeAsync(name).ConfigureAwait(false);
         var rewritten = verbatim ? items : items.Select(Rewrite).ToArray();
         if (ConversationOrder().Match(name) is { Success: true } order && renamed != name)
         {
             // A conversation's per-message keys (processed marks, originals kept by message id) carry no conversation
             // id in their name, only its bucket: they move to the new bucket before the list that names them does.
+            var oldConversation = order.Groups["id"].Value;
+            var newConversation = ReplaceAll(oldConversation);
             foreach (var messageId in items.Select(i => (string)i!).Distinct(StringComparer.Ordinal))
             {
-                var oldConversation = order.Groups["id"].Value;
-                var newConversation = ReplaceAll(oldConversation);
+                cancellationToken.ThrowIfCancellationRequested();
                 await MoveAsync(keys.MessageProcessed(oldConversation, messageId), keys.MessageProcessed(newConversation, messageId)).ConfigureAwait(false);
                 await MoveAsync(keys.LegacyMailOriginal(oldConversation, messageId), keys.LegacyMailOriginal(newConversation, messageId)).ConfigureAwait(false);
             }
         }
 
         if (renamed == name && AuditTargetIndex().Match(name) is { Success: true } index && !rewritten.SequenceEqual(items)
-            && rewritten.Length > 0 && TargetOf(rewritten[0]) is { } target)
+            && TargetOf(rewritten[0]) is { } target)
         {
             // Indexed by a digest of the target: the new target's index.
             renamed = keys.AuditDayBy(index.Groups["day"].Value, "target", target)!;
@@ -261,44 +283,48 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
 
         if (renamed != name)
         {
-            await ReplaceKeyAsync(name, renamed, tran => tran.ListRightPushAsync(renamed, rewritten)).ConfigureAwait(false);
+            await ReplaceKeyAsync(name, renamed, ttl, tran => tran.ListRightPushAsync(renamed, rewritten)).ConfigureAwait(false);
             return;
         }
 
+        // In place by index first, while no item has left (an audit day's records, a queue's items that stay)...
         for (var i = 0; i < items.Length; i++)
         {
-            if (rewritten[i] == items[i])
+            cancellationToken.ThrowIfCancellationRequested();
+            if (rewritten[i] != items[i] && Retagged(name, rewritten[i]!) == name)
+            {
+                var (index2, value) = (i, rewritten[i]);
+                await Count(() => db.ListSetByIndexAsync(name, index2, value)).ConfigureAwait(false);
+            }
+        }
+
+        // ...then a bucket's queue items whose conversation moved join the queue of its new bucket (once, however often
+        // this runs) and leave this one, by value.
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (rewritten[i] == items[i] || Retagged(name, rewritten[i]!) is not { } destination || destination == name)
             {
                 continue;
             }
 
-            var destination = Retagged(name, rewritten[i]!);
-            if (destination == name)
+            var (item, moved) = (items[i], rewritten[i]);
+            if (!(await db.ListRangeAsync(destination).ConfigureAwait(false)).Contains(moved))
             {
-                await Count(db.ListSetByIndexAsync(name, i, rewritten[i])).ConfigureAwait(false);
+                await Count(() => db.ListRightPushAsync(destination, moved)).ConfigureAwait(false);
             }
-            else
-            {
-                // A bucket's queue: the item joins the queue of its conversation's new bucket (once, however often
-                // this runs), then leaves this one.
-                if (!(await db.ListRangeAsync(destination).ConfigureAwait(false)).Contains(rewritten[i]))
-                {
-                    await Count(db.ListRightPushAsync(destination, rewritten[i])).ConfigureAwait(false);
-                }
 
-                await Count(db.ListRemoveAsync(name, items[i], 1)).ConfigureAwait(false);
-            }
+            await Count(() => db.ListRemoveAsync(name, item, 1)).ConfigureAwait(false);
         }
     }
 
     private async Task RewriteMembersAsync(
-        string name, string renamed, SortedSetEntry[] members, Func<ITransaction, string, SortedSetEntry[], Task> writeAll,
+        string name, string renamed, TimeSpan? ttl, SortedSetEntry[] members, Func<ITransaction, string, SortedSetEntry[], Task> writeAll,
         Func<string, SortedSetEntry, Task> add, Func<string, SortedSetEntry, Task> remove)
     {
         var rewritten = members.Select(m => new SortedSetEntry(Rewrite(m.Element), m.Score)).ToArray();
         if (renamed != name)
         {
-            await ReplaceKeyAsync(name, renamed, tran => writeAll(tran, renamed, rewritten)).ConfigureAwait(false);
+            await ReplaceKeyAsync(name, renamed, ttl, tran => writeAll(tran, renamed, rewritten)).ConfigureAwait(false);
             return;
         }
 
@@ -306,29 +332,32 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
         {
             if (rewritten[i].Element != members[i].Element)
             {
-                await Count(add(Retagged(name, rewritten[i].Element!), rewritten[i])).ConfigureAwait(false);
-                await Count(remove(name, members[i])).ConfigureAwait(false);
+                var (member, moved) = (members[i], rewritten[i]);
+                await Count(() => add(Retagged(name, moved.Element!), moved)).ConfigureAwait(false);
+                await Count(() => remove(name, member)).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Writes <paramref name="renamed"/> whole (its time to live kept) in one step, then removes <paramref name="name"/>.</summary>
-    private async Task ReplaceKeyAsync(string name, string renamed, Func<ITransaction, Task> write)
+    /// <summary>Writes <paramref name="renamed"/> whole (with the time to live <paramref name="name"/> had) in one step, then removes <paramref name="name"/>.</summary>
+    private async Task ReplaceKeyAsync(string name, string renamed, TimeSpan? ttl, Func<ITransaction, Task> write)
     {
         var db = Db;
-        var ttl = await db.KeyTimeToLiveAsync(name).ConfigureAwait(false);
-        var tran = db.CreateTransaction();
-        _ = tran.KeyDeleteAsync(renamed);
-        _ = write(tran);
-        if (ttl is { } left)
+        await Count(() =>
         {
-            _ = tran.KeyExpireAsync(renamed, left);
-        }
+            var tran = db.CreateTransaction();
+            _ = tran.KeyDeleteAsync(renamed);
+            _ = write(tran);
+            if (ttl is { } left)
+            {
+                _ = tran.KeyExpireAsync(renamed, left);
+            }
 
-        await Count(tran.ExecuteAsync()).ConfigureAwait(false);
+            return tran.ExecuteAsync();
+        }).ConfigureAwait(false);
         if (renamed != name)
         {
-            await Count(db.KeyDeleteAsync(name)).ConfigureAwait(false);
+            await Count(() => db.KeyDeleteAsync(name)).ConfigureAwait(false);
         }
 
         changed++;
@@ -346,25 +375,32 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
         switch (await Db.KeyTypeAsync(from).ConfigureAwait(false))
         {
             case RedisType.String:
-                var value = await Db.StringGetAsync(from).ConfigureAwait(false);
-                await ReplaceKeyAsync(source, destination, tran => tran.StringSetAsync(destination, value)).ConfigureAwait(false);
+                if (await ReadAsync(source, tran => tran.StringGetAsync(source)).ConfigureAwait(false) is var (value, ttl) && value.HasValue)
+                {
+                    await ReplaceKeyAsync(source, destination, ttl, tran => tran.StringSetAsync(destination, value)).ConfigureAwait(false);
+                }
+
                 break;
             case RedisType.List:
-                var items = await Db.ListRangeAsync(from).ConfigureAwait(false);
-                await ReplaceKeyAsync(source, destination, tran => tran.ListRightPushAsync(destination, items)).ConfigureAwait(false);
+                if (await ReadAsync(source, tran => tran.ListRangeAsync(source)).ConfigureAwait(false) is var (items, listTtl) && items.Length > 0)
+                {
+                    await ReplaceKeyAsync(source, destination, listTtl, tran => tran.ListRightPushAsync(destination, items)).ConfigureAwait(false);
+                }
+
                 break;
         }
     }
 
-    private async Task Count(Task write)
+    /// <summary>Every write goes through here: what was learned is kept first, so a crash during the write finds it.</summary>
+    private async Task Count(Func<Task> write)
     {
+        await SaveLearnedAsync().ConfigureAwait(false);
         if (CrashAfterWrites is { } limit && writes >= limit)
         {
             throw new IOException($"The migration was cut short after {limit} writes (a test's crash).");
         }
 
-        await SaveLearnedAsync().ConfigureAwait(false);
-        await write.ConfigureAwait(false);
+        await write().ConfigureAwait(false);
         writes++;
     }
 
@@ -450,12 +486,15 @@ internal sealed partial class ContactIdMigration(RedisConnections redis, RedisKe
 /// turns out to need its ids changed makes the node restart, so that the change runs before any other work.
 /// </summary>
 internal sealed partial class ContactIdStartup(
-    RedisConnections redis, RedisKeys keys, ContactIds ids, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ContactIdStartup> logger)
+    RedisConnections redis, RedisKeys keys, ContactIds ids, ReplicaWait replicas, TimeProvider time, IHostApplicationLifetime lifetime,
+    ILogger<ContactIdStartup> logger)
     : IHostedService
 {
     internal static readonly TimeSpan LockTime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
     private Task? retries;
+
+    private bool migrating;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -463,7 +502,7 @@ internal sealed partial class ContactIdStartup(
         {
             await PrepareAsync(mayChange: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Infrastructure.Http.StoreOutageHandler.IsOutage(ex))
+        catch (Exception ex) when (Infrastructure.Http.StoreOutageHandler.IsOutage(ex) && !migrating)
         {
             LogStoreDown(logger);
             retries = RetryAsync(lifetime.ApplicationStopping);
@@ -507,20 +546,23 @@ internal sealed partial class ContactIdStartup(
 
         var db = redis.GetDatabase();
         var read = await ContactIds.ReadAsync(db, keys).ConfigureAwait(false);
+        await replicas.EnsureAsync(db).ConfigureAwait(false); // a failover right after must not lose the key
         var owner = Guid.NewGuid().ToString("N");
         var waited = false;
         while ((string?)await db.StringGetAsync(keys.ContactIdScheme()).ConfigureAwait(false) != ContactIds.Scheme)
         {
             if (await db.LockTakeAsync(keys.ContactIdMigrationLock(), owner, LockTime).ConfigureAwait(false))
             {
+                // From here a store error stops the start-up (and systemd starts again): the store is half changed, and
+                // no worker may run on it until the change is finished.
+                migrating = mayChange;
+                using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var renewing = RenewAsync(db, owner, lost);
                 try
                 {
                     var started = Environment.TickCount64;
-                    var migration = new ContactIdMigration(redis, keys, read, () => db.LockExtendAsync(keys.ContactIdMigrationLock(), owner, LockTime))
-                    {
-                        OnlyIfNothingToChange = !mayChange,
-                    };
-                    if (await migration.RunAsync(cancellationToken).ConfigureAwait(false) is not { } result)
+                    var migration = new ContactIdMigration(redis, keys, read) { OnlyIfNothingToChange = !mayChange };
+                    if (await migration.RunAsync(lost.Token).ConfigureAwait(false) is not { } result)
                     {
                         return false;
                     }
@@ -532,6 +574,8 @@ internal sealed partial class ContactIdStartup(
                 }
                 finally
                 {
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    await renewing.ConfigureAwait(false);
                     await db.LockReleaseAsync(keys.ContactIdMigrationLock(), owner).ConfigureAwait(false);
                 }
 
@@ -553,8 +597,35 @@ internal sealed partial class ContactIdStartup(
             await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
+        // A crash between the marker and the map's removal leaves the map (it links new ids to old ones).
+        await db.KeyDeleteAsync(keys.ContactIdMigration()).ConfigureAwait(false);
         ids.Use(read);
         return true;
+    }
+
+    /// <summary>Keeps the lock while the migration runs (by the store's clock, so in real time); cancels the run when it is lost.</summary>
+    private async Task RenewAsync(IDatabase db, RedisValue owner, CancellationTokenSource lost)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LockTime / 4, TimeProvider.System, lost.Token).ConfigureAwait(false);
+                if (!await db.LockExtendAsync(keys.ContactIdMigrationLock(), owner, LockTime).ConfigureAwait(false))
+                {
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run ended
+        }
+        catch (RedisException)
+        {
+            await lost.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => retries ?? Task.CompletedTask;

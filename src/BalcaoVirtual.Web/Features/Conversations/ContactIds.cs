@@ -44,13 +44,37 @@ public sealed class ContactIds
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(keys);
-        await db.StringSetAsync(keys.ContactIdKey(), RandomNumberGenerator.GetBytes(32), when: When.NotExists).ConfigureAwait(false);
         byte[]? stored = await db.StringGetAsync(keys.ContactIdKey()).ConfigureAwait(false);
+        if (stored is null)
+        {
+            if (await db.KeyExistsAsync(keys.ContactIdScheme()).ConfigureAwait(false))
+            {
+                // A new key would give every known contact a new id: each returning citizen a new conversation.
+                throw new ContactIdKeyMissingException(
+                    $"The store's contact ids were derived with a key, but the key ({keys.ContactIdKey()}) is missing: restore it from a backup of the store, or delete {keys.ContactIdScheme()} to start new ids (returning citizens then open new conversations).");
+            }
+
+            await db.StringSetAsync(keys.ContactIdKey(), RandomNumberGenerator.GetBytes(32), when: When.NotExists).ConfigureAwait(false);
+            stored = await db.StringGetAsync(keys.ContactIdKey()).ConfigureAwait(false);
+        }
+
         return stored is { Length: >= 32 }
             ? new ContactIds { key = stored }
             : throw new InvalidOperationException($"The store's contact-id key ({keys.ContactIdKey()}) is shorter than 32 bytes: it was not written by this service.");
     }
 
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Done once the ids can be derived: workers that read the store wait for it (the store's ids may be changing).</summary>
+    public Task Ready => key is null ? ready.Task : Task.CompletedTask;
+
     /// <summary>Takes the key of another instance (the one the start-up read).</summary>
-    internal void Use(ContactIds other) => key = other.key;
+    internal void Use(ContactIds other)
+    {
+        key = other.key;
+        ready.TrySetResult();
+    }
 }
+
+/// <summary>The store's ids were derived with a key that is no longer in it: the service refuses to start rather than make new ids.</summary>
+public sealed class ContactIdKeyMissingException(string message) : Exception(message);

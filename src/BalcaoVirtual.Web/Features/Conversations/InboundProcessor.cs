@@ -35,7 +35,8 @@ internal sealed partial class InboundProcessor(
     Privacy.PrivacyNotices notices,
     Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     TimeProvider time,
-    ILogger<InboundProcessor> logger) : BackgroundService
+    ILogger<InboundProcessor> logger,
+    ContactIds? contactIds = null) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly LeasedWorkList[] queues = [.. RedisKeys.Buckets.Select(b => InboundStore.Queue(redis, keys, time, b))];
@@ -43,6 +44,7 @@ internal sealed partial class InboundProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await (contactIds?.Ready ?? Task.CompletedTask).WaitAsync(stoppingToken).ConfigureAwait(false); // ids keyed before any turn
         var subscription = await SubscribeAsync().ConfigureAwait(false);
         try
         {

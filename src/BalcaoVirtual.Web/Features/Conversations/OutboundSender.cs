@@ -26,6 +26,7 @@ internal sealed partial class OutboundSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await services.GetRequiredService<ContactIds>().Ready.WaitAsync(stoppingToken).ConfigureAwait(false); // ids keyed before any send
         try
         {
             (await redis.GetSubscriber().SubscribeAsync(keys.OutboxSignal()).ConfigureAwait(false)).OnMessage(_ => signal.Release());

@@ -24,7 +24,7 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Webhook requests refused (a wrong signature, a malformed body) per client address and minute; beyond, a refusal
-    /// is a 429 and writes no log line. Validly signed requests are never counted nor held back.
+    /// is a 429 and writes no log line. A request that would be accepted is never counted nor held back.
     /// </summary>
     [Range(1, 1_000_000)]
     public int RefusedWebhooksPerMinute { get; set; } = 60;
