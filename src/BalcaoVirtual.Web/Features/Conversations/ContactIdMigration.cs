@@ -546,7 +546,14 @@ internal sealed partial class ContactIdStartup(
 
         var db = redis.GetDatabase();
         var read = await ContactIds.ReadAsync(db, keys).ConfigureAwait(false);
-        await replicas.EnsureAsync(db).ConfigureAwait(false); // a failover right after must not lose the key
+        try
+        {
+            await replicas.EnsureAsync(db).ConfigureAwait(false); // a failover right after should not lose a new key
+        }
+        catch (StoreNotReplicatedException)
+        {
+            // No replica in time: it follows the master as everything else does; the start-up goes on.
+        }
         var owner = Guid.NewGuid().ToString("N");
         var waited = false;
         while ((string?)await db.StringGetAsync(keys.ContactIdScheme()).ConfigureAwait(false) != ContactIds.Scheme)
