@@ -262,6 +262,16 @@ public sealed class ChatbotTranscriptTests
     }
 
     [Test]
+    public async Task Document_WithACaptionAboutIt_IsExplainedOnce()
+    {
+        await bot.SayAsync("oi");
+
+        var replies = string.Concat(await bot.SayAsync("segue a petição inicial", media: ("https://api.twilio.com/media/ME3", "application/pdf")));
+
+        Assert.That(replies.Split("não recebe petições").Length - 1, Is.EqualTo(1), replies);
+    }
+
+    [Test]
     public async Task Petition_InWords_PointsToPje()
     {
         await bot.SayAsync("oi");

@@ -653,6 +653,13 @@ internal sealed class Dialog(
 
         private Unit? Unit(string? id) => id is null ? null : dialog.Catalog.Find(id);
 
-        private void Say(string text) => Replies.Add(text);
+        /// <summary>Adds a paragraph to the turn's reply, once (a document with a caption about it would explain itself twice).</summary>
+        private void Say(string text)
+        {
+            if (!Replies.Contains(text))
+            {
+                Replies.Add(text);
+            }
+        }
     }
 }

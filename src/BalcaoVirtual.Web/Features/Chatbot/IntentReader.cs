@@ -89,6 +89,11 @@ public static partial class IntentReader
     // Words that may stand beside a command, a thank-you or a greeting without making it a request.
     private static readonly string[][] MenuFillers = Phrases("ao", "o", "a", "para", "pro");
     private static readonly string[][] ThanksFillers = Phrases("muito", "pela", "ajuda", "atencao", "voce", "vc", "tudo", "de", "novo", "pelo", "atendimento");
+    /// <summary>What closes a conversation beside a thank-you: "era só isso", "já entendi", "me ajudou muito".</summary>
+    private static readonly string[][] ClosingFillers = Phrases(
+        "era", "so", "isso", "mesmo", "ja", "entendi", "ok", "certo", "otimo", "perfeito", "resolvido", "me", "ajudou", "ajudaram",
+        "por", "enquanto", "hoje", "e", "foi", "bem", "deus", "abencoe");
+
     private static readonly string[][] GreetingFillers = Phrases("tudo", "bem", "como", "vai", "vc", "voce", "senhor", "senhora", "a", "o", "e");
 
     /// <summary>Asking for a person outright: with "processo" it is a clerk, not a status query.</summary>
@@ -153,6 +158,12 @@ public static partial class IntentReader
         if (isShort && OnlyOf(words, MenuWords, GreetingWords, ThanksWords, MenuFillers) && Contains(words, MenuWords))
         {
             return Intent.Menu;
+        }
+
+        // Courtesy, however long, is courtesy: "obrigado pela ajuda, até logo" says goodbye, "obrigado, era só isso" thanks.
+        if (OnlyOf(words, ThanksWords, ExitWords, GreetingWords, ThanksFillers, ClosingFillers) && Contains(words, ThanksWords))
+        {
+            return Contains(words, ExitWords) ? Intent.Exit : Intent.Thanks;
         }
 
         if (Contains(words, PetitionWords))

@@ -41,7 +41,7 @@ public static class DataJudParser
             ordered.Select(s => Name(s, "classe")).FirstOrDefault(n => n is not null),
             ordered.Select(s => Name(s, "orgaoJulgador")).FirstOrDefault(n => n is not null),
             ordered.Select(s => Text(s, "grau")).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
-            Local(ordered.Select(s => Date(s, "dataAjuizamento")).OfType<DateTimeOffset>().DefaultIfEmpty().Min(), timeZone),
+            CalendarDay(ordered.Select(s => Date(s, "dataAjuizamento")).OfType<DateTimeOffset>().DefaultIfEmpty().Min(), timeZone),
             Local(ordered.Select(s => Date(s, "dataHoraUltimaAtualizacao")).OfType<DateTimeOffset>().DefaultIfEmpty().Max(), timeZone),
             ordered.SelectMany(s => Subjects(s)).Distinct(StringComparer.Ordinal).ToList(),
             moves);
@@ -150,6 +150,21 @@ public static class DataJudParser
 
     private static DateTimeOffset? Local(DateTimeOffset? instant, TimeZoneInfo timeZone) =>
         instant is { } value && value != default ? TimeZoneInfo.ConvertTime(value, timeZone) : null;
+
+    /// <summary>
+    /// A date DataJud sends as UTC midnight ("2018-03-19T00:00:00Z", "20180319") is a plain calendar day: the same day
+    /// in the court's zone, never moved to the evening before. A real time of day is converted as any instant.
+    /// </summary>
+    private static DateTimeOffset? CalendarDay(DateTimeOffset? instant, TimeZoneInfo timeZone)
+    {
+        if (instant is not { } value || value == default || value.UtcDateTime.TimeOfDay != TimeSpan.Zero)
+        {
+            return Local(instant, timeZone);
+        }
+
+        var day = DateTime.SpecifyKind(value.UtcDateTime.Date, DateTimeKind.Unspecified);
+        return new DateTimeOffset(day, timeZone.GetUtcOffset(day));
+    }
 
     private static DateTimeOffset? Date(JsonElement element, string name) =>
         TryGet(element, name, out var value) ? ParseDate(value) : null;
