@@ -262,6 +262,43 @@ public sealed class ChatbotTranscriptTests
     }
 
     [Test]
+    public async Task ChangeOfMind_WhileATownIsAwaited_TheLastRequestWins()
+    {
+        await bot.SayAsync("oi");
+        await bot.SayAsync("4"); // hours and contacts: which unit?
+
+        var replies = string.Concat(await bot.SayAsync("quero o link do meet de santarém"));
+
+        Assert.That(replies, Does.Not.Contain("Horário de atendimento"), replies);
+        Assert.That(replies, Does.Contain("Santarém"));
+    }
+
+    [Test]
+    public async Task AskingForSomeoneAtAUnit_WithoutAQuestion_IsAskedForTheQuestion_NotHandedOffEmpty()
+    {
+        await bot.SayAsync("oi");
+
+        Assert.That(string.Concat(await bot.SayAsync("Quero falar com uma pessoa da vara de Macapá")), Does.StartWith("Escreva sua dúvida"));
+        Assert.That((await bot.ConversationAsync()).State, Is.EqualTo(ConversationState.Bot));
+        Assert.That(string.Concat(await bot.SayAsync("Minha audiência de amanhã ainda está mantida")), Does.StartWith("Pronto!"), "the question is handed off");
+    }
+
+    [TestCase("obrigado", "Por nada")]
+    [TestCase("ok", "Escreva sua dúvida")]
+    [TestCase("não, obrigado", "Como posso ajudar?")]
+    public async Task Courtesy_WhereTheQuestionIsAskedFor_IsNotHandedOffAsTheQuestion(string courtesy, string answer)
+    {
+        await bot.SayAsync("oi");
+        await bot.SayAsync("2");
+        Assert.That(string.Concat(await bot.SayAsync("Macapá")), Does.StartWith("Escreva sua dúvida"));
+
+        var replies = string.Concat(await bot.SayAsync(courtesy));
+
+        Assert.That(replies, Does.Contain(answer).And.Not.Contain("Pronto!"));
+        Assert.That((await bot.ConversationAsync()).State, Is.EqualTo(ConversationState.Bot), "nothing handed to the unit");
+    }
+
+    [Test]
     public async Task Document_WithACaptionAboutIt_IsExplainedOnce()
     {
         await bot.SayAsync("oi");

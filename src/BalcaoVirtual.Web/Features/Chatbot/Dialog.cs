@@ -169,6 +169,15 @@ internal sealed class Dialog(
         private readonly Reading reading;
 
         /// <summary>The unit the message names (by case number, name or town), if any.</summary>
+        /// <summary>Words that ask for someone, or name where, without saying what about.</summary>
+        private static readonly HashSet<string> RequestWords = new(StringComparer.Ordinal)
+        {
+            "quero", "queria", "gostaria", "preciso", "precisava", "de", "da", "do", "das", "dos", "falar", "conversar", "com", "um", "uma",
+            "pessoa", "alguem", "atendente", "servidor", "servidora", "humano", "atendimento", "vara", "zona", "trabalho", "eleitoral",
+            "por", "favor", "pf", "pfv", "o", "a", "na", "no", "em", "ai", "me", "ajuda", "ajudar", "bom", "boa", "dia", "tarde", "noite",
+            "oi", "ola",
+        };
+
         private readonly UnitMatch named;
         private bool understood = true;
 
@@ -283,9 +292,19 @@ internal sealed class Dialog(
                     ChooseUnit();
                     return;
                 case BotStep.AskQuestion:
-                    if (reading.Intent == Intent.Greeting || blank)
+                    // Courtesy is never the question: "ok" asks again, "obrigado" and "não, obrigado" hand nothing off.
+                    if (reading.Intent is Intent.Greeting or Intent.Yes || blank)
                     {
                         Say(Texts.Format("BotAskQuestion", Unit(Session.UnitId)!.Name));
+                    }
+                    else if (reading.Intent == Intent.Thanks)
+                    {
+                        Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None };
+                        Say(Texts.Get("BotThanks"));
+                    }
+                    else if (reading.Intent == Intent.No)
+                    {
+                        ShowMenu();
                     }
                     else if (reading.Intent == Intent.Option)
                     {
@@ -312,8 +331,21 @@ internal sealed class Dialog(
             }
         }
 
-        private bool IsQuestion() =>
-            message.Text.Contains('?', StringComparison.Ordinal) || reading.Numbers.Count > 0 || reading.Normalized.Split(' ').Length >= 8;
+        /// <summary>
+        /// Whether the message already is the question a clerk can answer: a question mark, a case number, or a long
+        /// message that says more than whom it wants ("quero falar com uma pessoa da vara de Macapá" says nothing more).
+        /// </summary>
+        private bool IsQuestion()
+        {
+            if (message.Text.Contains('?', StringComparison.Ordinal) || reading.Numbers.Count > 0)
+            {
+                return true;
+            }
+
+            var words = reading.Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var unitWords = named.Units.SelectMany(u => TextMatching.Normalize($"{u.Name} {u.City}").Split(' ')).ToHashSet(StringComparer.Ordinal);
+            return words.Length >= 8 && words.Count(w => !RequestWords.Contains(w) && !unitWords.Contains(w)) >= 2;
+        }
 
         private bool IsYes() => reading.Intent == Intent.Yes || reading is { Intent: Intent.Option, Option: 1 };
 
@@ -434,6 +466,12 @@ internal sealed class Dialog(
 
         private async Task AskUnitAsync(CancellationToken cancellationToken)
         {
+            // The last thing asked wins: "quero o link do meet de Santarém" while the hours wait for a town is the link.
+            if ((reading.Intent switch { Intent.Video => BotGoal.Video, Intent.Hours => BotGoal.Hours, _ => (BotGoal?)null }) is { } asked)
+            {
+                Session = Session with { Goal = asked };
+            }
+
             var match = named;
             switch (match.Kind)
             {

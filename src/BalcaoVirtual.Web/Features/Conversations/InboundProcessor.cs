@@ -88,9 +88,9 @@ internal sealed partial class InboundProcessor(
             queue.OnMessage(_ => signal.Release());
             return queue;
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return null; // polling alone still works
+            return null; // polling alone still works (a timeout is no RedisException)
         }
     }
 

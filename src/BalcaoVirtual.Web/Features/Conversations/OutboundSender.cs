@@ -31,9 +31,9 @@ internal sealed partial class OutboundSender(
         {
             (await redis.GetSubscriber().SubscribeAsync(keys.OutboxSignal()).ConfigureAwait(false)).OnMessage(_ => signal.Release());
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // polling alone still works
+            // polling alone still works (a timeout is no RedisException)
         }
 
         while (!stoppingToken.IsCancellationRequested)

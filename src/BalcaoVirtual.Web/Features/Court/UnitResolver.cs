@@ -89,16 +89,16 @@ public sealed class UnitResolver
     public UnitMatch ByName(string? text)
     {
         var normalized = TextMatching.Normalize(text);
-        var (ordinal, kind, rest) = ParseName(normalized);
+        var (ordinal, kind, rest) = ParseName(normalized, out var spelledOut);
         if (ordinal is null && kind is null)
         {
             return UnitMatch.None;
         }
 
         var matchedTowns = MatchTowns(rest);
-        if (ordinal is null && matchedTowns.Count == 0)
+        if ((ordinal is null || (spelledOut && kind is null)) && matchedTowns.Count == 0)
         {
-            return UnitMatch.None; // "vara" alone names nothing
+            return UnitMatch.None; // "vara" alone names nothing, nor "segunda" alone ("a segunda parcela")
         }
 
         var cities = matchedTowns.Select(t => t.Town).ToHashSet(StringComparer.Ordinal);
@@ -172,16 +172,27 @@ public sealed class UnitResolver
     }
 
     /// <summary>Ordinal ("10ª", "10", "decima primeira"), kind ("vara", "zona") and the remaining words.</summary>
-    internal static (int? Ordinal, string? Kind, string Remainder) ParseName(string normalized)
+    internal static (int? Ordinal, string? Kind, string Remainder) ParseName(string normalized) => ParseName(normalized, out _);
+
+    /// <param name="spelledOut">Whether the ordinal was written in words ("segunda"), which alone names no unit.</param>
+    private static (int? Ordinal, string? Kind, string Remainder) ParseName(string normalized, out bool spelledOut)
     {
         int? ordinal = null;
         string? kind = null;
+        spelledOut = false;
         var rest = new List<string>();
-        foreach (var word in normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var words = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < words.Length; i++)
         {
-            if (OrdinalWords.TryGetValue(word, out var value))
+            var word = words[i];
+            if (i + 1 < words.Length && words[i + 1] == "via" && (OrdinalWords.ContainsKey(word) || NumericOrdinal(word) is not null))
+            {
+                rest.Add(word); // "segunda via", "2ª via": a copy of a document, not a unit
+            }
+            else if (OrdinalWords.TryGetValue(word, out var value))
             {
                 ordinal = (ordinal ?? 0) + value;
+                spelledOut = true;
             }
             else if (NumericOrdinal(word) is { } n && ordinal is null)
             {

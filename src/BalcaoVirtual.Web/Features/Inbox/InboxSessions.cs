@@ -100,7 +100,7 @@ internal sealed partial class InboxSessions(
             {
                 return;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException) // a timeout is no RedisException
             {
                 LogUnavailable(logger, ex.GetType().Name); // the next sweep (or subscription) tries again
             }
@@ -113,7 +113,7 @@ internal sealed partial class InboxSessions(
         {
             await RevalidateAsync(userId).ConfigureAwait(false);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogUnavailable(logger, ex.GetType().Name); // the sweep tries again within a minute
         }

@@ -41,6 +41,12 @@ public sealed class UnitResolverTests
         Assert.That(match.Units.Select(u => u.Id), Is.EquivalentTo(new[] { "trt8-vt-belem-1", "trt8-vt-belem-2", "trt8-vt-belem-3" }));
     }
 
+    [TestCase("preciso da segunda via do título")]
+    [TestCase("quero a 2ª via da certidão")]
+    [TestCase("a segunda parcela do acordo não caiu")]
+    public void Resolve_FindsNoUnit_InOrdinalsThatNameNoUnit(string typed) =>
+        Assert.That(trt8.Resolve(typed).Kind, Is.EqualTo(UnitMatchKind.NotFound), typed);
+
     [TestCase("bom dia")]
     [TestCase("quero falar com alguém")]
     [TestCase("Pará")]
