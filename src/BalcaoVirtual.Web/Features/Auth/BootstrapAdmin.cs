@@ -31,7 +31,7 @@ internal sealed partial class BootstrapAdmin(
         {
             await EnsureAdminAsync().ConfigureAwait(false);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The store is down at start-up: keep serving (readiness says 503) and try again until it answers.
             LogStoreDown(logger);
@@ -49,7 +49,7 @@ internal sealed partial class BootstrapAdmin(
                 await EnsureAdminAsync().ConfigureAwait(false);
                 return;
             }
-            catch (RedisException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // still down; the next round tries again
             }

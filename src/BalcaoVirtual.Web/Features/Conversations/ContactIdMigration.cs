@@ -629,7 +629,7 @@ internal sealed partial class ContactIdStartup(
         {
             // the run ended
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             await lost.CancelAsync().ConfigureAwait(false);
         }

@@ -149,7 +149,7 @@ public sealed class LeaseHeartbeat : IAsyncDisposable
         {
             await work.RenewAsync([.. held.Keys], lease).ConfigureAwait(false);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The store is away; the next beat tries again, and the lease is long enough to miss one.
         }
