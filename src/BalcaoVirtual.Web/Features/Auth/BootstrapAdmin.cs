@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -31,34 +32,16 @@ internal sealed partial class BootstrapAdmin(
         {
             await EnsureAdminAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (StoreAway(ex))
         {
             // The store is down at start-up: keep serving (readiness says 503) and try again until it answers.
             LogStoreDown(logger);
-            retries = RetryAsync(lifetime.ApplicationStopping);
+            retries = StoreRetry.UntilItAnswersAsync(EnsureAdminAsync, StoreAway, RetryInterval, time, lifetime.ApplicationStopping);
         }
     }
 
-    private async Task RetryAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
-                await EnsureAdminAsync().ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                // still down; the next round tries again
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    // A timeout is a TimeoutException, not a RedisException.
+    private static bool StoreAway(Exception ex) => ex is RedisException or TimeoutException;
 
     private async Task EnsureAdminAsync()
     {

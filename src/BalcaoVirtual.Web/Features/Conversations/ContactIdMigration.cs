@@ -505,34 +505,19 @@ internal sealed partial class ContactIdStartup(
         catch (Exception ex) when (Infrastructure.Http.StoreOutageHandler.IsOutage(ex) && !migrating)
         {
             LogStoreDown(logger);
-            retries = RetryAsync(lifetime.ApplicationStopping);
+            var stopping = lifetime.ApplicationStopping;
+            retries = StoreRetry.UntilItAnswersAsync(() => ReadOrRestartAsync(stopping), Infrastructure.Http.StoreOutageHandler.IsOutage, RetryInterval, time, stopping);
         }
     }
 
-    private async Task RetryAsync(CancellationToken cancellationToken)
+    /// <summary>Once the store answers: the key is read, or the node stops to be started again when the ids need changing.</summary>
+    private async Task ReadOrRestartAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        if (!await PrepareAsync(mayChange: false, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
-                if (!await PrepareAsync(mayChange: false, cancellationToken).ConfigureAwait(false))
-                {
-                    LogRestartToMigrate(logger);
-                    Environment.ExitCode = 1;
-                    lifetime.StopApplication();
-                }
-
-                return;
-            }
-            catch (Exception ex) when (Infrastructure.Http.StoreOutageHandler.IsOutage(ex))
-            {
-                // still down; the next round tries again
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            LogRestartToMigrate(logger);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
         }
     }
 
