@@ -27,7 +27,7 @@ public sealed class AuditPageTests
         await page.FillAsync("#email", ApiFactory.AdminEmail);
         await page.FillAsync("#password", ApiFactory.AdminPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/audit");
+        await page.ArrivedAsync("/admin/audit");
 
         await Assertions.Expect(page.Locator("#audit tbody tr").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Trilha de auditoria");
@@ -56,7 +56,7 @@ public sealed class AuditPageTests
         await page.FillAsync("#email", ApiFactory.AdminEmail);
         await page.FillAsync("#password", ApiFactory.AdminPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/privacy");
+        await page.ArrivedAsync("/admin/privacy");
 
         await page.FillAsync("#p-phone", "+5591987654321");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#p-html"));

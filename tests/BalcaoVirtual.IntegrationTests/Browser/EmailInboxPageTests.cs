@@ -38,7 +38,7 @@ public sealed class EmailInboxPageTests
         await page.FillAsync("#email", "servidora.email@trt8.jus.br");
         await page.FillAsync("#password", "senha-forte-do-servidor");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/inbox");
+        await page.ArrivedAsync("/inbox");
         await page.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
 
         // Locators, not element handles: the page draws the thread again when something changes.

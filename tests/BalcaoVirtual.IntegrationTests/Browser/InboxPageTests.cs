@@ -21,7 +21,7 @@ public sealed class InboxPageTests
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/inbox");
+        await page.ArrivedAsync("/inbox");
     }
 
     [Test]
@@ -84,7 +84,7 @@ public sealed class InboxPageTests
 
         // Signing out ends the session for good.
         await page.ClickAsync("header form button");
-        await page.WaitForURLAsync("**/entrar");
+        await page.ArrivedAsync("/entrar");
         await page.GotoAsync(bot.BaseUrl + "/inbox");
         Assert.That(page.Url, Does.Contain("/entrar"));
         forged.DefaultRequestHeaders.Clear();
@@ -133,7 +133,7 @@ public sealed class InboxPageTests
         await page.FillAsync("#email", ApiFactory.AdminEmail);
         await page.FillAsync("#password", ApiFactory.AdminPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/inbox");
+        await page.ArrivedAsync("/inbox");
         Assert.That(new Uri(page.Url).Host, Is.EqualTo(new Uri(bot.BaseUrl).Host));
     }
 
@@ -149,7 +149,7 @@ public sealed class InboxPageTests
         await admin.FillAsync("#email", ApiFactory.AdminEmail);
         await admin.FillAsync("#password", ApiFactory.AdminPassword);
         await admin.ClickAsync("button[type=submit]");
-        await admin.WaitForURLAsync("**/inbox");
+        await admin.ArrivedAsync("/inbox");
         await admin.ClickAsync("header a[href='/admin/users']");
         await admin.WaitForSelectorAsync("#users tbody tr");
 

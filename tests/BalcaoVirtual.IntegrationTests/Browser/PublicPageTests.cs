@@ -53,7 +53,8 @@ public sealed class PublicPageTests
         // The form itself submits (no script): Enter, then wait for the page it leads to (each search here is new).
         var before = page.Url;
         await page.PressAsync("#bv-q", "Enter");
-        await page.WaitForURLAsync(url => url != before);
+        await page.ArrivedAsync(url => url.ToString() != before, "the search results");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     private Task<IReadOnlyList<string>> UnitNamesAsync() => page.Locator(".bv-unit h2").AllInnerTextsAsync();

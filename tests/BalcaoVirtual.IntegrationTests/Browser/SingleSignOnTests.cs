@@ -37,7 +37,7 @@ public sealed class SingleSignOnTests
 
         // The court moves her to Belém as a manager: the next sign-in says so, and Macapá is gone.
         await page.ClickAsync("header form button[type=submit]");
-        await page.WaitForURLAsync("**/entrar", Committed);
+        await page.ArrivedAsync("/entrar");
         oidc.User = oidc.User with { Roles = [$"balcao-gestor:{Belem}"] };
         await SignInWithSsoAsync(page, bot.BaseUrl);
         me = await MeAsync(page);
@@ -84,18 +84,14 @@ public sealed class SingleSignOnTests
         Assert.That((me.GetProperty("isAdmin").GetBoolean(), me.GetProperty("name").GetString()), Is.EqualTo((true, "Administrador")), "neither demoted nor renamed");
     }
 
-    // Arrived, not "loaded": under the year-ahead pass (libfaketime in Chromium) a loaded page's load event was seen
-    // to stall past 30 s under CPU load; what the page must show is awaited by selector right after.
-    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
-
     private static async Task SignInWithSsoAsync(IPage page, string baseUrl)
     {
         await page.GotoAsync(baseUrl + "/inbox", new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForURLAsync("**/entrar?volta=*", Committed);
+        await page.ArrivedAsync(url => url.AbsolutePath == "/entrar" && url.Query.StartsWith("?volta=", StringComparison.Ordinal), "/entrar?volta=…");
         await page.ClickAsync("#sso");
         try
         {
-            await page.WaitForURLAsync("**/inbox", Committed);
+            await page.ArrivedAsync("/inbox");
         }
         catch (TimeoutException)
         {
