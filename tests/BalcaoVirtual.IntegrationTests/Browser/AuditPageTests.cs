@@ -12,7 +12,7 @@ public sealed class AuditPageTests
     public async Task Admin_SearchesTheAuditTrail_ByAction()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
-        await bot.SayAsync("Preciso falar com a vara sobre meu processo.", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
         using (var clerk = await bot.Factory.ClientForNewUserAsync("servidor.auditoria@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]))
         {

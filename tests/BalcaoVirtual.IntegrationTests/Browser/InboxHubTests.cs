@@ -37,7 +37,7 @@ public sealed class InboxHubTests
 
         await bot.SayAsync("Minha audiência foi remarcada?", from: "whatsapp:+5596981110001", to: BotHarness.MacapaNumber);
         var macapa = (await bot.ConversationAsync("whatsapp:+5596981110001", BotHarness.MacapaNumber)).Id;
-        await bot.SayAsync("Preciso falar com a vara sobre o meu processo", from: "whatsapp:+5591981110002", to: "whatsapp:+559140080001");
+        await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", from: "whatsapp:+5591981110002", to: "whatsapp:+559140080001");
         var belem = (await bot.ConversationAsync("whatsapp:+5591981110002", "whatsapp:+559140080001")).Id;
 
         await TestServers.WaitUntilAsync(() => Task.FromResult(macapaHeard.Contains(macapa) && belemHeard.Contains(belem)), TimeSpan.FromSeconds(20), "both clerks to hear of their conversation");
@@ -74,7 +74,7 @@ public sealed class InboxHubTests
         for (var attempt = 0; ; attempt++)
         {
             var from = $"whatsapp:+55919811101{attempt:00}";
-            await bot.SayAsync("Preciso falar com a vara sobre o meu processo", from: from, to: "whatsapp:+559140080001");
+            await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", from: from, to: "whatsapp:+559140080001");
             var first = (await bot.ConversationAsync(from, "whatsapp:+559140080001")).Id;
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!heard.Contains(first) && waited.Elapsed < TimeSpan.FromSeconds(2))
@@ -92,7 +92,7 @@ public sealed class InboxHubTests
 
         await bot.SayAsync("Minha audiência foi remarcada?", from: "whatsapp:+5596981110004", to: BotHarness.MacapaNumber);
         var macapa = (await bot.ConversationAsync("whatsapp:+5596981110004", BotHarness.MacapaNumber)).Id;
-        await bot.SayAsync("Preciso falar com a vara de novo", from: "whatsapp:+5591981110005", to: "whatsapp:+559140080001");
+        await bot.SayAsync("Preciso falar com a vara de novo: o alvará já saiu?", from: "whatsapp:+5591981110005", to: "whatsapp:+559140080001");
         var belem = (await bot.ConversationAsync("whatsapp:+5591981110005", "whatsapp:+559140080001")).Id;
         await TestServers.WaitUntilAsync(() => Task.FromResult(heard.Contains(belem)), TimeSpan.FromSeconds(20), "the later Belém news");
         Assert.That(heard, Does.Not.Contain(macapa), "published before the later Belém news, so it would have come first");

@@ -82,7 +82,7 @@ public sealed class WhatsAppWindowTests
     public async Task WithoutATemplate_ALateAnswerWaitsForTheCitizen_AndIsNeverSentAsRefusedText()
     {
         await using var bot = await BotHarness.StartAsync();
-        await bot.SayAsync("Preciso falar com a vara sobre meu processo.", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
         var before = bot.Twilio.Requests.Count;
 
@@ -128,7 +128,7 @@ public sealed class WhatsAppWindowTests
     public async Task KeepAlive_IsOffByDefault()
     {
         await using var bot = await BotHarness.StartAsync();
-        await bot.SayAsync("Preciso falar com a vara sobre meu processo.", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var keepAlive = bot.Factory.Services.GetRequiredService<BalcaoVirtual.Web.Features.Channels.WhatsApp.WhatsAppKeepAlive>();
         bot.Factory.Time.Advance(TimeSpan.FromHours(23));
         Assert.That(await keepAlive.SweepAsync(), Is.Zero);

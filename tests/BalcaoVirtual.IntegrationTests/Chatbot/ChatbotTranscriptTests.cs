@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
@@ -12,17 +13,16 @@ namespace BalcaoVirtual.IntegrationTests.Chatbot;
 /// </summary>
 public sealed class ChatbotTranscriptTests
 {
-    private const string Greeting = "Olá! Este é o Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região. Respondo a qualquer hora; os servidores respondem nos dias úteis.";
-    private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região trata seus dados (número ou e-mail, nome e mensagens) para responder ao seu atendimento no Balcão Virtual. Base legal: execução de políticas públicas e cumprimento de obrigação legal (LGPD, art. 7º, II e III, e art. 23). Não envie CPF nem documentos por aqui. Política de privacidade: https://www.trt8.jus.br/lgpd. Encarregado de dados: encarregado.lgpd@trt8.jus.br.";
-    private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nA qualquer momento, escreva menu para voltar aqui ou sair para encerrar.";
+    private const string Greeting = "Olá! Este é o Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região.";
+    private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região usa seus dados só para este atendimento (LGPD); não envie CPF nem documentos por aqui. Saiba mais: https://www.trt8.jus.br/lgpd";
+    private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nEscreva menu para voltar aqui ou sair para encerrar.";
     private const string AfterAnswer = "Posso ajudar em algo mais? Escreva menu para ver as opções.";
     private const string OfferClerk = "Quer que eu passe sua mensagem para um atendente? Responda 1 para sim ou 2 para voltar ao menu.";
-    private const string AskUnit = "Qual é a sua cidade, ou a vara ou zona do seu processo? O número do processo também serve.";
+    private const string AskUnit = "Qual é a sua cidade, ou a vara do seu processo? O número do processo também serve.";
     private const string Caveat = "Os dados públicos do CNJ podem demorar alguns dias para mostrar as novidades. Detalhes no PJe: https://pje.trt8.jus.br";
-    private const string First = Greeting + "\n\n" + Privacy;
 
     internal static readonly CnjNumber Macapa = CnjNumber.Create(1234, 2024, 5, 8, 210);
-    private static readonly string Example = Dialog.ExampleNumber;
+    private static readonly string Example = ChatFlow.ExampleNumber;
 
     internal static readonly string Hit = $$"""
         {"numeroProcesso":"{{Macapa.Digits}}","classe":{"codigo":985,"nome":"AÃ§Ã£o Trabalhista - Rito OrdinÃ¡rio"},"tribunal":"TRT8","grau":"G1",
@@ -42,6 +42,9 @@ public sealed class ChatbotTranscriptTests
 
     private BotHarness bot = null!;
 
+    /// <summary>The first reply of a conversation: the greeting, the answer, then the privacy notice in one sentence.</summary>
+    private static string Open(string answer) => $"{Greeting}\n\n{answer}\n\n{Privacy}";
+
     [SetUp]
     public async Task SetUp() => bot = await BotHarness.StartAsync();
 
@@ -51,7 +54,7 @@ public sealed class ChatbotTranscriptTests
     [Test]
     public async Task FirstContact_Greets_WithThePrivacyNotice_AndTheMenu()
     {
-        Assert.That(await bot.SayAsync("Oi, bom dia"), Is.EqualTo(new[] { $"{First}\n\n{Menu}" }));
+        Assert.That(await bot.SayAsync("Oi, bom dia"), Is.EqualTo(new[] { Open(Menu) }));
         Assert.That(await bot.SayAsync("olá"), Is.EqualTo(new[] { Menu }), "the notice comes once per conversation");
     }
 
@@ -60,7 +63,7 @@ public sealed class ChatbotTranscriptTests
     {
         bot.DataJud.AddHit("api_publica_trt8", Macapa.Digits, Hit);
 
-        Assert.That(await bot.SayAsync("1"), Is.EqualTo(new[] { $"{First}\n\nEnvie o número do processo, com os 20 dígitos. Exemplo: {Example}" }));
+        Assert.That(await bot.SayAsync("1"), Is.EqualTo(new[] { Open($"Envie o número do processo, com os 20 dígitos. Exemplo: {Example}") }));
         Assert.That(await bot.SayAsync($"é o processo nº {Macapa.Digits}"), Is.EqualTo(new[] { $"{Summary}\n\n{AfterAnswer}" }));
         Assert.That((await bot.ConversationAsync()).ProcessNumbers, Is.EqualTo(new[] { Macapa.Canonical }));
     }
@@ -93,7 +96,10 @@ public sealed class ChatbotTranscriptTests
         await bot.SayAsync("1");
 
         Assert.That(await bot.SayAsync("0001234-56.2024.5.08"), Is.EqualTo(new[] { $"Esse número não tem os 20 dígitos de um processo. Confira e envie de novo, assim: {Example}" }));
-        Assert.That(await bot.SayAsync("não sei"), Is.EqualTo(new[] { $"Não encontrei um número de processo na sua mensagem. Ele tem 20 dígitos, assim: {Example}. Ou escreva menu para voltar." }));
+        Assert.That(await bot.SayAsync("é aquele da firma"), Is.EqualTo(new[] { $"Não encontrei um número de processo na sua mensagem. Ele tem 20 dígitos, assim: {Example}. Ou escreva menu para voltar." }));
+
+        // Without the number, the way that works without it: a clerk finds the case, so the unit is asked for.
+        Assert.That(await bot.SayAsync("não sei"), Is.EqualTo(new[] { $"Sem o número, um servidor procura o processo para você.\n\n{AskUnit}" }));
     }
 
     [Test]
@@ -104,7 +110,7 @@ public sealed class ChatbotTranscriptTests
 
         Assert.That(await bot.SayAsync(saoPaulo.Canonical), Is.EqualTo(new[]
         {
-            $"O processo {saoPaulo.Canonical} é do Tribunal Regional do Trabalho da 2ª Região (TRT2). Este Balcão Virtual atende só o Tribunal Regional do Trabalho da 8ª Região; procure o atendimento do TRT2.\n\n{AfterAnswer}",
+            $"O processo {saoPaulo.Canonical} é do Tribunal Regional do Trabalho da 2ª Região (TRT2). Este Balcão Virtual atende só o Tribunal Regional do Trabalho da 8ª Região. Fale com o TRT2 pelo site https://www.trt2.jus.br.\n\n{AfterAnswer}",
         }));
     }
 
@@ -150,7 +156,7 @@ public sealed class ChatbotTranscriptTests
         var from = BotHarness.SmsCitizen;
         var to = BotHarness.SmsCentral;
 
-        Assert.That(await bot.SayAsync("quero falar com alguém", from, to), Is.EqualTo(new[] { $"{First}\n\n{AskUnit}" }));
+        Assert.That(await bot.SayAsync("quero falar com alguém", from, to), Is.EqualTo(new[] { Open(AskUnit) }));
         Assert.That(await bot.SayAsync("belem", from, to), Is.EqualTo(new[]
         {
             "Encontrei mais de uma unidade. Responda com o número:\n1 - 1ª Vara do Trabalho de Belém\n2 - 2ª Vara do Trabalho de Belém\n3 - 3ª Vara do Trabalho de Belém",
@@ -185,7 +191,7 @@ public sealed class ChatbotTranscriptTests
     {
         Assert.That(await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
-            $"{First}\n\nPronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.",
+            Open($"Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa."),
         }));
         Assert.That(bot.Twilio.Requests.Single().From, Is.EqualTo(BotHarness.MacapaNumber));
     }
@@ -195,8 +201,8 @@ public sealed class ChatbotTranscriptTests
     {
         Assert.That(await bot.SayAsync("quero o link da videochamada", to: BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
-            $"{First}\n\nA 7ª Vara do Trabalho de Macapá está atendendo por vídeo agora, até as 13h. Entre pelo link: https://meet.google.com/bvt-mcpa-210\n" +
-            "Abra no navegador ou no aplicativo Google Meet, com câmera e microfone ligados. Espere na sala: um servidor vai aceitar sua entrada.",
+            Open("A 7ª Vara do Trabalho de Macapá está atendendo por vídeo agora, até as 13h. Entre pelo link: https://meet.google.com/bvt-mcpa-210\n" +
+                "Abra no navegador ou no aplicativo Google Meet, com câmera e microfone ligados. Espere na sala: um servidor vai aceitar sua entrada."),
         }));
     }
 
@@ -285,7 +291,8 @@ public sealed class ChatbotTranscriptTests
 
     [TestCase("obrigado", "Por nada")]
     [TestCase("ok", "Escreva sua dúvida")]
-    [TestCase("não, obrigado", "Como posso ajudar?")]
+    [TestCase("não, obrigado", "Por nada")]
+    [TestCase("não", "Como posso ajudar?")]
     public async Task Courtesy_WhereTheQuestionIsAskedFor_IsNotHandedOffAsTheQuestion(string courtesy, string answer)
     {
         await bot.SayAsync("oi");
@@ -372,7 +379,7 @@ public sealed class ChatbotTranscriptTests
 
         Assert.That(await bot.RepliesAsync(), Is.EqualTo(new[]
         {
-            $"{First}\n\nEnvie o número do processo, com os 20 dígitos. Exemplo: {Example}",
+            Open($"Envie o número do processo, com os 20 dígitos. Exemplo: {Example}"),
             $"{Summary}\n\n{AfterAnswer}",
             Menu,
         }));
@@ -387,5 +394,110 @@ public sealed class ChatbotTranscriptTests
         await bot.RestartAsync();
 
         Assert.That(await bot.SayAsync(Macapa.Canonical), Is.EqualTo(new[] { $"{Summary}\n\n{AfterAnswer}" }));
+    }
+
+    [Test]
+    public async Task FirstReply_IsShort_MenuFirst_ThePrivacyNoticeOneSentenceWithItsLink()
+    {
+        var reply = (await bot.SayAsync("oi")).Single();
+        var notice = reply.IndexOf("Privacidade:", StringComparison.Ordinal);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply[..notice].TrimEnd(), Has.Length.LessThan(300), "greeting and menu fit a phone screen");
+            Assert.That(reply, Has.Length.LessThan(500), "was 809 characters");
+            Assert.That(reply[notice..], Does.EndWith("https://www.trt8.jus.br/lgpd").And.Not.Contain("\n"), "one sentence with its link");
+        });
+    }
+
+    [Test]
+    public async Task Intimation_WhatToDo_GetsTheSummary_AndAClerk_WithTheQuestion()
+    {
+        bot.DataJud.AddHit("api_publica_trt8", Macapa.Digits, Hit);
+        await bot.SayAsync("oi");
+
+        var replies = string.Join("\n\n", await bot.SayAsync($"Recebi uma intimação do processo {Macapa.Canonical}, o que eu faço?"));
+        Assert.That(replies, Does.StartWith(Summary).And.Contain("Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá"));
+        var conversation = await bot.ConversationAsync();
+        Assert.That((conversation.State, conversation.UnitId), Is.EqualTo((ConversationState.Waiting, "trt8-vt-macapa-7")));
+    }
+
+    [Test]
+    public async Task AnotherBranchsMatter_NamesTheCourt_AndHowToReachIt()
+    {
+        await bot.SayAsync("oi");
+
+        var replies = string.Concat(await bot.SayAsync("o pai do meu filho nao paga a pensao alimenticia faz 5 meses"));
+        Assert.That(replies, Does.StartWith("Esse assunto é da Justiça Estadual; este Balcão Virtual atende só o Tribunal Regional do Trabalho da 8ª Região. Procure:\n" +
+            "Tribunal de Justiça do Pará (TJPA): https://www.tjpa.jus.br\nTribunal de Justiça do Amapá (TJAP): https://www.tjap.jus.br"));
+        Assert.That(string.Concat(await bot.SayAsync("preciso da segunda via do título de eleitor")), Does.Contain("Justiça Eleitoral")
+            .And.Contain("Tribunal Regional Eleitoral do Pará (TRE-PA): https://www.tre-pa.jus.br").And.Not.Contain("Pronto!"));
+        Assert.That((await bot.ConversationAsync()).State, Is.EqualTo(ConversationState.Bot), "nothing handed to a labour unit");
+    }
+
+    [Test]
+    public async Task WithoutANumber_TheTownIsAsked_AndTheUnitServingItIsNamed()
+    {
+        await bot.SayAsync("oi");
+
+        Assert.That(await bot.SayAsync("moro em Marituba, com quem falo?"), Is.EqualTo(new[]
+        {
+            "Marituba é atendida pela 1ª Vara do Trabalho de Ananindeua.\n\n" +
+            "Escreva sua dúvida em uma mensagem, com o número do processo se tiver. Vou passar para a 1ª Vara do Trabalho de Ananindeua.",
+        }));
+        Assert.That(string.Concat(await bot.SayAsync("quero entrar com um processo contra a empresa")), Does.StartWith("Para entrar com uma ação trabalhista"));
+    }
+
+    [Test]
+    public async Task AskedWhetherTheDeskIsOpenNow_AnswersFromItsHours()
+    {
+        var reply = string.Concat(await bot.SayAsync("a vara de Santarém está atendendo agora?"));
+        Assert.That(reply, Does.Contain("1ª Vara do Trabalho de Santarém (Santarém)").And.Contain("Aberta agora, até as 13h").And.Not.Contain("Pronto!"));
+    }
+
+    [Test]
+    public async Task DocumentsAfterTheHandOff_AreToldOncePerDay_ThatThisIsNoFiling_AndTheClerkSeesIt()
+    {
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        const string Reminder = "Recebido. Lembre: o que chega por aqui não vale como protocolo. Petições e documentos vão pelo PJe: https://pje.trt8.jus.br";
+
+        Assert.That(await bot.SayAsync("segue a contestação", to: BotHarness.MacapaNumber, media: ("https://api.twilio.com/media/ME9", "application/pdf")),
+            Is.EqualTo(new[] { Reminder }));
+        Assert.That(await bot.SayAsync("e a procuração", to: BotHarness.MacapaNumber, media: ("https://api.twilio.com/media/ME10", "application/pdf")),
+            Is.Empty, "once per day");
+        Assert.That(await bot.SayAsync("obrigado", to: BotHarness.MacapaNumber), Is.Empty, "the clerks have the conversation");
+        bot.Factory.Time.Advance(TimeSpan.FromDays(1));
+        Assert.That(await bot.SayAsync("mais um documento", to: BotHarness.MacapaNumber, media: ("https://api.twilio.com/media/ME11", "image/jpeg")),
+            Is.EqualTo(new[] { Reminder }), "the next day, again");
+
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        var thread = await bot.Conversations.GetMessagesAsync(conversation.Id);
+        Assert.That(thread.Count(m => m is { Direction: MessageDirection.Outbound, Author: MessageAuthor.Bot } && m.Text == Reminder), Is.EqualTo(2), "in the clerk's thread");
+        Assert.That(conversation.State, Is.EqualTo(ConversationState.Waiting));
+    }
+
+    [Test]
+    public async Task Transfer_AndClose_AreToldToTheCitizen_OnceEach()
+    {
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("clerk.macapa@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        var outbox = bot.Factory.Services.GetRequiredService<Outbox>();
+
+        var moved = await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/transfer", new { unitId = "trt8-vt-santarem-1", reason = "O processo é de Santarém." });
+        Assert.That(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the notice to be sent");
+        var told = await bot.RepliesAsync();
+        Assert.That(told, Has.Count.EqualTo(1));
+        Assert.That(told[0], Does.StartWith("Sua conversa foi passada para a 1ª Vara do Trabalho de Santarém, que vai responder por aqui até ")
+            .And.Not.Contain("O processo é de Santarém"), "where and until when; the reason stays internal");
+
+        using var santarem = await bot.Factory.ClientForNewUserAsync("clerk.santarem@trt8.jus.br", clerkOf: ["trt8-vt-santarem-1"]);
+        Assert.That((await santarem.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+        Assert.That((await santarem.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode, "closing twice is harmless");
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the notice to be sent");
+        Assert.That(await bot.RepliesAsync(), Is.EqualTo(new[]
+        {
+            "A 1ª Vara do Trabalho de Santarém encerrou este atendimento. Se precisar de mais alguma coisa, é só escrever aqui de novo, a qualquer hora.",
+        }), "once");
     }
 }

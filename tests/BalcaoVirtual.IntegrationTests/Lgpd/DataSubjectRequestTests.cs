@@ -18,9 +18,9 @@ public sealed class DataSubjectRequestTests
     public async Task Export_HoldsEveryMessageOfTheSubjectAndNoneOfAnother_ErasureEmptiesTheStoreOfHer_ReportsAddUp_RequestsAreRecorded()
     {
         await using var bot = await BotHarness.StartAsync();
-        await bot.SayAsync("Segredo da Maria: <b>preciso falar com a vara</b> sobre meu processo.", from: "whatsapp:" + Maria, to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Segredo da Maria: <b>preciso falar com a vara</b> sobre a audiência do meu processo.", from: "whatsapp:" + Maria, to: BotHarness.MacapaNumber);
         await bot.SayAsync("Segredo da Maria por SMS: olá", from: Maria, to: BotHarness.SmsCentral);
-        await bot.SayAsync("Texto do João: preciso falar com a vara.", from: "whatsapp:" + Joao, to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Texto do João: preciso falar com a vara sobre o alvará.", from: "whatsapp:" + Joao, to: BotHarness.MacapaNumber);
         using var admin = await bot.Factory.AdminClientAsync();
         const string ReportPath = "/api/reports/sla?unit=trt8-vt-macapa-7&from=2026-11-01&to=2026-11-30";
         var reportBefore = await admin.GetFromJsonAsync<JsonElement>(ReportPath);

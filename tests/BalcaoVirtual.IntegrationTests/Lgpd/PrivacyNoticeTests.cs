@@ -24,7 +24,9 @@ public sealed class PrivacyNoticeTests
 
         // To Macapá's own number: the court is known, its notice goes.
         var first = string.Concat(await bot.SayAsync("Oi", to: BotHarness.MacapaNumber));
-        Assert.That(first, Does.Contain("Privacidade: o Tribunal Regional do Trabalho da 8ª Região (controlador) trata seus dados").And.Contain("Base legal: LGPD, art. 7º, III."));
+        // In a chat, one sentence with the link (the whole notice is behind it), after the answer.
+        Assert.That(first, Does.EndWith("Privacidade: o Tribunal Regional do Trabalho da 8ª Região (controlador) usa seus dados só para este atendimento (LGPD); " +
+            "não envie CPF nem documentos por aqui. Saiba mais: https://www.trt8.jus.br/lgpd"));
         Assert.That((string?)await db.HashGetAsync(contact, PrivacyNotices.VersionField), Is.EqualTo("TRT8:2026-11"));
         Assert.That((string?)await db.HashGetAsync(contact, PrivacyNotices.AtField), Does.StartWith("2026-11-23T12:00:00"));
 

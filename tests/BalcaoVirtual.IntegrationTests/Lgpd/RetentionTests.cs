@@ -19,9 +19,9 @@ public sealed class RetentionTests
     public async Task Run_AnonymisesExactlyTheExpiredClosedConversations_IsIdempotent_AndKeepsTheReport()
     {
         await using var bot = await BotHarness.StartAsync();
-        var old = await ClosedAsync(bot, Old, "Sou a Joana. Preciso falar com a vara sobre meu processo.", "joana");
+        var old = await ClosedAsync(bot, Old, "Sou a Joana. Preciso falar com a vara: a audiência do meu processo foi remarcada?", "joana");
         bot.Factory.Time.Advance(TimeSpan.FromDays(700));
-        var recent = await ClosedAsync(bot, Recent, "Sou o Pedro. Preciso falar com a vara sobre uma certidão.", "pedro");
+        var recent = await ClosedAsync(bot, Recent, "Sou o Pedro. Preciso falar com a vara: a certidão já saiu?", "pedro");
         await bot.SayAsync("Sou a Ana e ainda espero resposta da vara.", from: Open, to: BotHarness.MacapaNumber);
         var open = await bot.ConversationAsync(from: Open, to: BotHarness.MacapaNumber);
         bot.Factory.Time.Advance(TimeSpan.FromDays(31));

@@ -12,7 +12,7 @@ public sealed class MetricsTests
     public async Task Metrics_CountMessagesFailuresAndGauges_InPrometheusFormat()
     {
         await using var bot = await BotHarness.StartAsync();
-        await bot.SayAsync("Preciso falar com a vara sobre meu processo.", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Preciso falar com a vara: minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         bot.Twilio.Respond((400, 21211));
         await bot.SayAsync("Oi", from: "whatsapp:+5591981117777", to: BotHarness.Central);
         await bot.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MetricsSampler>().Single().SampleAsync();

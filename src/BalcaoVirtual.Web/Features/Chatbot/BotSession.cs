@@ -59,4 +59,7 @@ public sealed record BotSession
     public string? UnitId { get; init; }
 
     public DateTimeOffset LastTurnAt { get; init; }
+
+    /// <summary>The day (in the unit's time zone) the citizen was last told, while the unit had the conversation, that a document sent here is not a filing.</summary>
+    public DateOnly? PetitionNoticeOn { get; init; }
 }

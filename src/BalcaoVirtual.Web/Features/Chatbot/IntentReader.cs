@@ -36,6 +36,51 @@ public enum Intent
 public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandidate> Numbers, bool HasMalformedNumber, string Normalized)
 {
     public bool HasValidNumber => Numbers.Any(n => n.IsValid);
+
+    /// <summary>Whether a case number, right or mistyped, is in the message.</summary>
+    public bool HasNumber => Numbers.Count > 0 || HasMalformedNumber;
+
+    /// <summary>
+    /// The branches whose matters the message names ("pensão alimentícia": state; "INSS": federal), federal before state
+    /// ("pensão por morte"); several when it names several ("fórum trabalhista").
+    /// </summary>
+    public IReadOnlyList<Branch> Matters { get; init; } = [];
+
+    /// <summary>The branches named most (a tie keeps several): the matter the message is about.</summary>
+    public IReadOnlyList<Branch> MainMatters { get; init; } = [];
+
+    /// <summary>Asks for the status itself ("andamento", "situação"), not only names a case.</summary>
+    public bool AsksStatus { get; init; }
+
+    /// <summary>Says there is no case number to give ("não tenho o número", "perdi o número").</summary>
+    public bool NoNumber { get; init; }
+
+    /// <summary>Wants to start a lawsuit ("quero entrar com um processo", "como processo a empresa").</summary>
+    public bool NewClaim { get; init; }
+
+    /// <summary>Asks what to do, or about their own deadline or summons: a clerk's judgement, not a summary.</summary>
+    public bool NeedsJudgement { get; init; }
+
+    /// <summary>Asks something: a question mark, or words that ask ("queria saber se", "como faço", "é sobre").</summary>
+    public bool Asks { get; init; }
+
+    /// <summary>Asks with words that ask ("queria saber se", "quando", "como faço"), not only with a question mark.</summary>
+    public bool AsksInWords { get; init; }
+
+    /// <summary>Asks for a person outright ("quero falar com alguém"): what else it says is context until it asks.</summary>
+    public bool AsksForPerson { get; init; }
+
+    /// <summary>Names a unit or a town and nothing it recognises besides ("Marabá", "sou de Santana").</summary>
+    public bool OnlyNamesUnit { get; init; }
+
+    /// <summary>Names what a question is about ("audiência", "alvará", "RPV").</summary>
+    public bool NamesTopic { get; init; }
+
+    /// <summary>Says thank you, whatever else it says ("não, obrigado").</summary>
+    public bool Polite { get; init; }
+
+    /// <summary>Changes its mind inside the message ("esquece, quero o link"): what follows is what it asks.</summary>
+    public bool ChangedMind { get; init; }
 }
 
 /// <summary>
@@ -47,35 +92,81 @@ public static partial class IntentReader
 {
     private const int CommandMaxWords = 3;
 
-    private static readonly string[][] ExitWords = Phrases("sair", "encerrar", "finalizar", "tchau", "ate logo", "fim", "parar");
+    private static readonly string[][] ExitWords = Phrases(
+        "sair", "encerrar", "finalizar", "tchau", "ate logo", "fim", "parar", "ate mais", "flw", "falou", "ate breve", "ate amanha",
+        "ate a proxima", "abraco", "abracos", "bjs", "fui");
+
+    private static readonly string[][] FarewellWords = Phrases("tchau", "ate logo", "ate mais", "flw", "falou", "ate breve", "ate amanha", "ate a proxima");
     private static readonly string[][] MenuWords = Phrases("menu", "inicio", "voltar", "opcoes", "recomecar", "comecar de novo", "volta");
     private static readonly string[][] YesWords = Phrases("sim", "s", "quero", "pode", "pode ser", "ok", "isso", "claro", "por favor", "yes", "aham", "uhum", "com certeza", "sim por favor", "pfv", "pf");
     private static readonly string[][] NoWords = Phrases("nao", "n", "agora nao", "nao obrigado", "nao obrigada", "nao quero", "negativo", "dispenso");
-    private static readonly string[][] ThanksWords = Phrases("obrigado", "obrigada", "obg", "brigado", "brigada", "valeu", "vlw", "agradeco", "grato", "grata", "muito obrigado", "muito obrigada", "obrigadao");
+    private static readonly string[][] ThanksWords = Phrases(
+        "obrigado", "obrigada", "obg", "obgg", "obgd", "obgda", "brigado", "brigada", "valeu", "vlw", "agradeco", "agradecer", "agradecida",
+        "agradecido", "grato", "grata", "muito obrigado", "muito obrigada", "obrigadao", "brigadao", "gratidao");
     private static readonly string[][] GreetingWords = Phrases(
         "oi", "oii", "oie", "ola", "bom dia", "boa tarde", "boa noite", "e ai", "opa", "hello", "alo", "tudo bem", "td bem", "tudo bom",
         "bom", "boa", "dia", "tarde", "noite", "blz", "beleza", "saudacoes", "prezados", "prezado", "prezada");
 
-    private static readonly string[][] PetitionWords = Phrases(
-        "peticao", "peticoes", "peticionar", "protocolar", "protocolo de peticao", "documento", "documentos", "anexo", "anexar", "anexei", "juntar",
-        "juntada", "arquivo", "arquivos", "comprovante", "pdf", "atestado", "procuracao", "contestacao", "mandar foto", "enviar foto",
-        "segue foto", "segue em anexo", "segue anexo");
+    /// <summary>Filing something: a petition here is never a filing, so these always get the PJe answer.</summary>
+    private static readonly string[][] FilingWords = Phrases(
+        "peticao", "peticoes", "peticionar", "protocolar", "protocolo de peticao", "juntar", "juntada", "contestacao", "procuracao",
+        "dar entrada", "segue foto", "segue em anexo", "segue anexo", "em anexo", "mandar foto", "enviar foto");
+
+    /// <summary>Documents, which a question may name ("que documento levo?"): sent here only with a verb of sending.</summary>
+    private static readonly string[][] DocumentWords = Phrases(
+        "documento", "documentos", "anexo", "arquivo", "arquivos", "comprovante", "comprovantes", "pdf", "atestado", "defesa", "recurso",
+        "requerimento", "foto", "fotos", "print", "copia", "calculos", "calculo", "procuracao", "peticao");
+
+    private static readonly string[][] SendWords = Phrases(
+        "mandar", "mando", "manda", "enviar", "envio", "segue", "seguem", "anexar", "anexei", "anexado", "anexando", "encaminhar",
+        "encaminho", "entregar", "entrego", "recebem", "recebe", "aceita", "aceitam", "vai ai", "vai em anexo", "to mandando",
+        "estou mandando", "estou enviando");
 
     private static readonly string[][] VideoWords = Phrases(
         "video", "videochamada", "video chamada", "videoconferencia", "meet", "google meet", "chamada de video", "link", "sala virtual",
         "camera", "balcao virtual por video", "atendimento por video", "reuniao", "sala");
 
     private static readonly string[][] HoursWords = Phrases(
-        "horario", "horarios", "funcionamento", "expediente", "abre", "fecha", "aberto", "aberta", "fechado", "fechada", "que horas",
-        "contato", "contatos", "telefone", "email", "e mail", "endereco", "localizacao", "numero da vara", "whatsapp da vara", "atende ate",
-        "funciona");
+        "horario", "horarios", "funcionamento", "expediente", "que horas", "aberto", "aberta", "fechado", "fechada", "os contatos", "contatos da", "contatos de", "o contato",
+        "qual o contato", "contato da", "contato do", "contato de", "seu contato",
+        "telefone", "email", "e mail", "qual o endereco", "qual endereco", "qual e o endereco", "endereco de voces", "endereco de vcs",
+        "endereco da vara", "endereco do cartorio", "endereco da zona", "o endereco", "localizacao", "onde fica", "fica onde", "como chego",
+        "numero da vara", "whatsapp da vara", "atende ate", "funciona ate", "atendendo agora", "atendendo hoje", "atendendo hj",
+        "atende hoje", "atende hj", "atendem hoje", "ja abriu", "abre hoje", "abre amanha", "abrem amanha", "abre que horas",
+        "abrem que horas", "abre as", "fecha que horas", "fecha as", "ainda estao ai", "ainda tao ai", "tao ai", "estao ai",
+        "atende sabado", "atendem sabado", "atende no sabado", "atendem no sabado", "atendem aos sabados", "abre sabado",
+        "abre no sabado", "funciona sabado", "funciona no sabado", "atende domingo", "atendem domingo", "abre domingo", "abre feriado",
+        "atende feriado", "atendem feriado", "sabado tem", "tem atendimento sabado", "hora do almoco", "abre hj", "quando abre",
+        "da tempo", "feriado", "no natal", "recesso", "no carnaval", "ferias coletivas", "fim de ano", "zap da vara", "zap de voces", "zap de vcs", "whatsapp de voces", "qual o zap", "qual o whatsapp");
 
     private static readonly string[][] HumanWords = Phrases(
         "atendente", "atendimento", "humano", "pessoa", "alguem", "servidor", "servidora", "falar com", "falar", "conversar", "duvida",
         "duvidas", "pergunta", "ajuda", "ajudar", "informacao", "informacoes", "secretaria", "diretor", "reclamacao", "audiencia", "acordo",
         "alvara", "pagamento", "certidao", "prazo", "pericia", "calculo", "calculos", "sentenca", "recurso", "oficial", "mandado", "liberar",
         "sacar", "fgts", "seguro desemprego", "titulo", "eleitor", "biometria", "mesario", "multa", "quitacao", "transferencia",
-        "urgente", "preciso", "gostaria", "quero saber", "queria saber", "me ajuda", "ajuda ai");
+        "urgente", "preciso", "gostaria", "quero saber", "queria saber", "me ajuda", "ajuda ai", "recado", "mensagem", "falar com a vara",
+        "falar com a zona", "atendido", "atendida", "atender", "me atende", "me atenda");
+
+    /// <summary>What makes a message with a thank-you a request after all.</summary>
+    private static readonly string[][] AskingWords = Phrases(
+        "quero", "queria", "preciso", "precisava", "gostaria", "como", "qual", "quais", "quando", "onde", "pode", "poderia", "podem", "tem como",
+        "segue", "manda", "mande", "me passa", "falar", "saber", "mas", "porem", "so que", "ainda", "nao consegui", "nao recebi", "cade");
+
+    /// <summary>Asking in general terms, which beside a case number asks for its status ("queria saber do processo N").</summary>
+    private static readonly string[][] GenericAskWords = Phrases(
+        "preciso", "gostaria", "quero saber", "queria saber", "informacao", "informacoes", "ajuda", "ajudar", "me ajuda", "ajuda ai",
+        "duvida", "duvidas", "urgente", "pergunta", "saber");
+
+    private static readonly string[][] MoneyWords = Phrases(
+        "rpv", "precatorio", "expedido", "expedida", "deposito", "depositaram", "depositado", "dinheiro", "receber", "recebo", "guia");
+
+    private static readonly string[][] SpecificHumanWords = [.. HumanWords.Where(h => !GenericAskWords.Any(g => g.SequenceEqual(h))), .. MoneyWords];
+
+    /// <summary>What a question is about ("audiência", "alvará"), as opposed to whom it is for ("atendente", "secretaria").</summary>
+    private static readonly string[][] TopicWords = [.. SpecificHumanWords.Where(h => !Phrases(
+        "atendente", "atendimento", "humano", "pessoa", "alguem", "servidor", "servidora", "falar com", "falar", "conversar", "secretaria",
+        "diretor", "recado", "mensagem", "falar com a vara", "falar com a zona", "atendido", "atendida", "atender", "me atende",
+        "me atenda").Any(p => p.SequenceEqual(h)))];
 
     private static readonly string[][] CaseWords = Phrases(
         "processo", "processos", "proc", "andamento", "situacao", "status", "movimentacao", "movimentacoes", "consulta", "consultar",
@@ -86,18 +177,115 @@ public static partial class IntentReader
         "andamento", "situacao", "status", "movimentacao", "movimentacoes", "consulta", "consultar", "acompanhar", "acompanhamento",
         "como esta", "como ta", "tramitacao", "ver o proc", "ver o processo", "ver meu processo");
 
+    /// <summary>A petition or document already filed: a question about the case, not a filing by chat ("peticionei ontem, já juntaram?").</summary>
+    private static readonly string[][] FiledWords = Phrases(
+        "peticionei", "protocolei", "protocolado", "protocolada", "protocolamos", "peticionamos", "juntaram", "foi juntado", "foi juntada",
+        "ja juntei", "juntei", "dei entrada", "foi recebida", "foi recebido", "ja enviei", "ja mandei", "enviei pelo pje", "mandei pelo pje");
+
+    /// <summary>A change of mind inside one message: what follows the last of these is what is asked.</summary>
+    private static readonly string[] ChangeOfMind =
+        ["esquece", "esqueca", "deixa pra la", "na verdade", "na vdd", "alias", "pensando bem", "pera", "mudei de ideia", "ah nao", "nao espera", "muda"];
+
+    /// <summary>Asking for a person (or leaving a message for one).</summary>
+    private static readonly string[][] PersonWords = Phrases(
+        "falar com", "conversar com", "alguem", "atendente", "pessoa", "humano", "servidor", "servidora", "recado", "contato com",
+        "com quem falo", "com quem eu falo", "quem me atende");
+
+    /// <summary>Words that ask, without a question mark.</summary>
+    private static readonly string[][] QuestionWords = Phrases(
+        "saber se", "quero saber", "queria saber", "gostaria de saber", "preciso saber", "como faco", "e sobre", "quando", "qual", "quais",
+        "por que", "pq", "porque", "onde", "quanto", "se ja", "como fica", "o que");
+
+    /// <summary>Sending something here, which a question about sending it here also is ("posso mandar por aqui?").</summary>
+    private static readonly string[][] HereWords = Phrases(
+        "por aqui", "aqui", "whats", "whatsapp", "zap", "por email", "pelo chat", "por mensagem", "pelo balcao");
+
+    /// <summary>Asking how or whether to do something ("como envio?", "posso anexar?").</summary>
+    private static readonly string[][] HowWords = Phrases("como", "posso", "pode", "onde", "da pra", "tem como", "consigo");
+
+    /// <summary>A hearing, not the video desk: "a audiência vai ser por vídeo?" is a question for the clerk.</summary>
+    private static readonly string[][] HearingWords = Phrases(
+        "audiencia", "testemunha", "pericia", "depoimento", "oitiva", "sessao", "julgamento", "ouvida", "ouvido");
+
+    /// <summary>Words a short question about where or how to reach the unit is made of ("endereço?", "telefone?").</summary>
+    private static readonly string[][] ContactWords = Phrases("endereco", "telefone", "zap", "whatsapp", "fone", "contato", "contatos", "email");
+
+    /// <summary>Says there is no number to give.</summary>
+    private static readonly string[][] NoNumberWords = Phrases(
+        "nao tenho o numero", "nao tenho numero", "nao sei o numero", "nao lembro o numero", "perdi o numero", "esqueci o numero",
+        "sem o numero", "sem numero", "nao tenho o n", "nao sei qual e o numero", "nao tenho o processo", "nao sei o n", "nao tenho esse numero",
+        "nao sei meu numero", "nao tenho ele", "nao sei ele", "nao sei qual e", "nao sei o numero do processo", "nao achei o numero",
+        "nao encontro o numero", "nao sei entao", "ta escrito assim", "nao sei numero", "nao tenho numero de processo", "como eu acho o numero",
+        "como acho o numero", "preciso do numero");
+
+    /// <summary>Wants to start a lawsuit.</summary>
+    private static readonly string[][] NewClaimWords = Phrases(
+        "entrar com processo", "entrar com um processo", "processar a", "processar o", "quero processar", "como processo", "entrar com uma acao", "entrar com acao", "entrar na justica", "abrir processo",
+        "abrir um processo", "abrir uma acao", "processar", "colocar na justica", "botar na justica", "por na justica", "ajuizar", "ajuizar uma acao",
+        "atermacao", "mover uma acao", "mover acao", "fazer uma reclamacao trabalhista", "abrir reclamacao", "dar entrada num processo",
+        "dar entrada em um processo", "dar entrada numa acao", "entrar com reclamacao", "entrar com uma reclamacao", "processo novo",
+        "nova acao", "novo processo", "na justica", "abrir uma reclamacao", "sem advogado", "como comeca", "comecar um processo",
+        "comecar uma acao", "reclamacao trabalhista sem advogado");
+
+    /// <summary>Asks what to do, or about their own deadline or summons.</summary>
+    private static readonly string[][] JudgementWords = Phrases(
+        "o que eu faco", "o que faco", "que eu faco", "o que devo fazer", "oq eu faco", "oq faco", "o que fazer", "tenho que ir",
+        "preciso ir", "sou obrigado", "sou obrigada", "devo comparecer", "tenho que comparecer", "preciso comparecer", "meu prazo",
+        "qual o prazo", "qual e o prazo", "intimacao", "intimado", "intimada", "notificacao", "notificado", "notificada", "citacao",
+        "citado", "citada", "convocado", "convocada", "convocacao", "e agora", "vou ter que", "vou ter q", "tenho que pagar",
+        "o que significa", "o que quer dizer", "mandaram eu", "me manifestar", "o que eu escrevo", "o que escrevo", "posso faltar",
+        "nao posso ir", "nao vou poder ir", "nao vou poder comparecer", "impugnado", "impugnada", "impugnacao", "mandou eu", "mandaram juntar",
+        "nao entendi qual", "vou receber");
+
+    /// <summary>Matters that another branch of the judiciary handles, by branch.</summary>
+    private static readonly (Branch Branch, string[][] Words)[] MatterWords =
+    [
+        (Branch.Federal, Phrases(
+            "inss", "aposentadoria", "aposentar", "aposentado", "auxilio doenca", "auxilio acidente", "beneficio do inss", "bpc", "loas",
+            "pensao por morte", "salario maternidade", "justica federal", "juizado federal", "receita federal", "auxilio emergencial",
+            "bolsa familia", "trf1", "trf")),
+        (Branch.State, Phrases(
+            "pensao alimenticia", "pensao de alimentos", "alimentos", "pensao do meu filho", "pensao da minha filha", "pensao dos meus filhos",
+            "pensao pro meu filho", "pensao para meu filho", "pensao para o meu filho", "divorcio", "divorciar", "separacao", "guarda do",
+            "guarda da", "guarda dos", "inventario", "heranca", "partilha", "usucapiao", "despejo", "aluguel", "inquilino", "crime",
+            "criminal", "delegacia", "boletim de ocorrencia", "preso", "presa", "prisao", "procon", "consumidor", "forum", "vara de familia",
+            "juizado especial", "pequenas causas", "uniao estavel", "adocao", "medida protetiva", "maria da penha", "curatela", "interdicao",
+            "tjpa", "tjap", "justica estadual", "tribunal de justica", "pensao", "loja", "defeito", "comprei", "serasa", "spc", "negativado",
+            "negativada", "nome sujo", "conta de luz", "de luz", "energia", "equatorial", "cosanpa", "operadora", "plano de saude",
+            "emprestimo", "consignado", "vizinho", "ameaca", "ameacou", "queixa", "agressao", "violencia", "policia", "pai do meu filho",
+            "pai da minha filha", "cartorio de registro", "certidao de nascimento", "certidao de casamento", "despejar", "dono da casa",
+            "guarda compartilhada", "roubo", "furto", "assalto", "golpe", "banco", "roubaram", "furtaram", "pensao alimenticia atrasada")),
+        (Branch.Labour, Phrases(
+            "demitido", "demitida", "demissao", "rescisao", "carteira assinada", "carteira de trabalho", "patrao", "patroa", "ex patrao",
+            "salario atrasado", "salarios atrasados", "horas extras", "hora extra", "verbas rescisorias", "fgts", "seguro desemprego",
+            "justa causa", "reclamacao trabalhista", "processo trabalhista", "acao trabalhista", "trabalhista", "vara do trabalho",
+            "justica do trabalho", "trt", "trt8", "empregador", "minha empresa", "a empresa", "minha carteira", "assinaram", "assinar a carteira",
+            "salario", "salarios", "ferias", "decimo terceiro", "firma", "dono da empresa", "chefe", "mandado embora", "mandada embora",
+            "demitiram", "acerto")),
+        (Branch.Electoral, Phrases(
+            "titulo de eleitor", "titulo eleitoral", "via do titulo", "titulo", "eleitor", "eleitora", "biometria", "mesario", "mesaria",
+            "multa eleitoral", "zona eleitoral", "votar", "voto", "justificar o voto", "justificativa", "domicilio eleitoral",
+            "quitacao eleitoral", "cartorio eleitoral", "e titulo", "candidato", "candidata", "candidatura", "eleicao", "eleicoes",
+            "justica eleitoral", "tre", "tre pa")),
+    ];
+
     // Words that may stand beside a command, a thank-you or a greeting without making it a request.
     private static readonly string[][] MenuFillers = Phrases("ao", "o", "a", "para", "pro");
-    private static readonly string[][] ThanksFillers = Phrases("muito", "pela", "ajuda", "atencao", "voce", "vc", "tudo", "de", "novo", "pelo", "atendimento");
+    private static readonly string[][] ThanksFillers = Phrases(
+        "muito", "pela", "ajuda", "atencao", "voce", "vc", "tudo", "de", "novo", "pelo", "atendimento", "informacao", "informacoes",
+        "explicacao", "retorno", "resposta");
     /// <summary>What closes a conversation beside a thank-you: "era só isso", "já entendi", "me ajudou muito".</summary>
     private static readonly string[][] ClosingFillers = Phrases(
         "era", "so", "isso", "mesmo", "ja", "entendi", "ok", "certo", "otimo", "perfeito", "resolvido", "me", "ajudou", "ajudaram",
-        "por", "enquanto", "hoje", "e", "foi", "bem", "deus", "abencoe");
+        "por", "enquanto", "hoje", "e", "foi", "bem", "deus", "abencoe", "ta", "to", "bom", "ah", "entao", "amem", "doutora", "doutor",
+        "moca", "moco", "senhora", "senhor", "beleza", "blz", "show", "top", "certinho", "combinado", "vou", "passar", "pra", "ele", "ela",
+        "amanha", "passo", "ai", "la", "eu", "segunda", "errei", "o", "a", "canal", "aguardo", "aguardar", "esperar", "espero", "fico",
+        "no", "aguardando", "tranquilo", "de", "nada", "sim", "ha", "kk", "kkk", "rs");
 
     private static readonly string[][] GreetingFillers = Phrases("tudo", "bem", "como", "vai", "vc", "voce", "senhor", "senhora", "a", "o", "e");
 
     /// <summary>Asking for a person outright: with "processo" it is a clerk, not a status query.</summary>
-    private static readonly string[][] AskForPersonWords = Phrases("falar", "atendente", "falar com", "alguem", "pessoa", "humano", "duvida");
+    private static readonly string[][] AskForPersonWords = Phrases("falar", "atendente", "falar com", "alguem", "pessoa", "humano", "duvida", "recado");
 
     private static readonly Dictionary<string, int> OptionWords = new(StringComparer.Ordinal)
     {
@@ -116,7 +304,7 @@ public static partial class IntentReader
         var unit = reading.Intent == Intent.Option ? UnitMatch.None : resolver.Resolve(text);
         if (reading.Intent == Intent.Unknown && unit.Kind != UnitMatchKind.NotFound)
         {
-            reading = reading with { Intent = Intent.Human };
+            reading = reading with { Intent = Intent.Human, OnlyNamesUnit = true };
         }
 
         return (reading, unit);
@@ -128,12 +316,43 @@ public static partial class IntentReader
         var normalized = Repeated().Replace(TextMatching.Normalize(text), "$1");
         var numbers = CnjNumber.FindAll(text);
         var malformed = numbers.Count == 0 && MalformedNumber().IsMatch(text ?? "");
-        var words = normalized.Length == 0 ? [] : normalized.Split(' ');
-        var intent = Classify(words, numbers.Count > 0 || malformed, out var option);
-        return new Reading(intent, option, numbers, malformed, normalized);
+        // "Qual o horário? Aliás, esquece, me manda o link": the last thing asked is what is asked.
+        var asked = LastRequest(normalized);
+        var words = asked.Length == 0 ? [] : asked.Split(' ');
+        var questionMark = text?.Contains('?', StringComparison.Ordinal) == true;
+        var intent = Classify(words, numbers.Count > 0 || malformed, questionMark, out var option);
+        var matters = MatterWords.Select(m => (m.Branch, Hits: Hits(words, m.Words))).Where(m => m.Hits > 0).OrderByDescending(m => m.Hits).ToList();
+        return new Reading(intent, option, numbers, malformed, normalized)
+        {
+            Polite = Contains(words, ThanksWords),
+            ChangedMind = !ReferenceEquals(asked, normalized),
+            AsksStatus = Contains(words, StatusWords),
+            NoNumber = Exactly(words, NoNumberWords),
+            NewClaim = Exactly(words, NewClaimWords),
+            NeedsJudgement = Exactly(words, JudgementWords),
+            Asks = questionMark || Exactly(words, QuestionWords),
+            AsksInWords = Exactly(words, QuestionWords),
+            AsksForPerson = Exactly(words, PersonWords),
+            NamesTopic = Exactly(words, TopicWords),
+            // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
+            Matters = [.. matters.Select(m => m.Branch)],
+            MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],
+        };
     }
 
-    private static Intent Classify(string[] words, bool hasNumber, out int? option)
+    private static string LastRequest(string normalized)
+    {
+        var padded = $" {normalized} ";
+        var cut = ChangeOfMind.Select(marker => (Marker: marker, At: padded.LastIndexOf($" {marker} ", StringComparison.Ordinal)))
+            .Where(m => m.At >= 0)
+            .Select(m => m.At + m.Marker.Length + 2)
+            .DefaultIfEmpty(-1)
+            .Max();
+        var rest = cut < 0 || cut >= padded.Length ? "" : padded[cut..].Trim();
+        return rest.Length == 0 ? normalized : rest;
+    }
+
+    private static Intent Classify(string[] words, bool hasNumber, bool questionMark, out int? option)
     {
         option = null;
         if (words.Length == 0)
@@ -166,22 +385,38 @@ public static partial class IntentReader
             return Contains(words, ExitWords) ? Intent.Exit : Intent.Thanks;
         }
 
-        if (Contains(words, PetitionWords))
+        // "Tchau" at the end of what was said closes, whatever came before it ("ok, segunda eu volto. tchau").
+        if (!questionMark && !hasNumber && EndsWith(words, FarewellWords))
+        {
+            return Intent.Exit;
+        }
+
+        // "Peticionei ontem, já juntaram?" asks about a filing made elsewhere, and "o juiz mandou eu juntar documento"
+        // asks what to do: questions for the clerk, not a filing here.
+        var filing = Contains(words, FilingWords) || (Exactly(words, DocumentWords) && Exactly(words, SendWords));
+        var asksToSend = Exactly(words, HereWords) || Exactly(words, SendWords) || Exactly(words, HowWords);
+        if (Exactly(words, FiledWords) || (filing && ((questionMark && !asksToSend) || Exactly(words, JudgementWords))))
+        {
+            return Intent.Human;
+        }
+
+        if (filing)
         {
             return Intent.Petition;
         }
 
         if (Contains(words, VideoWords))
         {
-            return Intent.Video;
+            return Exactly(words, HearingWords) ? Intent.Human : Intent.Video;
         }
 
-        if (Contains(words, HoursWords))
+        if (Contains(words, HoursWords) || (isShort && Exactly(words, ContactWords)))
         {
             return Intent.Hours;
         }
 
-        if (OnlyOf(words, ThanksWords, GreetingWords, ThanksFillers) && Contains(words, ThanksWords))
+        // Thanks for what went well, without asking anything: "obrigada pelo atendimento de ontem, deu tudo certo com meu título".
+        if (Contains(words, ThanksWords) && !questionMark && !hasNumber && !Contains(words, AskingWords) && words[0] is not ("nao" or "n"))
         {
             return Intent.Thanks;
         }
@@ -189,10 +424,11 @@ public static partial class IntentReader
         var human = Contains(words, HumanWords);
         var caseWords = Contains(words, CaseWords);
 
-        // A number alone, or with "andamento": its status. A number with a question a clerk answers ("audiência"): a clerk.
+        // A number alone, with "andamento" or with "queria saber": its status. With a question a clerk answers
+        // ("audiência", "alvará"): a clerk.
         if (hasNumber)
         {
-            return human && !Contains(words, StatusWords) ? Intent.Human : Intent.CaseStatus;
+            return Contains(words, SpecificHumanWords) && !Contains(words, StatusWords) ? Intent.Human : Intent.CaseStatus;
         }
 
         if (caseWords && !Contains(words, AskForPersonWords))
@@ -234,6 +470,30 @@ public static partial class IntentReader
                 }
 
                 if (all)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the message ends with one of the phrases.</summary>
+    private static bool EndsWith(string[] words, string[][] phrases) =>
+        phrases.Any(p => p.Length <= words.Length && p.AsSpan().SequenceEqual(words.AsSpan(words.Length - p.Length)));
+
+    /// <summary>How many of the phrases occur, spelled exactly.</summary>
+    private static int Hits(string[] words, string[][] phrases) => phrases.Count(p => Exactly(words, [p]));
+
+    /// <summary>Whether some phrase occurs as consecutive words spelled exactly (for words a typo would turn into others: "protocolei", "protocolar").</summary>
+    private static bool Exactly(string[] words, string[][] phrases)
+    {
+        foreach (var phrase in phrases)
+        {
+            for (var i = 0; i + phrase.Length <= words.Length; i++)
+            {
+                if (phrase.AsSpan().SequenceEqual(words.AsSpan(i, phrase.Length)))
                 {
                     return true;
                 }

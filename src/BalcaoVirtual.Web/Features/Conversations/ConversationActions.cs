@@ -9,8 +9,11 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 /// <summary>One thing a person did to a conversation.</summary>
 public sealed record AuditEntry(DateTimeOffset At, string UserId, string Action, string? Detail);
 
-/// <summary>What a clerk's action asks for: the new record, and optionally a note for the thread (never sent).</summary>
-public sealed record ActionPlan(Conversation After, string? Note = null);
+/// <summary>
+/// What a clerk's action asks for: the new record, optionally a note for the thread (never sent), and optionally what
+/// the citizen is told through their channel (a transfer, a close).
+/// </summary>
+public sealed record ActionPlan(Conversation After, string? Note = null, string? Tell = null);
 
 /// <summary>
 /// Applies a clerk's action (claim, assign, close, reopen, transfer, note) in one transaction on the conversation's slot:
@@ -18,7 +21,7 @@ public sealed record ActionPlan(Conversation After, string? Note = null);
 /// changed the conversation meanwhile (tried again on the fresh record).
 /// </summary>
 public sealed class ConversationActions(
-    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, Privacy.AuditTrail trail, TimeProvider time)
+    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, Privacy.AuditTrail trail, Outbox outbox, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -65,10 +68,22 @@ public sealed class ConversationActions(
                 });
             }
 
+            // Staff alert threads have no citizen to tell.
+            var tell = planned?.Tell is { } told && !after.Staff ? told : null;
+            if (tell is not null)
+            {
+                outbox.AddQueue(tran, after, tell, MessageAuthor.System, userId);
+            }
+
             _ = tran.ListRightPushAsync(keys.ConversationAudit(id), JsonSerializer.Serialize(new AuditEntry(now, userId, action, detail), Json));
             if (!await tran.ExecuteAsync().ConfigureAwait(false))
             {
                 continue;
+            }
+
+            if (tell is not null)
+            {
+                await outbox.SignalAsync().ConfigureAwait(false);
             }
 
             if (planned is not null)

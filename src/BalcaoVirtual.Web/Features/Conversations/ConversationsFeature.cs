@@ -215,17 +215,23 @@ public static class ConversationsFeature
         return Outcome(await actions.ApplyAsync(id, user, "transfer", $"{exists!.UnitId} -> {target!.Id}: {reason}", (before, now) =>
         {
             var fromName = before.UnitId is { } fromId && catalog.Find(fromId) is { } fromUnit ? fromUnit.Name : "—";
+            var due = clock.DueAt(target, now);
+            // The citizen is told once where the conversation went and until when the new unit answers; not why.
+            var tell = due is { } at
+                ? Texts.Format("CitizenTransferred", target.Name, Chatbot.BotFormat.When(clock.Promised(target, at), target.TimeZone))
+                : Texts.Format("CitizenTransferredNoDeadline", target.Name);
             return new ActionPlan(
                 before with
                 {
                     UnitId = target.Id,
                     State = ConversationState.Waiting,
                     WaitingSince = now,
-                    DueAt = clock.DueAt(target, now),
+                    DueAt = due,
                     AssigneeId = null,
                     LastActivityAt = now,
                 },
-                Texts.Format("TransferNote", fromName, target.Name, reason!));
+                Texts.Format("TransferNote", fromName, target.Name, reason!),
+                tell);
         }, reason).ConfigureAwait(false));
     }
 
@@ -260,12 +266,20 @@ public static class ConversationsFeature
             (before, _) => new ActionPlan(before with { AssigneeId = request.UserId })).ConfigureAwait(false));
     }
 
-    /// <summary>Ends the conversation; a new message from the citizen starts again with the chatbot.</summary>
-    private static async Task<IResult> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, TimeProvider time)
+    /// <summary>
+    /// Ends the conversation, and tells the citizen once that it ended and that writing again starts a new one (with the
+    /// chatbot, at any hour).
+    /// </summary>
+    private static async Task<IResult> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         return refusal ?? Outcome(await actions.ApplyAsync(id, user, "close", null, (before, now) =>
-            before.State == ConversationState.Closed ? null : new ActionPlan(before with { State = ConversationState.Closed, LastActivityAt = now })).ConfigureAwait(false));
+            before.State == ConversationState.Closed
+                ? null
+                : new ActionPlan(before with { State = ConversationState.Closed, LastActivityAt = now }, null,
+                    before.UnitId is { } unitId && catalog.Find(unitId) is { } unit
+                        ? Texts.Format("CitizenClosed", unit.Name)
+                        : Texts.Get("CitizenClosedNoUnit"))).ConfigureAwait(false));
     }
 
     /// <summary>Puts a closed conversation back in the unit's queue, under a new deadline.</summary>

@@ -73,8 +73,19 @@ public sealed class UnitResolver
             names[unit.Id] = (ordinal, kind, TextMatching.Normalize(unit.City));
         }
 
-        towns.AddRange(townIndex.Select(p => (p.Key, p.Key.Split(' ').Length, p.Value)));
+        // A town of several words is also called by its first one when that one is its own ("Canaã" for Canaã dos
+        // Carajás; not "Santa" for Santa Bárbara do Pará, which other towns share or which is a common word).
+        var firstWords = townIndex.Keys.Where(t => t.Contains(' ', StringComparison.Ordinal)).GroupBy(t => t.Split(' ')[0], StringComparer.Ordinal)
+            .Where(g => g.Count() == 1 && g.Key.Length >= 5 && !CommonFirstWords.Contains(g.Key) && !townIndex.ContainsKey(g.Key))
+            .ToDictionary(g => g.Key, g => townIndex[g.Single()], StringComparer.Ordinal);
+        towns.AddRange(townIndex.Concat(firstWords).Select(p => (p.Key, p.Key.Split(' ').Length, p.Value)));
     }
+
+    private static readonly HashSet<string> CommonFirstWords = new(StringComparer.Ordinal)
+    {
+        "santa", "santo", "santana", "nova", "novo", "porto", "campo", "bom", "boa", "alto", "baixo", "ponta", "barra", "agua", "aguas",
+        "serra", "monte", "vila", "brejo", "ponte", "cachoeira", "conceicao", "senador", "presidente", "governador", "marechal",
+    };
 
     /// <summary>The unit owning an origin code in a court ("5.08" + "0210").</summary>
     public UnitMatch ByOrigin(string courtCnjCode, string origin) =>

@@ -50,8 +50,8 @@ public sealed class PrivacyOptions
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(5 * 365);
 }
 
-/// <summary>The notice as a citizen reads it, and its version.</summary>
-public sealed record NoticeText(string Text, string Version);
+/// <summary>The notice as a citizen reads it, its version, and the one sentence with its link that a chat carries.</summary>
+public sealed record NoticeText(string Text, string Version, string Brief);
 
 /// <summary>
 /// Sends the privacy notice once per contact and channel (a contact is one address on one channel), and again only
@@ -68,13 +68,16 @@ public sealed class PrivacyNotices(RedisConnections redis, RedisKeys keys, IOpti
         var o = options.Value;
         var notice = courtId is not null && o.Courts.TryGetValue(courtId, out var own) ? own : o.Notice;
         var c = chatbot.Value;
+        var policy = (notice.PolicyUrl ?? o.Notice.PolicyUrl ?? c.PrivacyPolicyUrl)!.OriginalString;
+        var controller = notice.Controller ?? o.Notice.Controller ?? c.CourtName;
         var text = Texts.Format("PrivacyNotice",
-            notice.Controller ?? o.Notice.Controller ?? c.CourtName,
+            controller,
             notice.Purpose ?? o.Notice.Purpose ?? Texts.Get("PrivacyDefaultPurpose"),
             notice.LegalBasis ?? o.Notice.LegalBasis ?? Texts.Get("PrivacyDefaultLegalBasis"),
-            (notice.PolicyUrl ?? o.Notice.PolicyUrl ?? c.PrivacyPolicyUrl)!.OriginalString,
+            policy,
             notice.Officer ?? o.Notice.Officer ?? c.DataProtectionOfficer);
-        return new NoticeText(text, (courtId is not null && o.Courts.ContainsKey(courtId) ? courtId + ":" : "") + notice.Version);
+        var version = (courtId is not null && o.Courts.ContainsKey(courtId) ? courtId + ":" : "") + notice.Version;
+        return new NoticeText(text, version, Texts.Format("PrivacyBrief", controller, policy));
     }
 
     /// <summary>The notice this contact still has to get (null: it got this version already).</summary>

@@ -77,6 +77,24 @@ public sealed class SlaClock(UnitHours hours)
             : to - from;
     }
 
+    /// <summary>
+    /// A deadline as a citizen is told it, the way the unit counts: with service hours, the end of the desk's period in
+    /// which it falls ("até sexta-feira, 13h", not "10h34"); with calendar hours, the next whole hour. Never before the
+    /// deadline itself.
+    /// </summary>
+    public DateTimeOffset Promised(Unit unit, DateTimeOffset due)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (unit.Sla.Counting == SlaCounting.ServiceHours && hours.At(unit, due.AddTicks(-1)) is { Open: true, ClosesAt: { } closes })
+        {
+            return closes;
+        }
+
+        var local = TimeZoneInfo.ConvertTime(due, unit.TimeZone);
+        var intoHour = new TimeSpan(0, local.Minute, local.Second) + TimeSpan.FromTicks(local.Ticks % TimeSpan.TicksPerSecond);
+        return intoHour == TimeSpan.Zero ? due : due - intoHour + TimeSpan.FromHours(1);
+    }
+
     private DateTimeOffset Add(Unit unit, DateTimeOffset from, TimeSpan duration) =>
         unit.Sla.Counting == SlaCounting.ServiceHours
             ? hours.AddServiceTime(unit, from, duration) ?? from + duration

@@ -30,6 +30,14 @@ public sealed class SlaClockTests
     public void CalendarWindow_DueTime(string start, string due) =>
         Assert.That(Clock.DueAt(Macapa, Local(start)), Is.EqualTo(Local(due)));
 
+    // What the citizen is told: the way the unit counts, never false minutes ("às 10h34").
+    [TestCase("Belem", "2026-11-30T09:00", "2026-11-30T13:00", TestName = "Promised: service hours, the end of the desk's period it falls in")]
+    [TestCase("Belem", "2026-11-27T13:00", "2026-11-27T13:00", TestName = "Promised: service hours, due at closing is closing")]
+    [TestCase("Macapa", "2026-11-22T04:51", "2026-11-22T05:00", TestName = "Promised: calendar hours, the next whole hour")]
+    [TestCase("Macapa", "2026-11-22T22:00", "2026-11-22T22:00", TestName = "Promised: calendar hours, a whole hour stays")]
+    public void Promised_IsTheDeadlineAsTheUnitCountsIt(string unit, string due, string promised) =>
+        Assert.That(Clock.Promised(unit == "Belem" ? Belem : Macapa, Local(due)), Is.EqualTo(Local(promised)));
+
     [Test]
     public void CalendarWindow_WarningsBreachAndEscalation_InOrder()
     {

@@ -15,7 +15,7 @@ public sealed class MenuTextTests
         Assert.That(menu, Is.Not.Null);
         Assert.That(menu!.Value.Options.Select(o => o.Number), Is.EqualTo(new[] { "1", "2", "3", "4" }));
         Assert.That(menu.Value.Options[2].Label, Is.EqualTo("Atendimento por vídeo (Google Meet)"));
-        Assert.That(menu.Value.Body, Does.StartWith("Como posso ajudar?").And.Contain("escreva menu"));
+        Assert.That(menu.Value.Body, Does.StartWith("Como posso ajudar?").And.Contain("Escreva menu para voltar aqui"));
         Assert.That(menu.Value.Body, Does.Not.Contain("1 - "));
     }
 

@@ -1,0 +1,52 @@
+namespace BalcaoVirtual.Web.Features.Chatbot;
+
+/// <summary>What the bot did in a turn, by substance rather than wording (the conversation corpus labels turns with these).</summary>
+public enum BotActKind
+{
+    Menu,
+    AskNumber,
+
+    /// <summary>A case's status from DataJud.</summary>
+    Status,
+
+    /// <summary>The status could not be given (not found, DataJud away).</summary>
+    NoStatus,
+
+    /// <summary>A mistyped case number (check digits, length).</summary>
+    WrongNumber,
+
+    /// <summary>A case of another court; the detail is its acronym.</summary>
+    OtherCourt,
+
+    /// <summary>A matter of another branch of the judiciary; the detail is the branch.</summary>
+    OtherBranch,
+    AskUnit,
+    ChooseUnit,
+    AskQuestion,
+    HandOff,
+    Hours,
+    Video,
+    VideoClosed,
+    Petition,
+    NewClaim,
+    Thanks,
+    Goodbye,
+    NotUnderstood,
+    OfferClerk,
+    Audio,
+}
+
+/// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>
+public sealed record BotAct(BotActKind Kind, string? Detail = null)
+{
+    /// <summary>"handoff trt8-vt-macapa-7", "other-court TJPA", "menu": the act as the corpus writes it.</summary>
+    public override string ToString()
+    {
+        var name = Kind switch
+        {
+            BotActKind.HandOff => "handoff",
+            _ => string.Concat(Kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
+        };
+        return Detail is null ? name : $"{name} {Detail}";
+    }
+}

@@ -1,0 +1,816 @@
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Court.DataJud;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Resources;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Features.Chatbot;
+
+/// <summary>What a chat message changed: the conversation, the replies (one paragraph each) and what the bot did.</summary>
+public sealed record ChatOutcome(Conversation Conversation, IReadOnlyList<string> Replies, IReadOnlyList<BotAct> Acts);
+
+/// <summary>
+/// The chatbot on chat channels (WhatsApp, SMS), one turn per message, without a store: the caller reads the state and
+/// the pending privacy notice and writes the outcome. What it does in each step is the table <see cref="Transitions"/>.
+/// While a unit has the conversation the bot is silent, except to say once a day that a document sent here is not a
+/// filing; a closed conversation that gets a new message starts with the bot again.
+/// </summary>
+public sealed class ChatFlow(
+    IOptions<ChatbotOptions> options,
+    UnitCatalog catalog,
+    UnitResolver resolver,
+    UnitHours hours,
+    Sla.SlaClock sla,
+    ICaseStatusLookup cases)
+{
+    /// <summary>An example number with valid check digits, shown when a citizen's number is wrong.</summary>
+    public static readonly string ExampleNumber = CnjNumber.Create(1234, 2025, 5, 8, 1).Canonical;
+
+    /// <summary>
+    /// What the bot does, by the step it is in and what the message is: the first row whose step fits (null: any step)
+    /// and whose condition holds. Rows for any step come first where a message means the same everywhere ("sair"),
+    /// then each step's rows, then the menu's, which also catch what a step's rows leave.
+    /// </summary>
+    internal static readonly IReadOnlyList<Transition> Transitions =
+    [
+        // Anywhere: what a message is, before where it comes.
+        new("voice-note", null, t => t.Audio, t => t.VoiceNote()),
+        new("document-as-question", BotStep.AskQuestion, t => t.Document && t.Blank, t => t.HandOffToSessionUnit()),
+        new("document", null, t => t.Document && t.Blank, _ => { }), // the turn said what a document sent here is
+        new("exit", null, t => t.Intent == Intent.Exit, t => t.Goodbye()),
+        new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
+        new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
+        new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting), t => t.ShowMenu()),
+        new("first-town", null, t => t.Fresh && t.R.OnlyNamesUnit && !t.R.AsksForPerson && t.Named.Kind == UnitMatchKind.Found && !t.HasQuestion, t => t.MenuFor(t.Named.Unit!)),
+        new("other-branch", null, t => t.OtherBranch && !(t.Intent is Intent.Hours or Intent.Video && t.AboutUs), t => t.OtherBranchMatter()),
+        new("new-claim", null, t => t.R.NewClaim && !t.R.HasNumber, t => t.NewClaim()),
+        new("other-court", null, t => t.OnlyOtherCourts, t => t.CaseStatusAsync()),
+
+        // Asked for the case number.
+        new("number", BotStep.AskCaseNumber, t => t.R.HasNumber, t => t.CaseStatusAsync()),
+        new("no-number", BotStep.AskCaseNumber, t => t.R.NoNumber || t.Intent == Intent.No || t.Unsure, t => t.WithoutNumber()),
+        new("number-missing", BotStep.AskCaseNumber, t => t.Intent is Intent.Unknown or Intent.CaseStatus or Intent.Greeting or Intent.Yes,
+            t => t.Miss(Texts.Format("BotCaseNumberMissing", ExampleNumber))),
+
+        // Asked for the town or the unit.
+        new("status-instead", BotStep.AskUnit, t => t.R.AsksStatus && t.R.HasNumber, t => t.CaseStatusAsync()),
+        new("unit-named", BotStep.AskUnit, t => t.Named.Kind != UnitMatchKind.NotFound, t => t.UnitNamed()),
+        new("unit-not-found", BotStep.AskUnit,
+            t => t.Intent is not (Intent.Video or Intent.Hours or Intent.Petition or Intent.CaseStatus or Intent.Option) && !t.R.NoNumber,
+            t => t.Miss(t.Flow.UnitNotFound)),
+
+        // Offered several units.
+        new("unit-chosen", BotStep.ChooseUnit, t => t.Chosen is not null, t => t.Proceed(t.Session.Goal, t.Chosen!)),
+        new("choose-again", BotStep.ChooseUnit, t => t.Intent is not (Intent.Video or Intent.Hours or Intent.CaseStatus), t => t.ChooseAgain()),
+
+        // Asked for the question to pass on. Courtesy is never the question.
+        new("ask-again", BotStep.AskQuestion, t => t.Blank || t.Intent is Intent.Greeting or Intent.Yes, t => t.AskQuestion(t.SessionUnit!)),
+        new("no-question", BotStep.AskQuestion, t => t.Intent == Intent.No, t => t.Decline()),
+        new("menu-choice", BotStep.AskQuestion, t => t.Intent == Intent.Option, t => t.General()),
+        new("other-request", BotStep.AskQuestion,
+            t => (t.R.ChangedMind || t.Short) && (t.Intent is Intent.Hours or Intent.Video or Intent.Petition || (t.Intent == Intent.CaseStatus && t.R.AsksStatus)),
+            t => t.General()),
+        new("question", BotStep.AskQuestion, _ => true, t => t.HandOffToSessionUnit()),
+
+        // Offered a clerk, or a written message while the video desk is closed.
+        new("clerk-yes", BotStep.OfferClerk, t => t.IsYes, t => t.Need(BotGoal.HandOff)),
+        new("written-yes", BotStep.OfferWritten, t => t.IsYes, t => t.Proceed(BotGoal.Talk, t.SessionUnit!)),
+        new("offer-no", BotStep.OfferClerk, t => t.IsNo, t => t.Decline()),
+        new("written-no", BotStep.OfferWritten, t => t.IsNo, t => t.Decline()),
+
+        // The menu, and whatever a step's rows left.
+        new("ask-number", null, t => t.IsOption(1) || (t.Intent == Intent.CaseStatus && !t.R.HasNumber && !t.R.NoNumber && (!t.IsQuestion() || (t.R.AsksStatus && !t.R.AsksInWords))),
+            t => t.AskNumber()),
+        new("without-number", null, t => t.R.NoNumber, t => t.WithoutNumber()),
+        new("status-and-clerk", null, t => t.R.HasValidNumber && (t.R.NeedsJudgement || t.Intent == Intent.Human), t => t.StatusAndClerkAsync()),
+        new("status", null, t => t.Intent == Intent.CaseStatus && t.R.HasNumber, t => t.CaseStatusAsync()),
+        new("talk", null, t => t.IsOption(2), t => t.Need(BotGoal.Talk)),
+        new("judgement", null, t => t.R.NeedsJudgement, t => t.Need(BotGoal.HandOff)),
+        new("clerk", null, t => t.Intent == Intent.Human || (t.Intent is Intent.Unknown or Intent.CaseStatus && t.IsQuestion()),
+            t => t.Need(t.HasQuestion ? BotGoal.HandOff : BotGoal.Talk)),
+        new("video", null, t => t.IsOption(3) || t.Intent == Intent.Video, t => t.Need(BotGoal.Video)),
+        new("hours", null, t => t.IsOption(4) || t.Intent == Intent.Hours, t => t.Need(BotGoal.Hours)),
+        new("petition", null, t => t.Intent == Intent.Petition, t => t.Petition()),
+        new("greeting", null, t => t.Intent == Intent.Greeting, t => t.ShowMenu()),
+        new("not-understood", null, _ => true, t => t.Miss(null)),
+    ];
+
+    private ChatbotOptions Options => options.Value;
+
+    private UnitCatalog Catalog => catalog;
+
+    private UnitResolver Resolver => resolver;
+
+    private UnitHours Hours => hours;
+
+    private Sla.SlaClock Sla => sla;
+
+    private ICaseStatusLookup Cases => cases;
+
+    /// <summary>How units are called in this deployment's courts: "a vara", "a zona eleitoral", "a vara ou zona".</summary>
+    private string UnitWord => field ??= Texts.Get(
+        catalog.Courts.All(c => c.CnjCode.StartsWith("6.", StringComparison.Ordinal)) ? "BotUnitWordZone"
+        : catalog.Courts.Any(c => c.CnjCode.StartsWith("6.", StringComparison.Ordinal)) ? "BotUnitWordEither"
+        : "BotUnitWordVara");
+
+    private string UnitNotFound => Texts.Format("BotUnitNotFound", catalog.Units.Count > 0 ? catalog.Units[0].Name : "");
+
+    /// <summary>The transition a turn takes (for tests: the table read for one message in one step).</summary>
+    internal static Transition Choose(Turn turn) =>
+        Transitions.First(row => (row.Step is null || row.Step == turn.Session.Step) && row.When(turn));
+
+    public async Task<ChatOutcome> HandleAsync(Conversation conversation, Message message, DateTimeOffset now, Privacy.NoticeText? notice,
+        CancellationToken cancellationToken)
+    {
+        var activity = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt;
+        switch (conversation.State)
+        {
+            case ConversationState.Waiting:
+                // Joins the unit's open conversation; its clock keeps running from the hand-off.
+                return WithTheUnit(conversation with { LastActivityAt = activity }, message, now);
+            case ConversationState.Answered:
+                // A new question after the clerk's answer: a new waiting period for the same unit.
+                var unit = conversation.UnitId is null ? null : catalog.Find(conversation.UnitId);
+                return WithTheUnit(conversation with
+                {
+                    State = ConversationState.Waiting,
+                    WaitingSince = now,
+                    DueAt = unit is null ? null : sla.DueAt(unit, now),
+                    LastActivityAt = activity,
+                }, message, now);
+            case ConversationState.Closed:
+                conversation = conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null };
+                break;
+        }
+
+        var turn = new Turn(this, conversation, message, now, notice);
+        await turn.RunAsync(cancellationToken).ConfigureAwait(false);
+        return new ChatOutcome(
+            turn.Conversation with { Bot = turn.Session with { LastTurnAt = now }, LastActivityAt = activity },
+            turn.Replies,
+            turn.Acts);
+    }
+
+    /// <summary>
+    /// A message while the unit has the conversation: silent, except a document or a petition by chat, which gets the
+    /// reminder that this is not a filing once per day (a lawyer must not think it was filed); the clerk sees it in the
+    /// thread. A letter in the unit's thread gets no automatic answer.
+    /// </summary>
+    private ChatOutcome WithTheUnit(Conversation conversation, Message message, DateTimeOffset now)
+    {
+        var session = conversation.Bot ?? new BotSession();
+        var zone = (conversation.UnitId is { } id ? catalog.Find(id)?.TimeZone : null) ?? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var document = message.MediaUrls.Count > 0 && !message.MediaTypes.Any(IsAudio);
+        if (message.Channel == Channel.Email || (!document && IntentReader.Read(message.Text).Intent != Intent.Petition) || session.PetitionNoticeOn == today)
+        {
+            return new ChatOutcome(conversation, [], []);
+        }
+
+        return new ChatOutcome(
+            conversation with { Bot = session with { PetitionNoticeOn = today } },
+            [Texts.Format("BotPetitionWhileWaiting", Options.PjeUrl!.OriginalString)],
+            [new BotAct(BotActKind.Petition)]);
+    }
+
+    private static bool IsAudio(string type) => type.StartsWith("audio/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One row of <see cref="Transitions"/>: its name (for tests and traces), the step, the condition, what it does.</summary>
+    internal sealed record Transition(string Name, BotStep? Step, Func<Turn, bool> When, Func<Turn, Task> Do)
+    {
+        public Transition(string name, BotStep? step, Func<Turn, bool> when, Action<Turn> @do)
+            : this(name, step, when, t =>
+            {
+                @do(t);
+                return Task.CompletedTask;
+            })
+        {
+        }
+    }
+
+    /// <summary>One message's worth of dialog; mutable while it runs, then read by the flow.</summary>
+    internal sealed class Turn
+    {
+        /// <summary>Words that ask for someone, or name where, without saying what about.</summary>
+        private static readonly HashSet<string> RequestWords = new(StringComparer.Ordinal)
+        {
+            "quero", "queria", "gostaria", "preciso", "precisava", "de", "da", "do", "das", "dos", "falar", "conversar", "com", "um", "uma",
+            "pessoa", "alguem", "atendente", "servidor", "servidora", "humano", "atendimento", "vara", "zona", "trabalho", "eleitoral",
+            "por", "favor", "pf", "pfv", "o", "a", "na", "no", "em", "ai", "me", "ajuda", "ajudar", "bom", "boa", "dia", "tarde", "noite",
+            "oi", "ola", "deixar", "recado", "mensagem", "para", "pra", "cartorio", "tem", "alguem", "atender", "atendido", "atendida", "pode",
+            "poderia", "como", "sobre", "ele", "ela", "isso", "esse", "essa", "meu", "minha", "processo", "caso", "assunto", "saber", "e", "ser",
+            "secretaria", "verdade", "robo", "nao", "real", "ajudem", "voces", "vcs", "vc", "voce", "aqui", "agora", "urgente", "ta", "to",
+            "estou", "sim", "ok", "certo", "entao", "so", "mais", "uma", "duvida", "pergunta", "informacao", "responsavel", "falo", "posso",
+            "tudo", "bem", "vai", "senhor", "senhora", "deus", "abencoe", "amem", "sou", "advogado", "advogada", "dr", "dra", "doutor",
+            "doutora", "andamento", "situacao", "consulta", "consultar", "ver", "status", "acompanhar", "movimentacao", "processual",
+            "numero", "n", "proc", "processos", "sei", "tenho", "perdi", "lembro", "esqueci", "comigo", "quem", "moro", "mora", "cidade",
+            "cliente", "reclamante", "atendam", "favor", "obrigado", "obrigada", "gostaria", "queria", "quero", "preciso", "esse", "desse",
+            "dele", "dela", "nele", "nesse", "neste", "este", "pelo", "pela", "whatsapp", "zap", "aí", "alo", "opa", "eai", "prezados",
+            "prezado", "prezada", "tarde", "noite", "mas",
+        };
+
+        private static readonly string[] UnsureStarts = ["nao sei", "nao tenho", "nao lembro", "nao achei", "perdi", "esqueci"];
+
+        private readonly Message message;
+        private readonly DateTimeOffset now;
+        private readonly Privacy.NoticeText? notice;
+        private readonly bool idle;
+        private bool understood = true;
+
+        public Turn(ChatFlow flow, Conversation conversation, Message message, DateTimeOffset now, Privacy.NoticeText? notice)
+        {
+            Flow = flow;
+            this.message = message;
+            this.now = now;
+            this.notice = notice;
+            (R, Named) = IntentReader.Read(message.Text, flow.Resolver);
+            Conversation = conversation;
+            Session = conversation.Bot ?? new BotSession();
+            idle = conversation.Bot is not null && now - Session.LastTurnAt > flow.Options.IdleTimeout;
+            if (idle)
+            {
+                Session = new BotSession { Misses = 0 };
+            }
+
+            Fresh = conversation.Bot is null || idle;
+            Audio = message.MediaTypes.Any(IsAudio);
+            Document = !Audio && (message.MediaTypes.Count > 0 || message.MediaUrls.Count > 0);
+        }
+
+        public ChatFlow Flow { get; }
+
+        public Reading R { get; }
+
+        /// <summary>The unit the message names (by case number, name or town), if any.</summary>
+        public UnitMatch Named { get; }
+
+        public Conversation Conversation { get; private set; }
+
+        public BotSession Session { get; private set; }
+
+        public List<string> Replies { get; } = [];
+
+        public List<BotAct> Acts { get; } = [];
+
+        public Intent Intent => R.Intent;
+
+        public bool Blank => R.Normalized.Length == 0;
+
+        /// <summary>No text at all (not even "?????").</summary>
+        public bool Empty => string.IsNullOrWhiteSpace(message.Text);
+
+        public bool Audio { get; }
+
+        public bool Document { get; }
+
+        /// <summary>A new session: the first message, or the first after a long pause.</summary>
+        public bool Fresh { get; }
+
+        public bool IsYes => Intent == Intent.Yes || IsOption(1);
+
+        public bool IsNo => Intent == Intent.No || IsOption(2);
+
+        /// <summary>A message of a few words ("e o link?"), which changes the subject rather than asks a question.</summary>
+        public bool Short => R.Normalized.Split(' ').Length <= 5;
+
+        /// <summary>Names this desk ("vocês", "daqui"): "vou no fórum; e o horário de vocês?" asks our hours.</summary>
+        public bool AboutUs => $" {R.Normalized} ".Split(' ').Any(w => w is "voces" or "vcs" or "vc" or "daqui" or "aqui");
+
+        /// <summary>"Não sei", "não tenho", "perdi": a short answer that there is nothing to give.</summary>
+        public bool Unsure => Short && UnsureStarts.Any(u => $"{R.Normalized} ".StartsWith(u + " ", StringComparison.Ordinal));
+
+        /// <summary>Every valid case number in the message is another court's: that court is the answer, whatever was asked.</summary>
+        public bool OnlyOtherCourts =>
+            R.HasValidNumber && R.Numbers.Where(n => n.IsValid).All(n => !Flow.Catalog.Courts.Any(c => c.CnjCode == n.Number.CourtKey));
+
+        /// <summary>A matter of a branch none of this deployment's courts belongs to, without a case number to go by.</summary>
+        public bool OtherBranch => !R.HasNumber && R.MainMatters.Count > 0 && !R.MainMatters.Any(Flow.Serves);
+
+        public Unit? SessionUnit => Unit(Session.UnitId);
+
+        /// <summary>In the choice step: the unit the message picks among the candidates, by number or by name.</summary>
+        public Unit? Chosen
+        {
+            get
+            {
+                var candidates = Session.Candidates.Select(Unit).OfType<Unit>().ToList();
+                if (R is { Intent: Intent.Option, Option: { } n } && n >= 1 && n <= candidates.Count)
+                {
+                    return candidates[n - 1];
+                }
+
+                var within = Named.Units.Where(candidates.Contains).ToList();
+                return within.Count == 1 ? within[0] : Named.Unit;
+            }
+        }
+
+        /// <summary>
+        /// Whether a request for a clerk carries its question. Asking for a person outright, the rest is context until
+        /// words ask something or name what about ("quero falar com alguém, faz um ano que está assim" asks nothing yet;
+        /// "... sobre quando sai o alvará" and "minha audiência foi remarcada? preciso falar com a vara" do); otherwise
+        /// <see cref="IsQuestion"/>.
+        /// </summary>
+        public bool HasQuestion =>
+            R.NeedsJudgement || (R.AsksForPerson ? R.AsksInWords || ContentWords >= 5 || (R.NamesTopic && ContentWords >= 3) : IsQuestion());
+
+        public bool IsOption(int n) => R is { Intent: Intent.Option } && R.Option == n;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            if (Conversation.Bot is null)
+            {
+                Say(Texts.Format("BotGreeting", Flow.Options.CourtName));
+            }
+            else if (idle)
+            {
+                Say(Texts.Get("BotIdleRestart"));
+            }
+
+            if (Document)
+            {
+                // The attachment stays on the conversation for the clerk; the citizen learns it is not a filing.
+                Act(BotActKind.Petition);
+                Say(Texts.Format("BotPetition", Flow.Options.PjeUrl!.OriginalString));
+            }
+
+            this.cancellationToken = cancellationToken;
+            await Choose(this).Do(this).ConfigureAwait(false);
+            Session = Session with { Misses = understood ? 0 : Session.Misses };
+            if (notice is not null)
+            {
+                // Once per contact and channel (and again when its version changes): one sentence and the link, after the answer.
+                Say(notice.Brief);
+            }
+        }
+
+        private CancellationToken cancellationToken;
+
+        /// <summary>
+        /// Whether the message already is the question a clerk can answer: two words or more beyond "I want to talk to
+        /// someone at unit X" (one with a question mark): "quando sai meu alvará?" is; "tem atendente?" and "quero falar
+        /// com a vara de Macapá" are not.
+        /// </summary>
+        public bool IsQuestion() => ContentWords >= 2 || (ContentWords == 1 && message.Text.Contains('?', StringComparison.Ordinal));
+
+        /// <summary>Words beyond asking for someone, naming the unit or the town, greeting and case numbers.</summary>
+        private int ContentWords
+        {
+            get
+            {
+                var unitWords = Named.Units.SelectMany(u => TextMatching.Normalize(string.Join(' ', u.Municipalities.Select(m => m.Name).Append(u.Name).Append(u.City))).Split(' '))
+                    .ToHashSet(StringComparer.Ordinal);
+                return R.Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Count(w => !RequestWords.Contains(w) && !unitWords.Contains(w) && !w.Any(char.IsAsciiDigit));
+            }
+        }
+
+        /// <summary>"Não, obrigado" to an offer: thanks; a plain "não": the menu.</summary>
+        public void Decline()
+        {
+            if (R.Polite)
+            {
+                Thanks();
+                return;
+            }
+
+            ShowMenu();
+        }
+
+        public void VoiceNote()
+        {
+            Act(BotActKind.Audio);
+            Say(Texts.Get("BotAudio"));
+        }
+
+        public void Goodbye()
+        {
+            Act(BotActKind.Goodbye);
+            Say(Texts.Get("BotGoodbye"));
+            Session = new BotSession();
+            Conversation = Conversation with { State = ConversationState.Closed };
+        }
+
+        public void Thanks()
+        {
+            Act(BotActKind.Thanks);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Get("BotThanks"));
+        }
+
+        public void ShowMenu()
+        {
+            Act(BotActKind.Menu);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Get("BotMenu"));
+        }
+
+        /// <summary>A first message that only names a unit ("Marabá"): the menu, with that unit settled for what comes next.</summary>
+        public void MenuFor(Unit unit)
+        {
+            ShowMenu();
+            Session = Session with { UnitId = unit.Id };
+        }
+
+        public void AskNumber()
+        {
+            Act(BotActKind.AskNumber);
+            Session = Session with { Step = BotStep.AskCaseNumber, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Format("BotAskCaseNumber", ExampleNumber));
+        }
+
+        public void Petition()
+        {
+            Act(BotActKind.Petition);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Format("BotPetition", Flow.Options.PjeUrl!.OriginalString));
+            Say(Texts.Get("BotAfterAnswer"));
+        }
+
+        /// <summary>The matter is another branch's: which court handles it in this deployment's states, and how to reach it.</summary>
+        public void OtherBranchMatter()
+        {
+            var branch = R.MainMatters.First(b => !Flow.Serves(b));
+            Act(BotActKind.OtherBranch, branch.ToString().ToLowerInvariant());
+            var courts = Flow.Catalog.Units.Select(u => u.State).Distinct(StringComparer.Ordinal)
+                .SelectMany(state => CnjCourts.Serving(branch, state)).Distinct().ToList();
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Format("BotOtherBranch", Texts.Get("Branch" + branch), Flow.Options.CourtName,
+                string.Join("\n", courts.Select(c => Texts.Format("BotCourtLine", c.Name, c.Acronym, c.Portal)))));
+            Say(Texts.Get("BotAfterAnswer"));
+        }
+
+        /// <summary>How to start a lawsuit, which no case number can help with; then the unit's contacts if the town is said.</summary>
+        public void NewClaim()
+        {
+            Act(BotActKind.NewClaim);
+            var labour = Flow.Serves(Branch.Labour);
+            Say(Texts.Format(labour ? "BotNewClaimLabour" : "BotNewClaim", Flow.Options.PjeUrl!.OriginalString));
+            if (Unit(Conversation.UnitId) is { } own)
+            {
+                Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, UnitId = own.Id };
+                Say(HoursAndContacts(own));
+                return;
+            }
+
+            Session = Session with { Step = BotStep.AskUnit, Goal = BotGoal.Hours, Candidates = [] };
+            Say(Texts.Get("BotNewClaimWhere"));
+        }
+
+        /// <summary>No case number: a clerk finds the case by name, so the unit (and the question) is what is needed.</summary>
+        public void WithoutNumber()
+        {
+            Say(Texts.Get("BotWithoutNumber"));
+            Need(R.Asks || R.NeedsJudgement || ContentWords >= 6 ? BotGoal.HandOff : BotGoal.Talk); // a question, or the case described
+        }
+
+        /// <summary>
+        /// A message not understood. After <see cref="ChatbotOptions.MissesBeforeOffer"/> in a row, the offer to pass it to
+        /// a clerk; before that, <paramref name="help"/> (or "not understood" and the menu) in the same step.
+        /// </summary>
+        public void Miss(string? help)
+        {
+            understood = false;
+            var misses = Session.Misses + 1;
+            Act(BotActKind.NotUnderstood);
+            if (misses >= Flow.Options.MissesBeforeOffer)
+            {
+                Session = Session with { Step = BotStep.OfferClerk, Goal = BotGoal.None, Misses = 0 };
+                understood = true; // the count starts again after the offer
+                Act(BotActKind.OfferClerk);
+                Say(Texts.Get("BotNotUnderstood"));
+                Say(Texts.Get("BotOfferClerk"));
+                return;
+            }
+
+            Session = Session with { Misses = misses };
+            if (help is not null)
+            {
+                Say(help);
+                return;
+            }
+
+            Act(BotActKind.Menu);
+            Say(Texts.Get("BotNotUnderstood"));
+            Say(Texts.Get("BotMenu"));
+        }
+
+        /// <summary>
+        /// The unit for a goal: the number the citizen wrote to, else a case number's origin, else a town or unit named in
+        /// this message, else the one settled on earlier; asks when none, lists the candidates when several fit.
+        /// </summary>
+        public void Need(BotGoal goal)
+        {
+            if (Unit(Conversation.UnitId) is { } own)
+            {
+                Proceed(goal, own);
+                return;
+            }
+
+            if (Named.Kind == UnitMatchKind.Found)
+            {
+                Proceed(goal, Named.Unit!);
+                return;
+            }
+
+            // A unit settled on earlier beats a vague match now ("faz 1 ano que tá assim" names no town).
+            if (SessionUnit is { } earlier)
+            {
+                Proceed(goal, earlier);
+                return;
+            }
+
+            if (Named.Kind == UnitMatchKind.Ambiguous)
+            {
+                OfferCandidates(goal, Named.Units);
+                return;
+            }
+
+            Act(BotActKind.AskUnit);
+            Session = Session with { Step = BotStep.AskUnit, Goal = goal };
+            Say(Texts.Format("BotAskUnit", Flow.UnitWord));
+        }
+
+        /// <summary>The town or unit asked for was named. The last thing asked wins: "o link do meet de Santarém" while the hours wait is the link.</summary>
+        public void UnitNamed()
+        {
+            var goal = Intent switch
+            {
+                Intent.Video => BotGoal.Video,
+                Intent.Hours => BotGoal.Hours,
+                _ when R.NeedsJudgement || (Session.Goal == BotGoal.Talk && HasQuestion && Intent == Intent.Human) => BotGoal.HandOff,
+                _ => Session.Goal,
+            };
+            if (Named.Kind == UnitMatchKind.Ambiguous)
+            {
+                OfferCandidates(goal, Named.Units);
+                return;
+            }
+
+            Proceed(goal, Named.Unit!);
+        }
+
+        public void ChooseAgain()
+        {
+            var candidates = Session.Candidates.Select(Unit).OfType<Unit>().ToList();
+            var within = Named.Units.Where(candidates.Contains).ToList();
+            understood = false;
+            Session = Session with { Misses = Session.Misses + 1 };
+            if (Session.Misses >= Flow.Options.MissesBeforeOffer + 1)
+            {
+                ShowMenu();
+                return;
+            }
+
+            OfferCandidates(Session.Goal, within.Count > 1 ? within : candidates);
+        }
+
+        private void OfferCandidates(BotGoal goal, IReadOnlyList<Unit> units)
+        {
+            var listed = units.Take(9).ToList();
+            Act(BotActKind.ChooseUnit);
+            Session = Session with { Step = BotStep.ChooseUnit, Goal = goal, Candidates = [.. listed.Select(u => u.Id)] };
+            Say(string.Join('\n', listed.Select((u, i) => Texts.Format("BotChoice", i + 1, u.Name)).Prepend(Texts.Get("BotChooseUnit"))));
+        }
+
+        public void Proceed(BotGoal goal, Unit unit)
+        {
+            Session = Session with { UnitId = unit.Id, Candidates = [], Goal = BotGoal.None, Step = BotStep.Menu };
+            if (ServedTown(unit) is { } town)
+            {
+                Say(Texts.Format("BotTownServedBy", town, unit.Name));
+            }
+
+            switch (goal)
+            {
+                case BotGoal.Video:
+                    VideoDesk(unit);
+                    break;
+                case BotGoal.Hours:
+                    Act(BotActKind.Hours, unit.Id);
+                    Say(HoursAndContacts(unit));
+                    Say(Texts.Get("BotAfterAnswer"));
+                    break;
+                case BotGoal.HandOff:
+                    HandOff(unit);
+                    break;
+                default:
+                    AskQuestion(unit);
+                    break;
+            }
+        }
+
+        public void AskQuestion(Unit unit)
+        {
+            Act(BotActKind.AskQuestion, unit.Id);
+            Session = Session with { Step = BotStep.AskQuestion, UnitId = unit.Id };
+            Say(Texts.Format("BotAskQuestion", unit.Name));
+        }
+
+        public void HandOffToSessionUnit() => HandOff(SessionUnit!);
+
+        private void HandOff(Unit unit)
+        {
+            var due = Flow.Sla.DueAt(unit, now);
+            Act(BotActKind.HandOff, unit.Id);
+            Conversation = Conversation with
+            {
+                ProcessNumbers = [.. Conversation.ProcessNumbers.Concat(R.Numbers.Where(n => n.IsValid).Select(n => n.Number.Canonical)).Distinct()],
+                UnitId = unit.Id,
+                State = ConversationState.Waiting,
+                WaitingSince = now,
+                DueAt = due,
+            };
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, UnitId = unit.Id, Candidates = [] };
+            Say(due is { } at
+                ? Texts.Format("BotHandedOff", unit.Name, BotFormat.When(Flow.Sla.Promised(unit, at), unit.TimeZone))
+                : Texts.Format("BotHandedOffNoDeadline", unit.Name));
+        }
+
+        /// <summary>A town the message names that the unit serves but is not its seat ("Marituba" for Ananindeua's unit).</summary>
+        private string? ServedTown(Unit unit)
+        {
+            var text = $" {R.Normalized} ";
+            return text.Contains($" {TextMatching.Normalize(unit.City)} ", StringComparison.Ordinal)
+                ? null
+                : unit.Municipalities.Select(m => m.Name).FirstOrDefault(m => text.Contains($" {TextMatching.Normalize(m)} ", StringComparison.Ordinal));
+        }
+
+        private void VideoDesk(Unit unit)
+        {
+            if (unit.VideoDeskUrl is null)
+            {
+                Act(BotActKind.VideoClosed, unit.Id);
+                Session = Session with { Step = BotStep.OfferWritten };
+                Say(Texts.Format("BotVideoNone", unit.Name));
+                return;
+            }
+
+            var availability = Flow.Hours.At(unit, now);
+            if (availability is { Open: true, ClosesAt: { } closes })
+            {
+                // Res. 372/2021 art. 5º: the link only while the desk is open.
+                Act(BotActKind.Video, unit.Id);
+                Say(Texts.Format("BotVideoOpen", unit.Name, BotFormat.Time(closes, unit.TimeZone), unit.VideoDeskUrl));
+                return;
+            }
+
+            Act(BotActKind.VideoClosed, unit.Id);
+            Session = Session with { Step = BotStep.OfferWritten };
+            var next = availability.OpensAt is { } opens ? BotFormat.When(opens, unit.TimeZone) : Texts.Get("BotNoNextOpening");
+            Say(Texts.Format("BotVideoClosed", unit.Name, BotFormat.Inline(availability.Reason), BotFormat.Hours(unit.ServiceHours), next));
+        }
+
+        private string HoursAndContacts(Unit unit)
+        {
+            var lines = new List<string>
+            {
+                Texts.Format("BotHoursTitle", unit.Name, unit.City),
+                Texts.Format("BotHoursLine", BotFormat.Hours(unit.ServiceHours)),
+            };
+            var availability = Flow.Hours.At(unit, now);
+            if (availability is { Open: true, ClosesAt: { } closes })
+            {
+                lines.Add(Texts.Format("BotHoursOpenNow", BotFormat.Time(closes, unit.TimeZone)));
+            }
+            else if (availability.OpensAt is { } opens)
+            {
+                lines.Add(Texts.Format("BotHoursClosedNow", BotFormat.Inline(availability.Reason), BotFormat.When(opens, unit.TimeZone)));
+            }
+
+            lines.AddRange(unit.Channels.WhatsApp.Select(p => Texts.Format("BotContactWhatsApp", BotFormat.Phone(p))));
+            lines.AddRange(unit.Channels.Sms.Select(p => Texts.Format("BotContactSms", BotFormat.Phone(p))));
+            if (unit.Channels.Email is { } email)
+            {
+                lines.Add(Texts.Format("BotContactEmail", email));
+            }
+
+            if (unit.VideoDeskUrl is not null)
+            {
+                lines.Add(Texts.Get("BotContactVideo"));
+            }
+
+            return string.Join('\n', lines);
+        }
+
+        /// <summary>What to do, a deadline of their own, a summons: the status for the citizen, and the clerk for the judgement.</summary>
+        public async Task StatusAndClerkAsync()
+        {
+            var found = await LookUpAsync().ConfigureAwait(false);
+            var owner = Unit(Conversation.UnitId)
+                ?? R.Numbers.Where(n => n.IsValid).Select(n => Flow.Resolver.ByNumber(n.Number).Unit).FirstOrDefault(u => u is not null);
+            if (owner is null)
+            {
+                Conclude(found);
+                return;
+            }
+
+            HandOff(owner);
+        }
+
+        public async Task CaseStatusAsync() => Conclude(await LookUpAsync().ConfigureAwait(false));
+
+        /// <summary>Each case number's status (three at most): found, another court's, mistyped, or not to be had now.</summary>
+        private async Task<(bool Answered, bool Missing)> LookUpAsync()
+        {
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None };
+            var missing = false;
+            var answered = false;
+            foreach (var candidate in R.Numbers.Take(3))
+            {
+                var number = candidate.Number;
+                if (!candidate.IsValid)
+                {
+                    Act(BotActKind.WrongNumber);
+                    Say(Texts.Format("BotCaseWrongDigits", number.Canonical, ExampleNumber));
+                    continue;
+                }
+
+                Conversation = Conversation with { ProcessNumbers = [.. Conversation.ProcessNumbers.Append(number.Canonical).Distinct()] };
+                var court = CnjCourts.Find(number);
+                var ours = Flow.Catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey);
+                if (ours is null)
+                {
+                    Act(BotActKind.OtherCourt, court?.Acronym);
+                    Say(court is null
+                        ? Texts.Format("BotCaseUnknownCourt", number.Canonical)
+                        : Texts.Format("BotCaseOtherCourt", number.Canonical, court.Name, court.Acronym, Flow.Options.CourtName, court.Portal));
+                    answered = true;
+                    continue;
+                }
+
+                if (Flow.Resolver.ByNumber(number).Unit is { } owner && Conversation.UnitId is null)
+                {
+                    Session = Session with { UnitId = owner.Id };
+                }
+
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(ours.TimeZone);
+                switch (await Flow.Cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
+                {
+                    case CaseStatusResult.Found found:
+                        Act(BotActKind.Status);
+                        Say(CaseSummaryText.Format(found.Summary, zone, Flow.Options.PjeUrl!));
+                        answered = true;
+                        break;
+                    case CaseStatusResult.NotFound:
+                        Act(BotActKind.NoStatus);
+                        Say(Texts.Format("CaseNotFound", number.Canonical, court?.Acronym ?? ours.Id));
+                        missing = true;
+                        break;
+                    default:
+                        Act(BotActKind.NoStatus);
+                        Say(Texts.Get("CaseStatusUnavailable"));
+                        missing = true;
+                        break;
+                }
+            }
+
+            return (answered, missing);
+        }
+
+        /// <summary>After the statuses: ask again for a number that had none, offer a clerk for one not found, or offer more help.</summary>
+        private void Conclude((bool Answered, bool Missing) found)
+        {
+            if (R.Numbers.Count == 0)
+            {
+                Act(BotActKind.WrongNumber);
+                Session = Session with { Step = BotStep.AskCaseNumber };
+                Say(Texts.Format("BotCaseWrongLength", ExampleNumber));
+            }
+            else if (found.Missing)
+            {
+                Act(BotActKind.OfferClerk);
+                Session = Session with { Step = BotStep.OfferClerk };
+                Say(Texts.Get("BotOfferClerk"));
+            }
+            else if (found.Answered)
+            {
+                Say(Texts.Get("BotAfterAnswer"));
+            }
+            else
+            {
+                Session = Session with { Step = BotStep.AskCaseNumber }; // every number had wrong check digits
+            }
+        }
+
+        /// <summary>A menu number where a question was asked for: read as in the menu.</summary>
+        public Task General() => Transitions.First(row => row.Step is null && row.When(this)).Do(this);
+
+        private Unit? Unit(string? id) => id is null ? null : Flow.Catalog.Find(id);
+
+        private void Act(BotActKind kind, string? detail = null) => Acts.Add(new BotAct(kind, detail));
+
+        /// <summary>Adds a paragraph to the turn's reply, once (a document with a caption about it would explain itself twice).</summary>
+        private void Say(string text)
+        {
+            if (!Replies.Contains(text))
+            {
+                Replies.Add(text);
+            }
+        }
+    }
+
+    /// <summary>Whether one of this deployment's courts belongs to the branch.</summary>
+    private bool Serves(Branch branch) =>
+        catalog.Courts.Any(c => c.CnjCode.StartsWith(((int)branch).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".", StringComparison.Ordinal));
+}

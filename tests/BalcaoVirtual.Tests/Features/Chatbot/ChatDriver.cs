@@ -1,0 +1,104 @@
+using System.Globalization;
+using BalcaoVirtual.Web.Features.Chatbot;
+using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Court.DataJud;
+using BalcaoVirtual.Web.Features.Privacy;
+using BalcaoVirtual.Web.Features.Sla;
+using BalcaoVirtual.Web.Features.Units;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Tests.Features.Chatbot;
+
+/// <summary>
+/// Plays a conversation through the real <see cref="ChatFlow"/> without a store: a catalogue of the repository's samples,
+/// the clock given per message, and a DataJud that finds every valid case of the catalogue's courts except those whose
+/// sequence starts with 99.
+/// </summary>
+internal sealed class ChatDriver
+{
+    public static readonly DateTimeOffset Tuesday10 = new(2026, 12, 15, 10, 0, 0, TimeSpan.FromHours(-3));
+
+    private static readonly Dictionary<string, UnitCatalog> Catalogs = new(StringComparer.Ordinal);
+
+    private readonly ChatFlow flow;
+    private Conversation conversation;
+    private bool noticeGiven;
+
+    public ChatDriver(string catalogue, string? unitId = null, Channel channel = Channel.WhatsApp)
+    {
+        Catalog = CatalogOf(catalogue);
+        var options = Options.Create(new ChatbotOptions
+        {
+            CourtName = Catalog.Courts[0].Id,
+            PjeUrl = new Uri("https://pje.example.jus.br/"),
+            PrivacyPolicyUrl = new Uri("https://example.jus.br/privacidade"),
+            DataProtectionOfficer = "encarregado@example.jus.br",
+        });
+        var hours = new UnitHours(ForensicCalendar.Default);
+        flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog));
+        conversation = new Conversation
+        {
+            Id = "c0ffee-1",
+            Channel = channel,
+            ContactAddress = channel == Channel.WhatsApp ? "whatsapp:+5591981112222" : "+5591981112222",
+            UnitId = unitId,
+            CreatedAt = Tuesday10,
+            LastActivityAt = Tuesday10,
+        };
+    }
+
+    public UnitCatalog Catalog { get; }
+
+    public ChatFlow Flow => flow;
+
+    public Conversation Conversation => conversation;
+
+    public static UnitCatalog CatalogOf(string name)
+    {
+        lock (Catalogs)
+        {
+            if (!Catalogs.TryGetValue(name, out var catalog))
+            {
+                catalog = UnitCatalogLoader.LoadFile(RepoPaths.File("deploy", "units", $"{name}.sample.json"));
+                Catalogs[name] = catalog;
+            }
+
+            return catalog;
+        }
+    }
+
+    /// <summary>One citizen message at <paramref name="at"/>; what the bot did and said.</summary>
+    public async Task<ChatOutcome> SayAsync(string text, DateTimeOffset at, params string[] mediaTypes)
+    {
+        var message = new Message
+        {
+            Id = "m-" + at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            Direction = MessageDirection.Inbound,
+            Channel = conversation.Channel,
+            Author = MessageAuthor.Citizen,
+            Text = text,
+            MediaTypes = mediaTypes,
+            MediaUrls = [.. mediaTypes.Select((_, i) => $"https://api.twilio.example/media/{i}")],
+            CreatedAt = at,
+        };
+        var notice = noticeGiven ? null : new NoticeText("Privacidade (aviso completo).", "1", "Privacidade: seus dados servem só para este atendimento (LGPD).");
+        var outcome = await flow.HandleAsync(conversation, message, at, notice, CancellationToken.None);
+        noticeGiven |= outcome.Conversation.Bot is not null;
+        conversation = outcome.Conversation;
+        return outcome;
+    }
+
+    private sealed class FakeCases(UnitCatalog catalog) : ICaseStatusLookup
+    {
+        public Task<CaseStatusResult> GetStatusAsync(CnjNumber number, CancellationToken cancellationToken = default)
+        {
+            var court = catalog.Courts.First(c => c.CnjCode == number.CourtKey);
+            return Task.FromResult<CaseStatusResult>(number.Canonical.StartsWith("99", StringComparison.Ordinal)
+                ? new CaseStatusResult.NotFound(number.Canonical, court.Id)
+                : new CaseStatusResult.Found(new CaseSummary(number.Canonical, court.Id, "Ação Trabalhista - Rito Ordinário", "Vara", ["G1"],
+                    new DateTimeOffset(2024, 3, 19, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero), ["Verbas Rescisórias"],
+                    [new CaseMovement(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero), "Conclusos para sentença", null)])));
+        }
+    }
+}
