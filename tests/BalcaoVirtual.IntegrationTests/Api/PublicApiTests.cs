@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -160,4 +161,19 @@ public sealed class PublicApiTests
         });
     }
 
+    [TestCase("8.14", "Tribunal de Justiça do Pará (TJPA)", "https://www.tjpa.jus.br")]
+    [TestCase("4.01", "Tribunal Regional Federal da 1ª Região (TRF1)", "https://www.trf1.jus.br")]
+    [TestCase("6.14", "Tribunal Regional Eleitoral do Pará (TRE-PA)", "https://www.tre-pa.jus.br")]
+    public async Task Search_ForAnotherCourtsNumber_NamesThatCourtAndLinksIt_InsteadOfCallingTheNumberWrong(string court, string name, string portal)
+    {
+        await using var factory = new ApiFactory();
+        using var client = factory.CreateClient();
+        var parts = court.Split('.');
+        var number = BalcaoVirtual.Web.Features.Court.CnjNumber.Create(801234, 2023, int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), 301).Canonical;
+
+        var html = await client.GetStringAsync("/fragmento?q=" + Uri.EscapeDataString(number));
+
+        Assert.That(html, Does.Contain($"O processo {number} é do {name}, não deste tribunal")
+            .And.Contain($"<a href=\"{portal}\">").And.Not.Contain("Confira o número"));
+    }
 }

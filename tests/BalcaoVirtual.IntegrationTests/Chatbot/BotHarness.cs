@@ -16,6 +16,7 @@ internal sealed class BotHarness : IAsyncDisposable
     public const string Central = "whatsapp:+559130000000";
     public const string SmsCentral = "+559130000000";
     public const string MacapaNumber = "whatsapp:+559621010210";
+    public const string SantaremNumber = "whatsapp:+559330640109";
 
     private int seen;
     private int sids = Random.Shared.Next(1 << 20);

@@ -500,4 +500,26 @@ public sealed class ChatbotTranscriptTests
             "A 1ª Vara do Trabalho de Santarém encerrou este atendimento. Se precisar de mais alguma coisa, é só escrever aqui de novo, a qualquer hora.",
         }), "once");
     }
+
+    [Test]
+    public async Task MisreadRequests_AreReadRight_AndTheLastThingAskedWins()
+    {
+        bot.DataJud.AddHit("api_publica_trt8", Macapa.Digits, Hit);
+        await bot.SayAsync("oi");
+
+        // A petition already filed is a question for the clerk, not a filing here.
+        Assert.That(string.Concat(await bot.SayAsync("Peticionei ontem na vara de Macapá, já juntaram a petição?")),
+            Does.StartWith("Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá").And.Not.Contain("não recebe petições"));
+
+        await bot.SayAsync("menu", to: BotHarness.SantaremNumber);
+        Assert.That(string.Concat(await bot.SayAsync("vocês atendem sábado?", to: BotHarness.SantaremNumber)), Does.Contain("segunda a sexta, das 8h às 13h"));
+        Assert.That(string.Concat(await bot.SayAsync("quero deixar um recado para a vara", to: BotHarness.SantaremNumber)),
+            Does.StartWith("Escreva sua dúvida em uma mensagem"), "a message for the unit: its question is asked for");
+
+        // Hours asked for, then: "esquece, quero o andamento do processo N" while the town is awaited.
+        Assert.That(await bot.SayAsync("qual o horário?", from: BotHarness.SmsCitizen, to: BotHarness.SmsCentral), Has.Some.Contain(AskUnit));
+        Assert.That(string.Concat(await bot.SayAsync($"esquece, quero o andamento do processo {Macapa.Canonical}", from: BotHarness.SmsCitizen, to: BotHarness.SmsCentral)),
+            Does.StartWith(Summary));
+    }
 }
+

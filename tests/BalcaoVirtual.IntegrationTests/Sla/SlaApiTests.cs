@@ -97,7 +97,9 @@ public sealed class SlaApiTests
         var sla = await admin.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.Id}/sla");
         var periods = sla.GetProperty("periods").Deserialize<List<WaitingPeriod>>(Json)!;
         var thread = await admin.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.Id}");
-        var note = thread.GetProperty("messages").EnumerateArray().Last();
+        var messages = thread.GetProperty("messages").EnumerateArray().ToList();
+        var note = messages.Last(m => m.GetProperty("direction").GetString() == "internal");
+        var told = messages.Last();
         Assert.Multiple(() =>
         {
             Assert.That(periods.Select(p => (p.Seq, p.UnitId, p.Outcome)), Is.EqualTo(new[]
@@ -108,7 +110,9 @@ public sealed class SlaApiTests
             Assert.That(periods[1].TransferredFrom, Is.EqualTo(SlaSupport.Macapa));
             // Belém counts 24 h of desk time (08:00–13:00): from Monday 10:00, 3 + 4 × 5 h to Friday's close, 1 h more on Monday 30/11.
             Assert.That(periods[1].DueAt, Is.EqualTo(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero)));
-            Assert.That(note.GetProperty("direction").GetString(), Is.EqualTo("internal"));
+            Assert.That((told.GetProperty("direction").GetString(), told.GetProperty("text").GetString()), Is.EqualTo(("outbound",
+                "Sua conversa foi passada para a 1ª Vara do Trabalho de Belém, que vai responder por aqui até segunda-feira, 30/11, às 13h.")),
+                "the citizen is told where it went and until when (Belém's desk closes at 13h), never why");
             Assert.That(note.GetProperty("text").GetString(), Is.EqualTo(
                 "Conversa transferida da 7ª Vara do Trabalho de Macapá para a 1ª Vara do Trabalho de Belém. Motivo: O processo tramita na 1ª VT de Belém."));
         });

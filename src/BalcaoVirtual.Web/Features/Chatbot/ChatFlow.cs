@@ -42,7 +42,8 @@ public sealed class ChatFlow(
         new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting), t => t.ShowMenu()),
-        new("first-town", null, t => t.Fresh && t.R.OnlyNamesUnit && !t.R.AsksForPerson && t.Named.Kind == UnitMatchKind.Found && !t.HasQuestion, t => t.MenuFor(t.Named.Unit!)),
+        new("first-town", null, t => t.Fresh && t.R.OnlyNamesUnit && !t.R.AsksForPerson && t.Named.Kind == UnitMatchKind.Found && !t.HasQuestion,
+            t => t.MenuFor(t.Named.Unit!)),
         new("other-branch", null, t => t.OtherBranch && !(t.Intent is Intent.Hours or Intent.Video && t.AboutUs), t => t.OtherBranchMatter()),
         new("new-claim", null, t => t.R.NewClaim && !t.R.HasNumber, t => t.NewClaim()),
         new("other-court", null, t => t.OnlyOtherCourts, t => t.CaseStatusAsync()),
@@ -80,7 +81,8 @@ public sealed class ChatFlow(
         new("written-no", BotStep.OfferWritten, t => t.IsNo, t => t.Decline()),
 
         // The menu, and whatever a step's rows left.
-        new("ask-number", null, t => t.IsOption(1) || (t.Intent == Intent.CaseStatus && !t.R.HasNumber && !t.R.NoNumber && (!t.IsQuestion() || (t.R.AsksStatus && !t.R.AsksInWords))),
+        new("ask-number", null,
+            t => t.IsOption(1) || (t.Intent == Intent.CaseStatus && !t.R.HasNumber && !t.R.NoNumber && (!t.IsQuestion() || (t.R.AsksStatus && !t.R.AsksInWords))),
             t => t.AskNumber()),
         new("without-number", null, t => t.R.NoNumber, t => t.WithoutNumber()),
         new("status-and-clerk", null, t => t.R.HasValidNumber && (t.R.NeedsJudgement || t.Intent == Intent.Human), t => t.StatusAndClerkAsync()),

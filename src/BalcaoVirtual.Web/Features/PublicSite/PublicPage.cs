@@ -85,6 +85,11 @@ internal static class PublicPage
         {
             html.Append("<p class=\"bv-note\" role=\"status\">").Append(H(Texts.Format("PublicCaseHere", search.CaseNumber))).Append("</p>");
         }
+        else if (search is { OtherCourt: { } court, CaseNumber: { } number })
+        {
+            html.Append("<p class=\"bv-note\" role=\"status\">").Append(H(Texts.Format("PublicCaseOtherCourt", number, court.Name, court.Acronym)))
+                .Append(" <a href=\"").Append(H(court.Portal)).Append("\">").Append(H(court.Portal["https://".Length..])).Append("</a></p>");
+        }
         else if (search.Note is not null)
         {
             html.Append("<p class=\"bv-note\" role=\"status\">").Append(H(search.Note)).Append("</p>");

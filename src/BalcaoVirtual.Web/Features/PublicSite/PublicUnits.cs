@@ -84,6 +84,9 @@ public sealed record PublicUnit(Unit Unit, Availability Availability)
 /// <summary>What a search on the public page found: the units to list, a note for the citizen, or the one unit a case number owns.</summary>
 public sealed record PublicSearch(string Query, IReadOnlyList<Unit> Units, string? Note, Unit? CaseUnit, string? CaseNumber)
 {
+    /// <summary>The court a valid case number belongs to when no court of this deployment is it (the note links its site).</summary>
+    public CnjCourt? OtherCourt { get; init; }
+
     /// <summary>
     /// A case number goes to the unit that owns it (by its origin code); otherwise a unit's name, a town it serves, or
     /// words of its name or town. Nothing found lists every unit, with a note saying so.
@@ -108,6 +111,14 @@ public sealed record PublicSearch(string Query, IReadOnlyList<Unit> Units, strin
             if (numbers.FirstOrDefault(n => n.IsValid) is not { } valid)
             {
                 return new(q, all, Texts.Format("CnjWrongCheckDigits", numbers[0].Number.Canonical), null, null);
+            }
+
+            // A right number of another court is not a wrong number: it belongs elsewhere, and the page says where.
+            if (!catalog.Courts.Any(c => c.CnjCode == valid.Number.CourtKey))
+            {
+                return CnjCourts.Find(valid.Number) is { } court
+                    ? new(q, all, null, null, valid.Number.Canonical) { OtherCourt = court }
+                    : new(q, all, Texts.Format("PublicCaseUnknownCourt", valid.Number.Canonical), null, valid.Number.Canonical);
             }
 
             var byNumber = resolver.ByNumber(valid.Number);
