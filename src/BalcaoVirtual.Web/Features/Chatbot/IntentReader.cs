@@ -76,6 +76,9 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
     /// <summary>Names what a question is about ("audiência", "alvará", "RPV").</summary>
     public bool NamesTopic { get; init; }
 
+    /// <summary>Opens with a greeting ("oi, de novo", "bom dia, sou eu").</summary>
+    public bool Greets { get; init; }
+
     /// <summary>Says thank you, whatever else it says ("não, obrigado").</summary>
     public bool Polite { get; init; }
 
@@ -325,6 +328,7 @@ public static partial class IntentReader
         return new Reading(intent, option, numbers, malformed, normalized)
         {
             Polite = Contains(words, ThanksWords),
+            Greets = words.Length > 0 && Exactly([words[0]], GreetingWords),
             ChangedMind = !ReferenceEquals(asked, normalized),
             AsksStatus = Contains(words, StatusWords),
             NoNumber = Exactly(words, NoNumberWords),

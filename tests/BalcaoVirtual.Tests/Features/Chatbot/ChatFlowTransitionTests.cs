@@ -24,6 +24,7 @@ public sealed class ChatFlowTransitionTests
         [BotStep.AskQuestion, Macapa, "menu", null, "menu"],
         [BotStep.OfferClerk, null, "obrigado", null, "thanks"],
         [null, null, "Oi, bom dia", null, "first-greeting"],
+        [null, null, "oi, de novo", null, "first-greeting"],
         [null, null, "Marabá", null, "first-town"],
         [BotStep.Menu, null, "quero saber da pensão alimentícia do meu filho", null, "other-branch"],
         [BotStep.Menu, null, "quero entrar com um processo contra a empresa", null, "new-claim"],
@@ -93,7 +94,7 @@ public sealed class ChatFlowTransitionTests
 
     [Test]
     public void EveryRow_HasACase() =>
-        Assert.That(Cases.Select(c => (string)c[4]!), Is.EquivalentTo(ChatFlow.Transitions.Select(t => t.Name)));
+        Assert.That(Cases.Select(c => (string)c[4]!).Distinct(), Is.EquivalentTo(ChatFlow.Transitions.Select(t => t.Name)));
 }
 
 /// <summary>What the flow says, where a transition's words depend on the deployment.</summary>
