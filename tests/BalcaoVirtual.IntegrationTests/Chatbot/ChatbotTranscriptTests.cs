@@ -521,5 +521,20 @@ public sealed class ChatbotTranscriptTests
         Assert.That(string.Concat(await bot.SayAsync($"esquece, quero o andamento do processo {Macapa.Canonical}", from: BotHarness.SmsCitizen, to: BotHarness.SmsCentral)),
             Does.StartWith(Summary));
     }
+
+    [Test]
+    public async Task Close_OutsideTheWhatsAppWindow_TellsNothing_RatherThanTheAnswerWaitingTemplate()
+    {
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        bot.Factory.Time.Advance(TimeSpan.FromDays(2));
+        using var clerk = await bot.Factory.ClientForNewUserAsync("clerk.macapa@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+
+        Assert.That((await clerk.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+        var outbox = bot.Factory.Services.GetRequiredService<Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "nothing pending");
+        Assert.That(await bot.RepliesAsync(), Is.Empty, "a close is not 'an answer is waiting'");
+        Assert.That((await bot.Conversations.GetMessagesAsync(conversation.Id)).Count(m => m.Author == MessageAuthor.System), Is.Zero);
+    }
 }
 

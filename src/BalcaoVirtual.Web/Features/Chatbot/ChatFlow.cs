@@ -163,10 +163,16 @@ public sealed class ChatFlow(
     private ChatOutcome WithTheUnit(Conversation conversation, Message message, DateTimeOffset now)
     {
         var session = conversation.Bot ?? new BotSession();
-        var zone = (conversation.UnitId is { } id ? catalog.Find(id)?.TimeZone : null) ?? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var document = message.MediaUrls.Count > 0 && !message.MediaTypes.Any(IsAudio);
-        if (message.Channel == Channel.Email || (!document && IntentReader.Read(message.Text).Intent != Intent.Petition) || session.PetitionNoticeOn == today)
+        if (message.Channel == Channel.Email || (!document && IntentReader.Read(message.Text).Intent != Intent.Petition))
+        {
+            return new ChatOutcome(conversation, [], []);
+        }
+
+        var zone = (conversation.UnitId is { } id ? catalog.Find(id)?.TimeZone : null)
+            ?? (catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        if (session.PetitionNoticeOn == today)
         {
             return new ChatOutcome(conversation, [], []);
         }

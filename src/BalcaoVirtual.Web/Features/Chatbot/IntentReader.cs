@@ -99,7 +99,7 @@ public static partial class IntentReader
         "sair", "encerrar", "finalizar", "tchau", "ate logo", "fim", "parar", "ate mais", "flw", "falou", "ate breve", "ate amanha",
         "ate a proxima", "abraco", "abracos", "bjs", "fui");
 
-    private static readonly string[][] FarewellWords = Phrases("tchau", "ate logo", "ate mais", "flw", "falou", "ate breve", "ate amanha", "ate a proxima");
+    private static readonly string[][] FarewellWords = Phrases("tchau", "ate logo", "flw", "ate breve", "ate a proxima");
     private static readonly string[][] MenuWords = Phrases("menu", "inicio", "voltar", "opcoes", "recomecar", "comecar de novo", "volta");
     private static readonly string[][] YesWords = Phrases("sim", "s", "quero", "pode", "pode ser", "ok", "isso", "claro", "por favor", "yes", "aham", "uhum", "com certeza", "sim por favor", "pfv", "pf");
     private static readonly string[][] NoWords = Phrases("nao", "n", "agora nao", "nao obrigado", "nao obrigada", "nao quero", "negativo", "dispenso");
@@ -130,8 +130,7 @@ public static partial class IntentReader
         "camera", "balcao virtual por video", "atendimento por video", "reuniao", "sala");
 
     private static readonly string[][] HoursWords = Phrases(
-        "horario", "horarios", "funcionamento", "expediente", "que horas", "aberto", "aberta", "fechado", "fechada", "os contatos", "contatos da", "contatos de", "o contato",
-        "qual o contato", "contato da", "contato do", "contato de", "seu contato",
+        "horario", "horarios", "funcionamento", "expediente", "que horas", "aberto", "aberta", "fechado", "fechada",
         "telefone", "email", "e mail", "qual o endereco", "qual endereco", "qual e o endereco", "endereco de voces", "endereco de vcs",
         "endereco da vara", "endereco do cartorio", "endereco da zona", "o endereco", "localizacao", "onde fica", "fica onde", "como chego",
         "numero da vara", "whatsapp da vara", "atende ate", "funciona ate", "atendendo agora", "atendendo hoje", "atendendo hj",
@@ -140,7 +139,7 @@ public static partial class IntentReader
         "atende sabado", "atendem sabado", "atende no sabado", "atendem no sabado", "atendem aos sabados", "abre sabado",
         "abre no sabado", "funciona sabado", "funciona no sabado", "atende domingo", "atendem domingo", "abre domingo", "abre feriado",
         "atende feriado", "atendem feriado", "sabado tem", "tem atendimento sabado", "hora do almoco", "abre hj", "quando abre",
-        "da tempo", "feriado", "no natal", "recesso", "no carnaval", "ferias coletivas", "fim de ano", "zap da vara", "zap de voces", "zap de vcs", "whatsapp de voces", "qual o zap", "qual o whatsapp");
+        "da tempo de ir", "da tempo de chegar", "no feriado", "no natal", "recesso", "no carnaval", "ferias coletivas", "fim de ano", "zap da vara", "zap de voces", "zap de vcs", "whatsapp de voces", "qual o zap", "qual o whatsapp");
 
     private static readonly string[][] HumanWords = Phrases(
         "atendente", "atendimento", "humano", "pessoa", "alguem", "servidor", "servidora", "falar com", "falar", "conversar", "duvida",
@@ -213,6 +212,10 @@ public static partial class IntentReader
     /// <summary>Words a short question about where or how to reach the unit is made of ("endereço?", "telefone?").</summary>
     private static readonly string[][] ContactWords = Phrases("endereco", "telefone", "zap", "whatsapp", "fone", "contato", "contatos", "email");
 
+    /// <summary>Asking for the contacts, spelled exactly ("contato de" is one typo from "contrato de").</summary>
+    private static readonly string[][] ContactPhrases = Phrases(
+        "o contato", "qual o contato", "contato da", "contato do", "contato de", "seu contato", "os contatos", "contatos da", "contatos de");
+
     /// <summary>Says there is no number to give.</summary>
     private static readonly string[][] NoNumberWords = Phrases(
         "nao tenho o numero", "nao tenho numero", "nao sei o numero", "nao lembro o numero", "perdi o numero", "esqueci o numero",
@@ -224,11 +227,15 @@ public static partial class IntentReader
     /// <summary>Wants to start a lawsuit.</summary>
     private static readonly string[][] NewClaimWords = Phrases(
         "entrar com processo", "entrar com um processo", "processar a", "processar o", "quero processar", "como processo", "entrar com uma acao", "entrar com acao", "entrar na justica", "abrir processo",
-        "abrir um processo", "abrir uma acao", "processar", "colocar na justica", "botar na justica", "por na justica", "ajuizar", "ajuizar uma acao",
+        "abrir um processo", "abrir uma acao", "colocar na justica", "botar na justica", "por na justica", "ajuizar", "ajuizar uma acao",
         "atermacao", "mover uma acao", "mover acao", "fazer uma reclamacao trabalhista", "abrir reclamacao", "dar entrada num processo",
-        "dar entrada em um processo", "dar entrada numa acao", "entrar com reclamacao", "entrar com uma reclamacao", "processo novo",
-        "nova acao", "novo processo", "na justica", "abrir uma reclamacao", "sem advogado", "como comeca", "comecar um processo",
-        "comecar uma acao", "reclamacao trabalhista sem advogado");
+        "dar entrada em um processo", "dar entrada numa acao", "entrar com reclamacao", "entrar com uma reclamacao",
+        "nova acao", "abrir uma reclamacao", "como comeca", "comecar um processo", "comecar uma acao", "reclamacao trabalhista sem advogado",
+        "meu patrao na justica", "ele na justica", "ela na justica", "eles na justica", "a empresa na justica", "o patrao na justica",
+        "processar ela", "processar ele", "processar eles", "posso processar");
+
+    /// <summary>A case that exists already: "meu processo na justiça do trabalho está parado" is no new claim.</summary>
+    private static readonly string[][] OwnCaseWords = Phrases("meu processo", "minha acao", "meu caso", "o processo", "do processo", "no processo", "meus processos");
 
     /// <summary>Asks what to do, or about their own deadline or summons.</summary>
     private static readonly string[][] JudgementWords = Phrases(
@@ -239,6 +246,11 @@ public static partial class IntentReader
         "o que significa", "o que quer dizer", "mandaram eu", "me manifestar", "o que eu escrevo", "o que escrevo", "posso faltar",
         "nao posso ir", "nao vou poder ir", "nao vou poder comparecer", "impugnado", "impugnada", "impugnacao", "mandou eu", "mandaram juntar",
         "nao entendi qual", "vou receber");
+
+    /// <summary>Words of a matter that many other messages use too: each counts half.</summary>
+    private static readonly string[][] WeakMatterWords = Phrases(
+        "pensao", "loja", "defeito", "comprei", "energia", "de luz", "banco", "emprestimo", "consignado", "vizinho", "ameaca", "ameacou",
+        "queixa", "policia", "operadora", "forum", "golpe", "a empresa", "minha empresa", "chefe", "firma", "acerto");
 
     /// <summary>Matters that another branch of the judiciary handles, by branch.</summary>
     private static readonly (Branch Branch, string[][] Words)[] MatterWords =
@@ -257,7 +269,8 @@ public static partial class IntentReader
             "negativada", "nome sujo", "conta de luz", "de luz", "energia", "equatorial", "cosanpa", "operadora", "plano de saude",
             "emprestimo", "consignado", "vizinho", "ameaca", "ameacou", "queixa", "agressao", "violencia", "policia", "pai do meu filho",
             "pai da minha filha", "cartorio de registro", "certidao de nascimento", "certidao de casamento", "despejar", "dono da casa",
-            "guarda compartilhada", "roubo", "furto", "assalto", "golpe", "banco", "roubaram", "furtaram", "pensao alimenticia atrasada")),
+            "guarda compartilhada", "roubo", "furto", "assalto", "golpe", "banco", "roubaram", "furtaram", "pensao alimenticia atrasada",
+            "no forum", "do forum", "pensao do", "pensao da", "pensao pro", "pensao pra")),
         (Branch.Labour, Phrases(
             "demitido", "demitida", "demissao", "rescisao", "carteira assinada", "carteira de trabalho", "patrao", "patroa", "ex patrao",
             "salario atrasado", "salarios atrasados", "horas extras", "hora extra", "verbas rescisorias", "fgts", "seguro desemprego",
@@ -324,7 +337,10 @@ public static partial class IntentReader
         var words = asked.Length == 0 ? [] : asked.Split(' ');
         var questionMark = text?.Contains('?', StringComparison.Ordinal) == true;
         var intent = Classify(words, numbers.Count > 0 || malformed, questionMark, out var option);
-        var matters = MatterWords.Select(m => (m.Branch, Hits: Hits(words, m.Words))).Where(m => m.Hits > 0).OrderByDescending(m => m.Hits).ToList();
+        // A branch's matter needs a telling phrase ("pensão alimentícia") or two common words ("loja" and "defeito"): "o banco
+        // não liberou meu alvará" or "o fórum de Marabá" alone is no state-court matter.
+        var matters = MatterWords.Select(m => (m.Branch, Hits: MatterScore(words, m.Words)))
+            .Where(m => m.Hits >= 2).OrderByDescending(m => m.Hits).ToList();
         return new Reading(intent, option, numbers, malformed, normalized)
         {
             Polite = Contains(words, ThanksWords),
@@ -332,7 +348,7 @@ public static partial class IntentReader
             ChangedMind = !ReferenceEquals(asked, normalized),
             AsksStatus = Contains(words, StatusWords),
             NoNumber = Exactly(words, NoNumberWords),
-            NewClaim = Exactly(words, NewClaimWords),
+            NewClaim = Exactly(words, NewClaimWords) && !Contains(words, StatusWords) && !Exactly(words, OwnCaseWords),
             NeedsJudgement = Exactly(words, JudgementWords),
             Asks = questionMark || Exactly(words, QuestionWords),
             AsksInWords = Exactly(words, QuestionWords),
@@ -390,7 +406,7 @@ public static partial class IntentReader
         }
 
         // "Tchau" at the end of what was said closes, whatever came before it ("ok, segunda eu volto. tchau").
-        if (!questionMark && !hasNumber && EndsWith(words, FarewellWords))
+        if (!questionMark && !hasNumber && words.Length <= 10 && EndsWith(words, FarewellWords))
         {
             return Intent.Exit;
         }
@@ -414,13 +430,14 @@ public static partial class IntentReader
             return Exactly(words, HearingWords) ? Intent.Human : Intent.Video;
         }
 
-        if (Contains(words, HoursWords) || (isShort && Exactly(words, ContactWords)))
+        if (Contains(words, HoursWords) || Exactly(words, ContactPhrases) || (isShort && Exactly(words, ContactWords)))
         {
             return Intent.Hours;
         }
 
         // Thanks for what went well, without asking anything: "obrigada pelo atendimento de ontem, deu tudo certo com meu título".
-        if (Contains(words, ThanksWords) && !questionMark && !hasNumber && !Contains(words, AskingWords) && words[0] is not ("nao" or "n"))
+        if (Contains(words, ThanksWords) && !questionMark && !hasNumber && !Contains(words, AskingWords) && !Negates(words)
+            && !Exactly(words, JudgementWords))
         {
             return Intent.Thanks;
         }
@@ -483,12 +500,16 @@ public static partial class IntentReader
         return false;
     }
 
+    /// <summary>Whether a "não" denies something ("a empresa não pagou"), beyond "nada não" (it was nothing).</summary>
+    private static bool Negates(string[] words) => words.Where((w, i) => w == "nao" && (i == 0 || words[i - 1] != "nada")).Any();
+
     /// <summary>Whether the message ends with one of the phrases.</summary>
     private static bool EndsWith(string[] words, string[][] phrases) =>
         phrases.Any(p => p.Length <= words.Length && p.AsSpan().SequenceEqual(words.AsSpan(words.Length - p.Length)));
 
-    /// <summary>How many of the phrases occur, spelled exactly.</summary>
-    private static int Hits(string[] words, string[][] phrases) => phrases.Count(p => Exactly(words, [p]));
+    /// <summary>Two for each telling phrase of the matter that occurs, one for each common one.</summary>
+    private static int MatterScore(string[] words, string[][] phrases) =>
+        phrases.Where(p => Exactly(words, [p])).Sum(p => WeakMatterWords.Any(w => w.SequenceEqual(p)) ? 1 : 2);
 
     /// <summary>Whether some phrase occurs as consecutive words spelled exactly (for words a typo would turn into others: "protocolei", "protocolar").</summary>
     private static bool Exactly(string[] words, string[][] phrases)

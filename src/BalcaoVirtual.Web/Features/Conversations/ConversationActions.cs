@@ -21,7 +21,8 @@ public sealed record ActionPlan(Conversation After, string? Note = null, string?
 /// changed the conversation meanwhile (tried again on the fresh record).
 /// </summary>
 public sealed class ConversationActions(
-    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, Privacy.AuditTrail trail, Outbox outbox, TimeProvider time)
+    ConversationStore store, ConversationObservers observers, RedisConnections redis, RedisKeys keys, Privacy.AuditTrail trail, Outbox outbox,
+    WhatsAppWindowGuard window, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -68,8 +69,11 @@ public sealed class ConversationActions(
                 });
             }
 
-            // Staff alert threads have no citizen to tell.
-            var tell = planned?.Tell is { } told && !after.Staff ? told : null;
+            // Staff alert threads have no citizen to tell; nor has a WhatsApp citizen outside the 24-hour window, where the
+            // notice would be held behind the "an answer is waiting" template, which a close or a transfer is not.
+            var tell = planned?.Tell is { } told && !after.Staff && (!WhatsAppWindowGuard.Guards(after) || await window.IsOpenAsync(after).ConfigureAwait(false))
+                ? told
+                : null;
             if (tell is not null)
             {
                 outbox.AddQueue(tran, after, tell, MessageAuthor.System, userId);

@@ -79,7 +79,11 @@ public sealed class UnitResolver
             .Where(g => g.Count() == 1 && g.Key.Length >= 5 && !CommonFirstWords.Contains(g.Key) && !townIndex.ContainsKey(g.Key))
             .ToDictionary(g => g.Key, g => townIndex[g.Single()], StringComparer.Ordinal);
         towns.AddRange(townIndex.Concat(firstWords).Select(p => (p.Key, p.Key.Split(' ').Length, p.Value)));
+        shortNames.UnionWith(firstWords.Keys);
     }
+
+    /// <summary>Towns called by their first word, which must be spelled right ("canal" is not "Canaã").</summary>
+    private readonly HashSet<string> shortNames = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> CommonFirstWords = new(StringComparer.Ordinal)
     {
@@ -156,7 +160,7 @@ public sealed class UnitResolver
         var matched = new List<(string Town, int Words, List<string> UnitIds)>();
         foreach (var town in towns)
         {
-            var tolerance = TextMatching.Tolerance(town.Town.Length);
+            var tolerance = shortNames.Contains(town.Town) ? 0 : TextMatching.Tolerance(town.Town.Length);
             for (var start = 0; start + town.Words <= words.Length; start++)
             {
                 var phrase = string.Join(' ', words, start, town.Words);
