@@ -225,6 +225,7 @@ public sealed class ChatFlow(
         private readonly DateTimeOffset now;
         private readonly Privacy.NoticeText? notice;
         private readonly bool idle;
+        private int? contentWords;
         private bool understood = true;
 
         public Turn(ChatFlow flow, Conversation conversation, Message message, DateTimeOffset now, Privacy.NoticeText? notice)
@@ -362,16 +363,15 @@ public sealed class ChatFlow(
         /// </summary>
         public bool IsQuestion() => ContentWords >= 2 || (ContentWords == 1 && message.Text.Contains('?', StringComparison.Ordinal));
 
-        /// <summary>Words beyond asking for someone, naming the unit or the town, greeting and case numbers.</summary>
-        private int ContentWords
+        /// <summary>Words beyond asking for someone, naming the unit or the town, greeting and case numbers (counted once per turn).</summary>
+        private int ContentWords => contentWords ??= CountContentWords();
+
+        private int CountContentWords()
         {
-            get
-            {
-                var unitWords = Named.Units.SelectMany(u => TextMatching.Normalize(string.Join(' ', u.Municipalities.Select(m => m.Name).Append(u.Name).Append(u.City))).Split(' '))
-                    .ToHashSet(StringComparer.Ordinal);
-                return R.Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                    .Count(w => !RequestWords.Contains(w) && !unitWords.Contains(w) && !w.Any(char.IsAsciiDigit));
-            }
+            var unitWords = Named.Units.SelectMany(u => TextMatching.Normalize(string.Join(' ', u.Municipalities.Select(m => m.Name).Append(u.Name).Append(u.City))).Split(' '))
+                .ToHashSet(StringComparer.Ordinal);
+            return R.Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Count(w => !RequestWords.Contains(w) && !unitWords.Contains(w) && !w.Any(char.IsAsciiDigit));
         }
 
         /// <summary>"Não, obrigado" to an offer: thanks; a plain "não": the menu.</summary>

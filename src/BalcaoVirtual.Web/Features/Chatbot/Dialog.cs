@@ -1,7 +1,6 @@
 using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
-using BalcaoVirtual.Web.Features.Court.DataJud;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.Extensions.Options;
