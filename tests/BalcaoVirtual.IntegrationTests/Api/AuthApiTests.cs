@@ -80,6 +80,31 @@ public sealed class AuthApiTests
         });
     }
 
+    /// <summary>A flood of wrong passwords is a few audit records that count it, not one record per guess.</summary>
+    [Test]
+    public async Task RepeatedFailures_AreAggregatedInTheAuditTrail_TheLockoutAndTheNextSignInCountThem()
+    {
+        using var client = factory.CreateClient();
+        for (var i = 0; i < 30; i++)
+        {
+            await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = "errada-" + i }); // 5 checked, 25 refused
+        }
+
+        factory.Time.Advance(TimeSpan.FromMinutes(16));
+        await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = "errada-de-novo" });
+        await client.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = "errada-outra-vez" });
+        using var admin = await factory.AdminClientAsync();
+
+        var records = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?action=signin")).GetProperty("records").EnumerateArray()
+            .Select(r => (Action: r.GetProperty("action").GetString(), Detail: r.TryGetProperty("detail", out var d) ? d.GetString() : null))
+            .Reverse().ToList();
+        Assert.That(records, Is.EqualTo(new (string?, string?)[]
+        {
+            ("signin.failed", null), ("signin.locked", "failed attempts: 5"),
+            ("signin.failed", null), ("signin", "failed attempts: 2"),
+        }));
+    }
+
     [Test]
     public async Task Token_Is400_WhenFieldsMissingOrBodyMalformed()
     {
@@ -121,6 +146,23 @@ public sealed class AuthApiTests
         Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That((await first.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await second.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Logout_Everywhere_EndsEverySessionOfThatUser_AndNoOneElses()
+    {
+        using var first = await factory.AdminClientAsync();
+        using var second = await factory.AdminClientAsync();
+        using var other = await factory.ClientForNewUserAsync("ana@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+
+        var wrong = await first.PostAsync("/api/auth/logout?everywhere=sim", null);
+        var logout = await first.PostAsync("/api/auth/logout?everywhere=true", null);
+
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await first.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await second.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the same user's other device");
+        Assert.That((await other.GetAsync("/api/auth/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]

@@ -14,7 +14,8 @@ public sealed class InboxPageTests
     private const string Password = "senha-forte-do-servidor";
     private const string Payload = "Minha audiência foi remarcada? <script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
 
-    private static async Task SignInAsync(IPage page, string baseUrl, string email, string password = Password)
+    /// <summary>Signs in through the page, as a clerk would, starting from the inbox's address.</summary>
+    internal static async Task SignInAsync(IPage page, string baseUrl, string email, string password = Password)
     {
         await page.GotoAsync(baseUrl + "/inbox");
         Assert.That(page.Url, Does.Contain("/entrar?volta="), "an anonymous visit goes to the sign-in page");
@@ -42,12 +43,13 @@ public sealed class InboxPageTests
         await bot.SayAsync(Payload, to: BotHarness.MacapaNumber);
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
 
-        // It appears without reloading, with its countdown.
-        var row = await page.WaitForSelectorAsync($"tr[data-id='{conversation.Id}']", new() { Timeout = 20_000 });
-        Assert.That(await row!.InnerTextAsync(), Does.Contain("faltam").And.Contain("(91) *****-4567").And.Contain("Aguardando resposta"));
+        // It appears without reloading, with its countdown and what the citizen asked (as text).
+        var row = await page.WaitForSelectorAsync($"li[data-id='{conversation.Id}']", new() { Timeout = 20_000 });
+        Assert.That(await row!.InnerTextAsync(), Does.Contain("faltam").And.Contain("(91) *****-4567").And.Contain("<script>window.pwned=1</script>"));
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("inbox.png") });
 
-        await page.ClickAsync($"tr[data-id='{conversation.Id}'] a");
+        await page.ClickAsync($"li[data-id='{conversation.Id}'] a");
+        await page.ArrivedAsync($"/inbox/conversations/{conversation.Id}");
         var first = await page.WaitForSelectorAsync(".thread li");
         Assert.Multiple(async () =>
         {
@@ -77,7 +79,7 @@ public sealed class InboxPageTests
         // A clerk of another unit is refused, by page and by API.
         var other = await (await browser.NewContextAsync()).NewPageAsync();
         await SignInAsync(other, bot.BaseUrl, "servidor.belem@trt8.jus.br");
-        Assert.That(await other.QuerySelectorAsync($"tr[data-id='{conversation.Id}']"), Is.Null);
+        Assert.That(await other.QuerySelectorAsync($"li[data-id='{conversation.Id}']"), Is.Null);
         await other.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
         var refusal = await other.WaitForSelectorAsync("p.error");
         Assert.That(await refusal!.InnerTextAsync(), Is.EqualTo("Você não tem acesso a esta conversa."));

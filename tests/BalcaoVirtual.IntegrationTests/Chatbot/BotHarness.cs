@@ -54,11 +54,13 @@ internal sealed class BotHarness : IAsyncDisposable
     /// <param name="realTime">The system clock (for Hangfire-run jobs) instead of the fake one.</param>
     /// <param name="kestrel">Serve on a real loopback port (see <see cref="BaseUrl"/>), for a browser.</param>
     /// <param name="keyPrefix">A store already written under this prefix, instead of a new one.</param>
-    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, bool realTime = false, bool kestrel = false, string? keyPrefix = null)
+    /// <param name="services">Changes to the service's registrations (see <see cref="ApiFactory.TestServices"/>).</param>
+    public static async Task<BotHarness> StartAsync(
+        IDictionary<string, string?>? extra = null, bool realTime = false, bool kestrel = false, string? keyPrefix = null, Action<IServiceCollection>? services = null)
     {
         var twilio = await FakeTwilio.StartAsync();
         var dataJud = await FakeDataJud.StartAsync();
-        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), keyPrefix, realTime), extra, realTime, kestrel);
+        return new BotHarness(twilio, dataJud, new ApiFactory(Settings(twilio, dataJud, extra), keyPrefix, realTime) { TestServices = services }, extra, realTime, kestrel);
     }
 
     /// <summary>The service's address when started with kestrel.</summary>

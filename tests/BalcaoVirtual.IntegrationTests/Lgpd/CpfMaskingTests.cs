@@ -33,4 +33,32 @@ public sealed class CpfMaskingTests
         Assert.That(audit.GetRawText(), Does.Contain("\"reveal\"").And.Contain(id));
         Assert.That((await clerk.PostAsync($"/api/conversations/{conversation.Id}/messages/none/reveal", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    /// <summary>A CPF in what the citizen wrote about themselves (an e-mail's subject, a profile name) is masked by every answer that shows the conversation.</summary>
+    [Test]
+    public async Task SubjectAndName_AreMasked_InEveryAnswerThatShowsTheConversation()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        await bot.Conversations.SaveAsync(conversation with { Subject = "Pedido - CPF 529 982 247 25", ContactName = "Maria 529.982.247-25" });
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.cpf@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+
+        var answers = new Dictionary<string, string>
+        {
+            ["list"] = await clerk.GetStringAsync("/api/conversations?unit=trt8-vt-macapa-7"),
+            ["inbox"] = await clerk.GetStringAsync("/api/inbox"),
+            ["one"] = await clerk.GetStringAsync($"/api/conversations/{conversation.Id}"),
+            ["claim"] = await (await clerk.PostAsync($"/api/conversations/{conversation.Id}/claim", null)).Content.ReadAsStringAsync(),
+        };
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, body) in answers)
+            {
+                Assert.That(body, Does.Contain("***.982.247-**"), name);
+                Assert.That(body, Does.Not.Contain("529 982 247 25").And.Not.Contain("529.982.247-25"), name);
+            }
+        });
+    }
 }

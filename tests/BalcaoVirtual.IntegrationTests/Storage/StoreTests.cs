@@ -265,7 +265,8 @@ public sealed class StoreRestartTests
         await using var stranger = await ConnectionMultiplexer.ConnectAsync(port + ",abortConnect=false,connectTimeout=2000");
         var refused = Assert.CatchAsync(() => stranger.GetDatabase().StringSetAsync("bv:{sessions}:forged", "admin"));
 
-        Assert.That(refused!.ToString(), Does.Contain("NOAUTH").Or.Contain("No connection").Or.Contain("AUTH"));
+        // Refused at the handshake (NOAUTH), or the client gives up connecting ("no connection became available").
+        Assert.That(refused!.ToString(), Does.Contain("AUTH").Or.Contain("no connection").IgnoreCase);
         if (!OperatingSystem.IsWindows())
         {
             Assert.That(File.GetUnixFileMode(Path.Combine(store.Options.DataDir, EmbeddedGarnet.SecretFile)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));

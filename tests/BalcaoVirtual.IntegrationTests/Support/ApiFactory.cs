@@ -45,6 +45,9 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string KeyPrefix { get; }
 
+    /// <summary>Changes to the service's registrations for one test (a decorator that holds a step back).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The id this service gives a contact (keyed by its store's secret).</summary>
     public string ContactIdOf(BalcaoVirtual.Web.Features.Conversations.ContactAddress address) =>
         Services.GetRequiredService<BalcaoVirtual.Web.Features.Conversations.ContactIds>().Of(address);
@@ -64,6 +67,11 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureTestServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
+
         if (!realTime)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
@@ -88,11 +96,11 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
     public Task<HttpClient> AdminClientAsync() => ClientAsAsync(AdminEmail, AdminPassword);
 
     /// <summary>Creates a user through the admin API and returns a client signed in as them.</summary>
-    public async Task<HttpClient> ClientForNewUserAsync(string email, string[]? clerkOf = null, string[]? managerOf = null, bool isAdmin = false)
+    public async Task<HttpClient> ClientForNewUserAsync(string email, string[]? clerkOf = null, string[]? managerOf = null, bool isAdmin = false, string? name = null)
     {
         using var admin = await AdminClientAsync();
         const string password = "senha-forte-do-servidor";
-        var created = await admin.PostAsJsonAsync("/api/users", new { email, name = email, password, clerkOf, managerOf, isAdmin });
+        var created = await admin.PostAsJsonAsync("/api/users", new { email, name = name ?? email, password, clerkOf, managerOf, isAdmin });
         Assert.That((int)created.StatusCode, Is.EqualTo(201), await created.Content.ReadAsStringAsync());
         return await ClientAsAsync(email, password);
     }

@@ -35,13 +35,27 @@ internal static class AuthEndpoints
     }
 
     /// <summary>Ends the session used for this call, bearer token or the browser's cookie (shared computers at the counters).</summary>
-    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn)
+    /// <summary>
+    /// Ends this session (the bearer token, or the browser's cookie); with <c>?everywhere=true</c> every session of the
+    /// user, on every device ("sair de todos os dispositivos", e.g. after a phone was lost).
+    /// </summary>
+    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn, UserStore users, string? everywhere = null)
     {
+        if (everywhere is not (null or "" or "true" or "false"))
+        {
+            return Infrastructure.Http.Problems.Validation(("everywhere", Resources.Texts.Get("LogoutEverywhereInvalid")));
+        }
+
         var token = BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization);
         if (token is null && http.User.IsCookieSession() && http.Request.Cookies.TryGetValue(SessionCookie.Name, out var cookie))
         {
             token = cookie;
             SessionCookie.Clear(http);
+        }
+
+        if (everywhere == "true" && http.User.UserId() is { Length: > 0 } userId)
+        {
+            await users.UpdateAsync(userId, user => user.WithSessionsEnded()).ConfigureAwait(false);
         }
 
         if (token is not null)

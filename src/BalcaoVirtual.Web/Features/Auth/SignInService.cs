@@ -51,7 +51,8 @@ public sealed class SignInService(
     // KEYS: 1 the e-mail from this address, 2 the address, 3 the e-mail from everywhere (one hash tag).
     // ARGV: now (ms), window (ms), lockout (ms), max per e-mail and address, max per address, slowdown after, slowdown
     // interval (ms), TTL (s). Each hash: n = attempts in the window, start = the window's start, until = locked until.
-    // Returns {0, 0, lockedNow} when the attempt may go on (counted), {1, retry ms, 0} when refused (not counted).
+    // Returns {0, 0, lockedNow, n} when the attempt may go on (counted; n: attempts of this e-mail from this address in
+    // the window, this one included), {1, retry ms, 0, 0} when refused (not counted).
     private const string AttemptScript = """
         local now, window, lockout = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local function read(key)
@@ -64,7 +65,7 @@ public sealed class SignInService(
         local an, as, au = read(KEYS[2])
         local un, us, uu = read(KEYS[3])
         local wait = math.max(pu, au, uu) - now
-        if wait > 0 then return {1, wait, 0} end
+        if wait > 0 then return {1, wait, 0, 0} end
         pn, an, un = pn + 1, an + 1, un + 1
         local lockedNow = 0
         if pn >= tonumber(ARGV[4]) then pu = now + lockout; lockedNow = 1 end
@@ -74,15 +75,17 @@ public sealed class SignInService(
           redis.call('HSET', entry[1], 'n', string.format('%.0f', entry[2]), 'start', string.format('%.0f', entry[3]), 'until', string.format('%.0f', entry[4]))
           redis.call('EXPIRE', entry[1], tonumber(ARGV[8]))
         end
-        return {0, 0, lockedNow}
+        return {0, 0, lockedNow, pn}
         """;
 
     // A success takes its attempt back: the e-mail's counts from this address and from everywhere start again.
+    // Returns how many attempts of this e-mail from this address came before it in the window.
     private const string SuccessScript = """
+        local before = tonumber(redis.call('HGET', KEYS[1], 'n') or '1') - 1
         redis.call('DEL', KEYS[1], KEYS[3])
         local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
         if n > 0 then redis.call('HSET', KEYS[2], 'n', n - 1) end
-        return 0
+        return before
         """;
 
     private IDatabase Db => redis.GetDatabase();
@@ -121,12 +124,17 @@ public sealed class SignInService(
 
         if (user is null || user.Disabled || verified == PasswordVerificationResult.Failed)
         {
-            // Who tried: the account when there is one; otherwise a digest, never the e-mail typed.
+            // Who tried: the account when there is one; otherwise a digest, never the e-mail typed. Repeated failures are
+            // one record: the first of the window, then the lockout or the sign-in that ends them, with their number.
             var who = user?.Id ?? "unknown:" + RedisKeys.Digest(normalized)[..12];
-            await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
+            if (attempt[3] == 1)
+            {
+                await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
+            }
+
             if (attempt[2] == 1)
             {
-                await trail.RecordAsync("signin.locked", null, who: who).ConfigureAwait(false);
+                await trail.RecordAsync("signin.locked", null, FailedAttempts(attempt[3]), who).ConfigureAwait(false);
             }
 
             return new SignInResult(SignInOutcome.InvalidCredentials);
@@ -138,9 +146,11 @@ public sealed class SignInService(
             await users.UpdateAsync(user.Id, now => now.PasswordHash == user.PasswordHash ? now with { PasswordHash = rehashed } : null).ConfigureAwait(false);
         }
 
-        await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false);
-        return await IssueSessionAsync(user).ConfigureAwait(false);
+        var failedBefore = (long)(await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false));
+        return await IssueSessionAsync(user, failedBefore > 0 ? FailedAttempts(failedBefore) : null).ConfigureAwait(false);
     }
+
+    private static string FailedAttempts(long count) => "failed attempts: " + count.ToString(CultureInfo.InvariantCulture);
 
     private RedisKey[] AttemptKeys(string normalizedEmail, string? clientAddress)
     {
@@ -152,7 +162,7 @@ public sealed class SignInService(
     public Task ClearFailuresAsync(string email) => Db.KeyDeleteAsync(keys.SignInAttempts(User.NormalizeEmail(email)));
 
     /// <summary>A new session token for a user already proven (by password, or by the court's identity provider).</summary>
-    public async Task<SignInResult> IssueSessionAsync(User user)
+    public async Task<SignInResult> IssueSessionAsync(User user, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var lifetime = options.Value.TokenLifetime;
@@ -160,7 +170,7 @@ public sealed class SignInService(
         var expiresAt = time.GetUtcNow() + lifetime;
         var record = new TokenRecord(user.Id, expiresAt, user.SessionEpoch);
         await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record, Json), lifetime).ConfigureAwait(false);
-        await trail.RecordAsync("signin", user.Id, who: user.Id).ConfigureAwait(false);
+        await trail.RecordAsync("signin", user.Id, detail, user.Id).ConfigureAwait(false);
         return new SignInResult(SignInOutcome.Success, token, expiresAt);
     }
 

@@ -164,7 +164,10 @@ public sealed class ChatFlow(
     {
         var session = conversation.Bot ?? new BotSession();
         var document = message.MediaUrls.Count > 0 && !message.MediaTypes.Any(IsAudio);
-        if (message.Channel == Channel.Email || (!document && IntentReader.Read(message.Text).Intent != Intent.Petition))
+        var reading = IntentReader.Read(message.Text);
+        // A case number given to the unit is searchable and shown to the clerk like one given to the bot.
+        conversation = conversation.Mentioning(reading.ValidNumbers);
+        if (message.Channel == Channel.Email || (!document && reading.Intent != Intent.Petition))
         {
             return new ChatOutcome(conversation, [], []);
         }
@@ -622,9 +625,8 @@ public sealed class ChatFlow(
         {
             var due = Flow.Sla.DueAt(unit, now);
             Act(BotActKind.HandOff, unit.Id);
-            Conversation = Conversation with
+            Conversation = Conversation.Mentioning(R.ValidNumbers) with
             {
-                ProcessNumbers = [.. Conversation.ProcessNumbers.Concat(R.Numbers.Where(n => n.IsValid).Select(n => n.Number.Canonical)).Distinct()],
                 UnitId = unit.Id,
                 State = ConversationState.Waiting,
                 WaitingSince = now,
@@ -735,7 +737,7 @@ public sealed class ChatFlow(
                     continue;
                 }
 
-                Conversation = Conversation with { ProcessNumbers = [.. Conversation.ProcessNumbers.Append(number.Canonical).Distinct()] };
+                Conversation = Conversation.Mentioning([number.Canonical]);
                 var court = CnjCourts.Find(number);
                 var ours = Flow.Catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey);
                 if (ours is null)

@@ -51,7 +51,7 @@ internal sealed class Dialog(
         CancellationToken cancellationToken)
     {
         var outcome = await flow.HandleAsync(conversation, message, now, notice, cancellationToken).ConfigureAwait(false);
-        return new InboundOutcome(outcome.Conversation, Pack(outcome.Replies), notice?.Version);
+        return new InboundOutcome(outcome.Conversation, Pack(outcome.Replies), notice?.Version, [.. outcome.Acts.Select(a => a.ToString())]);
     }
 
     /// <summary>
@@ -68,18 +68,18 @@ internal sealed class Dialog(
         if (unit is null)
         {
             var ask = await mailAutoReplies.TryTakeAsync(contact).ConfigureAwait(false);
-            return new InboundOutcome(conversation with { LastActivityAt = activity }, ask ? [Texts.Format("MailWhichUnit", ChatFlow.ExampleNumber)] : []);
+            return new InboundOutcome(
+                conversation with { LastActivityAt = activity }, ask ? [Texts.Format("MailWhichUnit", ChatFlow.ExampleNumber)] : [], Acts: [new BotAct(BotActKind.AskUnit).ToString()]);
         }
 
         var due = sla.DueAt(unit, now);
-        var updated = conversation with
+        var updated = conversation.Mentioning(reading.ValidNumbers) with
         {
             UnitId = unit.Id,
             State = ConversationState.Waiting,
             WaitingSince = now,
             DueAt = due,
             LastActivityAt = activity,
-            ProcessNumbers = [.. conversation.ProcessNumbers.Concat(reading.Numbers.Where(n => n.IsValid).Select(n => n.Number.Canonical)).Distinct()],
         };
         if (!await mailAutoReplies.TryTakeAsync(contact).ConfigureAwait(false))
         {
@@ -91,7 +91,7 @@ internal sealed class Dialog(
             : Texts.Get("MailNoDeadline");
         var notice = await notices.PendingAsync(contact, unit.Court.Id).ConfigureAwait(false);
         var ack = Texts.Format("MailAcknowledgement", unit.Name, deadline, options.Value.PjeUrl!.OriginalString);
-        return new InboundOutcome(updated, [notice is null ? ack : ack + "\n\n" + notice.Text], notice?.Version);
+        return new InboundOutcome(updated, [notice is null ? ack : ack + "\n\n" + notice.Text], notice?.Version, [new BotAct(BotActKind.HandOff, unit.Id).ToString()]);
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ public enum Intent
 /// <summary>One message, read: the intent, a menu number, and every case number in it.</summary>
 public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandidate> Numbers, bool HasMalformedNumber, string Normalized)
 {
+    /// <summary>The well-formed case numbers it mentions, canonical.</summary>
+    public IEnumerable<string> ValidNumbers => Numbers.Where(n => n.IsValid).Select(n => n.Number.Canonical);
+
     public bool HasValidNumber => Numbers.Any(n => n.IsValid);
 
     /// <summary>Whether a case number, right or mistyped, is in the message.</summary>

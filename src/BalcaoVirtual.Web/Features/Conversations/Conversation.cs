@@ -89,6 +89,12 @@ public sealed record Conversation
 
     /// <summary>Where the chatbot is with this citizen (null before its first turn).</summary>
     public Chatbot.BotSession? Bot { get; init; }
+
+    /// <summary>How many messages the citizen sent in it (what a clerk has not seen yet is counted against it).</summary>
+    public int CitizenMessages { get; init; }
+
+    /// <summary>This conversation with these case numbers among those it mentions.</summary>
+    public Conversation Mentioning(IEnumerable<string> numbers) => this with { ProcessNumbers = [.. ProcessNumbers.Concat(numbers).Distinct()] };
 }
 
 public sealed record Message
@@ -146,6 +152,9 @@ public sealed record Message
 
     /// <summary>Sent by a machine (an out-of-office reply, a list): shown to the unit, never answered automatically.</summary>
     public bool Automatic { get; init; }
+
+    /// <summary>The chatbot's reply only: what the bot did in that turn ("menu", "status", "handoff …"), for the clerk's summary.</summary>
+    public IReadOnlyList<string> BotActs { get; init; } = [];
 }
 
 /// <summary>Enums travel as camelCase strings ("waiting", "whatsApp") in the API and in the store.</summary>

@@ -99,12 +99,19 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
     /// </summary>
     public async Task IndexAsync(Conversation before, Conversation after)
     {
+        if (before is { UnitId: { } heldIn, State: ConversationState.Waiting }
+            && (heldIn != after.UnitId || after.State != ConversationState.Waiting || before.AssigneeId != after.AssigneeId))
+        {
+            await Db.SortedSetRemoveAsync(keys.UnitWaitingBy(heldIn, Holder(before)), before.Id).ConfigureAwait(false);
+        }
+
         if (before.UnitId == after.UnitId && before.State == after.State)
         {
             if (after.UnitId is not null)
             {
                 await Task.WhenAll(
                     Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()),
+                    after.State == ConversationState.Waiting ? Db.SortedSetAddAsync(keys.UnitWaitingBy(after.UnitId, Holder(after)), after.Id, DueScore(after)) : Task.CompletedTask,
                     IndexSearchAsync(after)).ConfigureAwait(false);
             }
 
@@ -166,8 +173,13 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 
         var due = keys.UnitDue(conversation.UnitId);
         tasks.Add(conversation.State == ConversationState.Waiting
-            ? batch.SortedSetAddAsync(due, conversation.Id, conversation.DueAt?.ToUnixTimeMilliseconds() ?? long.MaxValue)
+            ? batch.SortedSetAddAsync(due, conversation.Id, DueScore(conversation))
             : batch.SortedSetRemoveAsync(due, conversation.Id));
+        if (conversation.State == ConversationState.Waiting)
+        {
+            tasks.Add(batch.SortedSetAddAsync(keys.UnitWaitingBy(conversation.UnitId, Holder(conversation)), conversation.Id, DueScore(conversation)));
+        }
+
         batch.Execute();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         await IndexSearchAsync(conversation).ConfigureAwait(false);
@@ -184,6 +196,12 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         return Task.WhenAll(conversation.ProcessNumbers.Select(n => (Task)Db.SetAddAsync(keys.ProcessConversations(n), conversation.Id))
             .Append(Db.SetAddAsync(keys.UnitContactSuffix(conversation.UnitId, LastFour(conversation.ContactAddress)), conversation.Id)));
     }
+
+    /// <summary>Who holds a waiting conversation, as its <see cref="RedisKeys.UnitWaitingBy"/> index names it.</summary>
+    internal static string Holder(Conversation conversation) => conversation.AssigneeId ?? "none";
+
+    /// <summary>A waiting conversation's place in the queue: its due time, no deadline last.</summary>
+    internal static double DueScore(Conversation conversation) => conversation.DueAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
 
     internal static string LastFour(string address)
     {

@@ -24,6 +24,7 @@ public static class ConversationsFeature
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<ConversationObservers>();
+        services.AddSingleton<ConversationChanges>();
         services.AddSingleton<ConversationActions>();
         services.AddHostedService<OutboundSender>();
         return services;
@@ -82,7 +83,12 @@ public static class ConversationsFeature
         return Results.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, Privacy.AuditTrail trail, TimeProvider time)
+    /// <summary>
+    /// One conversation with its thread, the names of the people in it (authors and holder), and its WhatsApp window;
+    /// the caller has now seen every citizen message in it.
+    /// </summary>
+    private static async Task<IResult> GetAsync(
+        string id, ClaimsPrincipal user, ConversationStore store, Privacy.AuditTrail trail, Inbox.InboxQueries inbox, UserStore users, TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -91,11 +97,28 @@ public static class ConversationsFeature
         }
 
         await trail.RecordAsync("conversation.view", id).ConfigureAwait(false);
+        await inbox.MarkReadAsync(user.UserId(), conversation!).ConfigureAwait(false);
         var messages = await store.GetMessagesAsync(id).ConfigureAwait(false);
         // CPFs a citizen typed are masked (LGPD minimisation); a clerk may reveal one message, which is audited.
         var masked = messages.Select(Privacy.CpfMask.Masked).ToList();
         var revealable = messages.Where(Privacy.CpfMask.Contains).Select(m => m.Id).ToList();
-        return Results.Ok(new { conversation = Privacy.CpfMask.Masked(conversation!), messages = masked, revealable, whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()) });
+        var people = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var personId in messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).OfType<string>().Distinct())
+        {
+            if (await users.GetAsync(personId).ConfigureAwait(false) is { } person)
+            {
+                people[personId] = person.Name;
+            }
+        }
+
+        return Results.Ok(new
+        {
+            conversation = Privacy.CpfMask.Masked(conversation!),
+            messages = masked,
+            revealable,
+            people,
+            whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()),
+        });
     }
 
     /// <summary>The text of one message as the citizen wrote it, CPF included: recorded in the audit trail.</summary>
@@ -125,7 +148,7 @@ public static class ConversationsFeature
 
     /// <summary>A clerk's answer: recorded, queued for the citizen's channel, and the conversation is answered.</summary>
     private static async Task<IResult> ReplyAsync(
-        string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, Outbox outbox, ConversationActions actions, TimeProvider time)
+        string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -140,14 +163,26 @@ public static class ConversationsFeature
             return Problems.Validation(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), max)));
         }
 
-        var message = await outbox.QueueAsync(conversation!, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
-        await actions.RecordAsync(id, user, "reply", message.Id).ConfigureAwait(false);
-        await store.SaveAsync(conversation! with
-        {
-            State = conversation!.State == ConversationState.Waiting ? ConversationState.Answered : conversation.State,
-            LastActivityAt = time.GetUtcNow(),
-        }).ConfigureAwait(false);
-        return Results.Accepted($"/api/conversations/{id}", message);
+        return await AnswerAsync(id, user, actions, time, text, "reply").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the citizen a clerk's answer (typed, a case status, the video link) as one change on the record as it is
+    /// now: queued in the outbox, a waiting conversation answered, audited as <paramref name="action"/> (with the
+    /// message id unless <paramref name="detail"/> says otherwise). 202 with the message.
+    /// </summary>
+    internal static async Task<IResult> AnswerAsync(
+        string id, ClaimsPrincipal user, ConversationActions actions, TimeProvider time, string text, string action, string? detail = null)
+    {
+        var messageId = InboundStore.NewId(time.GetUtcNow());
+        var result = await actions.ApplyAsync(id, user, action, detail ?? messageId, (before, now) => new ActionPlan(
+            before with
+            {
+                State = before.State == ConversationState.Waiting ? ConversationState.Answered : before.State,
+                LastActivityAt = now,
+            },
+            Send: new Outgoing(text, MessageAuthor.Clerk, user.UserId(), Id: messageId))).ConfigureAwait(false);
+        return result.Queued is [var message, ..] ? Results.Accepted($"/api/conversations/{id}", message) : Outcome(result);
     }
 
     public const int MaxTransferReasonLength = 500;
@@ -165,10 +200,10 @@ public static class ConversationsFeature
         return user.CanAccessUnit(conversation.UnitId) ? (conversation, null) : (null, Problems.Forbidden());
     }
 
-    private static IResult Outcome((Conversation? Conversation, bool Busy) result) =>
-        result.Conversation is { } done
+    private static IResult Outcome(ChangeResult result) =>
+        result is { Outcome: ChangeOutcome.Done, After: { } done }
             ? Results.Ok(Privacy.CpfMask.Masked(done))
-            : result.Busy
+            : result.Outcome == ChangeOutcome.Busy
                 ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"))
                 : Problems.NotFound(Texts.ConversationNotFound);
 

@@ -5,7 +5,8 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 
 /// <summary>What a turn decided: the conversation as it should be stored (null: unchanged) and the texts to send back.</summary>
 /// <param name="NoticeVersion">The privacy notice version the replies carry, recorded on the contact with them.</param>
-public sealed record InboundOutcome(Conversation? Updated, IReadOnlyList<string> Replies, string? NoticeVersion = null)
+/// <param name="Acts">What the bot did, by substance ("menu", "handoff …"): kept on its first reply for the clerk's summary.</param>
+public sealed record InboundOutcome(Conversation? Updated, IReadOnlyList<string> Replies, string? NoticeVersion = null, IReadOnlyList<string>? Acts = null)
 {
     public static readonly InboundOutcome Unchanged = new(null, []);
 }
@@ -28,8 +29,7 @@ internal sealed partial class InboundProcessor(
     RedisConnections redis,
     RedisKeys keys,
     ConversationStore conversations,
-    Outbox outbox,
-    ConversationObservers observers,
+    ConversationChanges changes,
     IInboundHandler handler,
     WhatsAppWindowGuard window,
     Privacy.PrivacyNotices notices,
@@ -140,75 +140,57 @@ internal sealed partial class InboundProcessor(
             return; // a redelivery of something already done
         }
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
+        var replies = 0;
+        var result = message is null ? new ChangeResult(ChangeOutcome.Missing) : await changes.ApplyAsync(conversationId, async (conversation, now) =>
         {
-            var (conversation, raw) = await conversations.GetWithVersionAsync(conversationId).ConfigureAwait(false);
-            var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
-            if (conversation is null || message is null)
-            {
-                LogMissing(logger, conversationId, messageId);
-                await queue.CompleteAsync(item).ConfigureAwait(false);
-                return;
-            }
-
             // The citizen wrote on WhatsApp: the window is open again, and the answers held outside it go first.
             var heldCount = message.Channel == Channel.WhatsApp ? await window.HeldCountAsync(conversationId).ConfigureAwait(false) : 0;
             var held = heldCount > 0 ? await window.HeldAsync(conversationId).ConfigureAwait(false) : [];
-
-            // One transaction on the bucket's slot (one durable commit): the new record, the replies in the outbox, the
-            // mark, the queue item done; only if nobody (a clerk, another node) changed the conversation meanwhile.
             var outcome = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
-            var observed = outcome.Updated is null ? [] : await observers.PrepareAsync(conversation, outcome.Updated, ChangeContext.None).ConfigureAwait(false);
-            var tran = db.CreateTransaction();
-            tran.AddCondition(Condition.StringEqual(keys.Conversation(conversationId), raw));
-            var target = outcome.Updated ?? conversation;
-            if (outcome.Updated is not null)
+            // Every citizen message is counted on the record (the clerks' unread marks), and so reaches the live inbox.
+            var target = (outcome.Updated ?? conversation) with { CitizenMessages = conversation.CitizenMessages + 1 };
+            replies = outcome.Replies.Count;
+            // One durable commit with the turn: the held answers released, the notice recorded, the mark, the item done.
+            return new ConversationChange
             {
-                conversations.AddSave(tran, outcome.Updated);
-                ConversationObservers.AddWrites(tran, observed);
-            }
+                After = target,
+                Send = [.. outcome.Replies.Select((r, i) => new Outgoing(r, MessageAuthor.Bot, Acts: i == 0 ? outcome.Acts : null))],
+                WakesSender = held.Count > 0,
+                With = tran =>
+                {
+                    if (heldCount > 0)
+                    {
+                        window.AddRelease(tran, target, held, heldCount);
+                    }
 
-            if (heldCount > 0)
-            {
-                window.AddRelease(tran, target, held, heldCount);
-            }
+                    if (outcome.NoticeVersion is { } version)
+                    {
+                        notices.AddRecord(tran, RedisKeys.ContactOf(conversationId), version, now);
+                    }
 
-            foreach (var reply in outcome.Replies)
-            {
-                outbox.AddQueue(tran, target, reply, MessageAuthor.Bot, null);
-            }
-
-            if (outcome.NoticeVersion is { } version)
-            {
-                notices.AddRecord(tran, RedisKeys.ContactOf(conversationId), version, time.GetUtcNow());
-            }
-
-            _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
-            queue.AddComplete(tran, item);
-            if (!await tran.ExecuteAsync().ConfigureAwait(false))
-            {
-                continue; // the conversation changed under us: decide again on what is stored now
-            }
-
-            if (outcome.Updated is not null)
-            {
-                await conversations.IndexAsync(conversation, outcome.Updated).ConfigureAwait(false);
-                await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
-            }
-
-            if (outcome.Replies.Count > 0 || held.Count > 0)
-            {
-                await outbox.SignalAsync().ConfigureAwait(false);
-            }
-
-            activity?.SetTag("balcao.unit_id", target.UnitId);
-            activity?.SetTag("balcao.replies", outcome.Replies.Count);
-            LogProcessed(logger, conversationId, messageId, target.UnitId, outcome.Replies.Count);
-            return;
+                    _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
+                    queue.AddComplete(tran, item);
+                },
+            };
+        }).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case ChangeOutcome.Missing:
+                LogMissing(logger, conversationId, messageId);
+                await queue.CompleteAsync(item).ConfigureAwait(false);
+                break;
+            case ChangeOutcome.Busy:
+                // Left leased: taken again when the lease runs out.
+                LogContended(logger, conversationId, messageId);
+                break;
+            default:
+                var unitId = result.After!.UnitId;
+                activity?.SetTag("balcao.unit_id", unitId);
+                activity?.SetTag("balcao.replies", replies);
+                LogProcessed(logger, conversationId, messageId, unitId, replies);
+                break;
         }
-
-        // Left leased: taken again when the lease runs out.
-        LogContended(logger, conversationId, messageId);
     }
 
     public override void Dispose()

@@ -83,12 +83,14 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
     /// Adds the recording and queueing of an outbound message to a transaction on the conversation's slot, so that it
     /// commits together with the caller's own writes (a bot turn and its replies). Call <see cref="SignalAsync"/> after.
     /// </summary>
-    public Message AddQueue(ITransaction tran, Conversation conversation, string text, MessageAuthor author, string? authorId, MessageTemplate? template = null)
+    public Message AddQueue(
+        ITransaction tran, Conversation conversation, string text, MessageAuthor author, string? authorId, MessageTemplate? template = null, string? id = null,
+        IReadOnlyList<string>? acts = null)
     {
         var now = time.GetUtcNow();
         var message = new Message
         {
-            Id = InboundStore.NewId(now),
+            Id = id ?? InboundStore.NewId(now),
             Direction = MessageDirection.Outbound,
             Channel = conversation.Channel,
             Author = author,
@@ -98,6 +100,7 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
             StatusAt = now,
             CreatedAt = now,
             Template = template,
+            BotActs = acts ?? [],
         };
         conversations.AddAppend(tran, conversation.Id, message);
         _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");

@@ -38,7 +38,7 @@ public static class InboxPages
         app.MapPost("/sair", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
-            AppPage(http, antiforgery, "conversation", Texts.Get("PageConversationTitle"), id)).AllowAnonymous();
+            AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), id)).AllowAnonymous();
         app.MapGet("/admin/users", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "users", "PageUsersTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/units", (HttpContext http, IAntiforgery antiforgery) =>
@@ -197,7 +197,7 @@ public static class InboxPages
         body.Append("><p class=\"status\" role=\"status\">").Append(H(Texts.Get("InboxLoading"))).Append("</p></main>")
             .Append("<script type=\"application/json\" id=\"texts\">").Append(texts).Append("</script>")
             .Append("<script src=\"/assets/signalr.min.js\" defer></script>")
-            .Append("<script src=\"/assets/inbox.js\" defer></script>");
+            .Append("<script type=\"module\" src=\"/assets/main.js\"></script>");
         return Page(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
     }
 

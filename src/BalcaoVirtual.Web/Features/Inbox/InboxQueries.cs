@@ -15,20 +15,42 @@ namespace BalcaoVirtual.Web.Features.Inbox;
 public sealed record InboxFilter(
     IReadOnlyCollection<string> Units, ConversationState State, Channel? Channel, string? Assignee, bool BreachedOnly, string? Search, int Page, int PageSize);
 
+/// <summary>The workspace's tabs over the waiting queue, with how many each holds.</summary>
+public sealed record InboxCounts(long Mine, long Unassigned, long All, long Breached);
+
+/// <summary>What the clerk needs to know about a conversation in the list without opening it.</summary>
+public sealed record InboxPreview(string Text, MessageAuthor Author, MessageDirection Direction, DateTimeOffset At);
+
+/// <summary>One row of the workspace's list.</summary>
+public sealed record InboxRow(Conversation Conversation, InboxPreview? Last, string? AssigneeName, int Unread);
+
+public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageSize, long Total, InboxCounts Counts);
+
 /// <summary>
-/// The inbox list: waiting conversations by due time (from each unit's due index, merged), the others by latest
-/// activity; filters by channel, assignee and breached; search by case number or the phone's last four digits.
-/// Only ids are read until the page is known, unless a filter needs the records (then they are read in one pipeline).
+/// The inbox list: waiting conversations by due time (from each unit's due index, or the index of those one clerk or
+/// nobody holds, merged), the others by latest activity; filters by channel, assignee and breached; search by case
+/// number or the phone's last four digits. Only ids are read until the page is known, unless a filter needs the records
+/// (then they are read in one pipeline). Each row carries its last message, its holder's name and what the asking clerk
+/// has not read.
 /// </summary>
-public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimeProvider time)
+public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserStore users, UnitCatalog catalog, ContactIds contactIds, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private volatile bool indexed;
 
-    public async Task<ConversationPage> QueryAsync(InboxFilter filter)
+    public async Task<InboxPage> QueryAsync(InboxFilter filter, string? userId)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await EnsureWaitingByIndexAsync().ConfigureAwait(false);
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var counts = await CountAsync(db, filter.Units, userId, now).ConfigureAwait(false);
+        var (items, total) = await FindAsync(db, filter, now).ConfigureAwait(false);
+        return new InboxPage(await RowsAsync(db, items, userId).ConfigureAwait(false), filter.Page, filter.PageSize, total, counts);
+    }
+
+    private async Task<(IReadOnlyList<Conversation> Items, long Total)> FindAsync(IDatabase db, InboxFilter filter, long now)
+    {
         List<string> ids;
         if (!string.IsNullOrEmpty(filter.Search))
         {
@@ -38,17 +60,22 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             var found = await Task.WhenAll(sets.Select(k => db.SetMembersAsync(k))).ConfigureAwait(false);
             ids = [.. found.SelectMany(v => v).Select(v => v.ToString()).Distinct()];
         }
-        else if (filter.State == ConversationState.Waiting && filter.Channel is null && filter.Assignee is null)
+        else if (filter.State == ConversationState.Waiting && filter.Channel is null)
         {
-            // The common case: only as many ids per unit as the page needs, merged by due time, and the counts.
+            // The common case: only as many ids per unit as the page needs, merged by due time, and the count. A clerk's
+            // own or nobody's have an index of their own.
+            RedisKey Source(string unit) => filter.Assignee is { } who ? keys.UnitWaitingBy(unit, who) : keys.UnitDue(unit);
             var take = (long)filter.Page * filter.PageSize;
             var max = filter.BreachedOnly ? now : double.PositiveInfinity;
             var lists = await Task.WhenAll(filter.Units.Select(u =>
-                db.SortedSetRangeByScoreWithScoresAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop, Order.Ascending, 0, take))).ConfigureAwait(false);
-            var counts = await Task.WhenAll(filter.Units.Select(u => db.SortedSetLengthAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop))).ConfigureAwait(false);
+                db.SortedSetRangeByScoreWithScoresAsync(Source(u), double.NegativeInfinity, max, Exclude.Stop, Order.Ascending, 0, take))).ConfigureAwait(false);
+            var sizes = await Task.WhenAll(filter.Units.Select(u => db.SortedSetLengthAsync(Source(u), double.NegativeInfinity, max, Exclude.Stop))).ConfigureAwait(false);
             var pageIds = lists.SelectMany(l => l).OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
                 .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).Select(e => e.Element.ToString()).ToList();
-            return new ConversationPage(await LoadAsync(db, pageIds).ConfigureAwait(false), filter.Page, filter.PageSize, counts.Sum());
+            // An index entry left by a change that raced the one-time indexing of an older store is not shown.
+            var records = (await LoadAsync(db, pageIds).ConfigureAwait(false))
+                .Where(c => c.State == ConversationState.Waiting && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)).ToList();
+            return (records, sizes.Sum());
         }
         else if (filter.State == ConversationState.Waiting)
         {
@@ -68,17 +95,116 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
         if (!needRecords)
         {
             var pageIds = ids.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList();
-            return new ConversationPage(await LoadAsync(db, pageIds).ConfigureAwait(false), filter.Page, filter.PageSize, ids.Count);
+            return (await LoadAsync(db, pageIds).ConfigureAwait(false), ids.Count);
         }
 
         var matching = (await LoadAsync(db, ids).ConfigureAwait(false)).Where(c =>
                 c.UnitId is not null && filter.Units.Contains(c.UnitId)
                 && (!string.IsNullOrEmpty(filter.Search) || c.State == filter.State)
                 && (filter.Channel is null || c.Channel == filter.Channel)
-                && (filter.Assignee is null || (filter.Assignee == "none" ? c.AssigneeId is null : c.AssigneeId == filter.Assignee))
+                && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)
                 && (!filter.BreachedOnly || (c.State == ConversationState.Waiting && c.DueAt is { } due && due.ToUnixTimeMilliseconds() < now)))
             .ToList();
-        return new ConversationPage(matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), filter.Page, filter.PageSize, matching.Count);
+        return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count);
+    }
+
+    /// <summary>The tabs' counts over the units' waiting queues, from the indexes alone (one pipeline).</summary>
+    private async Task<InboxCounts> CountAsync(IDatabase db, IReadOnlyCollection<string> units, string? userId, long now)
+    {
+        var mine = userId is null ? [] : units.Select(u => db.SortedSetLengthAsync(keys.UnitWaitingBy(u, userId))).ToArray();
+        var nobody = units.Select(u => db.SortedSetLengthAsync(keys.UnitWaitingBy(u, "none"))).ToArray();
+        var all = units.Select(u => db.SortedSetLengthAsync(keys.UnitDue(u))).ToArray();
+        var breached = units.Select(u => db.SortedSetLengthAsync(keys.UnitDue(u), double.NegativeInfinity, now, Exclude.Stop)).ToArray();
+        await Task.WhenAll(mine.Concat(nobody).Concat(all).Concat(breached)).ConfigureAwait(false);
+        return new InboxCounts(mine.Sum(t => t.Result), nobody.Sum(t => t.Result), all.Sum(t => t.Result), breached.Sum(t => t.Result));
+    }
+
+    /// <summary>Each conversation's last message, its holder's name and the asking clerk's unread count, in one pipeline.</summary>
+    private async Task<IReadOnlyList<InboxRow>> RowsAsync(IDatabase db, IReadOnlyList<Conversation> items, string? userId)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        // The last few messages: the preview is the last one not written by the chatbot (its greeting tells the clerk nothing).
+        var recentIds = await Task.WhenAll(items.Select(c => db.ListRangeAsync(keys.ConversationMessageOrder(c.Id), -PreviewLookBack, -1))).ConfigureAwait(false);
+        var recent = await Task.WhenAll(items.Select((c, i) => recentIds[i].Length == 0
+            ? Task.FromResult(Array.Empty<RedisValue>())
+            : db.HashGetAsync(keys.ConversationMessages(c.Id), recentIds[i]))).ConfigureAwait(false);
+        var read = userId is null ? [] : await db.HashGetAsync(keys.UserRead(userId), [.. items.Select(c => (RedisValue)c.Id)]).ConfigureAwait(false);
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var holder in items.Select(c => c.AssigneeId).OfType<string>().Distinct())
+        {
+            names[holder] = (await users.GetAsync(holder).ConfigureAwait(false))?.Name;
+        }
+
+        return [.. items.Select((c, i) =>
+        {
+            var messages = recent[i].Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
+            var last = messages.LastOrDefault(m => m.Author != MessageAuthor.Bot) ?? messages.LastOrDefault();
+            var seen = read.Length > i && read[i].TryParse(out int n) ? n : 0;
+            return new InboxRow(
+                Privacy.CpfMask.Masked(c),
+                last is null ? null : new InboxPreview(Preview(last), last.Author, last.Direction, last.CreatedAt),
+                c.AssigneeId is { } holder ? names[holder] : null,
+                Math.Max(0, c.CitizenMessages - seen));
+        })];
+    }
+
+    /// <summary>The first line of a message, CPFs masked, short enough for a row on a phone.</summary>
+    internal static string Preview(Message message)
+    {
+        var text = Privacy.CpfMask.Mask(message.Text).Trim();
+        var line = text.Split('\n', 2)[0].Trim();
+        if (line.Length == 0 && message.MediaUrls.Count > 0)
+        {
+            line = Texts.Get("InboxPreviewMedia");
+        }
+
+        return line.Length <= PreviewLength ? line : line[..(PreviewLength - 1)].TrimEnd() + "…";
+    }
+
+    internal const int PreviewLength = 120;
+
+    private const int PreviewLookBack = 6;
+
+    /// <summary>What this user has seen of a conversation: every citizen message so far.</summary>
+    public Task MarkReadAsync(string userId, Conversation conversation) =>
+        redis.GetDatabase().HashSetAsync(keys.UserRead(userId), conversation.Id, conversation.CitizenMessages);
+
+    /// <summary>
+    /// A store written before the holders' index exists gets it once: every waiting conversation is added under its
+    /// holder. Idempotent (several nodes may run it); changes meanwhile keep their own index entries current.
+    /// </summary>
+    private async Task EnsureWaitingByIndexAsync()
+    {
+        if (indexed)
+        {
+            return;
+        }
+
+        await contactIds.Ready.ConfigureAwait(false);
+        var db = redis.GetDatabase();
+        if (!await db.KeyExistsAsync(keys.WaitingByIndexed()).ConfigureAwait(false))
+        {
+            foreach (var unit in catalog.Units)
+            {
+                var ids = (await db.SortedSetRangeByRankAsync(keys.UnitDue(unit.Id)).ConfigureAwait(false)).Select(v => v.ToString()).ToList();
+                foreach (var conversation in await LoadAsync(db, ids).ConfigureAwait(false))
+                {
+                    if (conversation is { State: ConversationState.Waiting, UnitId: { } unitId })
+                    {
+                        await db.SortedSetAddAsync(keys.UnitWaitingBy(unitId, ConversationStore.Holder(conversation)), conversation.Id,
+                            ConversationStore.DueScore(conversation)).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await db.StringSetAsync(keys.WaitingByIndexed(), "1").ConfigureAwait(false);
+        }
+
+        indexed = true;
     }
 
     /// <summary>The records of these ids, in this order, in one pipeline.</summary>
@@ -90,10 +216,12 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
 
     internal const int MaxPageSize = 200;
 
-    /// <summary>GET /api/inbox?unit=&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;page=&amp;pageSize=</summary>
+    /// <summary>
+    /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;page=&amp;pageSize=
+    /// </summary>
     internal static async Task<IResult> ListAsync(
         ClaimsPrincipal user, UnitCatalog catalog, InboxQueries queries,
-        string? unit = null, string? state = null, string? channel = null, string? assignee = null, string? breached = null,
+        string? unit = null, string? tab = null, string? state = null, string? channel = null, string? assignee = null, string? breached = null,
         string? q = null, string? page = null, string? pageSize = null)
     {
         var errors = new List<(string, string)>();
@@ -129,6 +257,11 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             errors.Add(("breached", Texts.Get("InboxBreachedInvalid")));
         }
 
+        if (tab is not (null or "" or "mine" or "unassigned" or "all" or "breached"))
+        {
+            errors.Add(("tab", Texts.Get("InboxTabInvalid")));
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation([.. errors]);
@@ -140,13 +273,38 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, TimePro
             return refusal;
         }
 
-        var who = assignee switch
+        var who = (tab, assignee) switch
         {
-            null or "" => null,
-            "me" => user.UserId(),
+            ("mine", _) or (_, "me") => user.UserId(),
+            ("unassigned", _) => "none",
+            (_, null or "") => null,
             _ => assignee,
         };
-        var found = await queries.QueryAsync(new InboxFilter(units, wanted, onlyChannel, who, breached == "true", search, pageNumber, size)).ConfigureAwait(false);
-        return Results.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
+        var filter = new InboxFilter(units, wanted, onlyChannel, who, breached == "true" || tab == "breached", search, pageNumber, size);
+        var found = await queries.QueryAsync(filter, user.UserId()).ConfigureAwait(false);
+        return Results.Ok(new
+        {
+            items = found.Rows.Select(r => new
+            {
+                r.Conversation.Id,
+                r.Conversation.UnitId,
+                r.Conversation.Channel,
+                r.Conversation.State,
+                r.Conversation.ContactAddress,
+                r.Conversation.ContactName,
+                r.Conversation.Subject,
+                r.Conversation.DueAt,
+                r.Conversation.AssigneeId,
+                r.AssigneeName,
+                r.Conversation.ProcessNumbers,
+                r.Conversation.LastActivityAt,
+                r.Unread,
+                r.Last,
+            }),
+            found.Page,
+            found.PageSize,
+            found.Total,
+            found.Counts,
+        });
     }
 }

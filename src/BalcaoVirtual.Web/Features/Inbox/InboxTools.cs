@@ -97,7 +97,7 @@ internal static class InboxTools
     /// </summary>
     private static async Task<IResult> CaseStatusAsync(
         string id, CaseStatusRequest request, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, ICaseStatusLookup cases,
-        Outbox outbox, ConversationActions actions, Microsoft.Extensions.Options.IOptions<ChatbotOptions> options, CancellationToken cancellationToken)
+        ConversationActions actions, Microsoft.Extensions.Options.IOptions<ChatbotOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
         if (refused is not null)
@@ -116,9 +116,8 @@ internal static class InboxTools
         switch (await cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
         {
             case CaseStatusResult.Found found:
-                var message = await outbox.QueueAsync(conversation!, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
-                await actions.RecordAsync(id, user, "case-status", number.Canonical).ConfigureAwait(false);
-                return Results.Accepted($"/api/conversations/{id}", message);
+                return await ConversationsFeature.AnswerAsync(
+                    id, user, actions, time, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), "case-status", number.Canonical).ConfigureAwait(false);
             case CaseStatusResult.NotFound:
                 return Problems.NotFound(Texts.Format("CaseNotFound", number.Canonical, court?.Id ?? number.CourtKey));
             default:
@@ -128,7 +127,7 @@ internal static class InboxTools
 
     /// <summary>Sends the unit's Meet link with how to join, only while its desk is open; otherwise 409 saying when it opens.</summary>
     private static async Task<IResult> VideoLinkAsync(
-        string id, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, UnitHours hours, Outbox outbox, ConversationActions actions, TimeProvider time)
+        string id, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, UnitHours hours, ConversationActions actions, TimeProvider time)
     {
         var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
         if (refused is not null)
@@ -149,8 +148,6 @@ internal static class InboxTools
         }
 
         var text = Texts.Format("BotVideoOpen", unit.Name, BotFormat.Time(closes, unit.TimeZone), unit.VideoDeskUrl);
-        var message = await outbox.QueueAsync(conversation, text, MessageAuthor.Clerk, user.UserId()).ConfigureAwait(false);
-        await actions.RecordAsync(id, user, "video-link", message.Id).ConfigureAwait(false);
-        return Results.Accepted($"/api/conversations/{id}", message);
+        return await ConversationsFeature.AnswerAsync(id, user, actions, time, text, "video-link").ConfigureAwait(false);
     }
 }

@@ -25,7 +25,7 @@ public static partial class CpfMask
 
     /// <summary>Every field a citizen wrote that the API shows of a message, masked.</summary>
     public static Conversations.Message Masked(Conversations.Message message) =>
-        message with { Text = Mask(message.Text), Quoted = MaskOrNull(message.Quoted), From = MaskOrNull(message.From) };
+        message with { Text = Mask(message.Text), Quoted = MaskOrNull(message.Quoted), From = MaskOrNull(message.From), ReplyTo = MaskOrNull(message.ReplyTo) };
 
     /// <summary>Whether masking changes anything the API shows of the message (the clerk may reveal it).</summary>
     public static bool Contains(Conversations.Message message) => Masked(message) != message;

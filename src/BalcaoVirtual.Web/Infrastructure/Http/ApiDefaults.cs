@@ -27,6 +27,7 @@ internal static class ApiDefaults
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddExceptionHandler<StoreOutageHandler>();
         services.AddRateLimits(configuration);
+        services.AddProxies(configuration);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return services;
@@ -34,12 +35,9 @@ internal static class ApiDefaults
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
-        // Behind the reverse proxy on the same machine (deploy/nginx): the client's address and scheme as nginx saw
-        // them, for the audit trail and secure cookies. Only loopback proxies are trusted.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions
-        {
-            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
-        });
+        // Behind the reverse proxy (deploy/nginx): the client's address and scheme as the proxy saw them, for the audit
+        // trail, the rate limits and secure cookies. Loopback proxies and those in Proxies:Trusted only (see Proxies).
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

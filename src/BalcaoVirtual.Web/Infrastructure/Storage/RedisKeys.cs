@@ -139,6 +139,18 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's waiting conversations scored by due time (Unix ms; no deadline last): the inbox's order.</summary>
     public RedisKey UnitDue(string unitId) => $"{prefix}:unit:{unitId}:due";
 
+    /// <summary>
+    /// A unit's waiting conversations held by one clerk (a user id) or by nobody ("none"), scored by due time: the
+    /// workspace's "minhas" and "sem responsável" tabs and their counts.
+    /// </summary>
+    public RedisKey UnitWaitingBy(string unitId, string assignee) => $"{prefix}:unit:{unitId}:waiting-by:{assignee}";
+
+    /// <summary>Set once every waiting conversation is in its <see cref="UnitWaitingBy"/> index (stores written before it).</summary>
+    public RedisKey WaitingByIndexed() => $"{prefix}:waiting-by-indexed";
+
+    /// <summary>How many citizen messages of each conversation a user has seen: conversation id to count.</summary>
+    public RedisKey UserRead(string userId) => $"{prefix}:read:{userId}";
+
     /// <summary>A unit's conversations by the last four digits of the citizen's phone (the inbox's search).</summary>
     public RedisKey UnitContactSuffix(string unitId, string lastFour) => $"{prefix}:unit:{unitId}:suffix:{lastFour}";
 

@@ -183,8 +183,14 @@ public sealed class MailThreadingTests
             bruno = NewCitizen("bruno");
         }
 
-        MimeMessage WithHtml(string from, string text) => new([MailboxAddress.Parse(from)], [MailboxAddress.Parse(UnitAddress)], "Pedido",
-            new BodyBuilder { TextBody = text, HtmlBody = $"<p>{text}</p>" }.ToMessageBody()) { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        MimeMessage WithHtml(string from, string text)
+        {
+            var body = new BodyBuilder { TextBody = text, HtmlBody = $"<p>{text}</p>" };
+            body.Attachments.Add("rg.pdf", "%PDF-1.4 documento"u8.ToArray(), ContentType.Parse("application/pdf"));
+            return new([MailboxAddress.Parse(from)], [MailboxAddress.Parse(UnitAddress)], "Pedido", body.ToMessageBody())
+            { MessageId = Guid.NewGuid().ToString("N") + "@exemplo.com.br" };
+        }
+
         await AppendAsync(user, WithHtml(ana, "Sou a Ana, CPF 529.982.247-25."), WithHtml(bruno, "Sou o Bruno."));
         await poller.PollAsync(Unit, CancellationToken.None);
         var waiting = await MailboxPollerTests.WaitingAsync(bot, 2);
@@ -196,12 +202,20 @@ public sealed class MailThreadingTests
         var through = await clerk.GetAsync($"/api/conversations/{brunoConversation.Id}/messages/{anaMail}/original");
         var own = await clerk.GetAsync($"/api/conversations/{anaConversation.Id}/messages/{anaMail}/original");
 
+        var fileThrough = await clerk.GetAsync($"/api/conversations/{brunoConversation.Id}/messages/{anaMail}/attachments/0");
+        var ownFile = await clerk.GetAsync($"/api/conversations/{anaConversation.Id}/messages/{anaMail}/attachments/0");
+
         Assert.That((int)through.StatusCode, Is.EqualTo(404), "Ana's mail through Bruno's conversation");
+        Assert.That((int)fileThrough.StatusCode, Is.EqualTo(404), "Ana's attachment through Bruno's conversation");
         Assert.That((int)own.StatusCode, Is.EqualTo(200));
+        Assert.That((int)ownFile.StatusCode, Is.EqualTo(200));
         Assert.That(await own.Content.ReadAsStringAsync(), Does.Contain("529.982.247-25"));
         using var admin = await bot.Factory.AdminClientAsync();
-        var audit = await admin.GetStringAsync("/api/audit?action=conversation.original");
-        Assert.That(audit, Does.Contain(anaConversation.Id).And.Contain(anaMail), "the download of the whole mail is recorded, as a reveal is");
+        var original = await admin.GetStringAsync("/api/audit?action=conversation.original");
+        Assert.That(original, Does.Contain(anaConversation.Id).And.Contain(anaMail), "the download of the whole mail is recorded, as a reveal is");
+        var files = await admin.GetStringAsync("/api/audit?action=conversation.attachment");
+        Assert.That(files, Does.Contain(anaConversation.Id).And.Contain(anaMail + "#0"), "each attachment download is recorded");
+        Assert.That(files, Does.Not.Contain(brunoConversation.Id), "a refused download is no download");
     }
 
     [Test]

@@ -44,6 +44,7 @@ public sealed class CpfMaskTests
             Id = "m", Direction = BalcaoVirtual.Web.Features.Conversations.MessageDirection.Inbound,
             Channel = BalcaoVirtual.Web.Features.Conversations.Channel.Email, Author = BalcaoVirtual.Web.Features.Conversations.MessageAuthor.Citizen,
             Text = "meu cpf 529982247-25", Quoted = "> 52998224725", From = "Maria 529.982.247-25 <m@b.c>",
+            ReplyTo = "529.982.247-25 <r@b.c>",
         };
 
         var text = System.Text.Json.JsonSerializer.Serialize(new { c = CpfMask.Masked(conversation), m = CpfMask.Masked(message) });

@@ -35,12 +35,12 @@ internal static class MailEndpoints
             return refusal!;
         }
 
-        await actions.RecordAsync(id, user, "attachment", $"{messageId}#{index}").ConfigureAwait(false);
         if (mail.Attachments.ElementAtOrDefault(index) is not MimePart part || part.Content is null)
         {
             return Problems.NotFound(Texts.Get("MailAttachmentNotFound"));
         }
 
+        await actions.RecordAsync(id, user, "attachment", $"{messageId}#{index}").ConfigureAwait(false);
         var content = new MemoryStream();
         await part.Content.DecodeToAsync(content, cancellationToken).ConfigureAwait(false);
         content.Position = 0;

@@ -1,0 +1,130 @@
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>A message to the citizen that a change queues in its own transaction.</summary>
+/// <param name="Id">Given when the caller must name it before the commit (an audit entry); else made when queued.</param>
+/// <param name="Acts">A bot reply's acts (see <see cref="Message.BotActs"/>).</param>
+public sealed record Outgoing(
+    string Text, MessageAuthor Author, string? AuthorId = null, MessageTemplate? Template = null, string? Id = null, IReadOnlyList<string>? Acts = null);
+
+/// <summary>
+/// What one change to a conversation writes, decided on the record as it was read: the new record (null leaves it),
+/// an internal note, messages to the citizen, an audit entry, and writes of the caller's own on the conversation's slot
+/// (a bot turn's "processed" mark and its queue item done).
+/// </summary>
+public sealed record ConversationChange
+{
+    public static readonly ConversationChange Nothing = new();
+
+    public Conversation? After { get; init; }
+
+    public ChangeContext Context { get; init; } = ChangeContext.None;
+
+    /// <summary>For the unit only, never sent: written as the person in <see cref="ChangeContext.ByUserId"/>.</summary>
+    public string? Note { get; init; }
+
+    public IReadOnlyList<Outgoing> Send { get; init; } = [];
+
+    public AuditEntry? Audit { get; init; }
+
+    public Action<ITransaction>? With { get; init; }
+
+    /// <summary>The caller put messages back in the outbox itself (held answers released): wake the sender after.</summary>
+    public bool WakesSender { get; init; }
+}
+
+public enum ChangeOutcome
+{
+    Done,
+
+    /// <summary>No such conversation.</summary>
+    Missing,
+
+    /// <summary>It kept changing under every attempt; nothing was written.</summary>
+    Busy,
+}
+
+public sealed record ChangeResult(ChangeOutcome Outcome, Conversation? Before = null, Conversation? After = null, IReadOnlyList<Message>? Queued = null);
+
+/// <summary>
+/// The one way a conversation changes (a bot turn, a reply, a note, a claim, a transfer, a close, a label): read the
+/// record with its version, let the caller decide, let the observers add their writes (the SLA's periods), and commit
+/// record, note, outbox, audit and the caller's writes in one transaction on the conversation's slot, only if nobody
+/// changed the record meanwhile; else decide again on the fresh record. After the commit: the unit indexes, the
+/// observers' after-commit steps (a sweep repairs them if a crash loses them) and the sender's wake-up.
+/// </summary>
+public sealed class ConversationChanges(
+    ConversationStore store, ConversationObservers observers, Outbox outbox, RedisConnections redis, RedisKeys keys, TimeProvider time)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public const int Attempts = 5;
+
+    public async Task<ChangeResult> ApplyAsync(string id, Func<Conversation, DateTimeOffset, Task<ConversationChange>> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var (before, raw) = await store.GetWithVersionAsync(id).ConfigureAwait(false);
+            if (before is null)
+            {
+                return new ChangeResult(ChangeOutcome.Missing);
+            }
+
+            var now = time.GetUtcNow();
+            var change = await decide(before, now).ConfigureAwait(false);
+            var after = change.After ?? before;
+            var observed = change.After is null ? [] : await observers.PrepareAsync(before, after, change.Context).ConfigureAwait(false);
+            var tran = redis.GetDatabase().CreateTransaction();
+            tran.AddCondition(Condition.StringEqual(keys.Conversation(id), raw));
+            if (change.After is not null)
+            {
+                store.AddSave(tran, after);
+                ConversationObservers.AddWrites(tran, observed);
+            }
+
+            if (change.Note is { } note)
+            {
+                store.AddAppend(tran, id, new Message
+                {
+                    Id = InboundStore.NewId(now),
+                    Direction = MessageDirection.Internal,
+                    Channel = before.Channel,
+                    Author = MessageAuthor.Clerk,
+                    AuthorId = change.Context.ByUserId,
+                    Text = note,
+                    CreatedAt = now,
+                });
+            }
+
+            var queued = change.Send.Select(o => outbox.AddQueue(tran, after, o.Text, o.Author, o.AuthorId, o.Template, o.Id, o.Acts)).ToList();
+            if (change.Audit is { } entry)
+            {
+                _ = tran.ListRightPushAsync(keys.ConversationAudit(id), System.Text.Json.JsonSerializer.Serialize(entry, Json));
+            }
+
+            change.With?.Invoke(tran);
+            if (!await tran.ExecuteAsync().ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            if (queued.Count > 0 || change.WakesSender)
+            {
+                await outbox.SignalAsync().ConfigureAwait(false);
+            }
+
+            if (change.After is not null)
+            {
+                await store.IndexAsync(before, after).ConfigureAwait(false);
+                await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
+            }
+
+            return new ChangeResult(ChangeOutcome.Done, before, after, queued);
+        }
+
+        return new ChangeResult(ChangeOutcome.Busy);
+    }
+}

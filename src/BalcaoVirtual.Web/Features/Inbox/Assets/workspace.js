@@ -1,0 +1,170 @@
+import { T, api, button, channelName, dueCell, el, fmt, main, masked, problem, units } from './core.js';
+import { connect, liveNote } from './live.js';
+import { alerts } from './alerts.js';
+import { conversationPane } from './thread.js';
+
+// The clerk's workspace: the queue on the left, the open conversation on the right (one pane at phone width).
+// The URL follows the open conversation, so a link, a reload or the browser's back button lands where it was.
+const TABS = ['mine', 'unassigned', 'all', 'breached'];
+
+export async function workspace() {
+  const me = await api('/api/auth/me').catch(() => ({}));
+  const manyUnits = Object.keys(units).length > 1;
+  let tab = sessionStorage.getItem('balcao.tab') || 'all';
+  let page = 1;
+  let rows = [];
+  let known = null; // id -> unread at the last refresh (null before the first): what is new since
+  let openId = main.dataset.conversation || null;
+  let reloadOpen = null; // reads the open conversation again
+
+  const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': T.InboxTabsLabel });
+  const tabButtons = Object.fromEntries(TABS.map(name => {
+    const b = el('button', { type: 'button', role: 'tab', id: 'tab-' + name, 'aria-controls': 'conversations' },
+      el('span', { text: T['InboxTab' + name[0].toUpperCase() + name.slice(1)] }), ' ', el('span', { class: 'count' }));
+    b.addEventListener('click', () => { tab = name; page = 1; sessionStorage.setItem('balcao.tab', name); refresh(); });
+    tabs.append(b);
+    return [name, b];
+  }));
+  const search = el('input', { id: 'f-q', type: 'search', inputmode: 'numeric', placeholder: T.InboxSearch, 'aria-label': T.InboxSearch });
+  const state = el('select', { id: 'f-state', 'aria-label': T.InboxFilterState },
+    ...['waiting', 'answered', 'closed'].map(s => el('option', { value: s, text: T['InboxShow' + s[0].toUpperCase() + s.slice(1)] })));
+  const channel = el('select', { id: 'f-channel', 'aria-label': T.InboxFilterChannel }, el('option', { value: '', text: T.InboxAllChannels }),
+    el('option', { value: 'whatsapp', text: 'WhatsApp' }), el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'email', text: 'e-mail' }));
+  const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel);
+  const status = el('p', { class: 'status', role: 'status' });
+  const list = el('ul', { id: 'conversations', class: 'rows', 'aria-label': T.InboxListLabel });
+  const previous = button(T.InboxPrevious, () => { page = Math.max(1, page - 1); refresh(); }, { id: 'previous' });
+  const next = button(T.InboxNext, () => { page += 1; refresh(); }, { id: 'next' });
+  const total = el('span', { class: 'total' });
+  const listPane = el('section', { class: 'list-pane', 'aria-label': T.InboxListLabel },
+    el('div', { class: 'list-head' }, el('h1', { text: T.InboxHeading }), alerts.controls()),
+    tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
+  const pane = el('section', { class: 'conversation-pane', id: 'conversation', 'aria-label': T.InboxConversationLabel });
+  main.classList.add('workspace');
+  main.replaceChildren(liveNote, listPane, pane);
+
+  function label(row) {
+    const name = row.contactName || masked(row.contactAddress);
+    return row.contactName ? [el('strong', { text: name }), ' ', el('span', { class: 'phone', text: masked(row.contactAddress) })] : [el('strong', { text: name })];
+  }
+
+  function preview(last) {
+    if (!last) return '';
+    const who = last.direction === 'internal' ? T.InboxPreviewNote : last.author === 'bot' ? T.InboxPreviewBot
+      : last.author === 'clerk' ? T.InboxPreviewClerk : last.author === 'system' ? T.InboxPreviewSystem : '';
+    return who + last.text;
+  }
+
+  function holder(row) {
+    if (!row.assigneeId) return T.InboxAssigneeNone;
+    return row.assigneeId === me.id ? T.InboxHeldByMe : fmt('InboxHeldBy', row.assigneeName || '—');
+  }
+
+  function drawRow(row) {
+    const facts = [channelName(row.channel)];
+    if (manyUnits) facts.push(units[row.unitId] || row.unitId);
+    const item = el('li', { 'data-id': row.id, class: 'row' + (row.unread > 0 ? ' unread' : '') + (row.id === openId ? ' open' : '') },
+      el('a', { href: '/inbox/conversations/' + encodeURIComponent(row.id), 'aria-current': row.id === openId ? 'true' : null },
+        el('span', { class: 'who' }, ...label(row),
+          row.unread > 0 ? el('span', { class: 'unread-count', 'aria-label': fmt(row.unread === 1 ? 'InboxUnreadOne' : 'InboxUnreadMany', row.unread), text: String(row.unread) }) : ''),
+        el('span', { class: 'preview', text: preview(row.last) }),
+        el('span', { class: 'facts' },
+          row.state === 'waiting' ? dueCell(row.dueAt) : el('span', { text: T['InboxState' + row.state[0].toUpperCase() + row.state.slice(1)] }),
+          el('span', { text: ' · ' + facts.join(' · ') + ' · ' }), el('span', { class: 'holder', text: holder(row) }),
+          (row.processNumbers || []).length ? el('span', { class: 'numbers', text: ' · ' + row.processNumbers.join(', ') }) : '')));
+    item.querySelector('a').addEventListener('click', event => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab stays a new tab
+      event.preventDefault();
+      open(row.id, true);
+    });
+    return item;
+  }
+
+  let listed = ''; // what the list shows: redrawn only when it changes (a swap under the pointer swallows a click)
+  async function refresh() {
+    const query = new URLSearchParams({ tab, state: state.value, page: String(page), pageSize: '50' });
+    if (channel.value) query.set('channel', channel.value);
+    if (search.value.trim()) query.set('q', search.value.trim());
+    try {
+      const result = await api('/api/inbox?' + query);
+      for (const name of TABS) {
+        tabButtons[name].setAttribute('aria-selected', String(name === tab));
+        tabButtons[name].querySelector('.count').textContent = String(result.counts[name === 'unassigned' ? 'unassigned' : name]);
+      }
+      rows = result.items;
+      const shown = JSON.stringify([rows, openId]);
+      if (shown !== listed) {
+        listed = shown;
+        list.replaceChildren(...rows.map(drawRow));
+      }
+      status.textContent = rows.length === 0 ? (search.value.trim() ? T.InboxNothingFound : T.InboxEmpty) : '';
+      total.textContent = fmt(result.total === 1 ? 'InboxTotalOne' : 'InboxTotal', result.total);
+      previous.disabled = page <= 1;
+      next.disabled = page * result.pageSize >= result.total;
+      tell(rows);
+    } catch (e) {
+      if (e.status === 400) { list.replaceChildren(); listed = ''; }
+      status.textContent = e.status === 400 ? problem(e) : T.InboxLoadFailed;
+    }
+  }
+
+  // What arrived since the last look: the title counts conversations with unread messages; alerts say what is new.
+  function tell(current) {
+    const unread = current.filter(r => r.unread > 0).length;
+    document.title = (unread > 0 ? `(${unread}) ` : '') + T.InboxTitle;
+    if (known) {
+      for (const row of current) {
+        const looking = row.id === openId && document.visibilityState === 'visible';
+        if (!(row.id in known) && row.state === 'waiting') alerts.notify(T.InboxAlertNew, row.contactName || masked(row.contactAddress), row.id, looking);
+        else if (row.unread > (known[row.id] ?? 0)) alerts.notify(T.InboxAlertMessage, row.contactName || masked(row.contactAddress), row.id, looking);
+      }
+    }
+
+    known = Object.fromEntries(current.map(r => [r.id, r.unread]));
+  }
+
+  async function open(id, push) {
+    openId = id;
+    if (push) history.pushState({ id }, '', id ? '/inbox/conversations/' + encodeURIComponent(id) : '/inbox');
+    main.classList.toggle('reading', !!id);
+    for (const item of list.children) {
+      item.classList.toggle('open', item.dataset.id === id);
+      item.querySelector('a').toggleAttribute('aria-current', item.dataset.id === id);
+    }
+    reloadOpen = null;
+    if (!id) { pane.replaceChildren(el('p', { class: 'empty-pane', text: T.InboxPickOne })); return; }
+    reloadOpen = await conversationPane(pane, id, me, {
+      back: () => { open(null, true); list.querySelector('li.row a')?.focus(); },
+      left: text => { open(null, true); status.textContent = text; refresh(); },
+      changed: () => refresh(),
+    });
+    refresh(); // opening it read its messages
+  }
+
+  addEventListener('popstate', () => {
+    const match = /^\/inbox\/conversations\/([^/]+)$/.exec(location.pathname);
+    open(match ? decodeURIComponent(match[1]) : null, false);
+  });
+  let searchTimer = null;
+  filters.addEventListener('submit', event => { event.preventDefault(); page = 1; refresh(); });
+  search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { page = 1; refresh(); }, 400); });
+  for (const input of [state, channel]) input.addEventListener('change', () => { page = 1; refresh(); });
+
+  await refresh();
+  await open(openId, false);
+  let timer = null;
+  const changedIds = new Set(); // a burst of changes is read once
+  connect({
+    changed: id => {
+      changedIds.add(id);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (changedIds.has(openId)) reloadOpen?.();
+        changedIds.clear();
+        refresh();
+      }, 150);
+    },
+    reconnected: () => { refresh(); reloadOpen?.(); },
+  });
+  setInterval(refresh, 30000);
+}

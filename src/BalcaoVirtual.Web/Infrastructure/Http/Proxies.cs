@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace BalcaoVirtual.Web.Infrastructure.Http;
+
+/// <summary>Which reverse proxies may tell the service the client's address and scheme (X-Forwarded-For/-Proto).</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxies";
+
+    /// <summary>
+    /// Addresses ("10.0.0.5") or networks ("10.0.0.0/24") of proxies on other machines, besides loopback (the shipped
+    /// nginx on the same machine). Without them, a proxy elsewhere is seen as the client: every citizen and clerk would
+    /// share its address, and its rate limits and sign-in lockouts.
+    /// </summary>
+    public IReadOnlyList<string> Trusted { get; set; } = [];
+}
+
+internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+    {
+        var errors = options.Trusted
+            .Select((entry, i) => (entry, i))
+            .Where(e => Proxies.Parse(e.entry) is null)
+            .Select(e => $"{ProxyOptions.Section}:{nameof(ProxyOptions.Trusted)}:{e.i} ('{e.entry}') is not an IP address or a network such as 10.0.0.0/24.")
+            .ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal static class Proxies
+{
+    public static IServiceCollection AddProxies(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddStrictOptions<ProxyOptions, ProxyOptionsValidator>(configuration, ProxyOptions.Section);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) => Apply(forwarded, proxies.Value));
+        return services;
+    }
+
+    /// <summary>
+    /// The client's address and scheme as the trusted proxies saw them. Entries are read from the right and the first
+    /// one that is not a trusted proxy is the client, so a chain (a balancer, then nginx) works and an address the
+    /// client wrote itself into the header is never taken.
+    /// </summary>
+    internal static void Apply(ForwardedHeadersOptions forwarded, ProxyOptions proxies)
+    {
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        forwarded.ForwardLimit = null;
+        foreach (var network in proxies.Trusted.Select(Parse).OfType<System.Net.IPNetwork>())
+        {
+            forwarded.KnownIPNetworks.Add(network);
+        }
+    }
+
+    internal static System.Net.IPNetwork? Parse(string? entry)
+    {
+        var text = entry?.Trim() ?? "";
+        if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+        {
+            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        return System.Net.IPNetwork.TryParse(text, out var network) ? network : null;
+    }
+}

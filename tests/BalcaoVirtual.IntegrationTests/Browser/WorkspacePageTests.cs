@@ -1,0 +1,172 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using Microsoft.Playwright;
+
+namespace BalcaoVirtual.IntegrationTests.Browser;
+
+/// <summary>The clerk's workspace in Chromium: the queue and the open conversation on one page, and being told what arrives.</summary>
+[NonParallelizable]
+public sealed class WorkspacePageTests
+{
+    private const string Macapa = "trt8-vt-macapa-7";
+    private const string Bia = "whatsapp:+5596991112222";
+
+    private static string Row(string id) => $"#conversations li[data-id='{id}']";
+
+    [Test]
+    public async Task ListAndConversation_SideBySide_RowsSayWhoAndWhat_TheUrlFollows_AndOpeningReadsIt()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        using var ana = await bot.Factory.ClientForNewUserAsync("ana.ws@trt8.jus.br", clerkOf: [Macapa], name: "Ana Souza");
+        (await bot.Factory.ClientForNewUserAsync("caio.ws@trt8.jus.br", clerkOf: [Macapa], name: "Caio Lima")).Dispose();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        await bot.SayAsync($"Oi, boa tarde", from: Bia, to: BotHarness.Central);
+        await bot.SayAsync("2", from: Bia);
+        await bot.SayAsync("Macapá", from: Bia);
+        await bot.SayAsync($"O alvará do processo {ChatbotTranscriptTests.Macapa.Canonical} já saiu?\nObrigada", from: Bia);
+        var bia = await bot.ConversationAsync(from: Bia);
+        Assert.That(bia.State, Is.EqualTo(Web.Features.Conversations.ConversationState.Waiting), "handed to Macapá");
+        Assert.That((await ana.PostAsync($"/api/conversations/{maria.Id}/claim", null)).IsSuccessStatusCode, Is.True);
+
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "pt-BR" });
+        var page = await context.NewPageAsync();
+        await InboxPageTests.SignInAsync(page, bot.BaseUrl, "caio.ws@trt8.jus.br");
+
+        // Rows: the name the citizen gave with the masked phone, the first line of what was asked, the channel, the
+        // countdown, who holds it (by name), the case numbers and what Caio has not read.
+        var biaRow = page.Locator(Row(bia.Id));
+        await Assertions.Expect(biaRow).ToContainTextAsync("O alvará do processo", new() { Timeout = 20_000 });
+        var biaText = await biaRow.InnerTextAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(biaText, Does.Contain("Maria").And.Contain("(96) *****-2222").And.Contain("WhatsApp").And.Contain("faltam")
+                .And.Contain("sem responsável").And.Contain(ChatbotTranscriptTests.Macapa.Canonical).And.Not.Contain("Obrigada"), "first line only");
+            Assert.That(await biaRow.Locator(".unread-count").GetAttributeAsync("aria-label"), Is.EqualTo("4 mensagens não lidas"));
+            Assert.That(await page.Locator(Row(maria.Id)).InnerTextAsync(), Does.Contain("Minha audiência foi remarcada?").And.Contain("com Ana Souza"));
+            Assert.That(await page.TitleAsync(), Is.EqualTo("(2) Balcão Virtual"));
+            Assert.That(await page.InnerTextAsync("#tab-all .count"), Is.EqualTo("2"));
+            Assert.That(await page.InnerTextAsync("#tab-unassigned .count"), Is.EqualTo("1"), "Ana holds Maria's");
+            Assert.That(await page.InnerTextAsync("#tab-mine .count"), Is.EqualTo("0"));
+        });
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-list-1280.png") });
+
+        // Opening it: beside the list, the URL follows, and it is read.
+        await biaRow.Locator("a").ClickAsync();
+        await page.ArrivedAsync($"/inbox/conversations/{bia.Id}");
+        await Assertions.Expect(page.Locator("#conversation-title")).ToContainTextAsync("Maria");
+        await Assertions.Expect(biaRow.Locator(".unread-count")).ToHaveCountAsync(0);
+        await Assertions.Expect(page).ToHaveTitleAsync("(1) Balcão Virtual");
+        var list = (await page.Locator(".list-pane").BoundingBoxAsync())!;
+        var pane = (await page.Locator(".conversation-pane").BoundingBoxAsync())!;
+        var composer = (await page.Locator(".composer").BoundingBoxAsync())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.X + list.Width, Is.LessThanOrEqualTo(pane.X + 1), "two panes side by side");
+            Assert.That(composer.Y + composer.Height, Is.EqualTo(800).Within(2), "the reply box at the bottom of the pane");
+        });
+
+        // The chatbot's part is one line that opens on click; the question it handed off stays in view.
+        var fold = page.Locator("details.bot-fold").First;
+        await Assertions.Expect(fold.Locator("summary")).ToHaveTextAsync("Assistente: menu, perguntou a unidade, pediu a pergunta");
+        await Assertions.Expect(page.Locator(".thread > li.inbound", new() { HasText = "O alvará do processo" })).ToBeVisibleAsync();
+        Assert.That(await fold.Locator("li").First.IsVisibleAsync(), Is.False);
+        await fold.Locator("summary").ClickAsync();
+        await Assertions.Expect(fold.Locator("li", new() { HasText = "Oi, boa tarde" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-conversation-1280.png") });
+
+        // Authors by name; delivery ticks. Answered, Maria's leaves the queue: Caio follows a link to it.
+        Assert.That((await ana.PostAsJsonAsync($"/api/conversations/{maria.Id}/messages", new { text = "Está mantida, Maria." })).IsSuccessStatusCode, Is.True);
+        await Assertions.Expect(page.Locator(Row(maria.Id))).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await page.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{maria.Id}");
+        var answer = page.Locator(".thread li.outbound", new() { HasText = "Está mantida, Maria." });
+        await Assertions.Expect(answer.Locator(".author")).ToHaveTextAsync("Ana Souza (equipe)");
+        var sent = bot.Twilio.Requests.Single(r => r.Body == "Está mantida, Maria.");
+        await FakeTwilio.SendStatusAsync(bot.Service, sent, "read");
+        await Assertions.Expect(answer.Locator(".tick.read")).ToHaveTextAsync("✓✓ ", new() { Timeout = 20_000 });
+        await page.FillAsync("#reply", "Mais alguma dúvida?");
+        await page.ClickAsync("form.reply button[type=submit]");
+        await Assertions.Expect(page.Locator(".thread li.outbound", new() { HasText = "Mais alguma dúvida?" }).Locator(".author")).ToHaveTextAsync("Você");
+
+        // Back in the browser's history: the conversation opened before.
+        await page.GoBackAsync();
+        await page.ArrivedAsync($"/inbox/conversations/{bia.Id}");
+        await Assertions.Expect(page.Locator(".thread > li.inbound", new() { HasText = "O alvará do processo" })).ToBeVisibleAsync();
+
+        // At phone width: one pane, with a way back to the list.
+        var phone = await (await browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 360, Height = 740 }, Locale = "pt-BR", StorageState = await context.StorageStateAsync(),
+        })).NewPageAsync();
+        await phone.GotoAsync(bot.BaseUrl + "/inbox");
+        await phone.Locator(Row(bia.Id)).Locator("a").ClickAsync();
+        await Assertions.Expect(phone.Locator("#back")).ToBeVisibleAsync();
+        Assert.That(await phone.Locator(".list-pane").IsVisibleAsync(), Is.False);
+        var small = (await phone.Locator(".composer").BoundingBoxAsync())!;
+        Assert.That(small.Y + small.Height, Is.LessThanOrEqualTo(740 + 1), "the reply box on screen");
+        await phone.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-conversation-360.png") });
+        await phone.ClickAsync("#back");
+        await Assertions.Expect(phone.Locator(".list-pane")).ToBeVisibleAsync();
+        Assert.That(new Uri(phone.Url).AbsolutePath, Is.EqualTo("/inbox"));
+        await phone.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-list-360.png") });
+    }
+
+    /// <summary>
+    /// Notifications are asked for on a click, never on load; new conversations and new messages are told while the
+    /// clerk looks elsewhere; the title counts; a dropped live connection is said, and so is its return.
+    /// </summary>
+    [Test]
+    public async Task TheClerkIsTold_TitleNotificationsAndALostConnection()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("dora.ws@trt8.jus.br", clerkOf: [Macapa], name: "Dora")).Dispose();
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Permissions = ["notifications"] });
+        // The page is in the background (hidden), notifications are recorded, and the live channel's sockets are kept
+        // so the test can cut them.
+        await context.AddInitScriptAsync("""
+            window.__asked = 0; window.__told = []; window.__sockets = [];
+            Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+            const Real = window.Notification;
+            window.Notification = function (title, options) { window.__told.push({ title, body: options.body }); };
+            window.Notification.permission = 'granted';
+            window.Notification.requestPermission = async () => { window.__asked++; return 'granted'; };
+            const RealSocket = window.WebSocket;
+            window.WebSocket = function (...args) { const s = new RealSocket(...args); window.__sockets.push(s); return s; };
+            window.WebSocket.prototype = RealSocket.prototype;
+            Object.assign(window.WebSocket, { OPEN: 1, CLOSED: 3, CONNECTING: 0, CLOSING: 2 });
+            """);
+        var page = await context.NewPageAsync();
+        await InboxPageTests.SignInAsync(page, bot.BaseUrl, "dora.ws@trt8.jus.br");
+        await page.WaitForSelectorAsync("#conversations", new() { State = WaitForSelectorState.Attached });
+        Assert.That(await page.EvaluateAsync<int>("window.__asked"), Is.Zero, "never asked on load");
+        await page.ClickAsync("#alerts-notify");
+        await Assertions.Expect(page.Locator("#alerts-notify")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.That(await page.EvaluateAsync<int>("window.__asked"), Is.EqualTo(1), "asked on the click");
+        await page.WaitForFunctionAsync("() => window.__sockets.some(s => s.readyState === 1)");
+
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        await page.WaitForFunctionAsync("() => window.__told.length >= 1", null, new() { Timeout = 20_000 });
+        await Assertions.Expect(page).ToHaveTitleAsync("(1) Balcão Virtual");
+        await bot.SayAsync("É a de dezembro.", to: BotHarness.MacapaNumber);
+        await page.WaitForFunctionAsync("() => window.__told.length >= 2", null, new() { Timeout = 20_000 });
+        var told = await page.EvaluateAsync<JsonElement>("window.__told");
+        Assert.That(told.EnumerateArray().Select(t => t.GetProperty("title").GetString()),
+            Is.EqualTo(new[] { "Nova conversa no Balcão Virtual", "Nova mensagem no Balcão Virtual" }));
+        Assert.That(told[0].GetProperty("body").GetString(), Is.EqualTo("Maria"), "who, never what they wrote");
+
+        // The connection drops: the clerk is told, and told again when it is back.
+        await page.EvaluateAsync("() => window.__sockets.forEach(s => s.close())");
+        await Assertions.Expect(page.Locator("#live-note")).ToContainTextAsync("Sem conexão ao vivo", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#live-note")).ToContainTextAsync("Conectado de novo", new() { Timeout = 30_000 });
+        await bot.SayAsync("Obrigada!", to: BotHarness.MacapaNumber);
+        await page.WaitForFunctionAsync("() => window.__told.length >= 3", null, new() { Timeout = 20_000 });
+    }
+}
