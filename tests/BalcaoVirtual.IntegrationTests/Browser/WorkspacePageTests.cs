@@ -169,4 +169,113 @@ public sealed class WorkspacePageTests
         await bot.SayAsync("Obrigada!", to: BotHarness.MacapaNumber);
         await page.WaitForFunctionAsync("() => window.__told.length >= 3", null, new() { Timeout = 20_000 });
     }
+
+    /// <summary>
+    /// Two clerks on one conversation: each sees the other viewing and typing; taking the conversation the other holds
+    /// asks first; an answer the other sent while one typed is told before sending; the shortcuts work without a mouse.
+    /// </summary>
+    [Test]
+    public async Task TwoClerks_SeeEachOther_ClaimingAsksFirst_AndAnAnswerWhileTypingIsTold()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("eva.ws@trt8.jus.br", clerkOf: [Macapa], name: "Eva")).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("lia.ws@trt8.jus.br", clerkOf: [Macapa], name: "Lia")).Dispose();
+        using var outsider = await bot.Factory.ClientForNewUserAsync("rui.ws@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var eva = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        var lia = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        await InboxPageTests.SignInAsync(eva, bot.BaseUrl, "eva.ws@trt8.jus.br");
+        await InboxPageTests.SignInAsync(lia, bot.BaseUrl, "lia.ws@trt8.jus.br");
+
+        // Eva walks to it with the keyboard and takes it.
+        await eva.Locator(Row(maria.Id)).WaitForAsync();
+        await eva.Keyboard.PressAsync("j");
+        await eva.ArrivedAsync($"/inbox/conversations/{maria.Id}");
+        await eva.Locator("#claim").WaitForAsync();
+        await eva.Keyboard.PressAsync("a");
+        await Assertions.Expect(eva.Locator(".pane-head .assignee")).ToHaveTextAsync("com você");
+        await eva.Keyboard.PressAsync("?");
+        await Assertions.Expect(eva.Locator("dialog#shortcuts")).ToContainTextAsync("assumir a conversa");
+        await eva.Keyboard.PressAsync("Escape");
+
+        // Lia opens it: each sees the other; Lia sees Eva typing.
+        await lia.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{maria.Id}");
+        await Assertions.Expect(lia.Locator("#presence")).ToHaveTextAsync("Eva está com esta conversa aberta.", new() { Timeout = 20_000 });
+        await Assertions.Expect(eva.Locator("#presence")).ToHaveTextAsync("Lia está com esta conversa aberta.", new() { Timeout = 20_000 });
+        await eva.Keyboard.PressAsync("r");
+        await eva.Keyboard.TypeAsync("Bom dia, Maria");
+        await Assertions.Expect(lia.Locator("#presence")).ToHaveTextAsync("Eva está escrevendo uma resposta…", new() { Timeout = 20_000 });
+
+        // Lia would take it from Eva: asked first, with Eva's name.
+        await lia.ClickAsync("#claim");
+        await Assertions.Expect(lia.Locator("#pane-status")).ToHaveTextAsync("Eva está com esta conversa. Assumir mesmo assim?");
+        Assert.That((await bot.Conversations.GetAsync(maria.Id))!.AssigneeId, Is.Not.Null.And.Not.EqualTo(await UserIdAsync(bot, "lia.ws@trt8.jus.br")));
+
+        // Lia answers while Eva is still typing: Eva is told before she sends; what she typed stays.
+        await lia.FillAsync("#reply", "A audiência está mantida.");
+        await lia.Keyboard.PressAsync("Control+Enter");
+        await Assertions.Expect(eva.Locator("#others-answered")).ToHaveTextAsync("Lia respondeu enquanto você escrevia. Leia acima antes de enviar.", new() { Timeout = 20_000 });
+        Assert.That(await eva.InputValueAsync("#reply"), Is.EqualTo("Bom dia, Maria"), "what she typed is kept");
+        await eva.ClickAsync("form.reply button[type=submit]");
+        await TestServers.WaitUntilAsync(() => Task.FromResult(bot.Twilio.Requests.Any(r => r.Body == "Bom dia, Maria")), TimeSpan.FromSeconds(20), "Eva's answer");
+        await eva.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-two-clerks-1280.png") });
+
+        // Another unit's clerk learns nothing of who is there.
+        Assert.That((await outsider.GetAsync($"/api/conversations/{maria.Id}/presence")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
+    }
+
+    /// <summary>
+    /// A transfer puts the clerk back on the list saying where it went, and the receiving unit reads why at the top;
+    /// closing asks first and can say a last word to the citizen.
+    /// </summary>
+    [Test]
+    public async Task Transfer_GoesBackToTheListSayingWhere_TheOtherUnitReadsWhy_AndClosingAsksFirst()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("ivo.ws@trt8.jus.br", clerkOf: [Macapa], name: "Ivo Ramos")).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("bel.ws@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"], name: "Bel")).Dispose();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var ivo = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        await InboxPageTests.SignInAsync(ivo, bot.BaseUrl, "ivo.ws@trt8.jus.br");
+        await ivo.Locator(Row(maria.Id)).Locator("a").ClickAsync();
+        await ivo.ClickAsync(".transfer-control summary");
+        await ivo.SelectOptionAsync("#transfer-unit", ["trt8-vt-belem-1"]);
+        await ivo.FillAsync("#transfer-reason", "O processo é da 1ª Vara de Belém.");
+        await ivo.ClickAsync("form.transfer button[type=submit]");
+        await ivo.ArrivedAsync("/inbox");
+        await Assertions.Expect(ivo.Locator("#list-note")).ToHaveTextAsync("Transferida para 1ª Vara do Trabalho de Belém.");
+        await Assertions.Expect(ivo.Locator(Row(maria.Id))).ToHaveCountAsync(0);
+
+        var bel = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        await InboxPageTests.SignInAsync(bel, bot.BaseUrl, "bel.ws@trt8.jus.br");
+        await bel.Locator(Row(maria.Id)).Locator("a").ClickAsync();
+        await Assertions.Expect(bel.Locator("#transfer-reason-note")).ToContainTextAsync("Veio da 7ª Vara do Trabalho de Macapá, enviada por Ivo Ramos");
+        await Assertions.Expect(bel.Locator("#transfer-reason-note")).ToContainTextAsync("Motivo: O processo é da 1ª Vara de Belém.");
+
+        await bel.ClickAsync("#close");
+        await Assertions.Expect(bel.Locator("#close-message")).ToBeFocusedAsync();
+        Assert.That((await bot.Conversations.GetAsync(maria.Id))!.State, Is.EqualTo(Web.Features.Conversations.ConversationState.Waiting), "nothing closed yet");
+        await bel.FillAsync("#close-message", "A audiência está mantida. Bom dia!");
+        await bel.ClickAsync("#close-confirm");
+        await bel.ArrivedAsync("/inbox");
+        await Assertions.Expect(bel.Locator("#list-note")).ToHaveTextAsync("Conversa encerrada.");
+        Assert.That((await bot.Conversations.GetAsync(maria.Id))!.State, Is.EqualTo(Web.Features.Conversations.ConversationState.Closed));
+        await TestServers.WaitUntilAsync(() => Task.FromResult(bot.Twilio.Requests.Any(r => r.Body == "A audiência está mantida. Bom dia!")),
+            TimeSpan.FromSeconds(20), "the last word to reach the citizen");
+    }
+
+    private static async Task<string?> UserIdAsync(BotHarness bot, string email)
+    {
+        using var admin = await bot.Factory.AdminClientAsync();
+        var users = await admin.GetFromJsonAsync<JsonElement>("/api/users");
+        return users.EnumerateArray().Single(u => u.GetProperty("email").GetString() == email).GetProperty("id").GetString();
+    }
 }

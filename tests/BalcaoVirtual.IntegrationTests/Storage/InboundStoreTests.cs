@@ -210,7 +210,7 @@ public sealed class InboundStoreTests(Backend backend)
     private InboundProcessor Processor(IInboundHandler handler)
     {
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var changes = new ConversationChanges(conversations, new ConversationObservers([]), outbox, store.Connections, store.Keys, time);
+        var changes = new ConversationChanges(conversations, new ConversationObservers([]), outbox, store.Connections, store.Keys, time, NullLogger<ConversationChanges>.Instance);
         return new InboundProcessor(store.Connections, store.Keys, conversations, changes, handler,
             new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
             new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),

@@ -46,6 +46,10 @@ public sealed class ProxiesTests
     [TestCase("10.0.0.300", false)]
     [TestCase("proxy.tribunal", false)]
     [TestCase("10.0.0.0/33", false)]
+    [TestCase("10.5", false)]
+    [TestCase("0.0.0.0/0", false)]
+    [TestCase("::/0", false)]
+    [TestCase("10.0.0.0/8", true)]
     public void Trusted_AcceptsAddressesAndNetworks_AndNamesTheEntryItRefuses(string entry, bool valid)
     {
         var result = new ProxyOptionsValidator().Validate(null, new ProxyOptions { Trusted = ["127.0.0.1", entry] });

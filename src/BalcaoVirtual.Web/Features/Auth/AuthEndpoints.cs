@@ -39,7 +39,7 @@ internal static class AuthEndpoints
     /// Ends this session (the bearer token, or the browser's cookie); with <c>?everywhere=true</c> every session of the
     /// user, on every device ("sair de todos os dispositivos", e.g. after a phone was lost).
     /// </summary>
-    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn, UserStore users, string? everywhere = null)
+    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn, UserStore users, Privacy.AuditTrail trail, string? everywhere = null)
     {
         if (everywhere is not (null or "" or "true" or "false"))
         {
@@ -56,6 +56,7 @@ internal static class AuthEndpoints
         if (everywhere == "true" && http.User.UserId() is { Length: > 0 } userId)
         {
             await users.UpdateAsync(userId, user => user.WithSessionsEnded()).ConfigureAwait(false);
+            await trail.RecordAsync("signout.everywhere", userId).ConfigureAwait(false);
         }
 
         if (token is not null)

@@ -51,8 +51,9 @@ public sealed class SignInService(
     // KEYS: 1 the e-mail from this address, 2 the address, 3 the e-mail from everywhere (one hash tag).
     // ARGV: now (ms), window (ms), lockout (ms), max per e-mail and address, max per address, slowdown after, slowdown
     // interval (ms), TTL (s). Each hash: n = attempts in the window, start = the window's start, until = locked until.
-    // Returns {0, 0, lockedNow, n} when the attempt may go on (counted; n: attempts of this e-mail from this address in
-    // the window, this one included), {1, retry ms, 0, 0} when refused (not counted).
+    // Returns {0, 0, lockedNow, n, a} when the attempt may go on (counted; n: attempts of this e-mail from this address in
+    // the window, this one included; a: attempts from this address), {1, retry ms, 0, 0, 0} when refused (not counted).
+    // lockedNow: 1 the e-mail from this address, 2 the address (password spraying).
     private const string AttemptScript = """
         local now, window, lockout = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local function read(key)
@@ -65,17 +66,17 @@ public sealed class SignInService(
         local an, as, au = read(KEYS[2])
         local un, us, uu = read(KEYS[3])
         local wait = math.max(pu, au, uu) - now
-        if wait > 0 then return {1, wait, 0, 0} end
+        if wait > 0 then return {1, wait, 0, 0, 0} end
         pn, an, un = pn + 1, an + 1, un + 1
         local lockedNow = 0
         if pn >= tonumber(ARGV[4]) then pu = now + lockout; lockedNow = 1 end
-        if an >= tonumber(ARGV[5]) then au = now + lockout; lockedNow = 1 end
+        if an >= tonumber(ARGV[5]) then au = now + lockout; lockedNow = 2 end
         if un >= tonumber(ARGV[6]) then uu = now + tonumber(ARGV[7]) end
         for i, entry in ipairs({{KEYS[1], pn, ps, pu}, {KEYS[2], an, as, au}, {KEYS[3], un, us, uu}}) do
           redis.call('HSET', entry[1], 'n', string.format('%.0f', entry[2]), 'start', string.format('%.0f', entry[3]), 'until', string.format('%.0f', entry[4]))
           redis.call('EXPIRE', entry[1], tonumber(ARGV[8]))
         end
-        return {0, 0, lockedNow, pn}
+        return {0, 0, lockedNow, pn, an}
         """;
 
     // A success takes its attempt back: the e-mail's counts from this address and from everywhere start again.
@@ -132,9 +133,11 @@ public sealed class SignInService(
                 await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
             }
 
-            if (attempt[2] == 1)
+            if (attempt[2] != 0)
             {
-                await trail.RecordAsync("signin.locked", null, FailedAttempts(attempt[3]), who).ConfigureAwait(false);
+                // Which door closed: this e-mail from this address, or the address itself after trying many e-mails.
+                var detail = attempt[2] == 2 ? "address, " + FailedAttempts(attempt[4]) : FailedAttempts(attempt[3]);
+                await trail.RecordAsync("signin.locked", null, detail, who).ConfigureAwait(false);
             }
 
             return new SignInResult(SignInOutcome.InvalidCredentials);

@@ -31,6 +31,9 @@ public sealed record ConversationChange
 
     public Action<ITransaction>? With { get; init; }
 
+    /// <summary>Writes of the caller's own that must come before <see cref="Send"/> (answers held earlier go out first).</summary>
+    public Action<ITransaction>? Before { get; init; }
+
     /// <summary>The caller put messages back in the outbox itself (held answers released): wake the sender after.</summary>
     public bool WakesSender { get; init; }
 }
@@ -55,8 +58,9 @@ public sealed record ChangeResult(ChangeOutcome Outcome, Conversation? Before = 
 /// changed the record meanwhile; else decide again on the fresh record. After the commit: the unit indexes, the
 /// observers' after-commit steps (a sweep repairs them if a crash loses them) and the sender's wake-up.
 /// </summary>
-public sealed class ConversationChanges(
-    ConversationStore store, ConversationObservers observers, Outbox outbox, RedisConnections redis, RedisKeys keys, TimeProvider time)
+public sealed partial class ConversationChanges(
+    ConversationStore store, ConversationObservers observers, Outbox outbox, RedisConnections redis, RedisKeys keys, TimeProvider time,
+    ILogger<ConversationChanges> logger)
 {
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -99,6 +103,7 @@ public sealed class ConversationChanges(
                 });
             }
 
+            change.Before?.Invoke(tran);
             var queued = change.Send.Select(o => outbox.AddQueue(tran, after, o.Text, o.Author, o.AuthorId, o.Template, o.Id, o.Acts)).ToList();
             if (change.Audit is { } entry)
             {
@@ -111,15 +116,24 @@ public sealed class ConversationChanges(
                 continue;
             }
 
-            if (queued.Count > 0 || change.WakesSender)
+            try
             {
-                await outbox.SignalAsync().ConfigureAwait(false);
-            }
+                if (change.After is not null)
+                {
+                    await store.IndexAsync(before, after).ConfigureAwait(false);
+                    await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
+                }
 
-            if (change.After is not null)
+                if (queued.Count > 0 || change.WakesSender)
+                {
+                    await outbox.SignalAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                await store.IndexAsync(before, after).ConfigureAwait(false);
-                await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
+                // The change is stored: a caller told "failed" would do it again (an answer sent twice). The sender polls,
+                // and the SLA sweep repairs what an observer did not finish.
+                LogAfterCommitFailed(logger, id, ex.GetType().Name);
             }
 
             return new ChangeResult(ChangeOutcome.Done, before, after, queued);
@@ -127,4 +141,7 @@ public sealed class ConversationChanges(
 
         return new ChangeResult(ChangeOutcome.Busy);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} changed, but a step after the commit failed with {Error}; repaired later")]
+    private static partial void LogAfterCommitFailed(ILogger logger, string conversationId, string error);
 }

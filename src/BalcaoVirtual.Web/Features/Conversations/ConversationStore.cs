@@ -113,6 +113,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
                     Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()),
                     after.State == ConversationState.Waiting ? Db.SortedSetAddAsync(keys.UnitWaitingBy(after.UnitId, Holder(after)), after.Id, DueScore(after)) : Task.CompletedTask,
                     IndexSearchAsync(after)).ConfigureAwait(false);
+                await ReconcileHolderAsync(after).ConfigureAwait(false);
             }
 
             return;
@@ -127,6 +128,27 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         }
 
         await IndexAsync(after).ConfigureAwait(false);
+        await ReconcileHolderAsync(after).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The holders' index after this step wrote it for <paramref name="written"/>: index steps run after their commits
+    /// and may finish out of order (a bot turn's late step after a claim's), so the record as it is now decides. Whichever
+    /// step runs last reads the final record, so the index ends as the record says.
+    /// </summary>
+    private async Task ReconcileHolderAsync(Conversation written)
+    {
+        var now = await GetAsync(written.Id).ConfigureAwait(false);
+        if (written is { State: ConversationState.Waiting, UnitId: { } unit }
+            && (now is not { State: ConversationState.Waiting } || now.UnitId != unit || Holder(now) != Holder(written)))
+        {
+            await Db.SortedSetRemoveAsync(keys.UnitWaitingBy(unit, Holder(written)), written.Id).ConfigureAwait(false);
+        }
+
+        if (now is { State: ConversationState.Waiting, UnitId: { } current })
+        {
+            await Db.SortedSetAddAsync(keys.UnitWaitingBy(current, Holder(now)), now.Id, DueScore(now)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Adds a message at the end of the conversation; both keys share the conversation's slot.</summary>

@@ -88,7 +88,8 @@ public static class ConversationsFeature
     /// the caller has now seen every citizen message in it.
     /// </summary>
     private static async Task<IResult> GetAsync(
-        string id, ClaimsPrincipal user, ConversationStore store, Privacy.AuditTrail trail, Inbox.InboxQueries inbox, UserStore users, TimeProvider time)
+        string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, Privacy.AuditTrail trail, Inbox.InboxQueries inbox, UserStore users,
+        TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -102,8 +103,13 @@ public static class ConversationsFeature
         // CPFs a citizen typed are masked (LGPD minimisation); a clerk may reveal one message, which is audited.
         var masked = messages.Select(Privacy.CpfMask.Masked).ToList();
         var revealable = messages.Where(Privacy.CpfMask.Contains).Select(m => m.Id).ToList();
+        // How it came to this unit, when another unit sent it: shown at the top for the receiving clerks.
+        var transfer = (await actions.AuditAsync(id).ConfigureAwait(false)).LastOrDefault(a => a.Action == "transfer") is { Detail: { } detail } last
+            && detail.Split(" -> ", 2) is [var from, var rest] && rest.Split(": ", 2) is [var to, var why] && to == conversation!.UnitId
+                ? new { fromUnitId = from, reason = why, at = last.At, byUserId = last.UserId }
+                : null;
         var people = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var personId in messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).OfType<string>().Distinct())
+        foreach (var personId in messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).Append(transfer?.byUserId).OfType<string>().Distinct())
         {
             if (await users.GetAsync(personId).ConfigureAwait(false) is { } person)
             {
@@ -117,6 +123,7 @@ public static class ConversationsFeature
             messages = masked,
             revealable,
             people,
+            transfer,
             whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()),
         });
     }

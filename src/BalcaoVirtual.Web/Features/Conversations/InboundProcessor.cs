@@ -157,13 +157,9 @@ internal sealed partial class InboundProcessor(
                 After = target,
                 Send = [.. outcome.Replies.Select((r, i) => new Outgoing(r, MessageAuthor.Bot, Acts: i == 0 ? outcome.Acts : null))],
                 WakesSender = held.Count > 0,
+                Before = heldCount > 0 ? tran => window.AddRelease(tran, target, held, heldCount) : null,
                 With = tran =>
                 {
-                    if (heldCount > 0)
-                    {
-                        window.AddRelease(tran, target, held, heldCount);
-                    }
-
                     if (outcome.NoticeVersion is { } version)
                     {
                         notices.AddRecord(tran, RedisKeys.ContactOf(conversationId), version, now);

@@ -15,11 +15,42 @@ namespace BalcaoVirtual.Web.Features.Inbox;
 /// page then reads the conversation through the API, which authorizes as always.
 /// </summary>
 [Authorize]
-internal sealed class InboxHub(InboxSessions sessions) : Hub
+internal sealed class InboxHub(InboxSessions sessions, InboxPresence presence) : Hub
 {
     public const string Path = "/hubs/inbox";
 
+    private const string Watched = "watched";
+
     public static string Group(string unitId) => "unit:" + unitId;
+
+    /// <summary>
+    /// The conversation this page has open (null: none), said again every <see cref="InboxPresence.Heartbeat"/>; the
+    /// unit's other pages hear who is viewing it. Only a conversation the user may see.
+    /// </summary>
+    public async Task Watch(string? conversationId)
+    {
+        if (Context.Items.TryGetValue(Watched, out var before) && before is Conversation old && old.Id != conversationId)
+        {
+            await presence.LeaveAsync(old, Context.User!).ConfigureAwait(false);
+            Context.Items.Remove(Watched);
+        }
+
+        if (conversationId is not null)
+        {
+            var conversation = await presence.AllowedAsync(Context.User!, conversationId).ConfigureAwait(false) ?? throw new HubException("forbidden");
+            Context.Items[Watched] = conversation;
+            await presence.ViewAsync(conversation, Context.User!).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The clerk is typing an answer in the conversation this page has open.</summary>
+    public async Task Typing(string conversationId)
+    {
+        if (Context.Items.TryGetValue(Watched, out var open) && open is Conversation conversation && conversation.Id == conversationId)
+        {
+            await presence.TypingAsync(conversation, Context.User!).ConfigureAwait(false);
+        }
+    }
 
     public override async Task OnConnectedAsync()
     {
@@ -36,21 +67,33 @@ internal sealed class InboxHub(InboxSessions sessions) : Hub
         await base.OnConnectedAsync().ConfigureAwait(false);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         sessions.Forget(Context.ConnectionId);
-        return base.OnDisconnectedAsync(exception);
+        if (Context.Items.TryGetValue(Watched, out var open) && open is Conversation conversation)
+        {
+            await presence.LeaveAsync(conversation, Context.User!).ConfigureAwait(false);
+        }
+
+        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 }
 
-/// <summary>A change worth showing: which conversation, and the units whose inboxes list it.</summary>
-internal sealed record InboxEvent(string ConversationId, IReadOnlyList<string> UnitIds);
+/// <summary>
+/// A change worth showing: which conversation, the units whose inboxes list it, and what changed: the conversation
+/// ("changed", the page reads it again) or only who is viewing or typing in it ("presence").
+/// </summary>
+public sealed record InboxEvent(string ConversationId, IReadOnlyList<string> UnitIds, string Kind = InboxEvent.Changed)
+{
+    public const string Changed = "changed";
+    public const string Presence = "presence";
+}
 
 /// <summary>
 /// Publishes conversation changes on the store's pub/sub after they commit, so that every node (each with its own
 /// browsers) hears them; <see cref="InboxRelay"/> passes them on to the browsers of its node.
 /// </summary>
-internal sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : IConversationObserver
+public sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : IConversationObserver
 {
     public Task<ObservedChange?> PrepareAsync(Conversation before, Conversation after, ChangeContext context)
     {
@@ -66,8 +109,8 @@ internal sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : IC
         return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit]) : Task.CompletedTask;
     }
 
-    public Task PublishAsync(string conversationId, IReadOnlyList<string> units) =>
-        redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units)));
+    public Task PublishAsync(string conversationId, IReadOnlyList<string> units, string kind = InboxEvent.Changed) =>
+        redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units, kind)));
 }
 
 /// <summary>Passes the store's inbox events to the browsers connected to this node.</summary>
@@ -84,7 +127,7 @@ internal sealed partial class InboxRelay(RedisConnections redis, RedisKeys keys,
                 var e = JsonSerializer.Deserialize<InboxEvent>(message.Message.ToString());
                 if (e is not null)
                 {
-                    await hub.Clients.Groups(e.UnitIds.Select(InboxHub.Group).ToList()).SendAsync("changed", e.ConversationId, stoppingToken).ConfigureAwait(false);
+                    await hub.Clients.Groups(e.UnitIds.Select(InboxHub.Group).ToList()).SendAsync(e.Kind is InboxEvent.Presence ? InboxEvent.Presence : InboxEvent.Changed, e.ConversationId, stoppingToken).ConfigureAwait(false);
                 }
             }
         }

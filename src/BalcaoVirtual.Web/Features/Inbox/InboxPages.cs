@@ -53,6 +53,11 @@ public static class InboxPages
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
+        app.MapGet("/api/conversations/{id}/presence", async (string id, System.Security.Claims.ClaimsPrincipal user, InboxPresence presence, ConversationStore store) =>
+        {
+            var (conversation, refusal) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
+            return refusal ?? Results.Ok(await presence.ReadAsync(conversation!.Id).ConfigureAwait(false));
+        }).RequireAuthorization();
         app.MapInboxTools();
         return app;
     }
@@ -62,6 +67,7 @@ public static class InboxPages
         services.AddSignalR();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<InboxNotifier>();
+        services.AddSingleton<InboxPresence>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<InboxNotifier>());
         services.AddHostedService<InboxRelay>();
         services.AddSingleton<InboxSessions>();

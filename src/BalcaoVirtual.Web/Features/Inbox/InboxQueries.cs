@@ -72,10 +72,17 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
             var sizes = await Task.WhenAll(filter.Units.Select(u => db.SortedSetLengthAsync(Source(u), double.NegativeInfinity, max, Exclude.Stop))).ConfigureAwait(false);
             var pageIds = lists.SelectMany(l => l).OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
                 .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).Select(e => e.Element.ToString()).ToList();
-            // An index entry left by a change that raced the one-time indexing of an older store is not shown.
-            var records = (await LoadAsync(db, pageIds).ConfigureAwait(false))
-                .Where(c => c.State == ConversationState.Waiting && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)).ToList();
-            return (records, sizes.Sum());
+            // An entry the record no longer bears out (a crash between a commit and its index step) is not shown, and goes.
+            var loaded = await LoadAsync(db, pageIds).ConfigureAwait(false);
+            var records = loaded.Where(c => c is { State: ConversationState.Waiting, UnitId: { } u } && filter.Units.Contains(u)
+                && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)).ToList();
+            var stale = pageIds.Except(records.Select(c => c.Id)).ToList();
+            foreach (var id in stale)
+            {
+                await Task.WhenAll(filter.Units.Select(u => db.SortedSetRemoveAsync(Source(u), id))).ConfigureAwait(false);
+            }
+
+            return (records, sizes.Sum() - stale.Count);
         }
         else if (filter.State == ConversationState.Waiting)
         {

@@ -24,7 +24,7 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         var errors = options.Trusted
             .Select((entry, i) => (entry, i))
             .Where(e => Proxies.Parse(e.entry) is null)
-            .Select(e => $"{ProxyOptions.Section}:{nameof(ProxyOptions.Trusted)}:{e.i} ('{e.entry}') is not an IP address or a network such as 10.0.0.0/24.")
+            .Select(e => $"{ProxyOptions.Section}:{nameof(ProxyOptions.Trusted)}:{e.i} ('{e.entry}') is not a full IP address or a network such as 10.0.0.0/24 (at most /8; IPv6 at most /32).")
             .ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -54,14 +54,27 @@ internal static class Proxies
         }
     }
 
+    /// <summary>
+    /// An address written out in full ("10.0.0.5", not the shorthand "10.5") or a network no wider than a /8 (IPv4) or a
+    /// /32 (IPv6): trusting 0.0.0.0/0 would let every client write its own address into the audit trail and past the limits.
+    /// </summary>
     internal static System.Net.IPNetwork? Parse(string? entry)
     {
         var text = entry?.Trim() ?? "";
-        if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        if (!IPAddress.TryParse(addressText, out var address)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
         {
-            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return null;
         }
 
-        return System.Net.IPNetwork.TryParse(text, out var network) ? network : null;
+        var v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        if (slash < 0)
+        {
+            return new System.Net.IPNetwork(address, v4 ? 32 : 128);
+        }
+
+        return System.Net.IPNetwork.TryParse(text, out var network) && network.PrefixLength >= (v4 ? 8 : 32) ? network : null;
     }
 }

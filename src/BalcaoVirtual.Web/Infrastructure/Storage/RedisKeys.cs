@@ -148,6 +148,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Set once every waiting conversation is in its <see cref="UnitWaitingBy"/> index (stores written before it).</summary>
     public RedisKey WaitingByIndexed() => $"{prefix}:waiting-by-indexed";
 
+    /// <summary>Who has a conversation open or is typing in it (see InboxPresence), on the conversation's slot.</summary>
+    public RedisKey ConversationPresence(string conversationId) => $"{Tag(conversationId)}:presence:{conversationId}";
+
     /// <summary>How many citizen messages of each conversation a user has seen: conversation id to count.</summary>
     public RedisKey UserRead(string userId) => $"{prefix}:read:{userId}";
 

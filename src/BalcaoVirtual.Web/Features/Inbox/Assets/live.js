@@ -4,7 +4,14 @@ import { T, csrf, el } from './core.js';
 // A note says when the connection drops and when it is back; what changed meanwhile is read again on return.
 export const liveNote = el('p', { id: 'live-note', class: 'live-note', role: 'status', hidden: true });
 
-export function connect({ changed, reconnected }) {
+let current = null;
+
+/** Tells the server something about this page (what it has open, typing); nothing while the connection is down. */
+export function send(method, ...args) {
+  if (current?.state === 'Connected') current.invoke(method, ...args).catch(() => { /* refused or dropped: the next heartbeat says it again */ });
+}
+
+export function connect({ changed, presence, reconnected }) {
   if (!window.signalR) return null;
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/inbox', { headers: { 'X-CSRF-Token': csrf } })
@@ -24,6 +31,8 @@ export function connect({ changed, reconnected }) {
     reconnected();
   };
   connection.on('changed', id => changed(id));
+  connection.on('presence', id => presence(id));
+  current = connection;
   connection.onreconnecting(lost);
   connection.onreconnected(back);
   // Past the automatic retries: keep trying, slowly, for as long as the page is open.

@@ -14,16 +14,27 @@ const actName = act => {
 };
 const isHandOff = m => (m.botActs || []).some(a => a.startsWith('handoff'));
 
-/** The thread as items: a run of the chatbot's turns is one fold; the citizen's question that was handed off stays in view. */
+/**
+ * The thread as items: a run of the chatbot's turns is one fold. What the citizen wrote stays in view once it is for the
+ * unit: the question handed off, and everything after it (a document the bot only reminded about, say) until the bot
+ * talks with the citizen again (its menu, after a close).
+ */
 function fold(messages) {
   const items = [];
   let run = [];
+  let withBot = true;
   const flush = () => { if (run.length) items.push({ fold: run }); run = []; };
   messages.forEach((m, i) => {
     const next = messages[i + 1];
+    if (m.author === 'bot' && (m.botActs || []).some(a => a === 'menu')) withBot = true;
     // A letter is always for the unit: the chatbot only acknowledges it.
-    const toBot = m.direction === 'inbound' && m.channel !== 'email' && next?.author === 'bot' && !isHandOff(next);
-    if (m.author === 'bot' || toBot) { run.push(m); return; }
+    const toBot = withBot && m.direction === 'inbound' && m.channel !== 'email' && next?.author === 'bot' && !isHandOff(next);
+    if (m.author === 'bot') {
+      run.push(m);
+      if (isHandOff(m)) withBot = false;
+      return;
+    }
+    if (toBot) { run.push(m); return; }
     flush();
     items.push({ message: m });
   });
@@ -36,19 +47,25 @@ function foldSummary(run) {
   return done.length ? fmt('InboxBotSummary', done.join(', ')) : fmt('InboxBotMessages', run.length);
 }
 
-const TICKS = { pending: '🕓', queued: '🕓', accepted: '✓', sending: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠', undelivered: '⚠', held: '⏸', canceled: '✕' };
+// Marks every counter PC's fonts have (no emoji): waiting, with the provider, delivered, read (blue), not delivered.
+const TICKS = { pending: '○', queued: '○', accepted: '✓', sending: '○', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '✗', undelivered: '✗', held: '‖', canceled: '✗' };
 
 /** Shows conversation <id> in <pane>; returns what reads it again (after a live change). */
-export async function conversationPane(pane, id, me, { back, left, changed }) {
+export async function conversationPane(pane, id, me, { back, left, changed, typing }) {
   let data;
   let shown = '';
   let othersAnswered = null; // a colleague's answer that arrived while I was typing: I am told before I send
+
+  // The pane is shared: a load that ends after the clerk opened another conversation must not draw this one there.
+  pane.dataset.id = id;
+  const current = () => pane.dataset.id === id;
 
   async function load() {
     let fresh;
     try {
       fresh = await api('/api/conversations/' + encodeURIComponent(id));
     } catch (e) {
+      if (!current()) return;
       pane.replaceChildren(el('p', { class: 'error', role: 'alert', text: e.status === 403 ? T.InboxForbidden : T.InboxNotFound }),
         button(T.InboxBack, back, { class: 'back' }));
       return;
@@ -63,6 +80,7 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
     const [answers, desk] = await Promise.all([
       api('/api/units/' + unit + '/canned').catch(() => []),
       api('/api/units/' + unit + '/availability').catch(() => null)]);
+    if (!current()) return;
     const now = JSON.stringify([data, answers, desk?.open, othersAnswered]);
     if (now === shown && pane.querySelector('.thread')) return;
     shown = now;
@@ -134,6 +152,14 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
   const post = async (path, body) => api('/api/conversations/' + encodeURIComponent(id) + path, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
 
   function draw(answers, desk) {
+    // What the clerk had open or typed elsewhere in the pane, and where the thread was read, survive the redraw.
+    const kept = {
+      open: [...pane.querySelectorAll('details[data-keep][open]')].map(d => d.dataset.keep),
+      confirming: !!pane.querySelector('.confirm:not([hidden])'),
+      values: Object.fromEntries([...pane.querySelectorAll('[data-keep-value]')].map(f => [f.id, f.value])),
+      atBottom: (() => { const t = pane.querySelector('.conversation-pane > ol.thread, ol.thread:not(.inner)'); return !t || t.scrollHeight - t.scrollTop - t.clientHeight < 40; })(),
+      scroll: pane.querySelector('ol.thread:not(.inner)')?.scrollTop,
+    };
     const c = data.conversation;
     useZone(c.unitId);
     const draft = drafts.get(id) || { reply: '', note: '' };
@@ -143,7 +169,7 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
     const title = el('h2', { id: 'conversation-title' }, el('span', { text: name }),
       c.contactName ? el('span', { class: 'phone', text: ' ' + masked(c.contactAddress) }) : '');
     const held = c.assigneeId ? (c.assigneeId === me.id ? T.InboxHeldByMe : fmt('InboxHeldBy', data.people[c.assigneeId] || '—')) : T.InboxAssigneeNone;
-    const facts = el('p', { class: 'facts' }, el('span', { text: stateName(c.state) + ' · ' }), c.state === 'waiting' ? dueCell(c.dueAt) : '',
+    const facts = el('p', { class: 'facts' }, el('span', { text: stateName(c.state) }), c.state === 'waiting' ? ' · ' : '', c.state === 'waiting' ? dueCell(c.dueAt) : '',
       el('span', { text: ` · ${channelName(c.channel)} · ${units[c.unitId] || c.unitId || ''} · ` }), el('span', { class: 'assignee', text: held }),
       (c.processNumbers || []).length ? el('span', { text: ' · ' + c.processNumbers.join(', ') }) : '');
 
@@ -195,7 +221,11 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
     const reply = el('form', { class: 'reply' }, el('label', { for: 'reply', class: 'label', text: T.InboxReplyLabel }), windowNote, othersNote,
       el('div', { class: 'compose' }, replyText, send));
     const remember = () => drafts.set(id, { ...(drafts.get(id) || {}), reply: replyText.value });
-    replyText.addEventListener('input', remember);
+    replyText.addEventListener('input', () => {
+      remember();
+      // Colleagues see that an answer is being written (said at most every 3 s).
+      if (Date.now() - (drafts.get(id).saidTyping || 0) > 3000) { drafts.get(id).saidTyping = Date.now(); typing(); }
+    });
     reply.addEventListener('submit', async event => {
       event.preventDefault();
       try {
@@ -225,18 +255,24 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
       try { await post('/video-link'); await load(); changed(); } catch (e) { say(e.message); }
     }, { id: 'video-link', disabled: !!closedWhy, 'aria-describedby': closedWhy ? 'video-why' : null });
     const videoWhy = closedWhy ? el('span', { id: 'video-why', class: 'meta why', text: closedWhy }) : '';
-    const caseNumber = el('input', { id: 'case-number', value: (c.processNumbers || [])[0] || '', inputmode: 'numeric', 'aria-label': T.InboxCaseNumber });
+    const caseNumber = el('input', { id: 'case-number', value: (c.processNumbers || [])[0] || '', inputmode: 'numeric', 'aria-label': T.InboxCaseNumber, 'data-keep-value': true });
     const caseButton = button(T.InboxCaseStatus, async () => {
       try { await post('/case-status', { number: caseNumber.value }); await load(); changed(); } catch (e) { say(problem(e)); }
     }, { id: 'case-status' });
     const tools = el('div', { class: 'tools' }, canned, video, videoWhy);
-    const more = el('details', { class: 'more' }, el('summary', { text: T.InboxMoreTools }), el('div', { class: 'case' }, caseNumber, caseButton), note);
+    const more = el('details', { class: 'more', 'data-keep': 'more' }, el('summary', { text: T.InboxMoreTools }), el('div', { class: 'case' }, caseNumber, caseButton), note);
 
     pane.replaceChildren(
-      el('div', { class: 'pane-head' }, button(T.InboxBackToList, back, { class: 'back', id: 'back' }), title, facts, actions, result),
+      el('div', { class: 'pane-head' }, button(T.InboxBackToList, back, { class: 'back', id: 'back' }), title, facts,
+        data.transfer ? el('p', { class: 'warning transfer-reason', id: 'transfer-reason-note', text: fmt('InboxTransferredFrom',
+          units[data.transfer.fromUnitId] || data.transfer.fromUnitId, data.people[data.transfer.byUserId] || T.InboxSomeone, when(data.transfer.at), data.transfer.reason) }) : '',
+        el('p', { class: 'presence', id: 'presence', role: 'status' }), actions, result),
       thread,
       el('div', { class: 'composer' }, tools, more, reply));
-    thread.scrollTop = thread.scrollHeight;
+    for (const key of kept.open) pane.querySelector(`details[data-keep="${key}"]`)?.setAttribute('open', '');
+    for (const [fieldId, value] of Object.entries(kept.values)) { const f = document.getElementById(fieldId); if (f && value) f.value = value; }
+    if (kept.confirming) { pane.querySelector('.confirm')?.removeAttribute('hidden'); pane.querySelector('#close')?.setAttribute('hidden', ''); }
+    thread.scrollTop = kept.atBottom || kept.scroll == null ? thread.scrollHeight : kept.scroll;
     if (focused && document.getElementById(focused)) {
       const again = document.getElementById(focused);
       again.focus();
@@ -246,7 +282,7 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
 
   function closeControl() {
     const box = el('div', { class: 'confirm', hidden: true });
-    const farewell = el('textarea', { id: 'close-message', rows: '2', maxlength: '1600' });
+    const farewell = el('textarea', { id: 'close-message', rows: '2', maxlength: '1600', 'data-keep-value': true });
     const close = button(T.InboxClose, () => { box.hidden = false; close.hidden = true; farewell.focus(); }, { id: 'close' });
     box.append(el('label', { for: 'close-message', text: T.InboxCloseMessage }), farewell,
       button(T.InboxCloseConfirm, async () => {
@@ -263,7 +299,7 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
   function transferControl(c) {
     const target = el('select', { id: 'transfer-unit' });
     for (const [unitId, name] of Object.entries(units)) if (unitId !== c.unitId) target.append(el('option', { value: unitId, text: name }));
-    const reason = el('input', { id: 'transfer-reason', maxlength: '500', required: true });
+    const reason = el('input', { id: 'transfer-reason', maxlength: '500', required: true, 'data-keep-value': true });
     const form = el('form', { class: 'transfer' },
       el('label', { for: 'transfer-unit', text: T.InboxTransferUnit }), target,
       el('label', { for: 'transfer-reason', text: T.InboxTransferReason }), reason,
@@ -275,7 +311,7 @@ export async function conversationPane(pane, id, me, { back, left, changed }) {
         left(fmt('InboxTransferredTo', units[target.value] || target.value));
       } catch (e) { say(fmt('InboxReplyFailed', problem(e))); }
     });
-    return el('details', { class: 'transfer-control' }, el('summary', { text: T.InboxTransferLegend }), form);
+    return el('details', { class: 'transfer-control', 'data-keep': 'transfer' }, el('summary', { text: T.InboxTransferLegend }), form);
   }
 
   await load();

@@ -1,6 +1,7 @@
 import { T, api, button, channelName, dueCell, el, fmt, main, masked, problem, units } from './core.js';
-import { connect, liveNote } from './live.js';
+import { connect, liveNote, send } from './live.js';
 import { alerts } from './alerts.js';
+import { help, shortcuts } from './keys.js';
 import { conversationPane } from './thread.js';
 
 // The clerk's workspace: the queue on the left, the open conversation on the right (one pane at phone width).
@@ -32,13 +33,14 @@ export async function workspace() {
     el('option', { value: 'whatsapp', text: 'WhatsApp' }), el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'email', text: 'e-mail' }));
   const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel);
   const status = el('p', { class: 'status', role: 'status' });
+  const done = el('p', { class: 'done', id: 'list-note', role: 'status' }); // what just happened (a transfer, a close)
   const list = el('ul', { id: 'conversations', class: 'rows', 'aria-label': T.InboxListLabel });
   const previous = button(T.InboxPrevious, () => { page = Math.max(1, page - 1); refresh(); }, { id: 'previous' });
   const next = button(T.InboxNext, () => { page += 1; refresh(); }, { id: 'next' });
   const total = el('span', { class: 'total' });
   const listPane = el('section', { class: 'list-pane', 'aria-label': T.InboxListLabel },
     el('div', { class: 'list-head' }, el('h1', { text: T.InboxHeading }), alerts.controls()),
-    tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
+    done, tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
   const pane = el('section', { class: 'conversation-pane', id: 'conversation', 'aria-label': T.InboxConversationLabel });
   main.classList.add('workspace');
   main.replaceChildren(liveNote, listPane, pane);
@@ -81,12 +83,17 @@ export async function workspace() {
   }
 
   let listed = ''; // what the list shows: redrawn only when it changes (a swap under the pointer swallows a click)
+  let asked = 0; // answers to older requests (a tab clicked meanwhile) are dropped
+  let lastQuery = '';
   async function refresh() {
     const query = new URLSearchParams({ tab, state: state.value, page: String(page), pageSize: '50' });
     if (channel.value) query.set('channel', channel.value);
     if (search.value.trim()) query.set('q', search.value.trim());
+    const mine = ++asked;
     try {
       const result = await api('/api/inbox?' + query);
+      if (mine !== asked) return;
+      if (String(query) !== lastQuery) { lastQuery = String(query); known = null; } // another list: nothing in it is news
       for (const name of TABS) {
         tabButtons[name].setAttribute('aria-selected', String(name === tab));
         tabButtons[name].querySelector('.count').textContent = String(result.counts[name === 'unassigned' ? 'unassigned' : name]);
@@ -103,6 +110,7 @@ export async function workspace() {
       next.disabled = page * result.pageSize >= result.total;
       tell(rows);
     } catch (e) {
+      if (mine !== asked) return;
       if (e.status === 400) { list.replaceChildren(); listed = ''; }
       status.textContent = e.status === 400 ? problem(e) : T.InboxLoadFailed;
     }
@@ -129,16 +137,21 @@ export async function workspace() {
     main.classList.toggle('reading', !!id);
     for (const item of list.children) {
       item.classList.toggle('open', item.dataset.id === id);
-      item.querySelector('a').toggleAttribute('aria-current', item.dataset.id === id);
+      if (item.dataset.id === id) item.querySelector('a').setAttribute('aria-current', 'true'); else item.querySelector('a').removeAttribute('aria-current');
     }
     reloadOpen = null;
+    send('Watch', id);
     if (!id) { pane.replaceChildren(el('p', { class: 'empty-pane', text: T.InboxPickOne })); return; }
-    reloadOpen = await conversationPane(pane, id, me, {
+    const reload = await conversationPane(pane, id, me, {
+      typing: () => send('Typing', id),
       back: () => { open(null, true); list.querySelector('li.row a')?.focus(); },
-      left: text => { open(null, true); status.textContent = text; refresh(); },
+      left: text => { open(null, true); done.textContent = text; refresh(); },
       changed: () => refresh(),
     });
+    if (openId !== id) return; // another conversation was opened meanwhile
+    reloadOpen = reload;
     refresh(); // opening it read its messages
+    showPresence(id);
   }
 
   addEventListener('popstate', () => {
@@ -150,6 +163,17 @@ export async function workspace() {
   search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { page = 1; refresh(); }, 400); });
   for (const input of [state, channel]) input.addEventListener('change', () => { page = 1; refresh(); });
 
+  // j/k walk the list in its order, opening each conversation; the row keeps the focus for the next key.
+  const step = delta => {
+    const ids = rows.map(r => r.id);
+    const at = ids.indexOf(openId);
+    const next = ids[at < 0 ? (delta > 0 ? 0 : ids.length - 1) : at + delta];
+    if (!next) return;
+    open(next, true).then(() => list.querySelector(`li[data-id="${CSS.escape(next)}"] a`)?.focus());
+  };
+  shortcuts({ next: () => step(1), previous: () => step(-1) });
+  listPane.querySelector('.list-head').append(button(T.InboxKeysButton, help, { class: 'toggle', id: 'keys-help', 'aria-keyshortcuts': '?' }));
+
   await refresh();
   await open(openId, false);
   let timer = null;
@@ -159,12 +183,26 @@ export async function workspace() {
       changedIds.add(id);
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (changedIds.has(openId)) reloadOpen?.();
+        if (changedIds.has(openId)) reloadOpen?.().then(() => showPresence(openId));
         changedIds.clear();
         refresh();
       }, 150);
     },
-    reconnected: () => { refresh(); reloadOpen?.(); },
+    presence: id => { if (id === openId) showPresence(id); },
+    reconnected: () => { refresh(); reloadOpen?.(); send('Watch', openId); },
   });
+  // Who else has the open conversation: said again now and then, so it lapses when a page goes away.
+  setInterval(() => { if (openId) send('Watch', openId); }, 20000);
+  async function showPresence(id) {
+    const others = (await api('/api/conversations/' + encodeURIComponent(id) + '/presence').catch(() => [])).filter(p => p.userId !== me.id);
+    const note = document.getElementById('presence');
+    if (!note || id !== openId) return;
+    const typing = others.filter(p => p.typing).map(p => p.name);
+    const viewing = others.filter(p => !p.typing).map(p => p.name);
+    note.textContent = [
+      typing.length ? fmt(typing.length === 1 ? 'InboxTypingOne' : 'InboxTypingMany', typing.join(', ')) : '',
+      viewing.length ? fmt(viewing.length === 1 ? 'InboxViewingOne' : 'InboxViewingMany', viewing.join(', ')) : '',
+    ].filter(Boolean).join(' ');
+  }
   setInterval(refresh, 30000);
 }
