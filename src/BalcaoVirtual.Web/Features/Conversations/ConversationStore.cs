@@ -112,6 +112,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
                 await Task.WhenAll(
                     Db.SortedSetAddAsync(keys.UnitConversations(after.UnitId, StateName(after.State)), after.Id, after.LastActivityAt.ToUnixTimeMilliseconds()),
                     after.State == ConversationState.Waiting ? Db.SortedSetAddAsync(keys.UnitWaitingBy(after.UnitId, Holder(after)), after.Id, DueScore(after)) : Task.CompletedTask,
+                    after.State == ConversationState.Waiting ? Db.SortedSetAddAsync(keys.UnitWaitingVia(after.UnitId, Via(after)), after.Id, DueScore(after)) : Task.CompletedTask,
                     IndexSearchAsync(after)).ConfigureAwait(false);
                 await ReconcileHolderAsync(after).ConfigureAwait(false);
             }
@@ -124,6 +125,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
             await Task.WhenAll(Enum.GetValues<ConversationState>()
                 .Select(state => Db.SortedSetRemoveAsync(keys.UnitConversations(oldUnit, StateName(state)), before.Id))
                 .Append(Db.SortedSetRemoveAsync(keys.UnitDue(oldUnit), before.Id))
+                .Append(Db.SortedSetRemoveAsync(keys.UnitWaitingVia(oldUnit, Via(before)), before.Id))
                 .Append(Db.SetRemoveAsync(keys.UnitContactSuffix(oldUnit, LastFour(before.ContactAddress)), before.Id))).ConfigureAwait(false);
         }
 
@@ -197,6 +199,10 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         tasks.Add(conversation.State == ConversationState.Waiting
             ? batch.SortedSetAddAsync(due, conversation.Id, DueScore(conversation))
             : batch.SortedSetRemoveAsync(due, conversation.Id));
+        var via = keys.UnitWaitingVia(conversation.UnitId, Via(conversation));
+        tasks.Add(conversation.State == ConversationState.Waiting
+            ? batch.SortedSetAddAsync(via, conversation.Id, DueScore(conversation))
+            : batch.SortedSetRemoveAsync(via, conversation.Id));
         if (conversation.State == ConversationState.Waiting)
         {
             tasks.Add(batch.SortedSetAddAsync(keys.UnitWaitingBy(conversation.UnitId, Holder(conversation)), conversation.Id, DueScore(conversation)));
@@ -221,6 +227,16 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 
     /// <summary>Who holds a waiting conversation, as its <see cref="RedisKeys.UnitWaitingBy"/> index names it.</summary>
     internal static string Holder(Conversation conversation) => conversation.AssigneeId ?? "none";
+
+    /// <summary>The channel as its <see cref="RedisKeys.UnitWaitingVia"/> index names it.</summary>
+    internal static string Via(Conversation conversation) => Via(conversation.Channel);
+
+    internal static string Via(Channel channel) => channel switch
+    {
+        Channel.WhatsApp => "whatsApp",
+        Channel.Sms => "sms",
+        _ => "email",
+    };
 
     /// <summary>A waiting conversation's place in the queue: its due time, no deadline last.</summary>
     internal static double DueScore(Conversation conversation) => conversation.DueAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;

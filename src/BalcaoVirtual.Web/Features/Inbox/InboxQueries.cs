@@ -60,11 +60,13 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
             var found = await Task.WhenAll(sets.Select(k => db.SetMembersAsync(k))).ConfigureAwait(false);
             ids = [.. found.SelectMany(v => v).Select(v => v.ToString()).Distinct()];
         }
-        else if (filter.State == ConversationState.Waiting && filter.Channel is null)
+        else if (filter.State == ConversationState.Waiting && (filter.Channel is null || filter.Assignee is null))
         {
-            // The common case: only as many ids per unit as the page needs, merged by due time, and the count. A clerk's
-            // own or nobody's have an index of their own.
-            RedisKey Source(string unit) => filter.Assignee is { } who ? keys.UnitWaitingBy(unit, who) : keys.UnitDue(unit);
+            // The common case: only as many ids per unit as the page needs, merged by due time, and the count. Those one
+            // clerk (or nobody) holds, and those of one channel, have an index of their own.
+            RedisKey Source(string unit) => filter.Assignee is { } who ? keys.UnitWaitingBy(unit, who)
+                : filter.Channel is { } channel ? keys.UnitWaitingVia(unit, ConversationStore.Via(channel))
+                : keys.UnitDue(unit);
             var take = (long)filter.Page * filter.PageSize;
             var max = filter.BreachedOnly ? now : double.PositiveInfinity;
             var lists = await Task.WhenAll(filter.Units.Select(u =>
@@ -75,7 +77,7 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
             // An entry the record no longer bears out (a crash between a commit and its index step) is not shown, and goes.
             var loaded = await LoadAsync(db, pageIds).ConfigureAwait(false);
             var records = loaded.Where(c => c is { State: ConversationState.Waiting, UnitId: { } u } && filter.Units.Contains(u)
-                && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)).ToList();
+                && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee) && (filter.Channel is null || c.Channel == filter.Channel)).ToList();
             var stale = pageIds.Except(records.Select(c => c.Id)).ToList();
             foreach (var id in stale)
             {
@@ -86,9 +88,11 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
         }
         else if (filter.State == ConversationState.Waiting)
         {
+            // A holder and a channel together: the holder's own index, then the records say the channel.
+            RedisKey Candidates(string unit) => filter.Assignee is { } who ? keys.UnitWaitingBy(unit, who) : keys.UnitDue(unit);
             var lists = await Task.WhenAll(filter.Units.Select(u => filter.BreachedOnly
-                ? db.SortedSetRangeByScoreWithScoresAsync(keys.UnitDue(u), double.NegativeInfinity, now, Exclude.Stop)
-                : db.SortedSetRangeByRankWithScoresAsync(keys.UnitDue(u)))).ConfigureAwait(false);
+                ? db.SortedSetRangeByScoreWithScoresAsync(Candidates(u), double.NegativeInfinity, now, Exclude.Stop)
+                : db.SortedSetRangeByRankWithScoresAsync(Candidates(u)))).ConfigureAwait(false);
             ids = [.. lists.SelectMany(l => l).OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal).Select(e => e.Element.ToString())];
         }
         else
@@ -174,6 +178,9 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
 
     internal const int PreviewLength = 120;
 
+    /// <summary>2: holders and channels.</summary>
+    private const string IndexVersion = "2";
+
     private const int PreviewLookBack = 6;
 
     /// <summary>What this user has seen of a conversation: every citizen message so far.</summary>
@@ -193,7 +200,7 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
 
         await contactIds.Ready.ConfigureAwait(false);
         var db = redis.GetDatabase();
-        if (!await db.KeyExistsAsync(keys.WaitingByIndexed()).ConfigureAwait(false))
+        if (await db.StringGetAsync(keys.WaitingByIndexed()).ConfigureAwait(false) != IndexVersion)
         {
             foreach (var unit in catalog.Units)
             {
@@ -202,13 +209,14 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
                 {
                     if (conversation is { State: ConversationState.Waiting, UnitId: { } unitId })
                     {
-                        await db.SortedSetAddAsync(keys.UnitWaitingBy(unitId, ConversationStore.Holder(conversation)), conversation.Id,
-                            ConversationStore.DueScore(conversation)).ConfigureAwait(false);
+                        var score = ConversationStore.DueScore(conversation);
+                        await db.SortedSetAddAsync(keys.UnitWaitingBy(unitId, ConversationStore.Holder(conversation)), conversation.Id, score).ConfigureAwait(false);
+                        await db.SortedSetAddAsync(keys.UnitWaitingVia(unitId, ConversationStore.Via(conversation)), conversation.Id, score).ConfigureAwait(false);
                     }
                 }
             }
 
-            await db.StringSetAsync(keys.WaitingByIndexed(), "1").ConfigureAwait(false);
+            await db.StringSetAsync(keys.WaitingByIndexed(), IndexVersion).ConfigureAwait(false);
         }
 
         indexed = true;

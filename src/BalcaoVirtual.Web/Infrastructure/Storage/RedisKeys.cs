@@ -145,7 +145,10 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// </summary>
     public RedisKey UnitWaitingBy(string unitId, string assignee) => $"{prefix}:unit:{unitId}:waiting-by:{assignee}";
 
-    /// <summary>Set once every waiting conversation is in its <see cref="UnitWaitingBy"/> index (stores written before it).</summary>
+    /// <summary>A unit's waiting conversations on one channel ("whatsApp", "sms", "email"), scored by due time.</summary>
+    public RedisKey UnitWaitingVia(string unitId, string channel) => $"{prefix}:unit:{unitId}:waiting-via:{channel}";
+
+    /// <summary>Which version of the waiting indexes (<see cref="UnitWaitingBy"/>, <see cref="UnitWaitingVia"/>) every waiting conversation is in.</summary>
     public RedisKey WaitingByIndexed() => $"{prefix}:waiting-by-indexed";
 
     /// <summary>Who has a conversation open or is typing in it (see InboxPresence), on the conversation's slot.</summary>
