@@ -281,6 +281,18 @@ public sealed class AuthApiTests
         using var elsewhere = Client(limited, "198.51.100.31");
         Assert.That((await elsewhere.PostAsJsonAsync("/api/auth/token", new { email = ApiFactory.AdminEmail, password = ApiFactory.AdminPassword })).StatusCode,
             Is.EqualTo(HttpStatusCode.OK), "another address is not held back");
+
+        // The sign-in form and the single sign-on start are limited the same way (four in a row meet a full window).
+        var form = new List<HttpStatusCode>();
+        var sso = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            form.Add((await client.PostAsync("/entrar", new FormUrlEncodedContent([new("email", "x@trt8.jus.br"), new("password", "y")]))).StatusCode);
+            sso.Add((await client.GetAsync("/entrar/sso")).StatusCode);
+        }
+
+        Assert.That(form, Does.Contain(HttpStatusCode.TooManyRequests), "the sign-in form");
+        Assert.That(sso, Does.Contain(HttpStatusCode.TooManyRequests), "the single sign-on start");
     }
 
     [Test]

@@ -43,6 +43,35 @@ public sealed class MetaChannelTests
         Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
+    /// <summary>Meta's requests leave from a shared pool too: a forger's flood from it is held back, Meta's signed ones are not.</summary>
+    [Test]
+    public async Task Webhook_RefusedOverAndOver_FromOneAddress_Is429WithoutALogLine_ButSignedMessagesFromItAreStored()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        using var pool = new HttpClient(bot.Factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.77")))
+        {
+            BaseAddress = bot.Factory.Server.BaseAddress,
+        };
+        var forged = FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.FORGED", "oi")]);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 65; i++)
+        {
+            statuses.Add((await FakeMeta.PostAsync(pool, forged, "sha256=" + new string('0', 64))).StatusCode);
+        }
+
+        var real = await FakeMeta.PostAsync(pool, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [FakeMeta.Text("wamid.REAL1", "Bom dia")]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses.Take(60), Has.All.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(statuses.Skip(60), Has.All.EqualTo(HttpStatusCode.TooManyRequests), "past 60 refusals in a minute");
+            Assert.That(real.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a signed message from the same address is stored");
+            Assert.That(bot.Factory.Logs.Lines.Count(l => l.Contains("Meta webhook rejected", StringComparison.Ordinal)), Is.EqualTo(60), "the flood is not logged line by line");
+        });
+    }
+
     [Test]
     public async Task BadInput_IsRefusedByStatus_AndNothingIsStored()
     {

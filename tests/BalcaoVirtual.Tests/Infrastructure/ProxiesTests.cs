@@ -60,3 +60,18 @@ public sealed class ProxiesTests
         }
     }
 }
+
+/// <summary>What a per-client limit counts as one client.</summary>
+public sealed class ClientAddressTests
+{
+    [TestCase("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64")]
+    [TestCase("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64")]
+    [TestCase("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [TestCase("::ffff:200.1.2.3", "200.1.2.3")]
+    [TestCase("200.1.2.3", "200.1.2.3")]
+    public void AnIPv6Client_IsItsWhole64_AnIPv4OneItsAddress(string address, string key) =>
+        Assert.That(ClientAddress.Key(IPAddress.Parse(address)), Is.EqualTo(key));
+
+    [Test]
+    public void NoAddress_IsOneUnknownClient() => Assert.That(ClientAddress.Key(null), Is.EqualTo("unknown"));
+}
