@@ -35,9 +35,9 @@ internal sealed class InboxHub(InboxSessions sessions, InboxPresence presence) :
             Context.Items.Remove(Watched);
         }
 
-        if (conversationId is not null)
+        // A conversation the user may not see is not watched (and says nothing: the page shows its own refusal).
+        if (conversationId is not null && await presence.AllowedAsync(Context.User!, conversationId).ConfigureAwait(false) is { } conversation)
         {
-            var conversation = await presence.AllowedAsync(Context.User!, conversationId).ConfigureAwait(false) ?? throw new HubException("forbidden");
             Context.Items[Watched] = conversation;
             await presence.ViewAsync(conversation, Context.User!).ConfigureAwait(false);
         }

@@ -39,11 +39,12 @@ export async function workspace() {
   const next = button(T.InboxNext, () => { page += 1; refresh(); }, { id: 'next' });
   const total = el('span', { class: 'total' });
   const listPane = el('section', { class: 'list-pane', 'aria-label': T.InboxListLabel },
-    el('div', { class: 'list-head' }, el('h1', { text: T.InboxHeading }), alerts.controls()),
+    el('div', { class: 'list-head' }, el('h2', { text: T.InboxHeading }), alerts.controls()),
     done, tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
   const pane = el('section', { class: 'conversation-pane', id: 'conversation', 'aria-label': T.InboxConversationLabel });
   main.classList.add('workspace');
-  main.replaceChildren(liveNote, listPane, pane);
+  // One heading for the page whichever pane shows (at phone width only one does).
+  main.replaceChildren(el('h1', { class: 'sr-only', text: T.InboxPageHeading }), liveNote, listPane, pane);
 
   function label(row) {
     const name = row.contactName || masked(row.contactAddress);
