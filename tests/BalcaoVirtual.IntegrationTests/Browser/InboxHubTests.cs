@@ -48,6 +48,13 @@ public sealed class InboxHubTests
             Assert.That(belemHeard, Does.Not.Contain(macapa));
             Assert.That(macapaHeard, Does.Not.Contain(belem));
         });
+
+        // Presence follows the same rule: Belém's clerk cannot put herself on Macapá's conversation, nor type in it.
+        await belemHub.InvokeAsync("Watch", macapa);
+        await belemHub.InvokeAsync("Typing", macapa);
+        await macapaHub.InvokeAsync("Watch", macapa);
+        var there = await macapaClient.GetFromJsonAsync<JsonElement>($"/api/conversations/{macapa}/presence");
+        Assert.That(there.EnumerateArray().Select(p => p.GetProperty("name").GetString()), Is.EqualTo(new[] { "hub.macapa@trt8.jus.br" }));
     }
 
     [Test]
