@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/conversations/", "/api/conversations?unit={unit}", Rule.Unit),
         ("GET", "/api/inbox", "/api/inbox?unit={unit}", Rule.Unit),
         ("GET", "/api/conversations/{id}", "/api/conversations/{conv}", Rule.Unit),
+        ("GET", "/api/conversations/{id}/presence", "/api/conversations/{conv}/presence", Rule.Unit),
         ("POST", "/api/conversations/{id}/messages", "/api/conversations/{conv}/messages", Rule.Unit),
         ("POST", "/api/conversations/{id}/transfer", "/api/conversations/{conv}/transfer", Rule.Unit),
         ("POST", "/api/conversations/{id}/claim", "/api/conversations/{conv}/claim", Rule.Unit),
