@@ -207,6 +207,26 @@ public sealed class InboundStoreTests(Backend backend)
         });
     }
 
+    /// <summary>
+    /// A queued message not found may be a read from a node that came back empty during a failover: it is taken again
+    /// after its lease, and dropped only when it is still not there.
+    /// </summary>
+    [Test]
+    public async Task AQueuedMessageNotFound_IsTakenAgainAfterItsLease_AndDroppedOnlyOnTheSecondMiss()
+    {
+        var handler = new CountingHandler();
+        var processor = Processor(handler);
+        var queue = InboundStore.Queue(store.Connections, store.Keys, time, "a");
+        await store.Connections.GetDatabase().ListLeftPushAsync(store.Keys.InboundQueue("a"), "a0000000000000000000-x|m-gone");
+
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        var afterFirst = await queue.LengthAsync();
+        time.Advance(store.Options.WorkLease + TimeSpan.FromSeconds(1));
+        await processor.ProcessBatchAsync(CancellationToken.None);
+
+        Assert.That((afterFirst, await queue.LengthAsync(), handler.Calls), Is.EqualTo((1L, 0L, 0)));
+    }
+
     private InboundProcessor Processor(IInboundHandler handler)
     {
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);

@@ -173,6 +173,14 @@ internal sealed partial class InboundProcessor(
         switch (result.Outcome)
         {
             case ChangeOutcome.Missing:
+                // A read during a failover can reach a node that came back empty: a first miss leaves the item leased, to
+                // be taken again after its lease; only a second miss drops it (the marker's TTL only cleans up).
+                if (await db.StringSetAsync(keys.MessageMissed(conversationId, messageId), "1", TimeSpan.FromDays(1), When.NotExists).ConfigureAwait(false))
+                {
+                    LogMissingOnce(logger, conversationId, messageId);
+                    break;
+                }
+
                 LogMissing(logger, conversationId, messageId);
                 await queue.CompleteAsync(item).ConfigureAwait(false);
                 break;
@@ -200,6 +208,9 @@ internal sealed partial class InboundProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound message {MessageId} of conversation {ConversationId}: the conversation kept changing; retried after the lease")]
     private static partial void LogContended(ILogger logger, string conversationId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued inbound message {MessageId} of conversation {ConversationId} is not in the store yet; taken again after its lease")]
+    private static partial void LogMissingOnce(ILogger logger, string conversationId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued inbound message {MessageId} of conversation {ConversationId} is not in the store; skipped")]
     private static partial void LogMissing(ILogger logger, string conversationId, string messageId);

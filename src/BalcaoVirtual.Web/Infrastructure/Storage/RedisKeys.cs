@@ -55,6 +55,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Set once an inbound message has been processed (chatbot turn, routing), so a redelivery does nothing.</summary>
     public RedisKey MessageProcessed(string conversationId, string messageId) => $"{Tag(conversationId)}:done:{messageId}";
 
+    /// <summary>Set when a queued inbound message was once not found: a second miss, a lease later, drops it.</summary>
+    public RedisKey MessageMissed(string conversationId, string messageId) => $"{Tag(conversationId)}:missed:{messageId}";
+
     public RedisKey Conversation(string conversationId) => $"{Tag(conversationId)}:conv:{conversationId}";
 
     /// <summary>A conversation's messages by id (hash of JSON), and their order (list of ids).</summary>
