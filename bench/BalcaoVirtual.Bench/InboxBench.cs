@@ -16,7 +16,7 @@ namespace BalcaoVirtual.Bench;
 /// <summary>
 /// The inbox's server time with many waiting conversations in one unit, on the embedded store: the list API page 1
 /// (by due time), each tab of the workspace (with its counts, each row's preview and unread mark), a filter that needs
-/// the records, a search, and the page shell. Sequential requests over HTTP
+/// the records, searches by phone digits, words and names, and the page shell. Sequential requests over HTTP
 /// on loopback, as a clerk's browser makes them. Usage: bench/run-inbox.sh [conversations] [requests].
 /// </summary>
 internal static class InboxBench
@@ -36,6 +36,11 @@ internal static class InboxBench
         ]);
         await app.StartAsync();
         var store = app.Services.GetRequiredService<ConversationStore>();
+        var words = app.Services.GetRequiredService<ConversationWords>();
+        string[] topics = ["alvará", "penhora", "perícia", "acordo", "recurso", "sentença", "depósito", "FGTS", "rescisão", "audiência de instrução"];
+        string[] first = ["Ana", "Maria", "José", "João", "Francisca", "Antônio", "Raimunda", "Carlos", "Luzia", "Pedro"];
+        string[] last = ["Souza", "Silva", "Santos", "Oliveira", "Pereira", "Costa", "Rodrigues", "Almeida", "Nascimento", "Lima",
+            "Araújo", "Fernandes", "Carvalho", "Gomes", "Martins", "Rocha", "Ribeiro", "Alves", "Monteiro", "Mendes"];
         var users = app.Services.GetRequiredService<BalcaoVirtual.Web.Features.Auth.UserStore>();
         var admin = (await users.FindByEmailAsync("admin@localhost"))!.Id;
         var now = DateTimeOffset.UtcNow;
@@ -49,15 +54,15 @@ internal static class InboxBench
                 await store.AppendMessageAsync(id, new Message
                 {
                     Id = $"m{n:x20}", Direction = MessageDirection.Inbound, Channel = Channel.WhatsApp, Author = MessageAuthor.Citizen,
-                    Text = $"Bom dia, minha audiência do processo {n} foi remarcada?\nObrigada", CreatedAt = now,
+                    Text = $"Bom dia, minha audiência do processo {n} foi remarcada? É sobre o {topics[n % topics.Length]}.\nObrigada", CreatedAt = now,
                 });
-                await store.SaveAsync(new Conversation
+                var conversation = new Conversation
                 {
                     Id = id,
                     UnitId = "trt8-vt-macapa-7",
                     Channel = n % 5 == 0 ? Channel.Sms : Channel.WhatsApp,
                     ContactAddress = $"whatsapp:+55969{n:D8}",
-                    ContactName = "Maria " + n.ToString(Inv),
+                    ContactName = $"{first[n % first.Length]} {last[n / first.Length % last.Length]}",
                     State = ConversationState.Waiting,
                     CreatedAt = now,
                     LastActivityAt = now,
@@ -65,7 +70,9 @@ internal static class InboxBench
                     DueAt = now.AddMinutes(n % 5000 - 1000),
                     AssigneeId = (n % 10) switch { 0 => admin, 1 => "0123456789abcdef0123456789abcdef", _ => null },
                     CitizenMessages = 1,
-                });
+                };
+                await store.SaveAsync(conversation);
+                await words.IndexAllAsync(conversation);
             }));
         }
 
@@ -87,6 +94,10 @@ internal static class InboxBench
             ("list, only breached", "/api/inbox?unit=trt8-vt-macapa-7&breached=true"),
             ("list, channel filter (SMS)", "/api/inbox?unit=trt8-vt-macapa-7&channel=sms"),
             ("search, last four digits", "/api/inbox?unit=trt8-vt-macapa-7&q=0042"),
+            ("search, a word in every conversation (reads the 1,000 latest)", "/api/inbox?unit=trt8-vt-macapa-7&q=audiencia"),
+            ("search, a word in one in ten", "/api/inbox?unit=trt8-vt-macapa-7&q=penhora"),
+            ("search, a name (first and last, 1 in 200)", "/api/inbox?unit=trt8-vt-macapa-7&q=ana+souza"),
+            ("search, name and word (3 words, 1 in 200)", "/api/inbox?unit=trt8-vt-macapa-7&q=maria+silva+penhora"),
             ("conversation view API", $"/api/conversations/{7:x20}-{7:x21}"),
             ("the inbox page shell", "/inbox"),
         };

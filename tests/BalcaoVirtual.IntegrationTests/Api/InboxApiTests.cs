@@ -69,7 +69,7 @@ public sealed class InboxApiTests
         using var admin = await factory.AdminClientAsync();
         Assert.That((await List(admin, "")).Ids, Is.EqualTo(new[] { "a5-c5", "a2-c2", "a1-c1", "a3-c3" }));
         Assert.That((await clerk.GetAsync("/api/inbox?unit=trt8-vt-belem-1")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        var bad = await clerk.GetAsync("/api/inbox?channel=fax&q=12&pageSize=500");
+        var bad = await clerk.GetAsync("/api/inbox?channel=fax&q=%3F%21&pageSize=500");
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name),
             Is.EquivalentTo(new[] { "channel", "q", "pageSize" }));

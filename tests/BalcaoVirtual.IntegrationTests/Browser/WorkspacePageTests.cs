@@ -56,6 +56,18 @@ public sealed class WorkspacePageTests
         });
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-list-1280.png") });
 
+        // Search by what was written, counted in Portuguese; nothing found clears the list; emptied, the queue is back.
+        await page.FillAsync("#f-q", "alvara");
+        await Assertions.Expect(page.Locator("#conversations li")).ToHaveCountAsync(1);
+        await Assertions.Expect(biaRow).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".pager .total")).ToHaveTextAsync("1 conversa");
+        await page.FillAsync("#f-q", "penhora");
+        await Assertions.Expect(page.Locator("#conversations li")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".list-pane .status")).ToHaveTextAsync("Nada encontrado.");
+        await Assertions.Expect(page.Locator(".pager .total")).ToHaveTextAsync("0 conversas");
+        await page.FillAsync("#f-q", "");
+        await Assertions.Expect(page.Locator("#conversations li")).ToHaveCountAsync(2);
+
         // Opening it: beside the list, the URL follows, and it is read.
         await biaRow.Locator("a").ClickAsync();
         await page.ArrivedAsync($"/inbox/conversations/{bia.Id}");

@@ -128,6 +128,24 @@ public sealed class InboundStoreTests(Backend backend)
         Assert.That(await new Outbox(conversations, store.Connections, store.Keys, time).PendingAsync(), Is.EqualTo(1));
     }
 
+    /// <summary>The inbox's word search on this store: a turn's words indexed for the unit, found by all the words at once.</summary>
+    [Test]
+    public async Task Processor_IndexesTheCitizensWords_FoundByEveryWordOfASearch()
+    {
+        var processor = Processor(new CountingHandler());
+        var alvara = await inbound.AppendAsync(Message("SMw1", "Quando sai o alvará de levantamento?", unit: "trt8-vt-macapa-7"));
+        await inbound.AppendAsync(Message("SMw2", "O alvará da perícia", from: "whatsapp:+5591999990001", unit: "trt8-vt-macapa-7"));
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        var words = new ConversationWords(store.Connections, store.Keys, contactIds, conversations);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await words.FindAsync(["trt8-vt-macapa-7"], SearchTerms.QueryTerms("alvara")), Has.Count.EqualTo(2));
+            Assert.That(await words.FindAsync(["trt8-vt-macapa-7"], SearchTerms.QueryTerms("Alvará levantamento")), Is.EqualTo(new[] { alvara.ConversationId }));
+            Assert.That(await words.FindAsync(["trt8-vt-belem-1"], SearchTerms.QueryTerms("alvara")), Is.Empty);
+        });
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task AppendAsync_FinishesAStoreACrashCutShort_UnderTheSameId_ListsItOnce_AndTheBotTakesItOnce(bool queuedBeforeTheCut)
@@ -230,7 +248,7 @@ public sealed class InboundStoreTests(Backend backend)
     private InboundProcessor Processor(IInboundHandler handler)
     {
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var changes = new ConversationChanges(conversations, new ConversationObservers([]), outbox, store.Connections, store.Keys, time, NullLogger<ConversationChanges>.Instance);
+        var changes = new ConversationChanges(conversations, new ConversationWords(store.Connections, store.Keys, contactIds, conversations), new ConversationObservers([]), outbox, store.Connections, store.Keys, time, NullLogger<ConversationChanges>.Instance);
         return new InboundProcessor(store.Connections, store.Keys, conversations, changes, handler,
             new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
             new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),

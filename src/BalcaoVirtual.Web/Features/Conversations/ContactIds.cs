@@ -33,10 +33,16 @@ public sealed class ContactIds
     /// </summary>
     internal string ForLegacy(string oldId) => Derive("legacy:" + oldId);
 
-    private string Derive(string subject)
+    /// <summary>
+    /// A keyed digest of something else a key must not reveal (a word of the inbox search): 64 bits in hex, under the
+    /// same key, in a domain of its own (<paramref name="purpose"/>) so it never equals a contact's id.
+    /// </summary>
+    internal string Keyed(string purpose, string text) => Derive($"{purpose}|{text}", 16);
+
+    private string Derive(string subject, int length = Length)
     {
         var secret = key ?? throw new StoreNotReadyException("The contact-id key");
-        return Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(subject)))[..Length];
+        return Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(subject)))[..length];
     }
 
     /// <summary>The ids of the store behind <paramref name="db"/>: its key is created on first use, once for every node.</summary>

@@ -34,6 +34,9 @@ public sealed record ConversationChange
     /// <summary>Writes of the caller's own that must come before <see cref="Send"/> (answers held earlier go out first).</summary>
     public Action<ITransaction>? Before { get; init; }
 
+    /// <summary>What else this change brought that the inbox search finds (the citizen's message of a bot turn).</summary>
+    public IReadOnlyList<string?> Words { get; init; } = [];
+
     /// <summary>The caller put messages back in the outbox itself (held answers released): wake the sender after.</summary>
     public bool WakesSender { get; init; }
 }
@@ -56,10 +59,10 @@ public sealed record ChangeResult(ChangeOutcome Outcome, Conversation? Before = 
 /// record with its version, let the caller decide, let the observers add their writes (the SLA's periods), and commit
 /// record, note, outbox, audit and the caller's writes in one transaction on the conversation's slot, only if nobody
 /// changed the record meanwhile; else decide again on the fresh record. After the commit: the unit indexes, the
-/// observers' after-commit steps (a sweep repairs them if a crash loses them) and the sender's wake-up.
+/// observers' after-commit steps (a sweep repairs them if a crash loses them), the search's words and the sender's wake-up.
 /// </summary>
 public sealed partial class ConversationChanges(
-    ConversationStore store, ConversationObservers observers, Outbox outbox, RedisConnections redis, RedisKeys keys, TimeProvider time,
+    ConversationStore store, ConversationWords words, ConversationObservers observers, Outbox outbox, RedisConnections redis, RedisKeys keys, TimeProvider time,
     ILogger<ConversationChanges> logger)
 {
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
@@ -123,6 +126,9 @@ public sealed partial class ConversationChanges(
                     await store.IndexAsync(before, after).ConfigureAwait(false);
                     await ConversationObservers.AfterCommitAsync(observed).ConfigureAwait(false);
                 }
+
+                await words.AfterChangeAsync(before, after, [.. change.Words, change.Note, .. change.Send.Where(s => s.Author == MessageAuthor.Clerk).Select(s => s.Text)], now)
+                    .ConfigureAwait(false);
 
                 if (queued.Count > 0 || change.WakesSender)
                 {

@@ -25,6 +25,8 @@ public static class ConversationsFeature
         services.AddSingleton<Outbox>();
         services.AddSingleton<ConversationObservers>();
         services.AddSingleton<ConversationChanges>();
+        services.AddSingleton<ConversationWords>();
+        services.AddHostedService<ConversationWordsBackfill>();
         services.AddSingleton<ConversationActions>();
         services.AddHostedService<OutboundSender>();
         return services;

@@ -156,6 +156,7 @@ internal sealed partial class InboundProcessor(
             {
                 After = target,
                 Send = [.. outcome.Replies.Select((r, i) => new Outgoing(r, MessageAuthor.Bot, Acts: i == 0 ? outcome.Acts : null))],
+                Words = [message.Text],
                 WakesSender = held.Count > 0,
                 Before = heldCount > 0 ? tran => window.AddRelease(tran, target, held, heldCount) : null,
                 With = tran =>

@@ -33,7 +33,8 @@ public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageS
 /// (then they are read in one pipeline). Each row carries its last message, its holder's name and what the asking clerk
 /// has not read.
 /// </summary>
-public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserStore users, UnitCatalog catalog, ContactIds contactIds, TimeProvider time)
+public sealed class InboxQueries(
+    RedisConnections redis, RedisKeys keys, UserStore users, UnitCatalog catalog, ContactIds contactIds, ConversationWords words, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private volatile bool indexed;
@@ -54,11 +55,20 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
         List<string> ids;
         if (!string.IsNullOrEmpty(filter.Search))
         {
-            var sets = CnjNumber.TryParse(filter.Search, out var number) == CnjNumberError.None
-                ? [keys.ProcessConversations(number.Canonical)]
-                : filter.Units.Select(u => keys.UnitContactSuffix(u, filter.Search)).ToArray();
-            var found = await Task.WhenAll(sets.Select(k => db.SetMembersAsync(k))).ConfigureAwait(false);
-            ids = [.. found.SelectMany(v => v).Select(v => v.ToString()).Distinct()];
+            // A case number is looked up whole; else the words (names, anything a person wrote), and four digits are also
+            // the end of the citizen's phone number.
+            if (CnjNumber.TryParse(filter.Search, out var number) == CnjNumberError.None)
+            {
+                ids = [.. (await db.SetMembersAsync(keys.ProcessConversations(number.Canonical)).ConfigureAwait(false)).Select(v => v.ToString())];
+            }
+            else
+            {
+                var byPhone = IsLastFour(filter.Search)
+                    ? await Task.WhenAll(filter.Units.Select(u => db.SetMembersAsync(keys.UnitContactSuffix(u, filter.Search)))).ConfigureAwait(false)
+                    : [];
+                var byWords = await words.FindAsync(filter.Units, SearchTerms.QueryTerms(filter.Search)).ConfigureAwait(false);
+                ids = [.. byPhone.SelectMany(v => v).Select(v => v.ToString()).Concat(byWords).Distinct()];
+            }
         }
         else if (filter.State == ConversationState.Waiting && (filter.Channel is null || filter.Assignee is null))
         {
@@ -116,6 +126,11 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
                 && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)
                 && (!filter.BreachedOnly || (c.State == ConversationState.Waiting && c.DueAt is { } due && due.ToUnixTimeMilliseconds() < now)))
             .ToList();
+        if (!string.IsNullOrEmpty(filter.Search))
+        {
+            matching = [.. matching.OrderByDescending(c => c.LastActivityAt).ThenBy(c => c.Id, StringComparer.Ordinal)];
+        }
+
         return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count);
     }
 
@@ -231,6 +246,10 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
 
     internal const int MaxPageSize = 200;
 
+    internal const int MaxSearch = 200;
+
+    private static bool IsLastFour(string search) => search.Length == 4 && search.All(char.IsAsciiDigit);
+
     /// <summary>
     /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;page=&amp;pageSize=
     /// </summary>
@@ -260,9 +279,10 @@ public sealed class InboxQueries(RedisConnections redis, RedisKeys keys, UserSto
         }
 
         var search = q?.Trim();
-        if (!string.IsNullOrEmpty(search) && !(search.Length == 4 && search.All(char.IsAsciiDigit)) && CnjNumber.TryParse(search, out _) != CnjNumberError.None)
+        if (!string.IsNullOrEmpty(search) && (search.Length > MaxSearch
+            || (!IsLastFour(search) && CnjNumber.TryParse(search, out _) != CnjNumberError.None && SearchTerms.QueryTerms(search).Count == 0)))
         {
-            errors.Add(("q", Texts.Get("InboxSearchInvalid")));
+            errors.Add(("q", Texts.Format("InboxSearchInvalid", MaxSearch)));
         }
 
         var pageNumber = ConversationsFeature.ParsePositive(page, 1, 100_000, "page", Texts.Format("InboxNumberInvalid", 100_000), errors);

@@ -8,11 +8,11 @@ namespace BalcaoVirtual.Web.Features.Privacy;
 /// <summary>
 /// Removes a conversation's personal data and keeps what the SLA reports count: its unit, channel, states, times,
 /// deadlines and waiting periods, and how many messages went each way. Message texts, media references, addresses,
-/// names, subjects, quoted mail, kept originals and case numbers go; the contact's record stops pointing at it (a new
+/// names, subjects, quoted mail, kept originals, case numbers and the search's words go; the contact's record stops pointing at it (a new
 /// message starts a new conversation). Idempotent: an anonymised conversation is left as it is.
 /// </summary>
 public sealed partial class Anonymizer(
-    RedisConnections redis, RedisKeys keys, ConversationStore conversations, TimeProvider time, ILogger<Anonymizer> logger)
+    RedisConnections redis, RedisKeys keys, ConversationStore conversations, ConversationWords words, TimeProvider time, ILogger<Anonymizer> logger)
 {
     public const string Removed = "anonimizado";
 
@@ -98,6 +98,8 @@ public sealed partial class Anonymizer(
             {
                 await db.SetRemoveAsync(keys.ProcessConversations(number), conversationId).ConfigureAwait(false);
             }
+
+            await words.RemoveAsync(conversation, messages).ConfigureAwait(false);
 
             LogAnonymized(logger, conversationId, reason, messages.Count);
             return true;

@@ -163,6 +163,15 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's conversations by the last four digits of the citizen's phone (the inbox's search).</summary>
     public RedisKey UnitContactSuffix(string unitId, string lastFour) => $"{prefix}:unit:{unitId}:suffix:{lastFour}";
 
+    /// <summary>
+    /// A unit's conversations that contain a word, or a word beginning so (the inbox's search), scored by the latest
+    /// time they did; named by a keyed digest of the word. One hash tag per unit, so a search's words are on one slot.
+    /// </summary>
+    public RedisKey UnitWord(string unitId, string digest) => $"{prefix}:{{w:{unitId}}}:word:{digest}";
+
+    /// <summary>Which version of the word index (<see cref="UnitWord"/>) every conversation is in.</summary>
+    public RedisKey WordsIndexed() => $"{prefix}:words-indexed";
+
     /// <summary>Conversations that mention a case number (canonical CNJ form).</summary>
     public RedisKey ProcessConversations(string canonical) => $"{prefix}:process:{canonical}";
 

@@ -26,7 +26,7 @@ export async function workspace() {
     tabs.append(b);
     return [name, b];
   }));
-  const search = el('input', { id: 'f-q', type: 'search', inputmode: 'numeric', placeholder: T.InboxSearch, 'aria-label': T.InboxSearch });
+  const search = el('input', { id: 'f-q', type: 'search', maxlength: '200', placeholder: T.InboxSearch, 'aria-label': T.InboxSearch });
   const state = el('select', { id: 'f-state', 'aria-label': T.InboxFilterState },
     ...['waiting', 'answered', 'closed'].map(s => el('option', { value: s, text: T['InboxShow' + s[0].toUpperCase() + s.slice(1)] })));
   const channel = el('select', { id: 'f-channel', 'aria-label': T.InboxFilterChannel }, el('option', { value: '', text: T.InboxAllChannels }),

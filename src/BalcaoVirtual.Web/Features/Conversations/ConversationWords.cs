@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Conversations;
+
+/// <summary>
+/// The words a search finds: letters and digits folded to lower case without accents ("Alvará" → "alvara"), CPFs
+/// masked first, common Portuguese words left out. A word of four letters or more is found by any beginning of it of
+/// at least four ("alva", "alvar", "alvara"), up to <see cref="MaxPrefix"/>; a shorter one only whole ("oab").
+/// </summary>
+public static class SearchTerms
+{
+    public const int MinPrefix = 4;
+    public const int MaxPrefix = 12;
+
+    /// <summary>Longer runs are links, codes or noise: nobody types them into a search.</summary>
+    private const int MaxWord = 40;
+
+    private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
+    {
+        "a", "o", "as", "os", "ao", "aos", "de", "da", "do", "das", "dos", "e", "em", "no", "na", "nos", "nas", "um", "uma", "uns",
+        "umas", "para", "pra", "pro", "por", "com", "sem", "que", "se", "eu", "me", "mim", "meu", "minha", "meus", "minhas", "voce",
+        "voces", "ele", "ela", "eles", "elas", "seu", "sua", "ou", "mas", "como", "mais", "muito", "ja", "nao", "sim", "foi", "ser",
+        "esta", "estou", "tem", "ter", "isso", "este", "essa", "esse", "aqui", "la", "so", "oi", "ola", "bom", "boa", "dia", "tarde",
+        "noite", "obrigado", "obrigada", "favor", "the",
+    };
+
+    /// <summary>The words of a text, each once, in the order they first appear.</summary>
+    public static IReadOnlyList<string> Words(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var folded = Fold(Privacy.CpfMask.Mask(text));
+        var words = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            if (i < folded.Length && char.IsLetterOrDigit(folded[i]))
+            {
+                start = start < 0 ? i : start;
+                continue;
+            }
+
+            if (start >= 0)
+            {
+                var word = folded[start..i];
+                if (word.Length is >= 2 and <= MaxWord && !Common.Contains(word) && seen.Add(word))
+                {
+                    words.Add(word);
+                }
+
+                start = -1;
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>What a text is found by: each word whole if short, else each beginning of four letters or more.</summary>
+    public static IReadOnlySet<string> IndexTerms(IEnumerable<string?> texts)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in texts.SelectMany(Words))
+        {
+            if (word.Length < MinPrefix)
+            {
+                terms.Add(word);
+                continue;
+            }
+
+            for (var length = MinPrefix; length <= Math.Min(word.Length, MaxPrefix); length++)
+            {
+                terms.Add(word[..length]);
+            }
+        }
+
+        return terms;
+    }
+
+    /// <summary>What a search asks for: its words, each cut to the longest beginning the index keeps.</summary>
+    public static IReadOnlyList<string> QueryTerms(string? query) =>
+        [.. Words(query).Select(w => w.Length > MaxPrefix ? w[..MaxPrefix] : w).Distinct(StringComparer.Ordinal)];
+
+    private static string Fold(string text)
+    {
+        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                folded.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return folded.ToString();
+    }
+}
+
+/// <summary>
+/// The inbox's word index: per unit, for each term (<see cref="SearchTerms"/>), the conversations that contain it,
+/// scored by the latest time they did. What a person wrote is indexed — the citizen's messages, the clerks' answers
+/// and notes, the contact's name and the subject — never the chatbot's lines (its menu would be in every conversation).
+/// A term is stored only as a keyed digest, so the index names no word. Written after each change's commit, like the
+/// other unit indexes; a conversation that moves to another unit takes its words along; erasure takes them out.
+/// </summary>
+public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, ContactIds ids, ConversationStore store)
+{
+    /// <summary>The most recent conversations a search looks at; beyond them the clerk is asked to say more.</summary>
+    public const int MaxCandidates = 1000;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>After a change: its new texts (and the name and subject) into the unit's index, or everything along when the unit changed.</summary>
+    public async Task AfterChangeAsync(Conversation before, Conversation after, IEnumerable<string?> texts, DateTimeOffset at)
+    {
+        if (before.UnitId != after.UnitId)
+        {
+            var all = await TextsAsync(after).ConfigureAwait(false);
+            if (before.UnitId is { } left)
+            {
+                await WriteAsync(left, after.Id, [(all.SelectMany(t => t.Texts), at)], add: false).ConfigureAwait(false);
+            }
+
+            if (after.UnitId is { } unit)
+            {
+                await WriteAsync(unit, after.Id, all, add: true).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (after.UnitId is { } same)
+        {
+            // The name and subject each time: a conversation may have been made with them and its unit at once.
+            await WriteAsync(same, after.Id, [(texts.Append(after.ContactName).Append(after.Subject), at)], add: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Indexes a whole conversation in its unit again (the first start after an upgrade).</summary>
+    public async Task IndexAllAsync(Conversation conversation)
+    {
+        if (conversation.UnitId is { } unit)
+        {
+            await WriteAsync(unit, conversation.Id, await TextsAsync(conversation).ConfigureAwait(false), add: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes a conversation out of its unit's index (before its texts are erased).</summary>
+    public async Task RemoveAsync(Conversation conversation, IEnumerable<Message> messages)
+    {
+        if (conversation.UnitId is { } unit)
+        {
+            var texts = messages.Where(m => m.Author != MessageAuthor.Bot).Select(m => (string?)m.Text).Append(conversation.ContactName).Append(conversation.Subject);
+            await WriteAsync(unit, conversation.Id, [(texts, DateTimeOffset.MinValue)], add: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The conversations of <paramref name="units"/> that contain every term, the most recent first, at most
+    /// <see cref="MaxCandidates"/>: per unit, the term with the fewest conversations is read in order and the others
+    /// only checked for those (one round trip each).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindAsync(IReadOnlyCollection<string> units, IReadOnlyList<string> terms)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        await ids.Ready.ConfigureAwait(false);
+        var digests = terms.Select(t => ids.Keyed("word", t)).ToList();
+        var found = await Task.WhenAll(units.Select(async unit =>
+        {
+            var termKeys = digests.Select(d => keys.UnitWord(unit, d)).ToList();
+            var sizes = await Task.WhenAll(termKeys.Select(k => Db.SortedSetLengthAsync(k))).ConfigureAwait(false);
+            if (sizes.Any(s => s == 0))
+            {
+                return [];
+            }
+
+            var rarest = termKeys[Array.IndexOf(sizes, sizes.Min())];
+            var candidates = await Db.SortedSetRangeByRankWithScoresAsync(rarest, 0, MaxCandidates - 1, Order.Descending).ConfigureAwait(false);
+            IEnumerable<SortedSetEntry> kept = candidates;
+            foreach (var other in termKeys.Where(k => k != rarest))
+            {
+                var members = kept.ToArray();
+                var scores = await Db.SortedSetScoresAsync(other, [.. members.Select(e => e.Element)]).ConfigureAwait(false);
+                kept = members.Where((_, i) => scores[i] is not null);
+            }
+
+            return kept.ToArray();
+        })).ConfigureAwait(false);
+        return [.. found.SelectMany(f => f).OrderByDescending(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
+            .Take(MaxCandidates).Select(e => e.Element.ToString())];
+    }
+
+    /// <summary>What a person wrote in the conversation, each message with its time; the name and subject now.</summary>
+    private async Task<IReadOnlyList<(IEnumerable<string?> Texts, DateTimeOffset At)>> TextsAsync(Conversation conversation)
+    {
+        var messages = await store.GetMessagesAsync(conversation.Id).ConfigureAwait(false);
+        return [.. messages.Where(m => m.Author != MessageAuthor.Bot).Select(m => ((IEnumerable<string?>)[m.Text], m.CreatedAt)),
+            ([conversation.ContactName, conversation.Subject], conversation.LastActivityAt)];
+    }
+
+    /// <summary>Adds (each group scored by its time, later ones winning) or removes the terms, in one pipeline.</summary>
+    private async Task WriteAsync(string unit, string conversationId, IEnumerable<(IEnumerable<string?> Texts, DateTimeOffset At)> groups, bool add)
+    {
+        var work = groups.Select(g => (Terms: SearchTerms.IndexTerms(g.Texts), g.At)).Where(g => g.Terms.Count > 0).ToList();
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        await ids.Ready.ConfigureAwait(false);
+        var batch = Db.CreateBatch();
+        var tasks = new List<Task>();
+        foreach (var (terms, at) in work)
+        {
+            foreach (var term in terms)
+            {
+                var key = keys.UnitWord(unit, ids.Keyed("word", term));
+                tasks.Add(add ? batch.SortedSetAddAsync(key, conversationId, at.ToUnixTimeMilliseconds()) : batch.SortedSetRemoveAsync(key, conversationId));
+            }
+        }
+
+        batch.Execute();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Indexes the words of every conversation once, in the background, on the first start after an upgrade that
+/// brought the word index (until it finishes, a search finds only what changed since). Idempotent, so several nodes
+/// may run it at once, and one cut short runs again from the start.
+/// </summary>
+internal sealed partial class ConversationWordsBackfill(
+    RedisConnections redis, RedisKeys keys, ContactIds ids, Units.UnitCatalog catalog, ConversationStore store, ConversationWords words,
+    TimeProvider time, ILogger<ConversationWordsBackfill> logger) : BackgroundService
+{
+    private const string Version = "1";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await ids.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogRetry(logger, ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var db = redis.GetDatabase();
+        if (await db.StringGetAsync(keys.WordsIndexed()).ConfigureAwait(false) == Version)
+        {
+            return;
+        }
+
+        var count = 0;
+        foreach (var unit in catalog.Units)
+        {
+            foreach (var state in Enum.GetValues<ConversationState>())
+            {
+                foreach (var id in await db.SortedSetRangeByRankAsync(keys.UnitConversations(unit.Id, ConversationStore.StateName(state))).ConfigureAwait(false))
+                {
+                    if (await store.GetAsync(id.ToString()).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
+                    {
+                        await words.IndexAllAsync(conversation).ConfigureAwait(false);
+                        count++;
+                    }
+                }
+            }
+        }
+
+        await db.StringSetAsync(keys.WordsIndexed(), Version).ConfigureAwait(false);
+        LogDone(logger, count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index: the words of {Count} conversations indexed")]
+    private static partial void LogDone(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index: building it failed with {Error}; trying again in 30 s")]
+    private static partial void LogRetry(ILogger logger, string error);
+}
