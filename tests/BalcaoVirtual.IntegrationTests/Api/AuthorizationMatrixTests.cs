@@ -76,8 +76,16 @@ public sealed class AuthorizationMatrixTests
         ("PUT", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),
         ("DELETE", "/api/units/{id}/settings/", "/api/units/{unit}/settings", Rule.Admin),
         ("GET", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Unit),
-        ("POST", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Admin), // managers of the unit too (InboxToolsTests)
-        ("DELETE", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Admin),
+        ("POST", "/api/units/{id}/canned", "/api/units/{unit}/canned", Rule.Unit), // a clerk's is a proposal (InboxToolsTests)
+        ("PUT", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Admin), // managers of the unit too
+        ("POST", "/api/units/{id}/canned/{cannedId}/approve", "/api/units/{unit}/canned/none/approve", Rule.Admin), // managers too
+        ("DELETE", "/api/units/{id}/canned/{cannedId}", "/api/units/{unit}/canned/none", Rule.Unit), // a clerk only her own proposal
+        ("GET", "/api/labels", "/api/labels", Rule.SignedIn),
+        ("GET", "/api/units/{id}/labels", "/api/units/{unit}/labels", Rule.Unit),
+        ("POST", "/api/units/{id}/labels", "/api/units/{unit}/labels", Rule.Admin), // managers of the unit too (InboxLabelsTests)
+        ("PUT", "/api/units/{id}/labels/{labelId}", "/api/units/{unit}/labels/none", Rule.Admin),
+        ("DELETE", "/api/units/{id}/labels/{labelId}", "/api/units/{unit}/labels/none", Rule.Admin),
+        ("PUT", "/api/conversations/{id}/labels", "/api/conversations/{conv}/labels", Rule.Unit),
         ("POST", "/api/conversations/{id}/video-link", "/api/conversations/{conv}/video-link", Rule.Unit),
         ("POST", "/api/conversations/{id}/case-status", "/api/conversations/{conv}/case-status", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
@@ -93,7 +101,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/inbox/conversations/{id}", "/inbox/conversations/{conv}", Rule.Page),
         ("GET", "/admin/users", "/admin/users", Rule.Page), // a clerk gets 403 (InboxPageTests)
         ("GET", "/admin/units", "/admin/units", Rule.Page), // a clerk gets 403 (InboxPageTests)
-        ("GET", "/admin/canned", "/admin/canned", Rule.Page), // a clerk gets 403 (InboxPageTests)
+        ("GET", "/admin/canned", "/admin/canned", Rule.Page), // clerks too: they read the answers and propose their own
         ("GET", "/assets/{file}", "/assets/inbox.js", Rule.Public),
         ("POST", "/webhooks/twilio", "/webhooks/twilio", Rule.Public),
         ("POST", "/webhooks/twilio/status", "/webhooks/twilio/status", Rule.Public),

@@ -6,31 +6,123 @@ using BalcaoVirtual.Web.Features.Inbox;
 
 namespace BalcaoVirtual.IntegrationTests.Api;
 
-/// <summary>Canned answers kept by a unit's managers, and the one-click video-desk link that goes only while the desk is open.</summary>
+/// <summary>Canned answers and labels kept by a unit's managers, and the one-click video-desk link that goes only while the desk is open.</summary>
 public sealed class InboxToolsTests
 {
     private const string Unit = "trt8-vt-macapa-7";
 
     [Test]
-    public async Task CannedAnswers_ManagersKeepThem_ClerksUseThem_OthersCannot()
+    public async Task CannedAnswers_ManagersKeepAndEditThem_ClerksProposeTheirOwn_OthersCannot()
     {
         await using var bot = await BotHarness.StartAsync();
         using var manager = await bot.Factory.ClientForNewUserAsync("gestora@trt8.jus.br", managerOf: [Unit]);
-        using var clerk = await bot.Factory.ClientForNewUserAsync("servidor@trt8.jus.br", clerkOf: [Unit]);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidor@trt8.jus.br", clerkOf: [Unit], name: "Paulo Reis");
+        using var colleague = await bot.Factory.ClientForNewUserAsync("colega@trt8.jus.br", clerkOf: [Unit]);
         using var foreign = await bot.Factory.ClientForNewUserAsync("outro@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
 
         var created = await manager.PostAsJsonAsync($"/api/units/{Unit}/canned", new { title = "Audiência", text = "A audiência está mantida. Qualquer mudança é publicada no PJe." });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var answer = (await created.Content.ReadFromJsonAsync<CannedAnswer>())!;
-        Assert.That((await clerk.PostAsJsonAsync($"/api/units/{Unit}/canned", new { title = "x", text = "y" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(answer.Proposed, Is.False);
         var bad = await manager.PostAsJsonAsync($"/api/units/{Unit}/canned", new { title = "", text = new string('a', 1601) });
         Assert.That((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "title", "text" }));
 
-        Assert.That((await clerk.GetFromJsonAsync<List<CannedAnswer>>($"/api/units/{Unit}/canned"))!.Select(c => c.Title), Is.EqualTo(new[] { "Audiência" }));
+        // A clerk's is a proposal: the managers and she see it, a colleague does not, and nobody but a manager changes it.
+        var proposed = (await (await clerk.PostAsJsonAsync($"/api/units/{Unit}/canned", new { title = "Prazo", text = "Respondemos até {prazo}." })).Content.ReadFromJsonAsync<CannedAnswer>())!;
+        Assert.That(proposed.Proposed, Is.True);
+        async Task<string[]> Titles(HttpClient who) =>
+            [.. (await who.GetFromJsonAsync<JsonElement>($"/api/units/{Unit}/canned")).EnumerateArray().Select(c => c.GetProperty("title").GetString() + (c.GetProperty("proposed").GetBoolean() ? "?" : ""))];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Titles(manager), Is.EqualTo(new[] { "Audiência", "Prazo?" }));
+            Assert.That(await Titles(clerk), Is.EqualTo(new[] { "Audiência", "Prazo?" }));
+            Assert.That(await Titles(colleague), Is.EqualTo(new[] { "Audiência" }));
+            Assert.That((await manager.GetFromJsonAsync<JsonElement>($"/api/units/{Unit}/canned"))[1].GetProperty("proposedByName").GetString(), Is.EqualTo("Paulo Reis"));
+            Assert.That((await clerk.PutAsJsonAsync($"/api/units/{Unit}/canned/{proposed.Id}", new { title = "x", text = "y" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await clerk.PostAsync($"/api/units/{Unit}/canned/{proposed.Id}/approve", null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await colleague.DeleteAsync($"/api/units/{Unit}/canned/{proposed.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await clerk.DeleteAsync($"/api/units/{Unit}/canned/{answer.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "only her own proposal");
+        });
+
+        // The manager edits it in place (title and text apart) and approves it: now the unit's, for every clerk.
+        var edited = await manager.PutAsJsonAsync($"/api/units/{Unit}/canned/{proposed.Id}", new { title = "Prazo de resposta", text = "Respondemos até {prazo}, {nome}." });
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/canned/{proposed.Id}", new { title = "", text = "" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await manager.PostAsync($"/api/units/{Unit}/canned/{proposed.Id}/approve", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Titles(colleague), Is.EqualTo(new[] { "Audiência", "Prazo de resposta" }));
+        Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/canned/nada", new { title = "a", text = "b" })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
         Assert.That((await foreign.GetAsync($"/api/units/{Unit}/canned")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That((await clerk.DeleteAsync($"/api/units/{Unit}/canned/{answer.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await foreign.PostAsJsonAsync($"/api/units/{Unit}/canned", new { title = "x", text = "y" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await manager.DeleteAsync($"/api/units/{Unit}/canned/{answer.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(await clerk.GetFromJsonAsync<List<CannedAnswer>>($"/api/units/{Unit}/canned"), Is.Empty);
+        Assert.That(await Titles(clerk), Is.EqualTo(new[] { "Prazo de resposta" }));
+    }
+
+    /// <summary>
+    /// Labels: managers keep the unit's list; clerks set them on its conversations (audited); the inbox filters by them in
+    /// the waiting queue's order; a transfer takes them off; a label the unit does not have is refused.
+    /// </summary>
+    [Test]
+    public async Task Labels_KeptByManagers_SetByClerks_FilteredInTheInbox_AndOffWithATransfer()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        using var manager = await bot.Factory.ClientForNewUserAsync("gestora.labels@trt8.jus.br", managerOf: [Unit]);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidor.labels@trt8.jus.br", clerkOf: [Unit]);
+        using var belem = await bot.Factory.ClientForNewUserAsync("servidor.labels.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        await bot.SayAsync("Quando sai o alvará?", to: BotHarness.MacapaNumber);
+        var maria = (await bot.ConversationAsync(to: BotHarness.MacapaNumber)).Id;
+        await bot.SayAsync("Minha audiência foi remarcada?", from: "whatsapp:+5596988887777", to: BotHarness.MacapaNumber);
+        var bia = (await bot.ConversationAsync(from: "whatsapp:+5596988887777", to: BotHarness.MacapaNumber)).Id;
+
+        var alvara = (await (await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Alvará" })).Content.ReadFromJsonAsync<UnitLabel>())!;
+        Assert.That(alvara, Is.EqualTo(new UnitLabel("alvara", "Alvará")));
+        await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Audiência de instrução" });
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "ALVARÁ" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That((await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "!!" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await clerk.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Outra" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/labels/alvara", new { name = "Alvará judicial" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+        Assert.That((await clerk.GetFromJsonAsync<List<UnitLabel>>($"/api/units/{Unit}/labels"))!, Is.EqualTo(new[]
+        {
+            new UnitLabel("alvara", "Alvará judicial"), new UnitLabel("audiencia-de-instrucao", "Audiência de instrução"),
+        }));
+
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{maria}/labels", new { labels = new[] { "alvara" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "alvara", "audiencia-de-instrucao" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var unknown = await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "penhora" } });
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await unknown.Content.ReadAsStringAsync(), Does.Contain("penhora"));
+        Assert.That((await belem.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = Array.Empty<string>() })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        async Task<string[]> Ids(string query) =>
+            [.. (await clerk.GetFromJsonAsync<JsonElement>("/api/inbox?" + query)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Ids("label=alvara"), Is.EquivalentTo(new[] { maria, bia }));
+            Assert.That(await Ids("label=audiencia-de-instrucao"), Is.EqualTo(new[] { bia }));
+            Assert.That(await Ids("label=audiencia-de-instrucao&q=remarcada"), Is.EqualTo(new[] { bia }));
+            Assert.That(await Ids("label=alvara&q=remarcada"), Is.EqualTo(new[] { bia }));
+            Assert.That((await clerk.GetAsync("/api/inbox?label=Alvar%C3%A1")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            var row = (await clerk.GetFromJsonAsync<JsonElement>("/api/inbox?label=audiencia-de-instrucao")).GetProperty("items")[0];
+            Assert.That(row.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(new[] { "alvara", "audiencia-de-instrucao" }));
+        });
+        var audit = await clerk.GetFromJsonAsync<List<BalcaoVirtual.Web.Features.Conversations.AuditEntry>>($"/api/conversations/{bia}/audit");
+        Assert.That(audit!.Select(a => (a.Action, a.Detail)), Does.Contain(("labels", "Alvará judicial, Audiência de instrução")));
+
+        // Taking one off, and a transfer: they leave the filter.
+        await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "audiencia-de-instrucao" } });
+        Assert.That(await Ids("label=alvara"), Is.EqualTo(new[] { maria }));
+        await clerk.PostAsJsonAsync($"/api/conversations/{maria}/transfer", new { unitId = "trt8-vt-belem-1", reason = "Processo de Belém." });
+        Assert.That(await Ids("label=alvara"), Is.Empty);
+        var moved = await belem.GetFromJsonAsync<JsonElement>($"/api/conversations/{maria}");
+        Assert.That(moved.GetProperty("conversation").GetProperty("labels").GetArrayLength(), Is.Zero);
+
+        // Deleted: gone from the list and from the filter.
+        Assert.That((await manager.DeleteAsync($"/api/units/{Unit}/labels/audiencia-de-instrucao")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await Ids("label=audiencia-de-instrucao"), Is.Empty);
+        Assert.That((await clerk.GetFromJsonAsync<JsonElement>("/api/labels")).EnumerateArray().Select(l => l.GetProperty("id").GetString()), Is.EqualTo(new[] { "alvara" }));
     }
 
     [Test]

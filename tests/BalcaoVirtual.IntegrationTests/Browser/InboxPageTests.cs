@@ -169,7 +169,6 @@ public sealed class InboxPageTests
         Assert.That(await joana.QuerySelectorAsync("header a[href='/admin/users']"), Is.Null, "no administration link for a clerk");
         var refused = await joana.GotoAsync(bot.BaseUrl + "/admin/users");
         Assert.That(refused!.Status, Is.EqualTo(403));
-        Assert.That((await joana.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(403));
 
         // The admin makes her a manager of Macapá too; her session has the new role on the next page she opens.
         await admin.ClickAsync("#users tr[data-email='joana@trt8.jus.br'] button:has-text('Editar')");
@@ -226,12 +225,16 @@ public sealed class InboxPageTests
         Assert.That((await clerk.GotoAsync(bot.BaseUrl + "/admin/units"))!.Status, Is.EqualTo(403));
     }
 
+    /// <summary>
+    /// Managers keep the unit's canned answers (title and text apart, edited in place); a clerk proposes one, which
+    /// reaches the reply box only once a manager approves it; picked, an answer goes in at the cursor, filled in.
+    /// </summary>
     [Test]
-    public async Task Manager_KeepsCannedAnswers_AndAClerkPicksOneToReply()
+    public async Task Manager_KeepsCannedAnswers_AClerkProposesOne_AndPicksOneToReply()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
-        (await bot.Factory.ClientForNewUserAsync("gestora.canned@trt8.jus.br", managerOf: ["trt8-vt-macapa-7"])).Dispose();
-        (await bot.Factory.ClientForNewUserAsync("servidor.canned@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("gestora.canned@trt8.jus.br", managerOf: ["trt8-vt-macapa-7"], name: "Gestora Lima")).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("servidor.canned@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"], name: "Paulo Reis")).Dispose();
         var (playwright, browser) = await SystemChromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -242,17 +245,48 @@ public sealed class InboxPageTests
         await manager.WaitForSelectorAsync("#c-unit");
         await manager.FillAsync("#c-title", "Audiência mantida");
         await manager.FillAsync("#c-text", "Sua audiência está mantida. Qualquer mudança é publicada no PJe.");
-        await manager.ClickAsync("fieldset button[type=submit]");
+        await manager.ClickAsync("#canned-form button[type=submit]");
         await manager.WaitForSelectorAsync("#canned-list li:has-text('Audiência mantida')");
+
+        // A clerk proposes one; it waits for the managers, with her name.
+        var clerk = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(clerk, bot.BaseUrl, "servidor.canned@trt8.jus.br");
+        await clerk.ClickAsync("header a[href='/admin/canned']");
+        await Assertions.Expect(clerk.Locator("#canned-form legend")).ToHaveTextAsync("Propor uma resposta pronta");
+        await Assertions.Expect(clerk.Locator("#canned-list li", new() { HasText = "Audiência mantida" }).Locator("button")).ToHaveCountAsync(0);
+        await clerk.FillAsync("#c-title", "Prazo");
+        await clerk.FillAsync("#c-text", "Olá, {nome}. Respondemos até {prazo}.");
+        await clerk.ClickAsync("#canned-form button[type=submit]");
+        await Assertions.Expect(clerk.Locator("#canned-status")).ToHaveTextAsync("Proposta enviada: a chefia da unidade vai revisar.");
+        await Assertions.Expect(clerk.Locator("#canned-list li.proposed")).ToContainTextAsync("Sua proposta");
+
+        await manager.ReloadAsync();
+        var proposal = manager.Locator("#canned-list li.proposed");
+        await Assertions.Expect(proposal).ToContainTextAsync("Proposta de Paulo Reis");
+        await proposal.Locator("button", new() { HasText = "Editar" }).ClickAsync();
+        await proposal.Locator("input.edit-title").FillAsync("Prazo de resposta");
+        await proposal.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(manager.Locator("#canned-list li.proposed strong")).ToHaveTextAsync("Prazo de resposta");
+        await manager.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("canned-proposal.png"), FullPage = true });
 
         await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
-        var clerk = await (await browser.NewContextAsync()).NewPageAsync();
-        await SignInAsync(clerk, bot.BaseUrl, "servidor.canned@trt8.jus.br");
-        Assert.That(await clerk.QuerySelectorAsync("header a[href='/admin/canned']"), Is.Null, "clerks use canned answers, managers keep them");
-        Assert.That((await clerk.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(403));
         await clerk.GotoAsync($"{bot.BaseUrl}/inbox/conversations/{conversation.Id}");
         await clerk.WaitForSelectorAsync("#canned option:has-text('Audiência mantida')", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        Assert.That(await clerk.Locator("#canned option", new() { HasText = "Prazo de resposta" }).CountAsync(), Is.Zero, "not before it is approved");
+
+        await manager.Locator("#canned-list li.proposed button", new() { HasText = "Aprovar" }).ClickAsync();
+        await Assertions.Expect(manager.Locator("#canned-list li.proposed")).ToHaveCountAsync(0);
+        await clerk.ReloadAsync();
+        await clerk.WaitForSelectorAsync("#canned option:has-text('Prazo de resposta')", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+
+        // In at the cursor, never over what was typed, with the conversation's facts filled in.
+        await clerk.FillAsync("#reply", "Bom dia! ");
+        await clerk.FocusAsync("#reply");
+        await clerk.Keyboard.PressAsync("End");
+        await clerk.SelectOptionAsync("#canned", new Microsoft.Playwright.SelectOptionValue { Label = "Prazo de resposta" });
+        Assert.That(await clerk.InputValueAsync("#reply"), Does.StartWith("Bom dia! Olá, Maria. Respondemos até ").And.Not.Contain("{"));
+        await clerk.FillAsync("#reply", "");
         await clerk.SelectOptionAsync("#canned", new Microsoft.Playwright.SelectOptionValue { Label = "Audiência mantida" });
         await clerk.ClickAsync("form.reply button[type=submit]");
         await TestServers.WaitUntilAsync(

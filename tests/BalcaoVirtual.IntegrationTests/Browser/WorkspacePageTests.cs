@@ -241,6 +241,59 @@ public sealed class WorkspacePageTests
     }
 
     /// <summary>
+    /// Labels: the manager names them on the answers-and-labels page (renamed in place); a clerk ticks them in the open
+    /// conversation, they show on its row, and the list filters by them.
+    /// </summary>
+    [Test]
+    public async Task Labels_NamedByTheManager_TickedInTheThread_ShownOnTheRow_AndFiltered()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("gestora.ws@trt8.jus.br", managerOf: [Macapa], name: "Gestora Lima")).Dispose();
+        (await bot.Factory.ClientForNewUserAsync("ana.labels@trt8.jus.br", clerkOf: [Macapa], name: "Ana Souza")).Dispose();
+        await bot.SayAsync("Quando sai o alvará?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Minha audiência foi remarcada?", from: Bia, to: BotHarness.MacapaNumber);
+        var bia = await bot.ConversationAsync(from: Bia, to: BotHarness.MacapaNumber);
+
+        var (playwright, browser) = await SystemChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var manager = await (await browser.NewContextAsync(new() { Locale = "pt-BR" })).NewPageAsync();
+        await InboxPageTests.SignInAsync(manager, bot.BaseUrl, "gestora.ws@trt8.jus.br");
+        await manager.ClickAsync("header a[href='/admin/canned']");
+        foreach (var name in new[] { "Alvara", "Audiência" })
+        {
+            await manager.FillAsync("#l-name", name);
+            await manager.ClickAsync("#label-form button[type=submit]");
+            await Assertions.Expect(manager.Locator("#label-list li", new() { HasText = name })).ToHaveCountAsync(1);
+        }
+
+        await manager.Locator("#label-list li", new() { HasText = "Alvara" }).Locator("button", new() { HasText = "Renomear" }).ClickAsync();
+        await manager.Locator("#label-list form.edit input").FillAsync("Alvará");
+        await manager.Locator("#label-list form.edit button[type=submit]").ClickAsync();
+        await Assertions.Expect(manager.Locator("#label-list .label-chip")).ToHaveTextAsync(["Alvará", "Audiência"]);
+
+        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "pt-BR" })).NewPageAsync();
+        await InboxPageTests.SignInAsync(page, bot.BaseUrl, "ana.labels@trt8.jus.br");
+        await page.Locator(Row(maria.Id)).Locator("a").ClickAsync();
+        await page.ClickAsync("details.label-control summary");
+        await page.CheckAsync("#label-alvara");
+        await Assertions.Expect(page.Locator("#pane-status")).ToHaveTextAsync("Etiquetas salvas.");
+        await Assertions.Expect(page.Locator(".pane-head .label-chip")).ToHaveTextAsync(["Alvará"]);
+        await Assertions.Expect(page.Locator(Row(maria.Id)).Locator(".label-chip")).ToHaveTextAsync(["Alvará"]);
+        Assert.That(await page.Locator("details.label-control").GetAttributeAsync("open"), Is.Not.Null, "the picker stays open for the next one");
+
+        await page.SelectOptionAsync("#f-label", new SelectOptionValue { Label = "Alvará" });
+        await Assertions.Expect(page.Locator("#conversations li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(Row(maria.Id))).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-labels-1280.png") });
+        await page.SelectOptionAsync("#f-label", new SelectOptionValue { Label = "Audiência" });
+        await Assertions.Expect(page.Locator("#conversations li")).ToHaveCountAsync(0);
+        await page.SelectOptionAsync("#f-label", "");
+        await Assertions.Expect(page.Locator(Row(bia.Id))).ToBeVisibleAsync();
+    }
+
+    /// <summary>
     /// A transfer puts the clerk back on the list saying where it went, and the receiving unit reads why at the top;
     /// closing asks first and can say a last word to the citizen.
     /// </summary>

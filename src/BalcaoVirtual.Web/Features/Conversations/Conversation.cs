@@ -78,6 +78,9 @@ public sealed record Conversation
 
     public IReadOnlyList<string> ProcessNumbers { get; init; } = [];
 
+    /// <summary>The unit's labels set on it (ids of <c>UnitLabels</c>); they belong to the unit and go with a transfer.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>When its personal data was removed (retention or an erasure request); its SLA figures stay.</summary>
     public DateTimeOffset? AnonymizedAt { get; init; }
 

@@ -22,6 +22,9 @@ public interface IConversationObserver
 
     /// <summary>An outbound message was accepted by the provider for the first time.</summary>
     Task SentAsync(Conversation conversation, Message message);
+
+    /// <summary>A message's delivery status moved (delivered, read, failed, bounced).</summary>
+    Task StatusChangedAsync(Conversation conversation, Message message) => Task.CompletedTask;
 }
 
 /// <summary>Runs every registered observer for one change.</summary>
@@ -65,5 +68,39 @@ public sealed class ConversationObservers(IEnumerable<IConversationObserver> obs
         {
             await observer.SentAsync(conversation, message).ConfigureAwait(false);
         }
+    }
+
+    public async Task StatusChangedAsync(Conversation conversation, Message message)
+    {
+        foreach (var observer in all)
+        {
+            await observer.StatusChangedAsync(conversation, message).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// A provider's (or a bounce's) word on a message: the message changes (<paramref name="change"/> returns null to leave
+/// it), and when it did, the observers hear of it (the inbox redraws its delivery marks at once).
+/// </summary>
+public sealed class MessageStatuses(ConversationStore store, ConversationObservers observers)
+{
+    /// <summary>The message as stored after; null when there is no such message.</summary>
+    public async Task<Message?> ApplyAsync(string conversationId, string messageId, Func<Message, Message?> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var changed = false;
+        var after = await store.UpdateMessageAsync(conversationId, messageId, m =>
+        {
+            var updated = change(m);
+            changed = updated is not null;
+            return updated;
+        }).ConfigureAwait(false);
+        if (changed && after is not null && await store.GetAsync(conversationId).ConfigureAwait(false) is { } conversation)
+        {
+            await observers.StatusChangedAsync(conversation, after).ConfigureAwait(false);
+        }
+
+        return after;
     }
 }

@@ -105,6 +105,12 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
             await Db.SortedSetRemoveAsync(keys.UnitWaitingBy(heldIn, Holder(before)), before.Id).ConfigureAwait(false);
         }
 
+        if (before.UnitId is { } labelsUnit)
+        {
+            var dropped = before.UnitId != after.UnitId ? before.Labels : before.Labels.Except(after.Labels);
+            await Task.WhenAll(dropped.Select(l => Db.SortedSetRemoveAsync(keys.UnitLabeled(labelsUnit, l), before.Id))).ConfigureAwait(false);
+        }
+
         if (before.UnitId == after.UnitId && before.State == after.State)
         {
             if (after.UnitId is not null)
@@ -213,7 +219,10 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         await IndexSearchAsync(conversation).ConfigureAwait(false);
     }
 
-    /// <summary>What the inbox searches by: the phone's last four digits (per unit) and the case numbers mentioned.</summary>
+    /// <summary>
+    /// What the inbox searches and filters by: the phone's last four digits (per unit), the case numbers mentioned, and
+    /// the unit's labels on it (by latest activity).
+    /// </summary>
     private Task IndexSearchAsync(Conversation conversation)
     {
         if (conversation.UnitId is null)
@@ -222,6 +231,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         }
 
         return Task.WhenAll(conversation.ProcessNumbers.Select(n => (Task)Db.SetAddAsync(keys.ProcessConversations(n), conversation.Id))
+            .Concat(conversation.Labels.Select(l => Db.SortedSetAddAsync(keys.UnitLabeled(conversation.UnitId, l), conversation.Id, conversation.LastActivityAt.ToUnixTimeMilliseconds())))
             .Append(Db.SetAddAsync(keys.UnitContactSuffix(conversation.UnitId, LastFour(conversation.ContactAddress)), conversation.Id)));
     }
 

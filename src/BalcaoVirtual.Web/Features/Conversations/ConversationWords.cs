@@ -87,7 +87,7 @@ public static class SearchTerms
     public static IReadOnlyList<string> QueryTerms(string? query) =>
         [.. Words(query).Select(w => w.Length > MaxPrefix ? w[..MaxPrefix] : w).Distinct(StringComparer.Ordinal)];
 
-    private static string Fold(string text)
+    internal static string Fold(string text)
     {
         var decomposed = text.Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);

@@ -24,6 +24,7 @@ public static class ConversationsFeature
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<ConversationObservers>();
+        services.AddSingleton<MessageStatuses>();
         services.AddSingleton<ConversationChanges>();
         services.AddSingleton<ConversationWords>();
         services.AddHostedService<ConversationWordsBackfill>();
@@ -209,7 +210,7 @@ public static class ConversationsFeature
         return user.CanAccessUnit(conversation.UnitId) ? (conversation, null) : (null, Problems.Forbidden());
     }
 
-    private static IResult Outcome(ChangeResult result) =>
+    internal static IResult Outcome(ChangeResult result) =>
         result is { Outcome: ChangeOutcome.Done, After: { } done }
             ? Results.Ok(Privacy.CpfMask.Masked(done))
             : result.Outcome == ChangeOutcome.Busy
@@ -268,6 +269,7 @@ public static class ConversationsFeature
                 before with
                 {
                     UnitId = target.Id,
+                    Labels = [], // the unit's own: they mean nothing to the next one
                     State = ConversationState.Waiting,
                     WaitingSince = now,
                     DueAt = due,

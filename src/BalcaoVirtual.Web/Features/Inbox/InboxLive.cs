@@ -109,6 +109,8 @@ public sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : ICon
         return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit]) : Task.CompletedTask;
     }
 
+    public Task StatusChangedAsync(Conversation conversation, Message message) => SentAsync(conversation, message);
+
     public Task PublishAsync(string conversationId, IReadOnlyList<string> units, string kind = InboxEvent.Changed) =>
         redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units, kind)));
 }

@@ -48,8 +48,7 @@ public static class InboxPages
         app.MapGet("/admin/privacy", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "privacy", "PagePrivacyTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/canned", (HttpContext http, IAntiforgery antiforgery) =>
-            AdminPage(http, antiforgery, "canned", "PageCannedTitle", http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf), "ManagersOnly"))
-            .AllowAnonymous();
+            AppPage(http, antiforgery, "canned", Texts.Get("PageCannedTitle"), null)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
@@ -59,6 +58,7 @@ public static class InboxPages
             return refusal ?? Results.Ok(await presence.ReadAsync(conversation!.Id).ConfigureAwait(false));
         }).RequireAuthorization();
         app.MapInboxTools();
+        app.MapInboxLabels();
         return app;
     }
 
@@ -185,10 +185,7 @@ public static class InboxPages
             body.Append("<a href=\"/admin/privacy\">").Append(H(Texts.Get("InboxAdminPrivacy"))).Append("</a>");
         }
 
-        if (http.User.IsAdmin() || http.User.HasClaim(c => c.Type == UserClaims.ManagerOf))
-        {
-            body.Append("<a href=\"/admin/canned\">").Append(H(Texts.Get("InboxCanned"))).Append("</a>");
-        }
+        body.Append("<a href=\"/admin/canned\">").Append(H(Texts.Get("InboxCanned"))).Append("</a>");
 
         body.Append("<span class=\"who\">")
             .Append(H(http.User.FindFirstValue(ClaimTypes.Name) ?? "")).Append("</span>")

@@ -13,7 +13,8 @@ namespace BalcaoVirtual.Web.Features.Inbox;
 
 /// <summary>What the inbox list asks for. Assignee: a user id, "me" (resolved before) or "none".</summary>
 public sealed record InboxFilter(
-    IReadOnlyCollection<string> Units, ConversationState State, Channel? Channel, string? Assignee, bool BreachedOnly, string? Search, int Page, int PageSize);
+    IReadOnlyCollection<string> Units, ConversationState State, Channel? Channel, string? Assignee, bool BreachedOnly, string? Search, int Page, int PageSize,
+    string? Label = null);
 
 /// <summary>The workspace's tabs over the waiting queue, with how many each holds.</summary>
 public sealed record InboxCounts(long Mine, long Unassigned, long All, long Breached);
@@ -70,6 +71,12 @@ public sealed class InboxQueries(
                 ids = [.. byPhone.SelectMany(v => v).Select(v => v.ToString()).Concat(byWords).Distinct()];
             }
         }
+        else if (filter.Label is { } label)
+        {
+            // A label's conversations, the latest first; the records say the state, the holder and the channel.
+            var lists = await Task.WhenAll(filter.Units.Select(u => db.SortedSetRangeByRankAsync(keys.UnitLabeled(u, label), 0, MaxLabeled - 1, Order.Descending))).ConfigureAwait(false);
+            ids = [.. lists.SelectMany(l => l).Select(v => v.ToString())];
+        }
         else if (filter.State == ConversationState.Waiting && (filter.Channel is null || filter.Assignee is null))
         {
             // The common case: only as many ids per unit as the page needs, merged by due time, and the count. Those one
@@ -112,7 +119,7 @@ public sealed class InboxQueries(
             ids = [.. lists.SelectMany(l => l).OrderByDescending(e => e.Score).Select(e => e.Element.ToString())];
         }
 
-        var needRecords = filter.Channel is not null || filter.Assignee is not null || !string.IsNullOrEmpty(filter.Search);
+        var needRecords = filter.Channel is not null || filter.Assignee is not null || !string.IsNullOrEmpty(filter.Search) || filter.Label is not null;
         if (!needRecords)
         {
             var pageIds = ids.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList();
@@ -124,11 +131,16 @@ public sealed class InboxQueries(
                 && (!string.IsNullOrEmpty(filter.Search) || c.State == filter.State)
                 && (filter.Channel is null || c.Channel == filter.Channel)
                 && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)
+                && (filter.Label is null || c.Labels.Contains(filter.Label))
                 && (!filter.BreachedOnly || (c.State == ConversationState.Waiting && c.DueAt is { } due && due.ToUnixTimeMilliseconds() < now)))
             .ToList();
-        if (!string.IsNullOrEmpty(filter.Search))
+        if (!string.IsNullOrEmpty(filter.Search) || filter.State != ConversationState.Waiting)
         {
             matching = [.. matching.OrderByDescending(c => c.LastActivityAt).ThenBy(c => c.Id, StringComparer.Ordinal)];
+        }
+        else if (filter.Label is not null)
+        {
+            matching = [.. matching.OrderBy(ConversationStore.DueScore).ThenBy(c => c.Id, StringComparer.Ordinal)];
         }
 
         return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count);
@@ -248,15 +260,18 @@ public sealed class InboxQueries(
 
     internal const int MaxSearch = 200;
 
+    /// <summary>The most recent conversations of one label a list looks at (per unit).</summary>
+    internal const int MaxLabeled = 5000;
+
     private static bool IsLastFour(string search) => search.Length == 4 && search.All(char.IsAsciiDigit);
 
     /// <summary>
-    /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;page=&amp;pageSize=
+    /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;label=&amp;page=&amp;pageSize=
     /// </summary>
     internal static async Task<IResult> ListAsync(
         ClaimsPrincipal user, UnitCatalog catalog, InboxQueries queries,
         string? unit = null, string? tab = null, string? state = null, string? channel = null, string? assignee = null, string? breached = null,
-        string? q = null, string? page = null, string? pageSize = null)
+        string? q = null, string? page = null, string? pageSize = null, string? label = null)
     {
         var errors = new List<(string, string)>();
         var wanted = ConversationState.Waiting;
@@ -292,6 +307,11 @@ public sealed class InboxQueries(
             errors.Add(("breached", Texts.Get("InboxBreachedInvalid")));
         }
 
+        if (!string.IsNullOrEmpty(label) && InboxLabels.IdOf(label) != label)
+        {
+            errors.Add(("label", Texts.Get("InboxLabelInvalid")));
+        }
+
         if (tab is not (null or "" or "mine" or "unassigned" or "all" or "breached"))
         {
             errors.Add(("tab", Texts.Get("InboxTabInvalid")));
@@ -315,7 +335,7 @@ public sealed class InboxQueries(
             (_, null or "") => null,
             _ => assignee,
         };
-        var filter = new InboxFilter(units, wanted, onlyChannel, who, breached == "true" || tab == "breached", search, pageNumber, size);
+        var filter = new InboxFilter(units, wanted, onlyChannel, who, breached == "true" || tab == "breached", search, pageNumber, size, string.IsNullOrEmpty(label) ? null : label);
         var found = await queries.QueryAsync(filter, user.UserId()).ConfigureAwait(false);
         return Results.Ok(new
         {
@@ -332,6 +352,7 @@ public sealed class InboxQueries(
                 r.Conversation.AssigneeId,
                 r.AssigneeName,
                 r.Conversation.ProcessNumbers,
+                r.Conversation.Labels,
                 r.Conversation.LastActivityAt,
                 r.Unread,
                 r.Last,

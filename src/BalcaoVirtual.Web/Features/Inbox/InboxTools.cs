@@ -13,49 +13,132 @@ using BalcaoVirtual.Web.Resources;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
 
-public sealed record CannedAnswer(string Id, string Title, string Text);
+/// <summary>A unit's canned answer; a clerk's proposal (<paramref name="ProposedBy"/>) until a manager approves it.</summary>
+public sealed record CannedAnswer(string Id, string Title, string Text, bool Proposed = false, string? ProposedBy = null);
 
 public sealed record CannedAnswerRequest(string? Title, string? Text);
 
 public sealed record CaseStatusRequest(string? Number);
 
 /// <summary>
-/// What saves a clerk typing: each unit's canned answers (kept by its managers), and one click to send the unit's
-/// video-desk link, which goes only while the desk is open (Res. 372/2021 art. 5º).
+/// What saves a clerk typing: each unit's canned answers (kept by its managers, who edit them in place; its clerks may
+/// propose more, which reach the reply box once a manager approves them), and one click to send the unit's video-desk
+/// link, which goes only while the desk is open (Res. 372/2021 art. 5º).
 /// </summary>
 internal static class InboxTools
 {
     public const int MaxTitle = 80;
+
+    /// <summary>Proposals waiting in one unit at most (a clerk cannot fill the managers' list).</summary>
+    public const int MaxProposals = 50;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapInboxTools(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/units/{id}/canned", ListAsync).RequireAuthorization();
         app.MapPost("/api/units/{id}/canned", AddAsync).RequireAuthorization();
+        app.MapPut("/api/units/{id}/canned/{cannedId}", EditAsync).RequireAuthorization();
+        app.MapPost("/api/units/{id}/canned/{cannedId}/approve", ApproveAsync).RequireAuthorization();
         app.MapDelete("/api/units/{id}/canned/{cannedId}", DeleteAsync).RequireAuthorization();
         app.MapPost("/api/conversations/{id}/video-link", VideoLinkAsync).RequireAuthorization();
         app.MapPost("/api/conversations/{id}/case-status", CaseStatusAsync).RequireAuthorization();
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    /// <summary>The unit's answers; proposals too, all of them to its managers, a clerk's own to the clerk.</summary>
+    private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys, UserStore users)
     {
         if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
             return refusal;
         }
 
-        var entries = await redis.GetDatabase().HashGetAllAsync(keys.UnitCannedAnswers(id)).ConfigureAwait(false);
-        return Results.Ok(entries.Select(e => JsonSerializer.Deserialize<CannedAnswer>(e.Value.ToString(), Json)!).OrderBy(c => c.Title, StringComparer.CurrentCulture));
+        var manages = UnitAccess.Refusal(user, catalog, id, manage: true) is null;
+        var visible = (await ReadAsync(redis, keys, id).ConfigureAwait(false))
+            .Where(c => !c.Proposed || manages || c.ProposedBy == user.UserId())
+            .OrderBy(c => c.Proposed).ThenBy(c => c.Title, StringComparer.CurrentCulture).ToList();
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var by in visible.Select(c => c.ProposedBy).OfType<string>().Distinct())
+        {
+            names[by] = (await users.GetAsync(by).ConfigureAwait(false))?.Name;
+        }
+
+        return Results.Ok(visible.Select(c => new { c.Id, c.Title, c.Text, c.Proposed, c.ProposedBy, ProposedByName = c.ProposedBy is { } by ? names[by] : null }));
     }
 
+    /// <summary>A manager's answer is the unit's at once; a clerk's is a proposal.</summary>
     private static async Task<IResult> AddAsync(string id, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    {
+        if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var manages = UnitAccess.Refusal(user, catalog, id, manage: true) is null;
+        if (!manages && (await ReadAsync(redis, keys, id).ConfigureAwait(false)).Count(c => c.Proposed) >= MaxProposals)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("CannedTooManyProposals", MaxProposals));
+        }
+
+        var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), request.Title!.Trim(), request.Text!.Trim(),
+            Proposed: !manages, ProposedBy: manages ? null : user.UserId());
+        await redis.GetDatabase().HashSetAsync(keys.UnitCannedAnswers(id), canned.Id, JsonSerializer.Serialize(canned, Json)).ConfigureAwait(false);
+        return Results.Created($"/api/units/{id}/canned/{canned.Id}", canned);
+    }
+
+    /// <summary>A manager changes the title and text in place (a proposal stays one until approved).</summary>
+    private static async Task<IResult> EditAsync(
+        string id, string cannedId, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
             return refusal;
         }
 
+        if (Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await ChangeAsync(redis, keys, id, cannedId, c => c with { Title = request.Title!.Trim(), Text = request.Text!.Trim() }).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ApproveAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
+        UnitAccess.Refusal(user, catalog, id, manage: true)
+        ?? await ChangeAsync(redis, keys, id, cannedId, c => c with { Proposed = false }).ConfigureAwait(false);
+
+    /// <summary>A manager deletes any; a clerk only a proposal of her own.</summary>
+    private static async Task<IResult> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    {
+        if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var db = redis.GetDatabase();
+        var stored = await db.HashGetAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false);
+        if (stored.IsNullOrEmpty)
+        {
+            return Problems.NotFound(Texts.Get("CannedNotFound"));
+        }
+
+        var canned = JsonSerializer.Deserialize<CannedAnswer>(stored.ToString(), Json)!;
+        if (UnitAccess.Refusal(user, catalog, id, manage: true) is not null && !(canned.Proposed && canned.ProposedBy == user.UserId()))
+        {
+            return Problems.Forbidden();
+        }
+
+        await db.HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static IResult? Validate(CannedAnswerRequest request)
+    {
         var title = request.Title?.Trim();
         var text = request.Text?.Trim();
         var errors = new List<(string, string)>();
@@ -69,25 +152,25 @@ internal static class InboxTools
             errors.Add(("text", Texts.Format(nameof(Texts.ReplyTextInvalid), ConversationsFeature.MaxReplyLength)));
         }
 
-        if (errors.Count > 0)
-        {
-            return Problems.Validation([.. errors]);
-        }
-
-        var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), title!, text!);
-        await redis.GetDatabase().HashSetAsync(keys.UnitCannedAnswers(id), canned.Id, JsonSerializer.Serialize(canned, Json)).ConfigureAwait(false);
-        return Results.Created($"/api/units/{id}/canned/{canned.Id}", canned);
+        return errors.Count > 0 ? Problems.Validation([.. errors]) : null;
     }
 
-    private static async Task<IResult> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<IReadOnlyList<CannedAnswer>> ReadAsync(RedisConnections redis, RedisKeys keys, string unitId) =>
+        [.. (await redis.GetDatabase().HashGetAllAsync(keys.UnitCannedAnswers(unitId)).ConfigureAwait(false))
+            .Select(e => JsonSerializer.Deserialize<CannedAnswer>(e.Value.ToString(), Json)!)];
+
+    /// <summary>Rewrites one answer only if it is still there (a delete meanwhile wins: 404).</summary>
+    private static async Task<IResult> ChangeAsync(RedisConnections redis, RedisKeys keys, string unitId, string cannedId, Func<CannedAnswer, CannedAnswer> change)
     {
-        if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
+        var stored = await redis.GetDatabase().HashGetAsync(keys.UnitCannedAnswers(unitId), cannedId).ConfigureAwait(false);
+        if (stored.IsNullOrEmpty)
         {
-            return refusal;
+            return Problems.NotFound(Texts.Get("CannedNotFound"));
         }
 
-        return await redis.GetDatabase().HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false)
-            ? Results.NoContent()
+        var changed = change(JsonSerializer.Deserialize<CannedAnswer>(stored.ToString(), Json)!);
+        return await HashFields.SetIfPresentAsync(redis.GetDatabase(), keys.UnitCannedAnswers(unitId), cannedId, JsonSerializer.Serialize(changed, Json)).ConfigureAwait(false)
+            ? Results.Ok(changed)
             : Problems.NotFound(Texts.Get("CannedNotFound"));
     }
 

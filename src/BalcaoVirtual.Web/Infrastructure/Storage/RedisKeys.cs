@@ -136,6 +136,12 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Index of a unit's conversations in one state, scored by last activity (Unix ms).</summary>
     public RedisKey UnitConversations(string unitId, string state) => $"{prefix}:unit:{unitId}:conversations:{state}";
 
+    /// <summary>A unit's labels: id to JSON {id, name}.</summary>
+    public RedisKey UnitLabels(string unitId) => $"{prefix}:unit:{unitId}:labels";
+
+    /// <summary>A unit's conversations bearing one of its labels, in any state, scored by last activity (Unix ms).</summary>
+    public RedisKey UnitLabeled(string unitId, string labelId) => $"{prefix}:unit:{unitId}:labeled:{labelId}";
+
     /// <summary>A unit's canned answers: id to JSON {title, text}.</summary>
     public RedisKey UnitCannedAnswers(string unitId) => $"{prefix}:unit:{unitId}:canned";
 

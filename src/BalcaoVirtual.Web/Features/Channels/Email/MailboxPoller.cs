@@ -27,7 +27,7 @@ internal sealed partial class MailboxPoller(
     InboundStore inbound,
     MailThreads threads,
     MailOriginals originals,
-    ConversationStore conversations,
+    MessageStatuses statuses,
     IOptions<MailOptions> options,
     TimeProvider time,
     ILogger<MailboxPoller> logger)
@@ -153,7 +153,7 @@ internal sealed partial class MailboxPoller(
         }
 
         var messageId = original["balcao.".Length..original.IndexOf('@', StringComparison.Ordinal)];
-        var updated = await conversations.UpdateMessageAsync(conversationId, messageId, m => m.Direction == MessageDirection.Outbound
+        var updated = await statuses.ApplyAsync(conversationId, messageId, m => m.Direction == MessageDirection.Outbound
             ? m with { Status = "undelivered", ErrorCode = "bounced", StatusAt = time.GetUtcNow() }
             : null).ConfigureAwait(false);
         LogBounce(logger, mailbox.Id, conversationId, messageId, updated is not null);

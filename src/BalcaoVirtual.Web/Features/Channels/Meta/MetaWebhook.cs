@@ -32,7 +32,7 @@ internal static partial class MetaWebhook
 
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, IOptions<MetaOptions> options, UnitCatalog catalog, InboundStore store, ConversationStore conversations,
-        WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time, ILoggerFactory loggers)
+        MessageStatuses messageStatuses, WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Meta.MetaWebhook");
         var o = options.Value;
@@ -94,7 +94,7 @@ internal static partial class MetaWebhook
 
         foreach (var status in statuses)
         {
-            await ApplyAsync(status, conversations, window, redis, keys, contactIds, time).ConfigureAwait(false);
+            await ApplyAsync(status, conversations, messageStatuses, window, redis, keys, contactIds, time).ConfigureAwait(false);
         }
 
         return Results.Ok();
@@ -104,7 +104,8 @@ internal static partial class MetaWebhook
     /// A status moves a message forward only (duplicates and late arrivals change nothing); a 131047 failure holds the
     /// answer and sends the template instead of failing it.
     /// </summary>
-    private static async Task ApplyAsync(MetaStatus status, ConversationStore conversations, WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time)
+    private static async Task ApplyAsync(
+        MetaStatus status, ConversationStore conversations, MessageStatuses statuses, WhatsAppWindowGuard window, RedisConnections redis, RedisKeys keys, ContactIds contactIds, TimeProvider time)
     {
         if (ContactAddress.FromTwilio("whatsapp:+" + status.RecipientId) is not { } recipient
             || (string?)await redis.GetDatabase().StringGetAsync(keys.OutboundByProviderId(contactIds.Of(recipient), status.Wamid)).ConfigureAwait(false) is not { } target
@@ -121,7 +122,7 @@ internal static partial class MetaWebhook
             return;
         }
 
-        await conversations.UpdateMessageAsync(conversationId, messageId, m => StatusOrder.Advances(m.Status, status.Status)
+        await statuses.ApplyAsync(conversationId, messageId, m => StatusOrder.Advances(m.Status, status.Status)
             ? m with { Status = status.Status, StatusAt = time.GetUtcNow(), ErrorCode = status.ErrorCode ?? m.ErrorCode }
             : null).ConfigureAwait(false);
     }

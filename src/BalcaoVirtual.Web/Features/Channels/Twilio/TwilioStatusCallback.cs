@@ -12,7 +12,7 @@ internal static partial class TwilioStatusCallback
 {
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, TwilioAccounts accounts, RedisConnections redis, RedisKeys keys, ContactIds contactIds,
-        ConversationStore conversations, WhatsAppWindowGuard window, TimeProvider time, ILoggerFactory loggers)
+        ConversationStore conversations, MessageStatuses statuses, WhatsAppWindowGuard window, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("BalcaoVirtual.Web.Features.Channels.Twilio.TwilioStatusCallback");
         var request = await VerifiedRequest.ReadAsync(http, accounts, logger).ConfigureAwait(false);
@@ -48,7 +48,7 @@ internal static partial class TwilioStatusCallback
             return Results.Ok();
         }
 
-        await conversations.UpdateMessageAsync(conversationId, messageId, m => StatusOrder.Advances(m.Status, status)
+        await statuses.ApplyAsync(conversationId, messageId, m => StatusOrder.Advances(m.Status, status)
             ? m with { Status = status, StatusAt = time.GetUtcNow(), ErrorCode = errorCode ?? m.ErrorCode }
             : null).ConfigureAwait(false);
         LogApplied(logger, sid, status, messageId);

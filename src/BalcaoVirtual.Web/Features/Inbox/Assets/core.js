@@ -59,6 +59,17 @@ export let zone = 'America/Belem';
 export function useZone(unitId) { zone = zones[unitId] || zone; }
 export const when = iso => new Date(iso).toLocaleString('pt-BR', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
 
+/** Each unit's labels by id: unitId -> { id -> name }. */
+export const labels = {};
+export async function loadLabels() {
+  try {
+    for (const key of Object.keys(labels)) delete labels[key];
+    for (const l of await api('/api/labels')) (labels[l.unitId] ||= {})[l.id] = l.name;
+  } catch { /* no labels shown */ }
+}
+/** The names of a conversation's labels its unit still has. */
+export const labelNames = (unitId, ids) => (ids || []).map(id => labels[unitId]?.[id]).filter(Boolean);
+
 export async function loadUnits() {
   try {
     for (const u of await api('/api/units')) { units[u.id] = u.name; zones[u.id] = u.timeZone; rooms[u.id] = u.videoDeskUrl || null; }

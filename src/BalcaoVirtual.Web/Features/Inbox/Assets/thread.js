@@ -1,4 +1,4 @@
-import { T, api, button, channelName, dueCell, el, fmt, masked, problem, rooms, stateName, units, useZone, when } from './core.js';
+import { T, api, button, channelName, dueCell, el, fmt, labels, masked, problem, rooms, stateName, units, useZone, when } from './core.js';
 
 // One conversation in the workspace's right pane: who and what, the thread (the chatbot's part folded into one line),
 // and the reply box fixed at the bottom. Reloaded when it changes, keeping what the clerk is typing.
@@ -172,6 +172,9 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     const facts = el('p', { class: 'facts' }, el('span', { text: stateName(c.state) }), c.state === 'waiting' ? ' · ' : '', c.state === 'waiting' ? dueCell(c.dueAt) : '',
       el('span', { text: ` · ${channelName(c.channel)} · ${units[c.unitId] || c.unitId || ''} · ` }), el('span', { class: 'assignee', text: held }),
       (c.processNumbers || []).length ? el('span', { text: ' · ' + c.processNumbers.join(', ') }) : '');
+    const unitLabels = labels[c.unitId] || {};
+    const chips = (c.labels || []).filter(l => unitLabels[l]);
+    if (chips.length) facts.append(el('span', { class: 'labels' }, ...chips.map(l => el('span', { class: 'label-chip', text: unitLabels[l] }))));
 
     const actions = el('div', { class: 'actions' });
     if (c.assigneeId !== me.id) {
@@ -192,7 +195,7 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     } else {
       actions.append(closeControl());
     }
-    actions.append(transferControl(c));
+    actions.append(transferControl(c), labelControl(c, unitLabels));
 
     const thread = el('ol', { class: 'thread', 'aria-label': T.InboxThread }, ...fold(data.messages).map(i => i.fold ? foldItem(i.fold) : messageItem(i.message)));
 
@@ -200,7 +203,7 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     const replyText = el('textarea', { id: 'reply', name: 'text', rows: c.channel === 'email' ? '6' : '3', maxlength: c.channel === 'email' ? '20000' : '1600', required: true });
     replyText.value = draft.reply;
     const canned = el('select', { id: 'canned', 'aria-label': T.InboxCanned }, el('option', { value: '', text: T.InboxCannedPick }));
-    for (const a of answers) canned.append(el('option', { value: a.text, text: a.title }));
+    for (const a of answers.filter(a => !a.proposed)) canned.append(el('option', { value: a.text, text: a.title }));
     canned.addEventListener('change', () => {
       if (!canned.value) return;
       const at = replyText.selectionStart ?? replyText.value.length;
@@ -294,6 +297,23 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
       }, { id: 'close-confirm' }),
       button(T.InboxCancel, () => { box.hidden = true; close.hidden = false; close.focus(); }));
     return el('span', { class: 'close-control' }, close, box);
+  }
+
+  // The unit's labels as checkboxes: each change saves the whole set at once.
+  function labelControl(c, unitLabels) {
+    const entries = Object.entries(unitLabels).sort((a, b) => a[1].localeCompare(b[1], 'pt-BR'));
+    const box = el('fieldset', { class: 'label-picker' }, el('legend', { class: 'sr-only', text: T.InboxLabels }));
+    if (!entries.length) box.append(el('p', { class: 'meta', text: T.InboxLabelsNoneInUnit }));
+    for (const [labelId, name] of entries) {
+      const check = el('input', { type: 'checkbox', id: 'label-' + labelId, value: labelId, checked: (c.labels || []).includes(labelId) });
+      check.addEventListener('change', async () => {
+        const chosen = [...box.querySelectorAll('input:checked')].map(i => i.value);
+        try { await api('/api/conversations/' + encodeURIComponent(id) + '/labels', { method: 'PUT', body: JSON.stringify({ labels: chosen }) }); say(T.InboxLabelsSaved); await load(); changed(); }
+        catch (e) { say(fmt('InboxReplyFailed', problem(e))); }
+      });
+      box.append(el('label', { for: 'label-' + labelId, class: 'check' }, check, ' ' + name));
+    }
+    return el('details', { class: 'label-control', 'data-keep': 'labels' }, el('summary', { text: T.InboxLabelsButton }), box);
   }
 
   function transferControl(c) {

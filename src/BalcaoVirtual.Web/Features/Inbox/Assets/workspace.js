@@ -1,4 +1,4 @@
-import { T, api, button, channelName, dueCell, el, fmt, main, masked, problem, units } from './core.js';
+import { T, api, button, channelName, dueCell, el, fmt, labelNames, labels, loadLabels, main, masked, problem, units } from './core.js';
 import { connect, liveNote, send } from './live.js';
 import { alerts } from './alerts.js';
 import { help, shortcuts } from './keys.js';
@@ -31,7 +31,11 @@ export async function workspace() {
     ...['waiting', 'answered', 'closed'].map(s => el('option', { value: s, text: T['InboxShow' + s[0].toUpperCase() + s.slice(1)] })));
   const channel = el('select', { id: 'f-channel', 'aria-label': T.InboxFilterChannel }, el('option', { value: '', text: T.InboxAllChannels }),
     el('option', { value: 'whatsapp', text: 'WhatsApp' }), el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'email', text: 'e-mail' }));
-  const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel);
+  await loadLabels();
+  const label = el('select', { id: 'f-label', 'aria-label': T.InboxLabelFilter }, el('option', { value: '', text: T.InboxLabelAll }));
+  const names = Object.values(labels).flatMap(Object.entries).reduce((all, [id, name]) => ({ ...all, [id]: all[id] || name }), {});
+  for (const [id, name] of Object.entries(names).sort((a, b) => a[1].localeCompare(b[1], 'pt-BR'))) label.append(el('option', { value: id, text: name }));
+  const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel, Object.keys(names).length ? label : '');
   const status = el('p', { class: 'status', role: 'status' });
   const done = el('p', { class: 'done', id: 'list-note', role: 'status' }); // what just happened (a transfer, a close)
   const list = el('ul', { id: 'conversations', class: 'rows', 'aria-label': T.InboxListLabel });
@@ -46,7 +50,7 @@ export async function workspace() {
   // One heading for the page whichever pane shows (at phone width only one does).
   main.replaceChildren(el('h1', { class: 'sr-only', text: T.InboxPageHeading }), liveNote, listPane, pane);
 
-  function label(row) {
+  function who(row) {
     const name = row.contactName || masked(row.contactAddress);
     return row.contactName ? [el('strong', { text: name }), ' ', el('span', { class: 'phone', text: masked(row.contactAddress) })] : [el('strong', { text: name })];
   }
@@ -63,18 +67,24 @@ export async function workspace() {
     return row.assigneeId === me.id ? T.InboxHeldByMe : fmt('InboxHeldBy', row.assigneeName || '—');
   }
 
+  function labelChips(unitId, ids) {
+    const shown = labelNames(unitId, ids);
+    return shown.length ? el('span', { class: 'labels' }, ...shown.map(n => el('span', { class: 'label-chip', text: n }))) : '';
+  }
+
   function drawRow(row) {
     const facts = [channelName(row.channel)];
     if (manyUnits) facts.push(units[row.unitId] || row.unitId);
     const item = el('li', { 'data-id': row.id, class: 'row' + (row.unread > 0 ? ' unread' : '') + (row.id === openId ? ' open' : '') },
       el('a', { href: '/inbox/conversations/' + encodeURIComponent(row.id), 'aria-current': row.id === openId ? 'true' : null },
-        el('span', { class: 'who' }, ...label(row),
+        el('span', { class: 'who' }, ...who(row),
           row.unread > 0 ? el('span', { class: 'unread-count', 'aria-label': fmt(row.unread === 1 ? 'InboxUnreadOne' : 'InboxUnreadMany', row.unread), text: String(row.unread) }) : ''),
         el('span', { class: 'preview', text: preview(row.last) }),
         el('span', { class: 'facts' },
           row.state === 'waiting' ? dueCell(row.dueAt) : el('span', { text: T['InboxState' + row.state[0].toUpperCase() + row.state.slice(1)] }),
           el('span', { text: ' · ' + facts.join(' · ') + ' · ' }), el('span', { class: 'holder', text: holder(row) }),
-          (row.processNumbers || []).length ? el('span', { class: 'numbers', text: ' · ' + row.processNumbers.join(', ') }) : '')));
+          (row.processNumbers || []).length ? el('span', { class: 'numbers', text: ' · ' + row.processNumbers.join(', ') }) : ''),
+        labelChips(row.unitId, row.labels)));
     item.querySelector('a').addEventListener('click', event => {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab stays a new tab
       event.preventDefault();
@@ -89,6 +99,7 @@ export async function workspace() {
   async function refresh() {
     const query = new URLSearchParams({ tab, state: state.value, page: String(page), pageSize: '50' });
     if (channel.value) query.set('channel', channel.value);
+    if (label.value) query.set('label', label.value);
     if (search.value.trim()) query.set('q', search.value.trim());
     const mine = ++asked;
     try {
@@ -162,7 +173,7 @@ export async function workspace() {
   let searchTimer = null;
   filters.addEventListener('submit', event => { event.preventDefault(); page = 1; refresh(); });
   search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { page = 1; refresh(); }, 400); });
-  for (const input of [state, channel]) input.addEventListener('change', () => { page = 1; refresh(); });
+  for (const input of [state, channel, label]) input.addEventListener('change', () => { page = 1; refresh(); });
 
   // j/k walk the list in its order, opening each conversation; the row keeps the focus for the next key.
   const step = delta => {
