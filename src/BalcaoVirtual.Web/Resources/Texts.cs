@@ -12,6 +12,9 @@ internal static class Texts
 
     public static string Get(string name) => Manager.GetString(name, PtBr) ?? throw new InvalidOperationException($"Missing text resource {name}.");
 
+    /// <summary>The text of this name, or null when there is none (a name built from data, such as an audit action).</summary>
+    public static string? Find(string name) => Manager.GetString(name, PtBr);
+
     public static string Format(string name, params object[] args) => string.Format(PtBr, Get(name), args);
 
     /// <summary>Every text whose name starts with <paramref name="prefix"/> (what a page's script shows), by name.</summary>

@@ -28,6 +28,9 @@ public sealed class AuthorizationMatrixTests
 
         /// <summary>A page: without a session it sends the browser to the sign-in page.</summary>
         Page,
+
+        /// <summary>A page of one unit: to the sign-in page without a session, 403 for another unit's people.</summary>
+        UnitPage,
     }
 
     // {conv} is a Macapá conversation; {unit} is Macapá.
@@ -43,6 +46,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/processes/{number}/status", "/api/processes/0001234-56.2025.5.08.0210/status", Rule.SignedIn),
         ("POST", "/api/auth/token", "/api/auth/token", Rule.Public),
         ("GET", "/api/auth/me", "/api/auth/me", Rule.SignedIn),
+        ("POST", "/api/auth/password", "/api/auth/password", Rule.SignedIn), // one's own password only (OwnPasswordTests)
         ("GET", "/api/users/", "/api/users", Rule.Admin),
         ("GET", "/api/users/{id}", "/api/users/nobody", Rule.Admin),
         ("POST", "/api/users/", "/api/users", Rule.Admin),
@@ -89,7 +93,9 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/conversations/{id}/video-link", "/api/conversations/{conv}/video-link", Rule.Unit),
         ("POST", "/api/conversations/{id}/case-status", "/api/conversations/{conv}/case-status", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),
-        ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.Unit),
+        ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.UnitPage),
+        ("GET", "/reports/sla", "/reports/sla?unit={unit}&month=2026-11", Rule.UnitPage), // the picker: to the report's address
+        ("GET", "/conta", "/conta", Rule.Page),
         ("GET", "/", "/", Rule.Public),
         ("GET", "/unidades/{id}", "/unidades/{unit}", Rule.Public),
         ("GET", "/fragmento", "/fragmento", Rule.Public),
@@ -162,6 +168,8 @@ public sealed class AuthorizationMatrixTests
                 Rule.Admin => nobody == HttpStatusCode.Unauthorized && other == HttpStatusCode.Forbidden && own == HttpStatusCode.Forbidden
                     && boss is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
                 Rule.Page => nobody == HttpStatusCode.Redirect,
+                Rule.UnitPage => nobody == HttpStatusCode.Redirect && other == HttpStatusCode.Forbidden
+                    && own is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && boss is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
                 _ => false,
             };
             if (!ok)

@@ -7,8 +7,6 @@ namespace BalcaoVirtual.IntegrationTests.Api;
 /// <summary>Dates at the ends of the calendar, typed into a query or a path: a 400 that names the parameter, never a 500.</summary>
 public sealed class DateInputTests
 {
-    [TestCase("/reports/sla/trt8-vt-macapa-7/9999-12", "month")]
-    [TestCase("/reports/sla/trt8-vt-macapa-7/0001-01", "month")]
     [TestCase("/api/reports/sla?unit=trt8-vt-macapa-7&from=9999-12-31", "from")]
     [TestCase("/api/reports/sla?unit=trt8-vt-macapa-7&from=0001-01-01&to=0001-01-02", "from")]
     [TestCase("/api/audit?from=0001-01-01", "from")]
@@ -26,5 +24,20 @@ public sealed class DateInputTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.That(problem.GetProperty("errors").TryGetProperty(parameter, out _), Is.True, problem.ToString());
+    }
+
+    /// <summary>The report is a page: a bad month is a page in Portuguese that names the field, not problem JSON.</summary>
+    [TestCase("/reports/sla/trt8-vt-macapa-7/9999-12")]
+    [TestCase("/reports/sla/trt8-vt-macapa-7/0001-01")]
+    public async Task AMonthAtTheEndsOfTheCalendar_InTheReportPage_Is400_APageNamingTheMonth(string url)
+    {
+        await using var factory = new ApiFactory();
+        using var admin = await factory.AdminClientAsync();
+
+        var response = await admin.GetAsync(url);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Mês: "));
     }
 }

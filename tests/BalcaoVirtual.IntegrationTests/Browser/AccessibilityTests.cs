@@ -58,7 +58,8 @@ public sealed class AccessibilityTests
             foreach (var (path, ready) in new[]
             {
                 ("/admin/users", "#users tbody tr"), ("/admin/units", "#n-unit"), ("/admin/audit", "#audit"), ("/admin/privacy", "#requests"),
-                ("/admin/canned", "#c-unit"),
+                ("/admin/canned", "#c-unit"), ("/conta", "#pw-current"), ("/reports/sla/trt8-vt-macapa-7/2026-11", "form.report-picker"),
+                ("/reports/sla/trt8-vt-macapa-7/novembro", "p.error"),
             })
             {
                 await page.GotoAsync(bot.BaseUrl + path);

@@ -158,7 +158,7 @@ public sealed class InboxPageTests
         await admin.FillAsync("#u-name", "Joana Servidora");
         await admin.FillAsync("#u-email", "joana@trt8.jus.br");
         await admin.FillAsync("#u-password", Password);
-        await admin.SelectOptionAsync("#u-clerk", ["trt8-vt-macapa-7"]);
+        await admin.CheckAsync("#u-clerk-options input[value='trt8-vt-macapa-7']");
         await admin.ClickAsync("fieldset button[type=submit]");
         var row = await admin.WaitForSelectorAsync("#users tr[data-email='joana@trt8.jus.br']");
         Assert.That(await row!.InnerTextAsync(), Does.Contain("7ª Vara do Trabalho de Macapá").And.Contain("ativo"));
@@ -174,7 +174,7 @@ public sealed class InboxPageTests
         await admin.ClickAsync("#users tr[data-email='joana@trt8.jus.br'] button:has-text('Editar')");
         Assert.That(await admin.InputValueAsync("#u-name"), Is.EqualTo("Joana Servidora"));
         Assert.That(await admin.GetAttributeAsync("#u-email", "readonly"), Is.Not.Null, "the e-mail is who she is: not edited here");
-        await admin.SelectOptionAsync("#u-manager", ["trt8-vt-macapa-7"]);
+        await admin.CheckAsync("#u-manager-options input[value='trt8-vt-macapa-7']");
         await admin.ClickAsync("fieldset button[type=submit]");
         await admin.WaitForSelectorAsync("#users tr[data-email='joana@trt8.jus.br'] td:nth-child(4):has-text('Macapá')");
         Assert.That((await joana.GotoAsync(bot.BaseUrl + "/admin/canned"))!.Status, Is.EqualTo(200));

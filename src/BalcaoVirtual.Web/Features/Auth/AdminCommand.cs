@@ -83,7 +83,7 @@ internal static class AdminCommand
         }
 
         await app.Services.GetRequiredService<SignInService>().ClearFailuresAsync(user.Email).ConfigureAwait(false);
-        await app.Services.GetRequiredService<AuditTrail>().RecordAsync("user.update", user.Id, "password (server shell)", who: "shell").ConfigureAwait(false);
+        await app.Services.GetRequiredService<AuditTrail>().RecordAsync("user.update", user.Id, "password (server shell)", who: AuditWords.Shell).ConfigureAwait(false);
         await output.WriteLineAsync($"The password of {user.Email} was changed.{(user.Disabled ? " The account is disabled: an admin must enable it in Usuários." : "")}").ConfigureAwait(false);
         return 0;
     }

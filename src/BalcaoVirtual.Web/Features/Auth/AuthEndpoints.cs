@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Security.Claims;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Auth;
 
 public sealed record TokenRequest(string? Email, string? Password);
 
 public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? Confirmation);
 
 internal static class AuthEndpoints
 {
@@ -24,11 +28,7 @@ internal static class AuthEndpoints
             case SignInOutcome.Success:
                 return Results.Ok(new TokenResponse(result.Token!, result.ExpiresAt!.Value));
             case SignInOutcome.LockedOut:
-                var retry = result.RetryAfter ?? TimeSpan.FromMinutes(1);
-                http.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return Results.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: Texts.Format(nameof(Texts.SignInLocked), SignInService.FormatMinutes(retry)));
+                return Locked(http, result.RetryAfter);
             default:
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Texts.SignInInvalid);
         }
@@ -67,13 +67,105 @@ internal static class AuthEndpoints
         return Results.NoContent();
     }
 
-    public static IResult Me(ClaimsPrincipal user) => Results.Ok(new
+    /// <summary>Who is signed in; <c>passwordManagedByProvider</c> when they have no password here (single sign-on only).</summary>
+    public static async Task<IResult> MeAsync(ClaimsPrincipal user, UserStore users, IOptions<AuthOptions> options)
     {
-        id = user.UserId(),
-        email = user.FindFirstValue(ClaimTypes.Email),
-        name = user.FindFirstValue(ClaimTypes.Name),
-        isAdmin = user.IsAdmin(),
-        managerOf = user.FindAll(UserClaims.ManagerOf).Select(c => c.Value),
-        clerkOf = user.FindAll(UserClaims.ClerkOf).Select(c => c.Value),
-    });
+        var stored = await users.GetAsync(user.UserId()).ConfigureAwait(false);
+        return Results.Ok(new
+        {
+            id = user.UserId(),
+            email = user.FindFirstValue(ClaimTypes.Email),
+            name = user.FindFirstValue(ClaimTypes.Name),
+            isAdmin = user.IsAdmin(),
+            managerOf = user.FindAll(UserClaims.ManagerOf).Select(c => c.Value),
+            clerkOf = user.FindAll(UserClaims.ClerkOf).Select(c => c.Value),
+            passwordManagedByProvider = stored?.PasswordHash.Length == 0,
+            minPasswordLength = options.Value.MinPasswordLength,
+        });
+    }
+
+    /// <summary>
+    /// POST /api/auth/password: the caller's own password, after the current one (counted like a sign-in). Every other
+    /// session of theirs ends; the one used for this call stays. 204; 400 naming the field; 409 for someone who signs in
+    /// only through the court's identity provider; 429 while locked out.
+    /// </summary>
+    public static async Task<IResult> ChangePasswordAsync(
+        ChangePasswordRequest? request, HttpContext http, SignInService signIn, UserStore users, IPasswordHasher<User> hasher,
+        IOptions<AuthOptions> options, Privacy.AuditTrail trail)
+    {
+        var user = await users.GetAsync(http.User.UserId()).ConfigureAwait(false);
+        if (user is null)
+        {
+            return Problems.NotFound(Texts.UserNotFound);
+        }
+
+        if (user.PasswordHash.Length == 0)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("InboxAccountSso"));
+        }
+
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrEmpty(request?.CurrentPassword))
+        {
+            errors.Add(("currentPassword", Texts.Get("PasswordCurrentRequired")));
+        }
+
+        UserEndpoints.CheckPassword(request?.NewPassword, options.Value, errors, required: true, field: "newPassword");
+        if (request?.NewPassword is { Length: > 0 } chosen && chosen == request.CurrentPassword)
+        {
+            errors.Add(("newPassword", Texts.Get("PasswordSameAsCurrent")));
+        }
+
+        if (request?.Confirmation != request?.NewPassword)
+        {
+            errors.Add(("confirmation", Texts.Get("PasswordConfirmationMismatch")));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation([.. errors]);
+        }
+
+        var check = await signIn.CheckPasswordAsync(user, request!.CurrentPassword!, ClientAddress.Key(http.Connection.RemoteIpAddress)).ConfigureAwait(false);
+        if (check.Outcome == SignInOutcome.LockedOut)
+        {
+            return Locked(http, check.RetryAfter);
+        }
+
+        if (check.Outcome != SignInOutcome.Success)
+        {
+            return Problems.Validation(("currentPassword", Texts.Get("PasswordCurrentWrong")));
+        }
+
+        var hash = hasher.HashPassword(user, request.NewPassword!);
+        // Only over the password just checked: a change made meanwhile (an admin's reset) is not undone.
+        var updated = await users.UpdateAsync(user.Id, now => now.PasswordHash == user.PasswordHash && !now.Disabled
+            ? (now with { PasswordHash = hash }).WithSessionsEnded()
+            : null).ConfigureAwait(false);
+        if (updated is null)
+        {
+            return Problems.Validation(("currentPassword", Texts.Get("PasswordCurrentWrong")));
+        }
+
+        if (CurrentToken(http) is { } token)
+        {
+            await signIn.KeepSessionAsync(token, updated).ConfigureAwait(false);
+        }
+
+        await trail.RecordAsync("user.password", user.Id, "other sessions ended", user.Id).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static string? CurrentToken(HttpContext http) =>
+        BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization)
+        ?? (http.User.IsCookieSession() && http.Request.Cookies.TryGetValue(SessionCookie.Name, out var cookie) ? cookie : null);
+
+    private static IResult Locked(HttpContext http, TimeSpan? retryAfter)
+    {
+        var retry = retryAfter ?? TimeSpan.FromMinutes(1);
+        http.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: Texts.Format(nameof(Texts.SignInLocked), SignInService.FormatMinutes(retry)));
+    }
 }

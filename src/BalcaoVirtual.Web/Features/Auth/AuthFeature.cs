@@ -51,7 +51,8 @@ public static class AuthFeature
     {
         app.MapPost("/api/auth/token", AuthEndpoints.IssueTokenAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
         app.MapGet(OidcSignIn.StartPath, OidcSignIn.Start).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
-        app.MapGet("/api/auth/me", AuthEndpoints.Me).RequireAuthorization();
+        app.MapGet("/api/auth/me", AuthEndpoints.MeAsync).RequireAuthorization();
+        app.MapPost("/api/auth/password", AuthEndpoints.ChangePasswordAsync).RequireAuthorization().RequireRateLimiting(RateLimits.SignIn);
         app.MapPost("/api/auth/logout", AuthEndpoints.LogoutAsync).RequireAuthorization();
         var users = app.MapGroup("/api/users").RequireAuthorization(AdminPolicy);
         users.MapGet("/", UserEndpoints.ListAsync);

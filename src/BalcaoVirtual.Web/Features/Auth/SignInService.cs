@@ -94,17 +94,9 @@ public sealed class SignInService(
     /// <param name="clientAddress">Where the attempt comes from (the client's address as the proxy saw it); null when unknown.</param>
     public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress = null)
     {
-        var o = options.Value;
         var normalized = User.NormalizeEmail(email);
         var attemptKeys = AttemptKeys(normalized, clientAddress);
-        var now = time.GetUtcNow();
-
-        var attempt = (long[])(await Db.ScriptEvaluateAsync(AttemptScript, attemptKeys,
-        [
-            now.ToUnixTimeMilliseconds(), (long)o.FailureWindow.TotalMilliseconds, (long)o.LockoutDuration.TotalMilliseconds,
-            o.MaxFailedAttempts, o.MaxFailedAttemptsPerAddress, o.AccountSlowdownAfter, (long)o.AccountSlowdownInterval.TotalMilliseconds,
-            (long)(o.FailureWindow + o.LockoutDuration + o.AccountSlowdownInterval).TotalSeconds + 1,
-        ]).ConfigureAwait(false))!;
+        var attempt = await CountAttemptAsync(attemptKeys).ConfigureAwait(false);
         if (attempt[0] == 1)
         {
             // Refused before any password is read; not recorded one by one (a flood would fill the audit trail).
@@ -128,18 +120,7 @@ public sealed class SignInService(
             // Who tried: the account when there is one; otherwise a digest, never the e-mail typed. Repeated failures are
             // one record: the first of the window, then the lockout or the sign-in that ends them, with their number.
             var who = user?.Id ?? "unknown:" + RedisKeys.Digest(normalized)[..12];
-            if (attempt[3] == 1)
-            {
-                await trail.RecordAsync("signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
-            }
-
-            if (attempt[2] != 0)
-            {
-                // Which door closed: this e-mail from this address, or the address itself after trying many e-mails.
-                var detail = attempt[2] == 2 ? "address, " + FailedAttempts(attempt[4]) : FailedAttempts(attempt[3]);
-                await trail.RecordAsync("signin.locked", null, detail, who).ConfigureAwait(false);
-            }
-
+            await RecordFailureAsync(attempt, "signin.failed", null, user?.Disabled == true ? "disabled" : null, who).ConfigureAwait(false);
             return new SignInResult(SignInOutcome.InvalidCredentials);
         }
 
@@ -151,6 +132,75 @@ public sealed class SignInService(
 
         var failedBefore = (long)(await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false));
         return await IssueSessionAsync(user, failedBefore > 0 ? FailedAttempts(failedBefore) : null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks the password of someone already signed in (before they change it), counted against the same limits as a
+    /// sign-in with their e-mail: a stolen session cannot be used to guess the password faster than the sign-in page.
+    /// </summary>
+    public async Task<SignInResult> CheckPasswordAsync(User user, string password, string? clientAddress)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var attemptKeys = AttemptKeys(User.NormalizeEmail(user.Email), clientAddress);
+        var attempt = await CountAttemptAsync(attemptKeys).ConfigureAwait(false);
+        if (attempt[0] == 1)
+        {
+            return new SignInResult(SignInOutcome.LockedOut, RetryAfter: TimeSpan.FromMilliseconds(attempt[1]));
+        }
+
+        if (user.PasswordHash.Length == 0 || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            await RecordFailureAsync(attempt, "user.password.failed", user.Id, null, user.Id).ConfigureAwait(false);
+            return new SignInResult(SignInOutcome.InvalidCredentials);
+        }
+
+        await Db.ScriptEvaluateAsync(SuccessScript, attemptKeys).ConfigureAwait(false);
+        return new SignInResult(SignInOutcome.Success);
+    }
+
+    /// <summary>
+    /// Keeps one session open across <see cref="User.WithSessionsEnded"/>: it moves to the user's current epoch, with the
+    /// time it had left. The session that changed the password stays; the others end.
+    /// </summary>
+    public async Task KeepSessionAsync(string token, User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var value = await Db.StringGetAsync(keys.Token(token)).ConfigureAwait(false);
+        if (!value.IsNullOrEmpty && JsonSerializer.Deserialize<TokenRecord>(value.ToString(), Json) is { } record && record.UserId == user.Id)
+        {
+            await Db.StringSetAsync(keys.Token(token), JsonSerializer.Serialize(record with { Epoch = user.SessionEpoch }, Json), expiry: null, keepTtl: true, when: When.Exists)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts an attempt before its password is read (see <see cref="AttemptScript"/>); the script's answer.</summary>
+    private async Task<long[]> CountAttemptAsync(RedisKey[] attemptKeys)
+    {
+        var o = options.Value;
+        return (long[])(await Db.ScriptEvaluateAsync(AttemptScript, attemptKeys,
+        [
+            time.GetUtcNow().ToUnixTimeMilliseconds(), (long)o.FailureWindow.TotalMilliseconds, (long)o.LockoutDuration.TotalMilliseconds,
+            o.MaxFailedAttempts, o.MaxFailedAttemptsPerAddress, o.AccountSlowdownAfter, (long)o.AccountSlowdownInterval.TotalMilliseconds,
+            (long)(o.FailureWindow + o.LockoutDuration + o.AccountSlowdownInterval).TotalSeconds + 1,
+        ]).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Repeated failures are one record: the first of the window, then the lockout that ends them, with their number.
+    /// </summary>
+    private async Task RecordFailureAsync(long[] attempt, string action, string? target, string? detail, string who)
+    {
+        if (attempt[3] == 1)
+        {
+            await trail.RecordAsync(action, target, detail, who).ConfigureAwait(false);
+        }
+
+        if (attempt[2] != 0)
+        {
+            // Which door closed: this e-mail from this address, or the address itself after trying many e-mails.
+            var locked = attempt[2] == 2 ? "address, " + FailedAttempts(attempt[4]) : FailedAttempts(attempt[3]);
+            await trail.RecordAsync("signin.locked", null, locked, who).ConfigureAwait(false);
+        }
     }
 
     private static string FailedAttempts(long count) => "failed attempts: " + count.ToString(CultureInfo.InvariantCulture);

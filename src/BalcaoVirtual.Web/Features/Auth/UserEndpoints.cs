@@ -146,11 +146,12 @@ internal static class UserEndpoints
         string.Join(' ', (user.IsAdmin ? ["admin"] : Array.Empty<string>())
             .Concat(user.ManagerOf.Select(u => "manager:" + u)).Concat(user.ClerkOf.Select(u => "clerk:" + u)));
 
-    private static void CheckPassword(string? password, AuthOptions options, List<(string, string)> errors, bool required)
+    /// <summary>The one password rule (<see cref="AuthOptions.IsLongEnough"/>), as a field error.</summary>
+    internal static void CheckPassword(string? password, AuthOptions options, List<(string, string)> errors, bool required, string field = "password")
     {
         if ((required || password is not null) && !options.IsLongEnough(password))
         {
-            errors.Add(("password", Texts.Format(nameof(Texts.UserPasswordTooShort), options.MinPasswordLength)));
+            errors.Add((field, Texts.Format(nameof(Texts.UserPasswordTooShort), options.MinPasswordLength)));
         }
     }
 

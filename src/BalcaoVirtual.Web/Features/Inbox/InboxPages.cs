@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
@@ -27,7 +28,9 @@ public static class InboxPages
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    // An e-mail address is at most 254 characters; anything longer is not worth giving back.
+    private const int MaxKeptEmailLength = 254;
+
     private static readonly JsonSerializerOptions TextsJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
@@ -39,6 +42,8 @@ public static class InboxPages
         app.MapGet(InboxPath, (HttpContext http, IAntiforgery antiforgery) => AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), null)).AllowAnonymous();
         app.MapGet(InboxPath + "/conversations/{id}", (string id, HttpContext http, IAntiforgery antiforgery) =>
             AppPage(http, antiforgery, "inbox", Texts.Get("PageInboxTitle"), id)).AllowAnonymous();
+        app.MapGet(AppShell.AccountPath, (HttpContext http, IAntiforgery antiforgery) =>
+            AppPage(http, antiforgery, "account", Texts.Get("InboxAccountTitle"), null)).AllowAnonymous();
         app.MapGet("/admin/users", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "users", "PageUsersTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/units", (HttpContext http, IAntiforgery antiforgery) =>
@@ -75,11 +80,19 @@ public static class InboxPages
         return services;
     }
 
-    private static IResult SignInPage(HttpContext http, IAntiforgery antiforgery, string? error, string? returnTo)
+    /// <param name="email">What was typed in the e-mail field, kept after a refusal (never the password).</param>
+    private static IResult SignInPage(HttpContext http, IAntiforgery antiforgery, string? error, string? returnTo, string? email = null)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
+        var courts = http.RequestServices.GetRequiredService<UnitCatalog>().Courts;
         var body = new StringBuilder();
-        body.Append("<main id=\"main\" class=\"signin\"><h1>").Append(H(Texts.Get("PageSignInTitle"))).Append("</h1>");
+        body.Append("<main id=\"main\" class=\"signin\">");
+        if (courts.Count > 0)
+        {
+            body.Append("<p class=\"court\">").Append(H(string.Join(" · ", courts.Select(c => c.Name)))).Append("</p>");
+        }
+
+        body.Append("<h1>").Append(H(Texts.Get("PageSignInTitle"))).Append("</h1>");
         if (error is not null)
         {
             body.Append("<p class=\"error\" role=\"alert\">").Append(H(error)).Append("</p>");
@@ -95,11 +108,13 @@ public static class InboxPages
             .Append("<input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"").Append(H(tokens.RequestToken ?? "")).Append("\">")
             .Append("<input type=\"hidden\" name=\"volta\" value=\"").Append(H(SafeReturn(returnTo))).Append("\">")
             .Append("<label for=\"email\">").Append(H(Texts.Get("PageSignInEmail"))).Append("</label>")
-            .Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus>")
+            .Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required")
+            .Append(string.IsNullOrEmpty(email) ? " autofocus>" : " value=\"" + H(email) + "\">")
             .Append("<label for=\"password\">").Append(H(Texts.Get("PageSignInPassword"))).Append("</label>")
-            .Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
+            .Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required")
+            .Append(string.IsNullOrEmpty(email) ? ">" : " autofocus>")
             .Append("<button type=\"submit\">").Append(H(Texts.Get("PageSignInButton"))).Append("</button></form></main>");
-        return Page(http, Texts.Get("PageSignInTitle"), body.ToString(), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        return AppShell.Document(http, Texts.Get("PageSignInTitle"), body.ToString(), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
@@ -118,9 +133,10 @@ public static class InboxPages
 
         var email = form["email"].ToString();
         var password = form["password"].ToString();
+        var kept = email.Length <= MaxKeptEmailLength ? email.Trim() : null;
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
-            return SignInPage(http, antiforgery, Texts.Get("PageSignInMissing"), returnTo);
+            return SignInPage(http, antiforgery, Texts.Get("PageSignInMissing"), returnTo, kept);
         }
 
         var result = await signIn.SignInAsync(email, password, ClientAddress.Key(http.Connection.RemoteIpAddress)).ConfigureAwait(false);
@@ -130,9 +146,9 @@ public static class InboxPages
                 SessionCookie.Set(http, result.Token!);
                 return Results.Redirect(SafeReturn(returnTo));
             case SignInOutcome.LockedOut:
-                return SignInPage(http, antiforgery, Texts.Format("PageSignInLocked", SignInService.FormatMinutes(result.RetryAfter ?? TimeSpan.FromMinutes(1))), returnTo);
+                return SignInPage(http, antiforgery, Texts.Format("PageSignInLocked", SignInService.FormatMinutes(result.RetryAfter ?? TimeSpan.FromMinutes(1))), returnTo, kept);
             default:
-                return SignInPage(http, antiforgery, Texts.Get("PageSignInInvalid"), returnTo);
+                return SignInPage(http, antiforgery, Texts.Get("PageSignInInvalid"), returnTo, kept);
         }
     }
 
@@ -169,29 +185,15 @@ public static class InboxPages
     {
         if (http.User.Identity?.IsAuthenticated != true)
         {
-            return Results.Redirect($"{SignInPath}?volta={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
+            return AppShell.ToSignIn(http);
         }
 
         var tokens = antiforgery.GetAndStoreTokens(http);
         var texts = JsonSerializer.Serialize(Texts.WithPrefix("Inbox"), TextsJson)
             .Replace("<", "\\u003c", StringComparison.Ordinal);
         var body = new StringBuilder();
-        body.Append("<header><a class=\"brand\" href=\"").Append(InboxPath).Append("\">Balcão Virtual</a>");
-        if (http.User.IsAdmin())
-        {
-            body.Append("<a href=\"/admin/users\">").Append(H(Texts.Get("InboxAdminUsers"))).Append("</a>");
-            body.Append("<a href=\"/admin/units\">").Append(H(Texts.Get("InboxAdminUnits"))).Append("</a>");
-            body.Append("<a href=\"/admin/audit\">").Append(H(Texts.Get("InboxAdminAudit"))).Append("</a>");
-            body.Append("<a href=\"/admin/privacy\">").Append(H(Texts.Get("InboxAdminPrivacy"))).Append("</a>");
-        }
-
-        body.Append("<a href=\"/admin/canned\">").Append(H(Texts.Get("InboxCanned"))).Append("</a>");
-
-        body.Append("<span class=\"who\">")
-            .Append(H(http.User.FindFirstValue(ClaimTypes.Name) ?? "")).Append("</span>")
-            .Append("<form method=\"post\" action=\"/sair\"><input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"")
-            .Append(H(tokens.RequestToken ?? "")).Append("\"><button type=\"submit\">").Append(H(Texts.Get("PageSignOut"))).Append("</button></form></header>")
-            .Append("<main id=\"main\" data-view=\"").Append(H(view)).Append('"');
+        AppShell.AppendHeader(body, http, tokens);
+        body.Append("<main id=\"main\" data-view=\"").Append(H(view)).Append('"');
         if (conversationId is not null)
         {
             body.Append(" data-conversation=\"").Append(H(conversationId)).Append('"');
@@ -201,7 +203,7 @@ public static class InboxPages
             .Append("<script type=\"application/json\" id=\"texts\">").Append(texts).Append("</script>")
             .Append("<script src=\"/assets/signalr.min.js\" defer></script>")
             .Append("<script type=\"module\" src=\"/assets/main.js\"></script>");
-        return Page(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
+        return AppShell.Document(http, title, body.ToString(), StatusCodes.Status200OK, tokens.RequestToken);
     }
 
     /// <summary>An administration page: to sign-in without a session, a plain 403 for someone signed in without the role.</summary>
@@ -209,22 +211,6 @@ public static class InboxPages
         http.User.Identity?.IsAuthenticated == true && !allowed
             ? Results.Content(Texts.Get(refusalKey), "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden)
             : AppPage(http, antiforgery, view, Texts.Get(titleKey), null);
-
-    private static IResult Page(HttpContext http, string title, string body, int status, string? csrf = null)
-    {
-        SetSecurityHeaders(http);
-        var html = new StringBuilder("<!doctype html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        if (csrf is not null)
-        {
-            html.Append("<meta name=\"csrf\" content=\"").Append(H(csrf)).Append("\">");
-        }
-
-        html.Append("<title>").Append(H(title)).Append("</title><link rel=\"stylesheet\" href=\"/assets/inbox.css\"></head><body>")
-            .Append("<a class=\"skip\" href=\"#main\">").Append(H(Texts.Get("PageSkipToContent"))).Append("</a>")
-            .Append(body).Append("</body></html>");
-        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
-    }
 
     private static IResult Asset(string file, HttpContext http)
     {
@@ -240,19 +226,9 @@ public static class InboxPages
             return Results.NotFound();
         }
 
-        SetSecurityHeaders(http);
+        AppShell.SetSecurityHeaders(http);
         http.Response.Headers.CacheControl = "no-cache";
         return Results.Stream(stream, type);
-    }
-
-    private static void SetSecurityHeaders(HttpContext http)
-    {
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
     }
 
     /// <summary>
@@ -276,5 +252,5 @@ public static class InboxPages
 
     private static readonly Uri SameOrigin = new("https://balcao.invalid/");
 
-    private static string H(string text) => Html.Encode(text);
+    private static string H(string? text) => AppShell.H(text);
 }

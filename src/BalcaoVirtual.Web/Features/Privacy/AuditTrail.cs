@@ -36,7 +36,7 @@ public sealed class AuditTrail(RedisConnections redis, RedisKeys keys, IHttpCont
     {
         var now = time.GetUtcNow();
         var context = http.HttpContext;
-        var caller = who ?? (context?.User.Identity?.IsAuthenticated == true ? context.User.FindFirstValue(ClaimTypes.NameIdentifier) : null) ?? "anonymous";
+        var caller = who ?? (context?.User.Identity?.IsAuthenticated == true ? context.User.FindFirstValue(ClaimTypes.NameIdentifier) : null) ?? AuditWords.Anonymous;
         var record = new AuditRecord(now, caller, action, target, detail, context?.Connection.RemoteIpAddress?.ToString());
         var day = Day(now);
         var json = JsonSerializer.Serialize(record, Json);

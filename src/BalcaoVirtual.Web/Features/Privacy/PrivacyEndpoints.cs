@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using BalcaoVirtual.Web.Features.Auth;
+using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 
@@ -23,9 +24,12 @@ internal static class PrivacyEndpoints
         return app;
     }
 
-    /// <summary>The audit trail for admins, newest first: by day range (UTC), who, action (prefix), target.</summary>
+    /// <summary>
+    /// The audit trail for admins, newest first: by day range (UTC), who, action (prefix), target. Each record with the
+    /// actor's name and the action in Portuguese; the court's time zone for showing the times.
+    /// </summary>
     private static async Task<IResult> SearchAsync(
-        string? from, string? to, string? who, string? action, string? target, int? limit, AuditTrail trail, TimeProvider time)
+        string? from, string? to, string? who, string? action, string? target, int? limit, AuditTrail trail, UserStore users, UnitCatalog catalog, TimeProvider time)
     {
         var errors = new List<(string, string)>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -47,7 +51,26 @@ internal static class PrivacyEndpoints
         }
 
         var (records, truncated) = await trail.SearchAsync(start, end, new AuditFilter(who, action, target), limit ?? 100).ConfigureAwait(false);
-        return Results.Ok(new { from = start, to = end, truncated, records });
+        var people = (await users.ListAsync().ConfigureAwait(false)).ToDictionary(u => u.Id, StringComparer.Ordinal);
+        return Results.Ok(new
+        {
+            from = start,
+            to = end,
+            truncated,
+            timeZone = catalog.CourtTimeZone,
+            records = records.Select(r => new
+            {
+                r.At,
+                r.Who,
+                whoName = AuditWords.WhoName(r.Who, people),
+                r.Action,
+                actionName = AuditWords.ActionName(r.Action),
+                r.Target,
+                targetName = r.Target is { } t && people.TryGetValue(t, out var person) ? person.Name : null,
+                r.Detail,
+                r.From,
+            }),
+        });
     }
 
     /// <summary>Everything held about a phone or an e-mail, as JSON or as a readable page (a download); the request is recorded.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
@@ -11,6 +12,7 @@ using BalcaoVirtual.Web.Resources;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Redis.StackExchange;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Sla;
@@ -71,7 +73,9 @@ public static class SlaFeature
         app.MapGet("/api/conversations/{id}/sla", ConversationSlaAsync).RequireAuthorization();
         app.MapGet("/api/units/{id}/alerts", UnitAlertsAsync).RequireAuthorization();
         app.MapGet("/api/reports/sla", ReportAsync).RequireAuthorization();
-        app.MapGet("/reports/sla/{unit}/{month}", ReportPageAsync).RequireAuthorization();
+        // Pages: without a session they send the browser to sign in; refusals are pages in Portuguese, not problem JSON.
+        app.MapGet(AppShell.ReportsPath, ReportPickerAsync).AllowAnonymous();
+        app.MapGet(AppShell.ReportsPath + "/{unit}/{month}", ReportPageAsync).AllowAnonymous();
         app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new AdminDashboardFilter()],
@@ -146,32 +150,123 @@ public static class SlaFeature
             : Results.Ok(report);
     }
 
-    private static async Task<IResult> ReportPageAsync(
-        string unit, string month, HttpContext http, ClaimsPrincipal user, UnitCatalog catalog, SlaStore store, TimeProvider time)
+    /// <summary>
+    /// GET /reports/sla?unit=&amp;month=yyyy-MM, the picker's form: to that report's address. Without a unit, the first
+    /// unit the person sees; without a month, the current one.
+    /// </summary>
+    private static IResult ReportPickerAsync(HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, TimeProvider time, string? unit = null, string? month = null)
     {
-        if (UnitAccess.Refusal(user, catalog, unit) is { } refusal)
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return AppShell.ToSignIn(http);
+        }
+
+        var visible = VisibleUnits(http.User, catalog);
+        if (string.IsNullOrEmpty(unit) && !string.IsNullOrEmpty(month))
+        {
+            return ReportError(http, antiforgery, catalog, time, StatusCodes.Status400BadRequest, Texts.Get("ReportPageUnitRequired"), null, null);
+        }
+
+        if (string.IsNullOrEmpty(unit))
+        {
+            if (visible.Count == 0)
+            {
+                return ReportError(http, antiforgery, catalog, time, StatusCodes.Status403Forbidden, Texts.Get("ReportPageNoUnits"), null, null);
+            }
+
+            unit = visible[0].Id;
+        }
+
+        if (ReportRefusal(http, antiforgery, catalog, time, unit, month, out var found, out var first) is { } refusal)
         {
             return refusal;
         }
 
-        var found = catalog.Find(unit)!;
+        return Results.Redirect($"{AppShell.ReportsPath}/{Uri.EscapeDataString(found!.Id)}/{first:yyyy-MM}");
+    }
 
-        if (!QueryDates.TryParseMonth(month, out var first))
+    private static async Task<IResult> ReportPageAsync(
+        string unit, string month, HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, SlaStore store, TimeProvider time)
+    {
+        if (http.User.Identity?.IsAuthenticated != true)
         {
-            return Problems.Validation(("month", Texts.Get("ReportMonthInvalid")));
+            return AppShell.ToSignIn(http);
+        }
+
+        if (ReportRefusal(http, antiforgery, catalog, time, unit, month, out var found, out var first) is { } refusal)
+        {
+            return refusal;
         }
 
         var last = first.AddMonths(1).AddDays(-1);
-        var report = await BuildAsync(found, first, last, store, time).ConfigureAwait(false);
-        var id = Uri.EscapeDataString(found.Id);
+        var latest = CurrentMonth(found!, catalog, time);
+        var report = await BuildAsync(found!, first, last, store, time).ConfigureAwait(false);
+        var id = Uri.EscapeDataString(found!.Id);
         var html = SlaReportPage.Render(
-            report, found,
+            report, found, VisibleUnits(http.User, catalog), latest,
             $"/api/reports/sla?unit={id}&from={first:yyyy-MM-dd}&to={last:yyyy-MM-dd}&format=csv",
-            $"/reports/sla/{id}/{first.AddMonths(-1):yyyy-MM}",
-            $"/reports/sla/{id}/{first.AddMonths(1):yyyy-MM}");
-        http.Response.Headers.ContentSecurityPolicy = SlaReportPage.ContentSecurityPolicy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.Content(html, "text/html; charset=utf-8");
+            first > QueryDates.Earliest ? $"{AppShell.ReportsPath}/{id}/{first.AddMonths(-1):yyyy-MM}" : $"{AppShell.ReportsPath}/{id}/{first:yyyy-MM}",
+            first < latest ? $"{AppShell.ReportsPath}/{id}/{first.AddMonths(1):yyyy-MM}" : null);
+        return AppShell.ServerPage(http, antiforgery, SlaReportPage.Title(found, first), html);
+    }
+
+    /// <summary>
+    /// The error page when a report cannot be shown (the unit unknown or not this person's, the month malformed or not
+    /// begun), naming the field; null when it can, with the unit and the month's first day.
+    /// </summary>
+    private static IResult? ReportRefusal(
+        HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, TimeProvider time, string unit, string? month, out Unit? found, out DateOnly first)
+    {
+        first = default;
+        found = catalog.Find(unit);
+        if (found is null)
+        {
+            return ReportError(http, antiforgery, catalog, time, StatusCodes.Status404NotFound, Texts.Format("ReportPageUnitNotFound", unit), null, null);
+        }
+
+        if (!http.User.CanAccessUnit(found.Id))
+        {
+            return ReportError(http, antiforgery, catalog, time, StatusCodes.Status403Forbidden, Texts.Format("ReportPageUnitForbidden", found.Name), null, null);
+        }
+
+        var latest = CurrentMonth(found, catalog, time);
+        if (string.IsNullOrEmpty(month))
+        {
+            first = latest;
+        }
+        else if (!QueryDates.TryParseMonth(month, out first))
+        {
+            return ReportError(http, antiforgery, catalog, time, StatusCodes.Status400BadRequest, Texts.Format("ReportPageMonthInvalid", month), found.Id, null);
+        }
+        else if (first > latest)
+        {
+            return ReportError(http, antiforgery, catalog, time, StatusCodes.Status400BadRequest,
+                Texts.Format("ReportPageMonthFuture", month, latest.ToString("MM/yyyy", CultureInfo.InvariantCulture)), found.Id, latest);
+        }
+
+        return null;
+    }
+
+    private static IResult ReportError(
+        HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, TimeProvider time, int status, string message, string? unitId, DateOnly? month)
+    {
+        var visible = VisibleUnits(http.User, catalog);
+        var latest = CurrentMonth(unitId is not null ? catalog.Find(unitId)! : visible is [var first, ..] ? first : null, catalog, time);
+        return AppShell.ServerPage(http, antiforgery, Texts.Get("ReportErrorHeading"),
+            SlaReportPage.RenderError(message, visible, unitId, month, latest), status);
+    }
+
+    /// <summary>The units whose reports this person may read, in the catalogue's order: every unit for an admin.</summary>
+    private static IReadOnlyList<Unit> VisibleUnits(ClaimsPrincipal user, UnitCatalog catalog) =>
+        [.. catalog.Units.Where(u => user.CanAccessUnit(u.Id))];
+
+    /// <summary>The first day of the current month in the unit's time zone (the court's civil time without a unit).</summary>
+    private static DateOnly CurrentMonth(Unit? unit, UnitCatalog catalog, TimeProvider time)
+    {
+        var today = unit is null
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(catalog.CourtTimeZone)).DateTime)
+            : SlaReport.LocalDate(time.GetUtcNow(), unit);
+        return new DateOnly(today.Year, today.Month, 1);
     }
 
     internal static async Task<SlaReport> BuildAsync(Unit unit, DateOnly first, DateOnly last, SlaStore store, TimeProvider time)

@@ -1,40 +1,37 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using System.Text;
 using BalcaoVirtual.Web.Features.Chatbot;
+using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 
 namespace BalcaoVirtual.Web.Features.Sla;
 
-/// <summary>A unit's month as a page: the numbers, a chart of the days, the periods, and the CSV link. No script.</summary>
+/// <summary>A unit's month as a page: the numbers, a chart of the days, the periods, and the CSV link. No script; styles in inbox.css.</summary>
 internal static class SlaReportPage
 {
     private static readonly CultureInfo PtBr = CultureInfo.GetCultureInfo("pt-BR");
 
-    /// <summary>Escapes markup characters and keeps accented letters readable.</summary>
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    /// <summary>No script at all, styles only from this page, nothing loaded from elsewhere.</summary>
-    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-    public static string Render(SlaReport report, Unit unit, string csvUrl, string previousUrl, string nextUrl)
+    /// <summary>The main element of a unit's month: the picker, the way to the months beside it, the numbers and the periods.</summary>
+    /// <param name="nextUrl">Null when the next month has not begun.</param>
+    public static string Render(SlaReport report, Unit unit, IReadOnlyList<Unit> visible, DateOnly latest, string csvUrl, string previousUrl, string? nextUrl)
     {
-        static string H(string? text) => Html.Encode(text ?? "");
         string Pct(double? rate) => rate is { } r ? r.ToString("P0", PtBr) : "—";
         string Minutes(double? minutes) => minutes is { } m ? SlaFormat.Duration(TimeSpan.FromMinutes(m)) : "—";
-        var month = report.From.ToDateTime(TimeOnly.MinValue).ToString("MMMM 'de' yyyy", PtBr);
-        var html = new StringBuilder();
-        html.Append("<!doctype html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append("<title>").Append(H(Texts.Format("ReportTitle", unit.Name, month))).Append("</title><style>");
-        html.Append("body{font-family:system-ui,sans-serif;margin:1rem;max-width:60rem;color:#1b1b1b}h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0}");
-        html.Append("th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left}td.n{text-align:right}.kpi{display:flex;flex-wrap:wrap;gap:1rem}");
-        html.Append(".kpi div{border:1px solid #ccc;border-radius:.4rem;padding:.5rem 1rem}.kpi b{display:block;font-size:1.4rem}a:focus{outline:3px solid #1a5fb4}");
-        html.Append(".met{fill:#2e7d32}.missed{fill:#c62828}svg text{font-size:10px}</style></head><body>");
-        html.Append("<nav><a href=\"").Append(H(previousUrl)).Append("\">").Append(H(Texts.Get("ReportPrevious"))).Append("</a> · <a href=\"")
-            .Append(H(nextUrl)).Append("\">").Append(H(Texts.Get("ReportNext"))).Append("</a></nav>");
+        var month = MonthName(report.From);
+        var html = new StringBuilder("<main id=\"main\" class=\"report\">");
         html.Append("<h1>").Append(H(Texts.Format("ReportTitle", unit.Name, month))).Append("</h1>");
+        AppendPicker(html, visible, unit.Id, report.From, latest);
+        html.Append("<nav class=\"months\" aria-label=\"").Append(H(Texts.Get("ReportMonthsNav"))).Append("\"><a href=\"").Append(H(previousUrl)).Append("\">")
+            .Append(H(Texts.Get("ReportPrevious"))).Append("</a>");
+        if (nextUrl is not null)
+        {
+            html.Append("<a href=\"").Append(H(nextUrl)).Append("\">").Append(H(Texts.Get("ReportNext"))).Append("</a>");
+        }
+
+        html.Append("</nav>");
         html.Append("<p>").Append(H(Texts.Format("ReportPolicy", unit.Sla.ResponseWindow is { } w ? SlaFormat.Duration(w) : Texts.Get("ReportNoDeadline"),
             Texts.Get(unit.Sla.Counting == SlaCounting.Calendar ? "ReportCountingCalendar" : "ReportCountingServiceHours")))).Append("</p>");
         html.Append("<section class=\"kpi\" aria-label=\"").Append(H(Texts.Get("ReportSummary"))).Append("\">");
@@ -76,8 +73,66 @@ internal static class SlaReportPage
                 .Append("</td></tr>");
         }
 
-        html.Append("</tbody></table></body></html>");
+        html.Append("</tbody></table></main>");
         return html.ToString();
+    }
+
+    private static string H(string? text) => AppShell.H(text);
+
+    public static string Title(Unit unit, DateOnly first) => Texts.Format("ReportTitle", unit.Name, MonthName(first));
+
+    private static string MonthName(DateOnly first) => first.ToDateTime(TimeOnly.MinValue).ToString("MMMM 'de' yyyy", PtBr);
+
+    /// <summary>
+    /// Why a report could not be shown, in words that name the field, with the picker to choose again and a way back.
+    /// </summary>
+    public static string RenderError(string message, IReadOnlyList<Unit> visible, string? unitId, DateOnly? month, DateOnly latest)
+    {
+        var html = new StringBuilder("<main id=\"main\" class=\"report\"><h1>").Append(H(Texts.Get("ReportErrorHeading"))).Append("</h1>")
+            .Append("<p class=\"error\" role=\"alert\">").Append(H(message)).Append("</p>");
+        if (visible.Count > 0)
+        {
+            AppendPicker(html, visible, unitId, month ?? latest, latest);
+        }
+
+        html.Append("<p><a href=\"").Append(AppShell.ReportsPath).Append("\">").Append(H(Texts.Get("ReportErrorBack"))).Append("</a> · <a href=\"")
+            .Append(InboxPages.InboxPath).Append("\">").Append(H(Texts.Get("ReportErrorInbox"))).Append("</a></p></main>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// A GET form: the units this person may see (grouped by court when there are several) and a month, sent to the
+    /// route that turns them into the report's address. Works without script; browsers without a month input get a text
+    /// box that takes the same yyyy-MM.
+    /// </summary>
+    private static void AppendPicker(StringBuilder html, IReadOnlyList<Unit> visible, string? unitId, DateOnly month, DateOnly latest)
+    {
+        html.Append("<form class=\"report-picker\" method=\"get\" action=\"").Append(AppShell.ReportsPath).Append("\">")
+            .Append("<div><label for=\"r-unit\">").Append(H(Texts.Get("ReportPickerUnit"))).Append("</label><select id=\"r-unit\" name=\"unit\">");
+        var courts = visible.GroupBy(u => u.Court.Id).ToList();
+        foreach (var court in courts)
+        {
+            if (courts.Count > 1)
+            {
+                html.Append("<optgroup label=\"").Append(H(court.First().Court.Name)).Append("\">");
+            }
+
+            foreach (var u in court.OrderBy(u => u.Name, StringComparer.Create(PtBr, CompareOptions.IgnoreCase)))
+            {
+                html.Append("<option value=\"").Append(H(u.Id)).Append('"').Append(u.Id == unitId ? " selected" : "").Append('>').Append(H(u.Name)).Append("</option>");
+            }
+
+            if (courts.Count > 1)
+            {
+                html.Append("</optgroup>");
+            }
+        }
+
+        html.Append("</select></div><div><label for=\"r-month\">").Append(H(Texts.Get("ReportPickerMonth"))).Append("</label>")
+            .Append("<input id=\"r-month\" name=\"month\" type=\"month\" required pattern=\"[0-9]{4}-[0-9]{2}\" placeholder=\"AAAA-MM\" min=\"")
+            .Append(QueryDates.Earliest.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Append("\" max=\"").Append(latest.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+            .Append("\" value=\"").Append(month.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Append("\"></div>")
+            .Append("<button type=\"submit\">").Append(H(Texts.Get("ReportPickerShow"))).Append("</button></form>");
     }
 
     /// <summary>One stacked bar per day: answered on time below, missed above; the title of each bar says it in words.</summary>
@@ -88,7 +143,7 @@ internal static class SlaReportPage
         var width = report.Days.Count * (barWidth + gap);
         html.Append("<figure><svg role=\"img\" viewBox=\"0 0 ").Append(width.ToString(CultureInfo.InvariantCulture)).Append(' ')
             .Append((height + 14).ToString(CultureInfo.InvariantCulture)).Append("\" width=\"100%\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">")
-            .Append(Html.Encode(Texts.Get("ReportChartTitle"))).Append("</title>");
+            .Append(H(Texts.Get("ReportChartTitle"))).Append("</title>");
         for (var i = 0; i < report.Days.Count; i++)
         {
             var d = report.Days[i];
@@ -96,12 +151,12 @@ internal static class SlaReportPage
             var metHeight = d.Met * height / max;
             var missedHeight = d.Breached * height / max;
             var label = Texts.Format("ReportChartBar", d.Date.ToString("dd/MM", CultureInfo.InvariantCulture), d.Periods, d.Met, d.Breached);
-            html.Append(CultureInfo.InvariantCulture, $"<g><title>{Html.Encode(label)}</title>");
+            html.Append(CultureInfo.InvariantCulture, $"<g><title>{H(label)}</title>");
             html.Append(CultureInfo.InvariantCulture, $"<rect class=\"met\" x=\"{x}\" y=\"{height - metHeight}\" width=\"{barWidth}\" height=\"{metHeight}\"/>");
             html.Append(CultureInfo.InvariantCulture, $"<rect class=\"missed\" x=\"{x}\" y=\"{height - metHeight - missedHeight}\" width=\"{barWidth}\" height=\"{missedHeight}\"/>");
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{height + 12}\">{d.Date.Day}</text></g>");
         }
 
-        html.Append("</svg><figcaption>").Append(Html.Encode(Texts.Get("ReportChartCaption"))).Append("</figcaption></figure>");
+        html.Append("</svg><figcaption>").Append(H(Texts.Get("ReportChartCaption"))).Append("</figcaption></figure>");
     }
 }

@@ -15,6 +15,9 @@ public sealed class UnitCatalog
 
     public IReadOnlyList<Unit> Units => current.Units;
 
+    /// <summary>The court's civil time zone (the first court's, when the catalogue holds several), for what belongs to no unit.</summary>
+    public string CourtTimeZone => current.Courts is [var first, ..] ? first.TimeZone : "America/Belem";
+
     /// <summary>The unit whose WhatsApp (or SMS) number this is, by its digits; null for the court's central numbers.</summary>
     public Unit? FindByPhone(bool whatsApp, string e164Digits) =>
         current.ByPhone.GetValueOrDefault((whatsApp ? "whatsapp:" : "sms:") + e164Digits);

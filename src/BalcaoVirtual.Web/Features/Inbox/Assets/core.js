@@ -57,6 +57,8 @@ export const rooms = {}; // each unit's video-desk link, if it has one
 export let zone = 'America/Belem';
 /** The unit's own time zone once a conversation is known. */
 export function useZone(unitId) { zone = zones[unitId] || zone; }
+/** A time zone by name (the court's, for what belongs to no unit). */
+export function useTimeZone(name) { zone = name || zone; }
 export const when = iso => new Date(iso).toLocaleString('pt-BR', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
 
 /** Each unit's labels by id: unitId -> { id -> name }. */

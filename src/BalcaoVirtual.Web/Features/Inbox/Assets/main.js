@@ -5,8 +5,9 @@ import { cannedAnswers } from './canned.js';
 import { unitSettings } from './units.js';
 import { audit } from './audit.js';
 import { privacy } from './privacy.js';
+import { account } from './account.js';
 
 // Each page names its view; the workspace (list and conversation) is the default.
-const views = { users, canned: cannedAnswers, units: unitSettings, audit, privacy };
+const views = { users, canned: cannedAnswers, units: unitSettings, audit, privacy, account };
 await loadUnits();
 await (views[main.dataset.view] || workspace)();

@@ -1,4 +1,5 @@
 import { T, api, el, fmt, main, units } from './core.js';
+import { unitPicker } from './unitpicker.js';
 
 // Administration of people: who is admin, manager or clerk of which units; create and disable. Admins only.
 export async function users() {
@@ -9,25 +10,20 @@ export async function users() {
   const body = el('tbody');
   table.append(el('thead', {}, head), body);
   const result = el('p', { class: 'status', role: 'status' });
-  const unitPicker = (id, label) => {
-    const select = el('select', { id, multiple: '', size: '4' });
-    for (const [unitId, name] of Object.entries(units)) select.append(el('option', { value: unitId, text: name }));
-    return [el('label', { for: id, text: label }), select];
-  };
-  const picked = select => [...select.selectedOptions].map(o => o.value);
+  const choices = Object.entries(units).sort((a, b) => a[1].localeCompare(b[1], 'pt-BR'));
   const name = el('input', { id: 'u-name', required: '' });
   const email = el('input', { id: 'u-email', type: 'email', required: '' });
   const password = el('input', { id: 'u-password', type: 'password', minlength: '10', required: '', autocomplete: 'new-password' });
   const admin = el('input', { id: 'u-admin', type: 'checkbox' });
-  const [managerLabel, managerOf] = unitPicker('u-manager', T.InboxUsersManagerOf);
-  const [clerkLabel, clerkOf] = unitPicker('u-clerk', T.InboxUsersClerkOf);
+  const managerOf = unitPicker('u-manager', T.InboxUsersManagerOf, choices);
+  const clerkOf = unitPicker('u-clerk', T.InboxUsersClerkOf, choices);
   const legend = el('legend', { text: T.InboxUsersNew });
   const submit = el('button', { type: 'submit', text: T.InboxUsersCreate });
   const cancel = el('button', { type: 'button', text: T.InboxUsersCancel, hidden: '' });
   const form = el('form', {}, el('fieldset', {}, legend,
     el('label', { for: 'u-name', text: T.InboxUsersName }), name, el('label', { for: 'u-email', text: T.InboxUsersEmail }), email,
     el('label', { for: 'u-password', text: T.InboxUsersPassword }), password, el('label', {}, admin, ' ' + T.InboxUsersAdmin),
-    managerLabel, managerOf, clerkLabel, clerkOf, submit, cancel));
+    managerOf.node, clerkOf.node, submit, cancel));
   const unitNames = ids => ids.map(id => units[id] || id).join(', ');
   let editing = null; // the person being edited, or null while the form creates a new one
   function edit(u) {
@@ -38,10 +34,10 @@ export async function users() {
     email.readOnly = !!u;
     password.required = !u;
     password.placeholder = u ? T.InboxUsersPasswordKeep : '';
-    if (!u) { form.reset(); return; }
+    if (!u) { form.reset(); managerOf.value = []; clerkOf.value = []; return; }
     name.value = u.name; email.value = u.email; password.value = ''; admin.checked = u.isAdmin;
-    for (const o of managerOf.options) o.selected = u.managerOf.includes(o.value);
-    for (const o of clerkOf.options) o.selected = u.clerkOf.includes(o.value);
+    managerOf.value = u.managerOf;
+    clerkOf.value = u.clerkOf;
     name.focus();
   }
   cancel.addEventListener('click', () => edit(null));
@@ -62,7 +58,7 @@ export async function users() {
   }
   form.addEventListener('submit', async event => {
     event.preventDefault();
-    const roles = { name: name.value, isAdmin: admin.checked, managerOf: picked(managerOf), clerkOf: picked(clerkOf) };
+    const roles = { name: name.value, isAdmin: admin.checked, managerOf: managerOf.value, clerkOf: clerkOf.value };
     try {
       if (editing) {
         await api('/api/users/' + encodeURIComponent(editing.id), { method: 'PATCH', body: JSON.stringify({ ...roles, password: password.value || null }) });
