@@ -148,6 +148,16 @@ public sealed class SlaApiTests
         clerk = await bot.Factory.ClientAsAsync("clerk.report@trt8.jus.br", "senha-forte-do-servidor"); // the session expired meanwhile
         await ReplyAsync(late);
 
+        // Labels: counted per conversation (as they bear them now), and named in each CSV line.
+        using (var admin = await bot.Factory.AdminClientAsync())
+        {
+            await admin.PostAsJsonAsync($"/api/units/{SlaSupport.Macapa}/labels", new { name = "Alvará" });
+            await admin.PostAsJsonAsync($"/api/units/{SlaSupport.Macapa}/labels", new { name = "Audiência" });
+        }
+
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{onTime.Id}/labels", new { labels = new[] { "alvara" } })).IsSuccessStatusCode);
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{late.Id}/labels", new { labels = new[] { "alvara", "audiencia" } })).IsSuccessStatusCode);
+
         var report = await clerk.GetFromJsonAsync<JsonElement>($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30");
         Assert.Multiple(() =>
         {
@@ -160,6 +170,8 @@ public sealed class SlaApiTests
             Assert.That(report.GetProperty("medianFirstAnswerMinutes").GetDouble(), Is.EqualTo(180));
             Assert.That(report.GetProperty("p90FirstAnswerMinutes").GetDouble(), Is.EqualTo(53 * 60));
             Assert.That(report.GetProperty("days").EnumerateArray().Count(), Is.EqualTo(30));
+            Assert.That(report.GetProperty("byLabel").EnumerateArray().Select(l => (l.GetProperty("name").GetString(), l.GetProperty("conversations").GetInt32())),
+                Is.EqualTo(new[] { ("Alvará", 2), ("Audiência", 1) }));
         });
 
         var csv = await clerk.GetStringAsync($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30&format=csv");
@@ -167,6 +179,8 @@ public sealed class SlaApiTests
         Assert.That(lines[0], Does.StartWith("conversation,period,channel,started,due,ended,outcome"));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[6]), Is.EquivalentTo(new[] { "met", "breached", "open" }));
         Assert.That(csv, Does.Not.Contain("5591981110001"), "no phone numbers in the export");
+        Assert.That(lines[0], Does.EndWith(",labels"));
+        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)), Does.EndWith(",Alvará; Audiência"));
 
         var page = await clerk.GetAsync($"/reports/sla/{SlaSupport.Macapa}/2026-11");
         var html = await page.Content.ReadAsStringAsync();
@@ -176,6 +190,7 @@ public sealed class SlaApiTests
             Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.StartWith("default-src 'none'"));
             Assert.That(html, Does.Contain("Prazos da 7ª Vara do Trabalho de Macapá: novembro de 2026"));
             Assert.That(html, Does.Contain("33%").And.Contain("<svg").And.Contain("format=csv").And.Not.Contain("<script"));
+            Assert.That(html, Does.Contain("Conversas por etiqueta: Alvará: 2 · Audiência: 1"));
         });
 
         using var belemClerk = await bot.Factory.ClientForNewUserAsync("clerk.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);

@@ -52,6 +52,12 @@ internal static class SlaReportPage
         html.Append("</section>");
         html.Append("<p>").Append(H(Texts.Get("ReportByChannel"))).Append(' ')
             .Append(H(string.Join(" · ", report.ByChannel.Where(c => c.Value > 0).Select(c => $"{c.Key}: {c.Value}")))).Append("</p>");
+        if (report.ByLabel.Count > 0)
+        {
+            html.Append("<p id=\"by-label\">").Append(H(Texts.Get("ReportByLabel"))).Append(' ')
+                .Append(H(string.Join(" · ", report.ByLabel.Select(l => $"{l.Name}: {l.Conversations.ToString(PtBr)}")))).Append("</p>");
+        }
+
         AppendChart(html, report);
         html.Append("<p><a href=\"").Append(H(csvUrl)).Append("\" download>").Append(H(Texts.Get("ReportCsv"))).Append("</a></p>");
         html.Append("<table><caption>").Append(H(Texts.Get("ReportPeriodsCaption"))).Append("</caption><thead><tr>");

@@ -5,6 +5,9 @@ using BalcaoVirtual.Web.Features.Units;
 
 namespace BalcaoVirtual.Web.Features.Sla;
 
+/// <summary>How many conversations of a report bear one label.</summary>
+public sealed record LabelCount(string Name, int Conversations);
+
 /// <summary>One day of a unit's report (in the unit's civil time).</summary>
 public sealed record SlaDay(DateOnly Date, int Periods, int Met, int Breached, double? HitRate);
 
@@ -49,11 +52,20 @@ public sealed record SlaReport
 
     public IReadOnlyDictionary<string, int> ByChannel { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>How many of the report's conversations bear each of the unit's labels (as they bear them now), most first.</summary>
+    public IReadOnlyList<LabelCount> ByLabel { get; init; } = [];
+
+    /// <summary>The names of the labels each conversation bears, for the CSV.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public IReadOnlyList<SlaDay> Days { get; init; } = [];
 
     public IReadOnlyList<WaitingPeriod> Items { get; init; } = [];
 
-    public static SlaReport Build(Unit unit, DateOnly from, DateOnly to, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset now)
+    /// <param name="labels">The names of the labels each conversation bears (none when missing).</param>
+    public static SlaReport Build(
+        Unit unit, DateOnly from, DateOnly to, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(periods);
@@ -94,6 +106,11 @@ public sealed record SlaReport
             ByChannel = Enum.GetValues<Channel>().ToDictionary(c => c.ToString().ToLowerInvariant(), c => items.Count(p => p.Channel == c)),
             Days = days,
             Items = items,
+            Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
+            ByLabel = [.. (labels ?? new Dictionary<string, IReadOnlyList<string>>())
+                .Where(l => items.Any(p => p.ConversationId == l.Key))
+                .SelectMany(l => l.Value).GroupBy(name => name, StringComparer.Ordinal)
+                .Select(g => new LabelCount(g.Key, g.Count())).OrderByDescending(c => c.Conversations).ThenBy(c => c.Name, StringComparer.CurrentCulture)],
         };
     }
 
@@ -110,7 +127,7 @@ public sealed record SlaReport
         ArgumentNullException.ThrowIfNull(unit);
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder();
-        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to\r\n");
+        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to,labels\r\n");
         foreach (var p in Items)
         {
             string Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, unit.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", inv) : "";
@@ -120,7 +137,7 @@ public sealed record SlaReport
             csv.Append(string.Join(',',
                 Field(p.ConversationId), p.Seq.ToString(inv), p.Channel.ToString().ToLowerInvariant(), Local(p.StartedAt), Local(p.DueAt), Local(p.EndedAt),
                 p.Outcome.ToString().ToLowerInvariant(), answered, p.Late?.TotalMinutes.ToString("0.0", inv) ?? "",
-                Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? "")));
+                Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? ""), Field(string.Join("; ", Labels.GetValueOrDefault(p.ConversationId) ?? []))));
             csv.Append("\r\n");
         }
 
@@ -136,5 +153,25 @@ public sealed record SlaReport
         }
 
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
+
+/// <summary>The unit's labels each conversation of a report bears now, by name: what the report counts per label.</summary>
+public sealed class SlaReportLabels(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
+{
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(periods);
+        var names = (await Inbox.InboxLabels.ReadAsync(redis.GetDatabase(), keys, unit.Id).ConfigureAwait(false))
+            .ToDictionary(l => l.Id, l => l.Name, StringComparer.Ordinal);
+        if (names.Count == 0)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+
+        var records = await Task.WhenAll(periods.Select(p => p.ConversationId).Distinct().Select(conversations.GetAsync)).ConfigureAwait(false);
+        return records.OfType<Conversation>().Where(c => c.UnitId == unit.Id && c.Labels.Any(names.ContainsKey))
+            .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]);
     }
 }
