@@ -16,7 +16,7 @@ namespace BalcaoVirtual.Bench;
 /// <summary>
 /// The inbox's server time with many waiting conversations in one unit, on the embedded store: the list API page 1
 /// (by due time), each tab of the workspace (with its counts, each row's preview and unread mark), a filter that needs
-/// the records, searches by phone digits, words and names, and the page shell. Sequential requests over HTTP
+/// the records, labels, searches by phone digits, words and names, and the page shell. Sequential requests over HTTP
 /// on loopback, as a clerk's browser makes them. Usage: bench/run-inbox.sh [conversations] [requests].
 /// </summary>
 internal static class InboxBench
@@ -70,6 +70,7 @@ internal static class InboxBench
                     DueAt = now.AddMinutes(n % 5000 - 1000),
                     AssigneeId = (n % 10) switch { 0 => admin, 1 => "0123456789abcdef0123456789abcdef", _ => null },
                     CitizenMessages = 1,
+                    Labels = n % 10 == 3 ? ["alvara"] : n % 100 == 4 ? ["pericia"] : [],
                 };
                 await store.SaveAsync(conversation);
                 await words.IndexAllAsync(conversation);
@@ -93,6 +94,8 @@ internal static class InboxBench
             ("list, page 100", "/api/inbox?unit=trt8-vt-macapa-7&page=100"),
             ("list, only breached", "/api/inbox?unit=trt8-vt-macapa-7&breached=true"),
             ("list, channel filter (SMS)", "/api/inbox?unit=trt8-vt-macapa-7&channel=sms"),
+            ("label, one in ten (reads their records)", "/api/inbox?unit=trt8-vt-macapa-7&label=alvara"),
+            ("label, one in a hundred", "/api/inbox?unit=trt8-vt-macapa-7&label=pericia"),
             ("search, last four digits", "/api/inbox?unit=trt8-vt-macapa-7&q=0042"),
             ("search, a word in every conversation (reads the 1,000 latest)", "/api/inbox?unit=trt8-vt-macapa-7&q=audiencia"),
             ("search, a word in one in ten", "/api/inbox?unit=trt8-vt-macapa-7&q=penhora"),

@@ -90,6 +90,7 @@ public sealed class AuthorizationMatrixTests
         ("PUT", "/api/units/{id}/labels/{labelId}", "/api/units/{unit}/labels/none", Rule.Admin),
         ("DELETE", "/api/units/{id}/labels/{labelId}", "/api/units/{unit}/labels/none", Rule.Admin),
         ("PUT", "/api/conversations/{id}/labels", "/api/conversations/{conv}/labels", Rule.Unit),
+        ("GET", "/api/conversations/{id}/contact", "/api/conversations/{conv}/contact", Rule.Unit),
         ("POST", "/api/conversations/{id}/video-link", "/api/conversations/{conv}/video-link", Rule.Unit),
         ("POST", "/api/conversations/{id}/case-status", "/api/conversations/{conv}/case-status", Rule.Unit),
         ("GET", "/api/reports/sla", "/api/reports/sla?unit={unit}", Rule.Unit),

@@ -125,6 +125,46 @@ public sealed class InboxToolsTests
         Assert.That((await clerk.GetFromJsonAsync<JsonElement>("/api/labels")).EnumerateArray().Select(l => l.GetProperty("id").GetString()), Is.EqualTo(new[] { "alvara" }));
     }
 
+    /// <summary>
+    /// The contact panel: the citizen's other conversations in the clerk's units (not another unit's), every case number
+    /// mentioned in them, and the units' notes with who wrote them; nobody of another unit reads it.
+    /// </summary>
+    [Test]
+    public async Task ContactPanel_EarlierConversationsInMyUnits_CaseNumbersAndNotes()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var number = ChatbotTranscriptTests.Macapa.Canonical;
+        await bot.SayAsync("Oi, boa tarde");
+        await bot.SayAsync("2");
+        await bot.SayAsync("Macapá");
+        await bot.SayAsync($"O alvará do processo {number} já saiu?");
+        var first = await bot.ConversationAsync();
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var second = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Preciso de uma certidão.", to: "whatsapp:+559140080001");
+        var belem = await bot.ConversationAsync(to: "whatsapp:+559140080001");
+        Assert.That((first.UnitId, second.UnitId, belem.UnitId), Is.EqualTo((Unit, Unit, "trt8-vt-belem-1")));
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora.contato@trt8.jus.br", clerkOf: [Unit], name: "Rita Alves");
+        using var foreign = await bot.Factory.ClientForNewUserAsync("outro.contato@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        Assert.That((await clerk.PostAsJsonAsync($"/api/conversations/{first.Id}/notes", new { text = "Cidadã já ligou duas vezes." })).IsSuccessStatusCode);
+
+        var panel = await clerk.GetFromJsonAsync<JsonElement>($"/api/conversations/{second.Id}/contact");
+        Assert.Multiple(() =>
+        {
+            Assert.That(panel.GetProperty("earlierCount").GetInt32(), Is.EqualTo(1), "Belém's is not the clerk's");
+            var earlier = panel.GetProperty("earlier")[0];
+            Assert.That(earlier.GetProperty("id").GetString(), Is.EqualTo(first.Id));
+            Assert.That(earlier.GetProperty("last").GetString(), Is.EqualTo($"O alvará do processo {number} já saiu?"));
+            Assert.That(panel.GetProperty("caseNumbers").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { number }));
+            var note = panel.GetProperty("notes")[0];
+            Assert.That((note.GetProperty("text").GetString(), note.GetProperty("authorName").GetString(), note.GetProperty("conversationId").GetString()),
+                Is.EqualTo(("Cidadã já ligou duas vezes.", "Rita Alves", first.Id)));
+        });
+        Assert.That((await foreign.GetAsync($"/api/conversations/{second.Id}/contact")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var fromBelem = await foreign.GetFromJsonAsync<JsonElement>($"/api/conversations/{belem.Id}/contact");
+        Assert.That((fromBelem.GetProperty("earlierCount").GetInt32(), fromBelem.GetProperty("notes").GetArrayLength()), Is.EqualTo((0, 0)), "Macapá's are not Belém's");
+    }
+
     [Test]
     public async Task CaseStatus_SendsTheDataJudSummary_OrSaysWhyNot()
     {

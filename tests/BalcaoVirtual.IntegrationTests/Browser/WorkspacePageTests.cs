@@ -92,6 +92,16 @@ public sealed class WorkspacePageTests
         await Assertions.Expect(fold.Locator("li", new() { HasText = "Oi, boa tarde" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-conversation-1280.png") });
 
+        // The contact panel: the channel and its window, the case number with DataJud's word on demand.
+        bot.DataJud.AddHit("api_publica_trt8", ChatbotTranscriptTests.Macapa.Digits, ChatbotTranscriptTests.Hit);
+        await page.ClickAsync("#contact summary");
+        await Assertions.Expect(page.Locator("#contact-channel")).ToContainTextAsync("WhatsApp · janela do WhatsApp aberta até");
+        await Assertions.Expect(page.Locator("#contact")).ToContainTextAsync("Nenhuma outra conversa deste contato nas suas unidades.");
+        await page.ClickAsync("#contact .cases button");
+        await Assertions.Expect(page.Locator("#contact .case-summary")).ToContainTextAsync("Última movimentação em 20/11/2026: Conclusos para sentença");
+        await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-contact-1280.png") });
+        await page.ClickAsync("#contact summary");
+
         // Authors by name; delivery ticks. Answered, Maria's leaves the queue: Caio follows a link to it.
         Assert.That((await ana.PostAsJsonAsync($"/api/conversations/{maria.Id}/messages", new { text = "Está mantida, Maria." })).IsSuccessStatusCode, Is.True);
         await Assertions.Expect(page.Locator(Row(maria.Id))).ToHaveCountAsync(0, new() { Timeout = 20_000 });

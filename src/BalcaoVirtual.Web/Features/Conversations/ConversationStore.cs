@@ -191,6 +191,13 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
             return;
         }
 
+        // The contact's conversations (anonymised ones leave it with their personal data).
+        if (conversation.AnonymizedAt is null)
+        {
+            await Db.SortedSetAddAsync(keys.ContactConversations(RedisKeys.ContactOf(conversation.Id)), conversation.Id, conversation.CreatedAt.ToUnixTimeMilliseconds())
+                .ConfigureAwait(false);
+        }
+
         var batch = Db.CreateBatch();
         var tasks = new List<Task>();
         foreach (var state in Enum.GetValues<ConversationState>())

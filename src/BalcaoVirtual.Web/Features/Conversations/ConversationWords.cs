@@ -238,8 +238,8 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
 }
 
 /// <summary>
-/// Indexes the words of every conversation once, in the background, on the first start after an upgrade that
-/// brought the word index (until it finishes, a search finds only what changed since). Idempotent, so several nodes
+/// Indexes the words of every conversation once, and lists it under its contact, in the background, on the first start
+/// after an upgrade that brought these indexes (until it finishes, a search finds only what changed since). Idempotent, so several nodes
 /// may run it at once, and one cut short runs again from the start.
 /// </summary>
 internal sealed partial class ConversationWordsBackfill(
@@ -284,6 +284,8 @@ internal sealed partial class ConversationWordsBackfill(
                     if (await store.GetAsync(id.ToString()).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
                     {
                         await words.IndexAllAsync(conversation).ConfigureAwait(false);
+                        await db.SortedSetAddAsync(keys.ContactConversations(RedisKeys.ContactOf(conversation.Id)), conversation.Id,
+                            conversation.CreatedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
                         count++;
                     }
                 }

@@ -64,6 +64,7 @@ public static class InboxPages
         }).RequireAuthorization();
         app.MapInboxTools();
         app.MapInboxLabels();
+        app.MapInboxContact();
         return app;
     }
 

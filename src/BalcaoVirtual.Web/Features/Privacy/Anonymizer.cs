@@ -72,6 +72,7 @@ public sealed partial class Anonymizer(
             }
 
             _ = tran.KeyDeleteAsync(keys.HeldMessages(conversationId));
+            _ = tran.SortedSetRemoveAsync(keys.ContactConversations(RedisKeys.ContactOf(conversationId)), conversationId);
             _ = tran.SortedSetRemoveAsync(keys.ClosedConversations(RedisKeys.BucketOf(conversationId)), conversationId);
             var pointers = contact.Where(e => e.Name.ToString().StartsWith("open:", StringComparison.Ordinal) && e.Value == conversationId).Select(e => e.Name).ToList();
             var others = contact.Count(e => e.Name.ToString().StartsWith("open:", StringComparison.Ordinal)) - pointers.Count;

@@ -63,7 +63,10 @@ public sealed class DataSubjectRequests(
             found.Add(new SubjectContact(contact.Channel, fields.GetValueOrDefault("address") ?? contact.Raw, fields.GetValueOrDefault("name"),
                 fields.GetValueOrDefault(PrivacyNotices.VersionField), fields.GetValueOrDefault(PrivacyNotices.AtField),
                 long.TryParse(fields.GetValueOrDefault("lastInboundAt"), out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O") : null));
-            foreach (var id in fields.Where(f => f.Key.StartsWith("open:", StringComparison.Ordinal)).Select(f => f.Value).Distinct())
+            // The conversation open on each court address, and every earlier one that reached a unit.
+            var earlier = await db.SortedSetRangeByRankAsync(keys.ContactConversations(contactIds.Of(contact))).ConfigureAwait(false);
+            foreach (var id in fields.Where(f => f.Key.StartsWith("open:", StringComparison.Ordinal)).Select(f => f.Value)
+                .Concat(earlier.Select(v => v.ToString())).Distinct())
             {
                 if (await conversations.GetAsync(id).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
                 {

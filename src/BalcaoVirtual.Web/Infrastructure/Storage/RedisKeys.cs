@@ -49,6 +49,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
 
     public RedisKey Contact(string contactId) => $"{Tag(contactId)}:contact:{contactId}";
 
+    /// <summary>Every conversation of a contact that reached a unit, scored by when it began (its contact panel, LGPD requests).</summary>
+    public RedisKey ContactConversations(string contactId) => $"{Tag(contactId)}:contact-convs:{contactId}";
+
     /// <summary>Dedupe of a provider message id (Twilio MessageSid, Meta wamid, e-mail Message-ID).</summary>
     public RedisKey ProviderMessage(string contactId, string providerId) => $"{Tag(contactId)}:pm:{contactId}:{providerId}";
 

@@ -60,6 +60,7 @@ export function useZone(unitId) { zone = zones[unitId] || zone; }
 /** A time zone by name (the court's, for what belongs to no unit). */
 export function useTimeZone(name) { zone = name || zone; }
 export const when = iso => new Date(iso).toLocaleString('pt-BR', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
+export const day = iso => new Date(iso).toLocaleDateString('pt-BR', { timeZone: zone });
 
 /** Each unit's labels by id: unitId -> { id -> name }. */
 export const labels = {};

@@ -1,4 +1,4 @@
-import { T, api, button, channelName, dueCell, el, fmt, labels, masked, problem, rooms, stateName, units, useZone, when } from './core.js';
+import { T, api, button, channelName, day, dueCell, el, fmt, labels, masked, problem, rooms, stateName, units, useZone, when } from './core.js';
 
 // One conversation in the workspace's right pane: who and what, the thread (the chatbot's part folded into one line),
 // and the reply box fixed at the bottom. Reloaded when it changes, keeping what the clerk is typing.
@@ -77,14 +77,15 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     }
     data = fresh;
     const unit = encodeURIComponent(data.conversation.unitId);
-    const [answers, desk] = await Promise.all([
+    const [answers, desk, contact] = await Promise.all([
       api('/api/units/' + unit + '/canned').catch(() => []),
-      api('/api/units/' + unit + '/availability').catch(() => null)]);
+      api('/api/units/' + unit + '/availability').catch(() => null),
+      api('/api/conversations/' + encodeURIComponent(id) + '/contact').catch(() => null)]);
     if (!current()) return;
-    const now = JSON.stringify([data, answers, desk?.open, othersAnswered]);
+    const now = JSON.stringify([data, answers, desk?.open, othersAnswered, contact]);
     if (now === shown && pane.querySelector('.thread')) return;
     shown = now;
-    draw(answers, desk);
+    draw(answers, desk, contact);
   }
 
   function author(m) {
@@ -151,7 +152,44 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
   const say = text => { result.textContent = text; };
   const post = async (path, body) => api('/api/conversations/' + encodeURIComponent(id) + path, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
 
-  function draw(answers, desk) {
+  // The contact panel: the channel and its WhatsApp window, the case numbers (DataJud on demand), the citizen's
+  // earlier conversations in my units, and the units' notes about them.
+  function contactPanel(c, contact) {
+    const body = el('div', { class: 'contact-body' });
+    const w = data.whatsAppWindow;
+    body.append(el('p', { id: 'contact-channel', text: channelName(c.channel) + (w ? ' · ' + (w.open ? fmt('InboxContactWindowOpen', when(w.closesAt)) : fmt('InboxContactWindowClosed', when(w.closesAt))) : '') }));
+    const numbers = contact?.caseNumbers || c.processNumbers || [];
+    if (numbers.length) {
+      body.append(el('h3', { text: T.InboxContactCases }), el('ul', { class: 'cases' }, ...numbers.map(n => {
+        const out = el('div', { class: 'case-summary', role: 'status' });
+        const look = button(T.InboxContactCaseLook, async () => {
+          out.textContent = T.InboxLoading;
+          try {
+            const { summary: s } = await api('/api/processes/' + encodeURIComponent(n) + '/status');
+            const last = (s.latestMovements || [])[0];
+            out.replaceChildren(el('span', { text: [s.class, s.body].filter(Boolean).join(' · ') }),
+              last ? el('span', { class: 'meta', text: fmt('InboxContactCaseLast', last.at ? day(last.at) : '—', last.name) }) : '');
+          } catch (e) { out.textContent = e.status === 404 ? (e.body?.detail || T.InboxContactCaseNotFound) : T.InboxContactCaseUnavailable; }
+        }, { class: 'small' });
+        return el('li', {}, el('span', { text: n + ' ' }), look, out);
+      })));
+    }
+    const earlier = contact?.earlier || [];
+    body.append(el('h3', { text: fmt('InboxContactEarlier', contact?.earlierCount ?? 0) }));
+    if (earlier.length) {
+      body.append(el('ul', { class: 'earlier' }, ...earlier.map(e => el('li', {},
+        el('a', { href: '/inbox/conversations/' + encodeURIComponent(e.id), text: day(e.createdAt) + ' · ' + (units[e.unitId] || e.unitId) + ' · ' + stateName(e.state) }),
+        e.last ? el('span', { class: 'meta', text: e.last }) : ''))));
+    } else body.append(el('p', { class: 'meta', text: T.InboxContactNoEarlier }));
+    const notes = contact?.notes || [];
+    if (notes.length) {
+      body.append(el('h3', { text: T.InboxContactNotes }), el('ul', { class: 'notes' }, ...notes.map(n => el('li', {},
+        el('span', { text: n.text }), el('span', { class: 'meta', text: (n.authorId === me.id ? T.InboxYou : n.authorName || T.InboxSomeone) + ' · ' + when(n.at) + (n.conversationId !== id ? ' · ' + T.InboxContactNoteElsewhere : '') })))));
+    }
+    return el('details', { class: 'contact-panel', id: 'contact', 'data-keep': 'contact' }, el('summary', { text: T.InboxContactPanel }), body);
+  }
+
+  function draw(answers, desk, contact) {
     // What the clerk had open or typed elsewhere in the pane, and where the thread was read, survive the redraw.
     const kept = {
       open: [...pane.querySelectorAll('details[data-keep][open]')].map(d => d.dataset.keep),
@@ -269,7 +307,7 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
       el('div', { class: 'pane-head' }, button(T.InboxBackToList, back, { class: 'back', id: 'back' }), title, facts,
         data.transfer ? el('p', { class: 'warning transfer-reason', id: 'transfer-reason-note', text: fmt('InboxTransferredFrom',
           units[data.transfer.fromUnitId] || data.transfer.fromUnitId, data.people[data.transfer.byUserId] || T.InboxSomeone, when(data.transfer.at), data.transfer.reason) }) : '',
-        el('p', { class: 'presence', id: 'presence', role: 'status' }), actions, result),
+        contactPanel(c, contact), el('p', { class: 'presence', id: 'presence', role: 'status' }), actions, result),
       thread,
       el('div', { class: 'composer' }, tools, more, reply));
     for (const key of kept.open) pane.querySelector(`details[data-keep="${key}"]`)?.setAttribute('open', '');
