@@ -129,6 +129,7 @@ public sealed class WorkspacePageTests
         await phone.Locator(Row(bia.Id)).Locator("a").ClickAsync();
         await Assertions.Expect(phone.Locator("#back")).ToBeVisibleAsync();
         Assert.That(await phone.Locator(".list-pane").IsVisibleAsync(), Is.False);
+        Assert.That((await phone.Locator("header").BoundingBoxAsync())!.Height, Is.LessThan(64), "the header keeps to one line (it scrolls sideways)");
         var small = (await phone.Locator(".composer").BoundingBoxAsync())!;
         Assert.That(small.Y + small.Height, Is.LessThanOrEqualTo(740 + 1), "the reply box on screen");
         await phone.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("workspace-conversation-360.png") });
