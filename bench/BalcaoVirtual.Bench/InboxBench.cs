@@ -70,7 +70,7 @@ internal static class InboxBench
                     DueAt = now.AddMinutes(n % 5000 - 1000),
                     AssigneeId = (n % 10) switch { 0 => admin, 1 => "0123456789abcdef0123456789abcdef", _ => null },
                     CitizenMessages = 1,
-                    Labels = n % 10 == 3 ? ["alvara"] : n % 100 == 4 ? ["pericia"] : [],
+                    Labels = n % 10 == 3 ? ["a1a1a1a1"] : n % 100 == 4 ? ["b2b2b2b2"] : [],
                 };
                 await store.SaveAsync(conversation);
                 await words.IndexAllAsync(conversation);
@@ -94,8 +94,8 @@ internal static class InboxBench
             ("list, page 100", "/api/inbox?unit=trt8-vt-macapa-7&page=100"),
             ("list, only breached", "/api/inbox?unit=trt8-vt-macapa-7&breached=true"),
             ("list, channel filter (SMS)", "/api/inbox?unit=trt8-vt-macapa-7&channel=sms"),
-            ("label, one in ten (reads their records)", "/api/inbox?unit=trt8-vt-macapa-7&label=alvara"),
-            ("label, one in a hundred", "/api/inbox?unit=trt8-vt-macapa-7&label=pericia"),
+            ("label, one in ten (reads their records)", "/api/inbox?unit=trt8-vt-macapa-7&label=a1a1a1a1"),
+            ("label, one in a hundred", "/api/inbox?unit=trt8-vt-macapa-7&label=b2b2b2b2"),
             ("search, last four digits", "/api/inbox?unit=trt8-vt-macapa-7&q=0042"),
             ("search, a word in every conversation (reads the 1,000 latest)", "/api/inbox?unit=trt8-vt-macapa-7&q=audiencia"),
             ("search, a word in one in ten", "/api/inbox?unit=trt8-vt-macapa-7&q=penhora"),

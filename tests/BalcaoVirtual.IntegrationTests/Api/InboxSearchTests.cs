@@ -59,7 +59,8 @@ public sealed class InboxSearchTests
 
         var onlyCommon = await clerk.GetAsync("/api/inbox?q=" + Uri.EscapeDataString("de o !"));
         Assert.That(onlyCommon.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "nothing in it to search by");
-        Assert.That(await onlyCommon.Content.ReadAsStringAsync(), Does.Contain("palavras da conversa"));
+        Assert.That(await onlyCommon.Content.ReadAsStringAsync(), Does.Contain("comuns demais"), "told apart from nothing at all");
+        Assert.That(await (await clerk.GetAsync("/api/inbox?q=%21%21")).Content.ReadAsStringAsync(), Does.Contain("palavras da conversa"));
 
         // The index names no word: its keys are keyed digests.
         var server = bot.Factory.Services.GetRequiredService<RedisConnections>().Primary.GetServers().First();
@@ -71,8 +72,10 @@ public sealed class InboxSearchTests
         Assert.That((await clerk.PostAsJsonAsync($"/api/conversations/{maria.Id}/transfer", new { unitId = Belem, reason = "Processo da 1ª Vara." })).IsSuccessStatusCode);
         Assert.That((await Find(clerk, "alvara"), await Find(belemClerk, "alvara expedido")), Is.EqualTo((Array.Empty<string>(), new[] { maria.Id })));
 
-        // Erased: nothing of it is found, and no word key holds it.
+        // Erased: nothing of it is found, and no word key holds it, also after a step of an earlier change that ran late.
         await bot.Factory.Services.GetRequiredService<Anonymizer>().AnonymizeAsync(maria.Id, "test");
+        var late = maria with { UnitId = Belem };
+        await bot.Factory.Services.GetRequiredService<ConversationWords>().AfterChangeAsync(late, late, ["Quando sai o meu alvará?"], bot.Factory.Time.GetUtcNow());
         Assert.That(await Find(belemClerk, "alvara"), Is.Empty);
         var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
         foreach (var key in server.Keys(pattern: bot.Factory.KeyPrefix + ":{w:*"))
@@ -80,5 +83,25 @@ public sealed class InboxSearchTests
             Assert.That(await db.SortedSetScoreAsync(key, maria.Id), Is.Null, key.ToString());
         }
 
+    }
+
+    /// <summary>
+    /// What normalisation refuses (U+FFFE, half an emoji) in a message, a name or a search: the turn, the answers and the
+    /// search go on (the rest of the words are found), and a search of nothing searchable is a 400, never a 500.
+    /// </summary>
+    [Test]
+    public async Task TextNormalisationRefuses_NeitherStopsATurn_NorAnAnswer_NorASearch()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.SayAsync("Alvará \uFFFE do FGTS \uD83D quando sai?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("clerk.fffe@trt8.jus.br", clerkOf: [Macapa]);
+
+        var answer = await clerk.PostAsJsonAsync($"/api/conversations/{maria.Id}/messages", new { text = "Sai amanhã \uFFFE." });
+        Assert.That((int)answer.StatusCode, Is.EqualTo(202), await answer.Content.ReadAsStringAsync());
+        var found = await clerk.GetFromJsonAsync<JsonElement>("/api/inbox?q=fgts");
+        Assert.That(found.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()), Is.EqualTo(new[] { maria.Id }));
+        Assert.That((await clerk.GetAsync("/api/inbox?q=%EF%BF%BE")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await clerk.GetAsync("/api/inbox?q=fgts%EF%BF%BE")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }

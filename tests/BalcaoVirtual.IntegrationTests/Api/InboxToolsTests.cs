@@ -75,54 +75,56 @@ public sealed class InboxToolsTests
         var bia = (await bot.ConversationAsync(from: "whatsapp:+5596988887777", to: BotHarness.MacapaNumber)).Id;
 
         var alvara = (await (await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Alvará" })).Content.ReadFromJsonAsync<UnitLabel>())!;
-        Assert.That(alvara, Is.EqualTo(new UnitLabel("alvara", "Alvará")));
-        await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Audiência de instrução" });
+        Assert.That(alvara.Id, Does.Match("^[0-9a-f]{8}$"), "a random id: the name a manager typed names no key");
+        var hearing = (await (await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Audiência de instrução" })).Content.ReadFromJsonAsync<UnitLabel>())!.Id;
         Assert.Multiple(async () =>
         {
-            Assert.That((await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "ALVARÁ" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That((await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = " ALVARA " })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "the same name");
             Assert.That((await manager.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "!!" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await manager.PostAsync($"/api/units/{Unit}/labels", JsonContent.Create<object?>(null))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That((await clerk.PostAsJsonAsync($"/api/units/{Unit}/labels", new { name = "Outra" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/labels/alvara", new { name = "Alvará judicial" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/labels/{alvara.Id}", new { name = "Audiência de Instrução" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "renamed onto another");
+            Assert.That((await manager.PutAsJsonAsync($"/api/units/{Unit}/labels/{alvara.Id}", new { name = "Alvará judicial" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
         Assert.That((await clerk.GetFromJsonAsync<List<UnitLabel>>($"/api/units/{Unit}/labels"))!, Is.EqualTo(new[]
         {
-            new UnitLabel("alvara", "Alvará judicial"), new UnitLabel("audiencia-de-instrucao", "Audiência de instrução"),
+            new UnitLabel(alvara.Id, "Alvará judicial"), new UnitLabel(hearing, "Audiência de instrução"),
         }));
 
-        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{maria}/labels", new { labels = new[] { "alvara" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "alvara", "audiencia-de-instrucao" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var unknown = await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "penhora" } });
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{maria}/labels", new { labels = new[] { alvara.Id } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { alvara.Id, hearing } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var unknown = await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "0000beef" } });
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await unknown.Content.ReadAsStringAsync(), Does.Contain("penhora"));
+        Assert.That(await unknown.Content.ReadAsStringAsync(), Does.Contain("não existe mais"));
         Assert.That((await belem.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = Array.Empty<string>() })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
 
         async Task<string[]> Ids(string query) =>
             [.. (await clerk.GetFromJsonAsync<JsonElement>("/api/inbox?" + query)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
         Assert.Multiple(async () =>
         {
-            Assert.That(await Ids("label=alvara"), Is.EquivalentTo(new[] { maria, bia }));
-            Assert.That(await Ids("label=audiencia-de-instrucao"), Is.EqualTo(new[] { bia }));
-            Assert.That(await Ids("label=audiencia-de-instrucao&q=remarcada"), Is.EqualTo(new[] { bia }));
-            Assert.That(await Ids("label=alvara&q=remarcada"), Is.EqualTo(new[] { bia }));
+            Assert.That(await Ids($"label={alvara.Id}"), Is.EquivalentTo(new[] { maria, bia }));
+            Assert.That(await Ids($"label={hearing}"), Is.EqualTo(new[] { bia }));
+            Assert.That(await Ids($"label={hearing}&q=remarcada"), Is.EqualTo(new[] { bia }));
+            Assert.That(await Ids($"label={alvara.Id}&q=remarcada"), Is.EqualTo(new[] { bia }));
             Assert.That((await clerk.GetAsync("/api/inbox?label=Alvar%C3%A1")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            var row = (await clerk.GetFromJsonAsync<JsonElement>("/api/inbox?label=audiencia-de-instrucao")).GetProperty("items")[0];
-            Assert.That(row.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(new[] { "alvara", "audiencia-de-instrucao" }));
+            var row = (await clerk.GetFromJsonAsync<JsonElement>($"/api/inbox?label={hearing}")).GetProperty("items")[0];
+            Assert.That(row.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EquivalentTo(new[] { alvara.Id, hearing }));
         });
         var audit = await clerk.GetFromJsonAsync<List<BalcaoVirtual.Web.Features.Conversations.AuditEntry>>($"/api/conversations/{bia}/audit");
         Assert.That(audit!.Select(a => (a.Action, a.Detail)), Does.Contain(("labels", "Alvará judicial, Audiência de instrução")));
 
         // Taking one off, and a transfer: they leave the filter.
-        await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { "audiencia-de-instrucao" } });
-        Assert.That(await Ids("label=alvara"), Is.EqualTo(new[] { maria }));
+        await clerk.PutAsJsonAsync($"/api/conversations/{bia}/labels", new { labels = new[] { hearing } });
+        Assert.That(await Ids($"label={alvara.Id}"), Is.EqualTo(new[] { maria }));
         await clerk.PostAsJsonAsync($"/api/conversations/{maria}/transfer", new { unitId = "trt8-vt-belem-1", reason = "Processo de Belém." });
-        Assert.That(await Ids("label=alvara"), Is.Empty);
+        Assert.That(await Ids($"label={alvara.Id}"), Is.Empty);
         var moved = await belem.GetFromJsonAsync<JsonElement>($"/api/conversations/{maria}");
         Assert.That(moved.GetProperty("conversation").GetProperty("labels").GetArrayLength(), Is.Zero);
 
         // Deleted: gone from the list and from the filter.
-        Assert.That((await manager.DeleteAsync($"/api/units/{Unit}/labels/audiencia-de-instrucao")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(await Ids("label=audiencia-de-instrucao"), Is.Empty);
-        Assert.That((await clerk.GetFromJsonAsync<JsonElement>("/api/labels")).EnumerateArray().Select(l => l.GetProperty("id").GetString()), Is.EqualTo(new[] { "alvara" }));
+        Assert.That((await manager.DeleteAsync($"/api/units/{Unit}/labels/{hearing}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await Ids($"label={hearing}"), Is.Empty);
+        Assert.That((await clerk.GetFromJsonAsync<JsonElement>("/api/labels")).EnumerateArray().Select(l => l.GetProperty("id").GetString()), Is.EqualTo(new[] { alvara.Id }));
     }
 
     /// <summary>

@@ -288,7 +288,7 @@ public sealed class WorkspacePageTests
         await InboxPageTests.SignInAsync(page, bot.BaseUrl, "ana.labels@trt8.jus.br");
         await page.Locator(Row(maria.Id)).Locator("a").ClickAsync();
         await page.ClickAsync("details.label-control summary");
-        await page.CheckAsync("#label-alvara");
+        await page.Locator(".label-picker label", new() { HasText = "Alvará" }).Locator("input").CheckAsync();
         await Assertions.Expect(page.Locator("#pane-status")).ToHaveTextAsync("Etiquetas salvas.");
         await Assertions.Expect(page.Locator(".pane-head .label-chip")).ToHaveTextAsync(["Alvará"]);
         await Assertions.Expect(page.Locator(Row(maria.Id)).Locator(".label-chip")).ToHaveTextAsync(["Alvará"]);

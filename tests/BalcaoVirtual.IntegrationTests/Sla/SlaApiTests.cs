@@ -149,14 +149,16 @@ public sealed class SlaApiTests
         await ReplyAsync(late);
 
         // Labels: counted per conversation (as they bear them now), and named in each CSV line.
+        string alvara, hearing;
         using (var admin = await bot.Factory.AdminClientAsync())
         {
-            await admin.PostAsJsonAsync($"/api/units/{SlaSupport.Macapa}/labels", new { name = "Alvará" });
-            await admin.PostAsJsonAsync($"/api/units/{SlaSupport.Macapa}/labels", new { name = "Audiência" });
+            async Task<string> Label(string name) =>
+                (await (await admin.PostAsJsonAsync($"/api/units/{SlaSupport.Macapa}/labels", new { name })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            (alvara, hearing) = (await Label("Alvará"), await Label("Audiência"));
         }
 
-        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{onTime.Id}/labels", new { labels = new[] { "alvara" } })).IsSuccessStatusCode);
-        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{late.Id}/labels", new { labels = new[] { "alvara", "audiencia" } })).IsSuccessStatusCode);
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{onTime.Id}/labels", new { labels = new[] { alvara } })).IsSuccessStatusCode);
+        Assert.That((await clerk.PutAsJsonAsync($"/api/conversations/{late.Id}/labels", new { labels = new[] { alvara, hearing } })).IsSuccessStatusCode);
 
         var report = await clerk.GetFromJsonAsync<JsonElement>($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30");
         Assert.Multiple(() =>
@@ -180,7 +182,7 @@ public sealed class SlaApiTests
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[6]), Is.EquivalentTo(new[] { "met", "breached", "open" }));
         Assert.That(csv, Does.Not.Contain("5591981110001"), "no phone numbers in the export");
         Assert.That(lines[0], Does.EndWith(",labels"));
-        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)), Does.EndWith(",Alvará; Audiência"));
+        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)).Split(',')[^1].Split("; "), Is.EquivalentTo(new[] { "Alvará", "Audiência" }));
 
         var page = await clerk.GetAsync($"/reports/sla/{SlaSupport.Macapa}/2026-11");
         var html = await page.Content.ReadAsStringAsync();

@@ -136,7 +136,7 @@ public sealed class InboundStoreTests(Backend backend)
         var alvara = await inbound.AppendAsync(Message("SMw1", "Quando sai o alvará de levantamento?", unit: "trt8-vt-macapa-7"));
         await inbound.AppendAsync(Message("SMw2", "O alvará da perícia", from: "whatsapp:+5591999990001", unit: "trt8-vt-macapa-7"));
         await processor.ProcessBatchAsync(CancellationToken.None);
-        var words = new ConversationWords(store.Connections, store.Keys, contactIds, conversations);
+        var words = new ConversationWords(store.Connections, store.Keys, contactIds, conversations, NullLogger<ConversationWords>.Instance);
 
         Assert.Multiple(async () =>
         {
@@ -144,6 +144,33 @@ public sealed class InboundStoreTests(Backend backend)
             Assert.That(await words.FindAsync(["trt8-vt-macapa-7"], SearchTerms.QueryTerms("Alvará levantamento")), Is.EqualTo(new[] { alvara.ConversationId }));
             Assert.That(await words.FindAsync(["trt8-vt-belem-1"], SearchTerms.QueryTerms("alvara")), Is.Empty);
         });
+    }
+
+    /// <summary>A word in more conversations than a search reads: the most recent are found, and the search says it was cut.</summary>
+    [Test]
+    public async Task WordSearch_ReadsTheMostRecentThousand_AndSaysWhenItCut()
+    {
+        var words = new ConversationWords(store.Connections, store.Keys, contactIds, conversations, NullLogger<ConversationWords>.Instance);
+        var start = time.GetUtcNow();
+        await Task.WhenAll(Enumerable.Range(0, ConversationWords.MaxCandidates + 1).Select(async n =>
+        {
+            var c = new Conversation
+            {
+                Id = $"{n:x20}-x", UnitId = "trt8-vt-macapa-7", Channel = Channel.WhatsApp, ContactAddress = "whatsapp:+5596981111111",
+                State = ConversationState.Waiting, CreatedAt = start, LastActivityAt = start,
+            };
+            await conversations.SaveAsync(c);
+            await words.AfterChangeAsync(c, c, ["Quando sai o alvará?"], start.AddSeconds(n));
+        }));
+
+        var (ids, truncated) = await words.FindWithCapAsync(["trt8-vt-macapa-7"], SearchTerms.QueryTerms("alvara"));
+        Assert.Multiple(() =>
+        {
+            Assert.That((ids.Count, truncated), Is.EqualTo((ConversationWords.MaxCandidates, true)));
+            Assert.That(ids[0], Is.EqualTo($"{ConversationWords.MaxCandidates:x20}-x"), "the most recent first");
+            Assert.That(ids, Does.Not.Contain($"{0:x20}-x"), "the oldest is the one left out");
+        });
+        Assert.That((await words.FindWithCapAsync(["trt8-vt-macapa-7"], SearchTerms.QueryTerms("alvara quando"))).Truncated, Is.True);
     }
 
     [TestCase(false)]
@@ -248,7 +275,7 @@ public sealed class InboundStoreTests(Backend backend)
     private InboundProcessor Processor(IInboundHandler handler)
     {
         var outbox = new Outbox(conversations, store.Connections, store.Keys, time);
-        var changes = new ConversationChanges(conversations, new ConversationWords(store.Connections, store.Keys, contactIds, conversations), new ConversationObservers([]), outbox, store.Connections, store.Keys, time, NullLogger<ConversationChanges>.Instance);
+        var changes = new ConversationChanges(conversations, new ConversationWords(store.Connections, store.Keys, contactIds, conversations, NullLogger<ConversationWords>.Instance), new ConversationObservers([]), outbox, store.Connections, store.Keys, time, NullLogger<ConversationChanges>.Instance);
         return new InboundProcessor(store.Connections, store.Keys, conversations, changes, handler,
             new WhatsAppWindowGuard(store.Connections, store.Keys, conversations, outbox, new UnitCatalog([], []), Options.Create(new WhatsAppOptions()), time, NullLogger<WhatsAppWindowGuard>.Instance),
             new PrivacyNotices(store.Connections, store.Keys, Options.Create(new PrivacyOptions()), Options.Create(new ChatbotOptions())),

@@ -69,8 +69,7 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 
             // Compare-and-set on this one field: a WATCH on the whole hash would fail whenever another message of the
             // conversation is appended, and a busy conversation could starve its own status updates.
-            var swapped = (long)await Db.ScriptEvaluateAsync(SetIfEqual, [key], [messageId, current, JsonSerializer.Serialize(updated, Json)]).ConfigureAwait(false);
-            if (swapped == 1)
+            if (await HashFields.SetIfEqualAsync(Db, key, messageId, current, JsonSerializer.Serialize(updated, Json)).ConfigureAwait(false))
             {
                 return updated;
             }
@@ -78,9 +77,6 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
 
         throw new InvalidOperationException($"Message {messageId} kept changing while being updated.");
     }
-
-    private const string SetIfEqual =
-        "if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0";
 
     /// <summary>Writes the record, then moves it to the index of its unit and state.</summary>
     public async Task SaveAsync(Conversation conversation)

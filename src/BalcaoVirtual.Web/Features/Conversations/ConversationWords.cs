@@ -18,6 +18,12 @@ public static class SearchTerms
     /// <summary>Longer runs are links, codes or noise: nobody types them into a search.</summary>
     private const int MaxWord = 40;
 
+    /// <summary>What of one text is indexed at most: its beginning (a pasted document must not hold up a bot turn).</summary>
+    public const int MaxIndexedChars = 8 * 1024;
+
+    /// <summary>Distinct words of one text indexed at most.</summary>
+    public const int MaxIndexedWords = 400;
+
     private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
     {
         "a", "o", "as", "os", "ao", "aos", "de", "da", "do", "das", "dos", "e", "em", "no", "na", "nos", "nas", "um", "uma", "uns",
@@ -66,7 +72,7 @@ public static class SearchTerms
     public static IReadOnlySet<string> IndexTerms(IEnumerable<string?> texts)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var word in texts.SelectMany(Words))
+        foreach (var word in texts.SelectMany(t => Words(t is { Length: > MaxIndexedChars } ? t[..MaxIndexedChars] : t).Take(MaxIndexedWords)))
         {
             if (word.Length < MinPrefix)
             {
@@ -89,7 +95,7 @@ public static class SearchTerms
 
     internal static string Fold(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = Court.TextMatching.Decompose(text);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
@@ -109,8 +115,11 @@ public static class SearchTerms
 /// and notes, the contact's name and the subject — never the chatbot's lines (its menu would be in every conversation).
 /// A term is stored only as a keyed digest, so the index names no word. Written after each change's commit, like the
 /// other unit indexes; a conversation that moves to another unit takes its words along; erasure takes them out.
+/// Steps after a commit may finish out of order (a turn's late step after a transfer or an erasure): each write reads
+/// the record again afterwards and takes back what the record no longer bears out. A text the index cannot take never
+/// fails the change it follows: the change is stored, and the step is logged and skipped.
 /// </summary>
-public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, ContactIds ids, ConversationStore store)
+public sealed partial class ConversationWords(RedisConnections redis, RedisKeys keys, ContactIds ids, ConversationStore store, ILogger<ConversationWords> logger)
 {
     /// <summary>The most recent conversations a search looks at; beyond them the clerk is asked to say more.</summary>
     public const int MaxCandidates = 1000;
@@ -120,41 +129,52 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
     /// <summary>After a change: its new texts (and the name and subject) into the unit's index, or everything along when the unit changed.</summary>
     public async Task AfterChangeAsync(Conversation before, Conversation after, IEnumerable<string?> texts, DateTimeOffset at)
     {
-        if (before.UnitId != after.UnitId)
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        try
         {
-            var all = await TextsAsync(after).ConfigureAwait(false);
-            if (before.UnitId is { } left)
+            if (before.UnitId != after.UnitId)
             {
-                await WriteAsync(left, after.Id, [(all.SelectMany(t => t.Texts), at)], add: false).ConfigureAwait(false);
+                var all = await TextsAsync(after).ConfigureAwait(false);
+                if (before.UnitId is { } left)
+                {
+                    await WriteAsync(left, after.Id, [(all.SelectMany(t => t.Texts), at)], add: false).ConfigureAwait(false);
+                }
+
+                if (after.UnitId is { } unit)
+                {
+                    await AddCheckedAsync(unit, after.Id, all).ConfigureAwait(false);
+                }
+
+                return;
             }
 
-            if (after.UnitId is { } unit)
+            if (after.UnitId is { } same)
             {
-                await WriteAsync(unit, after.Id, all, add: true).ConfigureAwait(false);
+                // The name and subject each time: a conversation may have been made with them and its unit at once.
+                await AddCheckedAsync(same, after.Id, [(texts.Append(after.ContactName).Append(after.Subject), at)]).ConfigureAwait(false);
             }
-
-            return;
         }
-
-        if (after.UnitId is { } same)
+        catch (Exception ex) when (ex is not (RedisException or TimeoutException or OperationCanceledException or OutOfMemoryException))
         {
-            // The name and subject each time: a conversation may have been made with them and its unit at once.
-            await WriteAsync(same, after.Id, [(texts.Append(after.ContactName).Append(after.Subject), at)], add: true).ConfigureAwait(false);
+            LogSkipped(logger, after.Id, ex.GetType().Name);
         }
     }
 
     /// <summary>Indexes a whole conversation in its unit again (the first start after an upgrade).</summary>
     public async Task IndexAllAsync(Conversation conversation)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         if (conversation.UnitId is { } unit)
         {
-            await WriteAsync(unit, conversation.Id, await TextsAsync(conversation).ConfigureAwait(false), add: true).ConfigureAwait(false);
+            await AddCheckedAsync(unit, conversation.Id, await TextsAsync(conversation).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
     /// <summary>Takes a conversation out of its unit's index (before its texts are erased).</summary>
     public async Task RemoveAsync(Conversation conversation, IEnumerable<Message> messages)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         if (conversation.UnitId is { } unit)
         {
             var texts = messages.Where(m => m.Author != MessageAuthor.Bot).Select(m => (string?)m.Text).Append(conversation.ContactName).Append(conversation.Subject);
@@ -163,20 +183,39 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
     }
 
     /// <summary>
+    /// Adds, then reads the record: if it left the unit or was anonymised meanwhile (a late step), takes the words back,
+    /// so that whichever step runs last leaves the index as the record says.
+    /// </summary>
+    private async Task AddCheckedAsync(string unit, string conversationId, IReadOnlyList<(IEnumerable<string?> Texts, DateTimeOffset At)> groups)
+    {
+        var materialised = groups.Select(g => ((IEnumerable<string?>)g.Texts.ToList(), g.At)).ToList();
+        await WriteAsync(unit, conversationId, materialised, add: true).ConfigureAwait(false);
+        if (await store.GetAsync(conversationId).ConfigureAwait(false) is not { AnonymizedAt: null } now || now.UnitId != unit)
+        {
+            await WriteAsync(unit, conversationId, [(materialised.SelectMany(g => g.Item1), DateTimeOffset.MinValue)], add: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The conversations of <paramref name="units"/> that contain every term, the most recent first, at most
     /// <see cref="MaxCandidates"/>: per unit, the term with the fewest conversations is read in order and the others
     /// only checked for those (one round trip each).
     /// </summary>
-    public async Task<IReadOnlyList<string>> FindAsync(IReadOnlyCollection<string> units, IReadOnlyList<string> terms)
+    public async Task<IReadOnlyList<string>> FindAsync(IReadOnlyCollection<string> units, IReadOnlyList<string> terms) =>
+        (await FindWithCapAsync(units, terms).ConfigureAwait(false)).Ids;
+
+    /// <summary>As <see cref="FindAsync"/>, and whether the cap cut it (more conversations have every word).</summary>
+    public async Task<(IReadOnlyList<string> Ids, bool Truncated)> FindWithCapAsync(IReadOnlyCollection<string> units, IReadOnlyList<string> terms)
     {
         ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(terms);
         if (terms.Count == 0)
         {
-            return [];
+            return ([], false);
         }
 
         await ids.Ready.ConfigureAwait(false);
+        var truncated = false;
         var digests = terms.Select(t => ids.Keyed("word", t)).ToList();
         var found = await Task.WhenAll(units.Select(async unit =>
         {
@@ -188,6 +227,7 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
             }
 
             var rarest = termKeys[Array.IndexOf(sizes, sizes.Min())];
+            truncated |= sizes.Min() > MaxCandidates;
             var candidates = await Db.SortedSetRangeByRankWithScoresAsync(rarest, 0, MaxCandidates - 1, Order.Descending).ConfigureAwait(false);
             IEnumerable<SortedSetEntry> kept = candidates;
             foreach (var other in termKeys.Where(k => k != rarest))
@@ -199,8 +239,8 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
 
             return kept.ToArray();
         })).ConfigureAwait(false);
-        return [.. found.SelectMany(f => f).OrderByDescending(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal)
-            .Take(MaxCandidates).Select(e => e.Element.ToString())];
+        var all = found.SelectMany(f => f).OrderByDescending(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal).ToList();
+        return ([.. all.Take(MaxCandidates).Select(e => e.Element.ToString())], truncated || all.Count > MaxCandidates);
     }
 
     /// <summary>What a person wrote in the conversation, each message with its time; the name and subject now.</summary>
@@ -210,6 +250,9 @@ public sealed class ConversationWords(RedisConnections redis, RedisKeys keys, Co
         return [.. messages.Where(m => m.Author != MessageAuthor.Bot).Select(m => ((IEnumerable<string?>)[m.Text], m.CreatedAt)),
             ([conversation.ContactName, conversation.Subject], conversation.LastActivityAt)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index: conversation {ConversationId} not indexed ({Error}); the change itself is stored")]
+    private static partial void LogSkipped(ILogger logger, string conversationId, string error);
 
     /// <summary>Adds (each group scored by its time, later ones winning) or removes the terms, in one pipeline.</summary>
     private async Task WriteAsync(string unit, string conversationId, IEnumerable<(IEnumerable<string?> Texts, DateTimeOffset At)> groups, bool add)
@@ -255,45 +298,73 @@ internal sealed partial class ConversationWordsBackfill(
         {
             try
             {
-                await RunAsync().ConfigureAwait(false);
-                return;
+                if (await RunAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 LogRetry(logger, ex.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken).ConfigureAwait(false);
             }
+
+            await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync()
+    /// <summary>True once the index is built (by this node or another).</summary>
+    private async Task<bool> RunAsync(CancellationToken stoppingToken)
     {
         var db = redis.GetDatabase();
         if (await db.StringGetAsync(keys.WordsIndexed()).ConfigureAwait(false) == Version)
         {
-            return;
+            return true;
         }
 
-        var count = 0;
+        // One node builds it while the others wait; a lease that lapses (a node that died) lets another take over.
+        if (!await db.StringSetAsync(keys.WordsIndexLease(), "1", TimeSpan.FromMinutes(2), When.NotExists).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var (count, seen) = (0, 0);
         foreach (var unit in catalog.Units)
         {
             foreach (var state in Enum.GetValues<ConversationState>())
             {
                 foreach (var id in await db.SortedSetRangeByRankAsync(keys.UnitConversations(unit.Id, ConversationStore.StateName(state))).ConfigureAwait(false))
                 {
-                    if (await store.GetAsync(id.ToString()).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
+                    stoppingToken.ThrowIfCancellationRequested();
+                    if (++seen % 500 == 0)
+                    {
+                        await db.KeyExpireAsync(keys.WordsIndexLease(), TimeSpan.FromMinutes(2)).ConfigureAwait(false); // still at it
+                    }
+
+                    if (await store.GetAsync(id.ToString()).ConfigureAwait(false) is not { AnonymizedAt: null } conversation)
+                    {
+                        continue;
+                    }
+
+                    try
                     {
                         await words.IndexAllAsync(conversation).ConfigureAwait(false);
-                        await db.SortedSetAddAsync(keys.ContactConversations(RedisKeys.ContactOf(conversation.Id)), conversation.Id,
-                            conversation.CreatedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
                         count++;
                     }
+                    catch (Exception ex) when (ex is not (RedisException or TimeoutException or OperationCanceledException or OutOfMemoryException))
+                    {
+                        LogSkipped(logger, conversation.Id, ex.GetType().Name); // one record never stops the others, nor the service
+                    }
+
+                    await db.SortedSetAddAsync(keys.ContactConversations(RedisKeys.ContactOf(conversation.Id)), conversation.Id,
+                        conversation.CreatedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
                 }
             }
         }
 
         await db.StringSetAsync(keys.WordsIndexed(), Version).ConfigureAwait(false);
+        await db.KeyDeleteAsync(keys.WordsIndexLease()).ConfigureAwait(false);
         LogDone(logger, count);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index: the words of {Count} conversations indexed")]
@@ -301,4 +372,7 @@ internal sealed partial class ConversationWordsBackfill(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search index: building it failed with {Error}; trying again in 30 s")]
     private static partial void LogRetry(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index: conversation {ConversationId} skipped ({Error})")]
+    private static partial void LogSkipped(ILogger logger, string conversationId, string error);
 }

@@ -96,7 +96,7 @@ public static class TextMatching
     /// Canonical decomposition, for any text: what <see cref="string.Normalize(NormalizationForm)"/> refuses (half a
     /// surrogate pair from a broken emoji, the non-character U+FFFE) is read as U+FFFD first.
     /// </summary>
-    private static string Decompose(string text)
+    internal static string Decompose(string text)
     {
         try
         {

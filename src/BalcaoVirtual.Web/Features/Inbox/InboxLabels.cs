@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text.Json;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
@@ -9,7 +10,7 @@ using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
 
-/// <summary>One of a unit's labels ("Alvará", "Audiência"): its id is made from its first name and stays when renamed.</summary>
+/// <summary>One of a unit's labels ("Alvará", "Audiência"): a random id, which stays when it is renamed and is never reused.</summary>
 public sealed record UnitLabel(string Id, string Name);
 
 public sealed record LabelRequest(string? Name);
@@ -45,13 +46,11 @@ internal static class InboxLabels
         return [.. entries.Select(e => JsonSerializer.Deserialize<UnitLabel>(e.Value.ToString(), Json)!).OrderBy(l => l.Name, StringComparer.CurrentCulture)];
     }
 
-    /// <summary>"Audiência de instrução" → "audiencia-de-instrucao".</summary>
-    internal static string IdOf(string name)
-    {
-        var folded = SearchTerms.Fold(name);
-        var id = string.Join('-', new string([.. folded.Select(c => char.IsAsciiLetterOrDigit(c) ? c : ' ')]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return id.Length <= MaxName ? id : id[..MaxName];
-    }
+    /// <summary>What a label id looks like: 8 hex digits (checked before it names a key).</summary>
+    internal static bool IsId(string? id) => id is { Length: 8 } && id.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Two names are the same label when they differ only in case, accents and spacing.</summary>
+    private static string Same(string name) => string.Join(' ', SearchTerms.Fold(name).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The labels of every unit the caller sees (the inbox's filter and its rows), one pipeline.</summary>
     private static async Task<IResult> AllAsync(ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
@@ -65,14 +64,14 @@ internal static class InboxLabels
     private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
         UnitAccess.Refusal(user, catalog, id) ?? Results.Ok(await ReadAsync(redis.GetDatabase(), keys, id).ConfigureAwait(false));
 
-    private static async Task<IResult> AddAsync(string id, LabelRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<IResult> AddAsync(string id, LabelRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
             return refusal;
         }
 
-        if (ValidName(request.Name) is not { } name)
+        if (ValidName(request?.Name) is not { } name)
         {
             return Problems.Validation(("name", Texts.Format("LabelNameInvalid", MaxName)));
         }
@@ -84,23 +83,32 @@ internal static class InboxLabels
             return Problems.Validation(("name", Texts.Format("LabelTooMany", MaxPerUnit)));
         }
 
-        var label = new UnitLabel(IdOf(name), name);
-        return await db.HashSetAsync(keys.UnitLabels(id), label.Id, JsonSerializer.Serialize(label, Json), When.NotExists).ConfigureAwait(false)
-            ? Results.Created($"/api/units/{id}/labels/{label.Id}", label)
-            : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("LabelExists", name));
+        if (existing.FirstOrDefault(l => Same(l.Name) == Same(name)) is { } twin)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("LabelExists", twin.Name));
+        }
+
+        var label = new UnitLabel(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), name);
+        await db.HashSetAsync(keys.UnitLabels(id), label.Id, JsonSerializer.Serialize(label, Json)).ConfigureAwait(false);
+        return Results.Created($"/api/units/{id}/labels/{label.Id}", label);
     }
 
     private static async Task<IResult> RenameAsync(
-        string id, string labelId, LabelRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+        string id, string labelId, LabelRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
             return refusal;
         }
 
-        if (ValidName(request.Name) is not { } name)
+        if (ValidName(request?.Name) is not { } name)
         {
             return Problems.Validation(("name", Texts.Format("LabelNameInvalid", MaxName)));
+        }
+
+        if ((await ReadAsync(redis.GetDatabase(), keys, id).ConfigureAwait(false)).FirstOrDefault(l => l.Id != labelId && Same(l.Name) == Same(name)) is { } twin)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("LabelExists", twin.Name));
         }
 
         var label = new UnitLabel(labelId, name);
@@ -129,7 +137,7 @@ internal static class InboxLabels
 
     /// <summary>PUT the whole set of labels a conversation bears (ids of its unit's labels; an empty list takes them all off).</summary>
     private static async Task<IResult> SetAsync(
-        string id, ConversationLabelsRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, RedisConnections redis, RedisKeys keys)
+        string id, ConversationLabelsRequest? request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, RedisConnections redis, RedisKeys keys)
     {
         var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
         if (refused is not null)
@@ -137,7 +145,7 @@ internal static class InboxLabels
             return refused;
         }
 
-        if (request.Labels is null || request.Labels.Count > MaxPerConversation)
+        if (request?.Labels is null || request.Labels.Count > MaxPerConversation)
         {
             return Problems.Validation(("labels", Texts.Format("LabelsInvalid", MaxPerConversation)));
         }
@@ -147,17 +155,17 @@ internal static class InboxLabels
         var unknown = request.Labels.Where(l => l is null || !known.ContainsKey(l)).ToList();
         if (unknown.Count > 0)
         {
-            return Problems.Validation(("labels", Texts.Format("LabelUnknown", string.Join(", ", unknown))));
+            return Problems.Validation(("labels", Texts.Get("LabelUnknown")));
         }
 
         var labels = request.Labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return ConversationsFeature.Outcome(await actions.ApplyAsync(id, user, "labels", string.Join(", ", labels.Select(l => known[l].Name)), (before, _) =>
+        return ConversationsFeature.Outcome(await actions.ApplyAsync(id, user, "labels", string.Join(", ", labels.Select(l => known[l].Name).Order(StringComparer.CurrentCulture)), (before, _) =>
             before.UnitId == unitId && !before.Labels.SequenceEqual(labels) ? new ActionPlan(before with { Labels = labels }) : null).ConfigureAwait(false));
     }
 
     private static string? ValidName(string? name)
     {
         var trimmed = name?.Trim();
-        return string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxName || IdOf(trimmed).Length == 0 ? null : trimmed;
+        return string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxName || !trimmed.Any(char.IsLetterOrDigit) ? null : trimmed;
     }
 }

@@ -81,12 +81,15 @@ internal sealed class InboxHub(InboxSessions sessions, InboxPresence presence) :
 
 /// <summary>
 /// A change worth showing: which conversation, the units whose inboxes list it, and what changed: the conversation
-/// ("changed", the page reads it again) or only who is viewing or typing in it ("presence").
+/// ("changed", the page reads it again), only who is viewing or typing in it ("presence"), or only a delivery mark ("status").
 /// </summary>
 public sealed record InboxEvent(string ConversationId, IReadOnlyList<string> UnitIds, string Kind = InboxEvent.Changed)
 {
     public const string Changed = "changed";
     public const string Presence = "presence";
+
+    /// <summary>Only a message's delivery status moved: the open thread redraws its marks; the list stays as it is.</summary>
+    public const string Status = "status";
 }
 
 /// <summary>
@@ -109,7 +112,11 @@ public sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : ICon
         return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit]) : Task.CompletedTask;
     }
 
-    public Task StatusChangedAsync(Conversation conversation, Message message) => SentAsync(conversation, message);
+    public Task StatusChangedAsync(Conversation conversation, Message message)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit], InboxEvent.Status) : Task.CompletedTask;
+    }
 
     public Task PublishAsync(string conversationId, IReadOnlyList<string> units, string kind = InboxEvent.Changed) =>
         redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units, kind)));
@@ -129,7 +136,7 @@ internal sealed partial class InboxRelay(RedisConnections redis, RedisKeys keys,
                 var e = JsonSerializer.Deserialize<InboxEvent>(message.Message.ToString());
                 if (e is not null)
                 {
-                    await hub.Clients.Groups(e.UnitIds.Select(InboxHub.Group).ToList()).SendAsync(e.Kind is InboxEvent.Presence ? InboxEvent.Presence : InboxEvent.Changed, e.ConversationId, stoppingToken).ConfigureAwait(false);
+                    await hub.Clients.Groups(e.UnitIds.Select(InboxHub.Group).ToList()).SendAsync(e.Kind is InboxEvent.Presence or InboxEvent.Status ? e.Kind : InboxEvent.Changed, e.ConversationId, stoppingToken).ConfigureAwait(false);
                 }
             }
         }

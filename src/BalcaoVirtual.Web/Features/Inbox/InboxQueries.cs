@@ -25,7 +25,8 @@ public sealed record InboxPreview(string Text, MessageAuthor Author, MessageDire
 /// <summary>One row of the workspace's list.</summary>
 public sealed record InboxRow(Conversation Conversation, InboxPreview? Last, string? AssigneeName, int Unread);
 
-public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageSize, long Total, InboxCounts Counts);
+/// <param name="Truncated">A word search found more than it reads (the most recent are shown): the clerk may add words.</param>
+public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated = false);
 
 /// <summary>
 /// The inbox list: waiting conversations by due time (from each unit's due index, or the index of those one clerk or
@@ -47,13 +48,14 @@ public sealed class InboxQueries(
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var counts = await CountAsync(db, filter.Units, userId, now).ConfigureAwait(false);
-        var (items, total) = await FindAsync(db, filter, now).ConfigureAwait(false);
-        return new InboxPage(await RowsAsync(db, items, userId).ConfigureAwait(false), filter.Page, filter.PageSize, total, counts);
+        var (items, total, truncated) = await FindAsync(db, filter, now).ConfigureAwait(false);
+        return new InboxPage(await RowsAsync(db, items, userId).ConfigureAwait(false), filter.Page, filter.PageSize, total, counts, truncated);
     }
 
-    private async Task<(IReadOnlyList<Conversation> Items, long Total)> FindAsync(IDatabase db, InboxFilter filter, long now)
+    private async Task<(IReadOnlyList<Conversation> Items, long Total, bool Truncated)> FindAsync(IDatabase db, InboxFilter filter, long now)
     {
         List<string> ids;
+        var truncated = false;
         if (!string.IsNullOrEmpty(filter.Search))
         {
             // A case number is looked up whole; else the words (names, anything a person wrote), and four digits are also
@@ -67,7 +69,7 @@ public sealed class InboxQueries(
                 var byPhone = IsLastFour(filter.Search)
                     ? await Task.WhenAll(filter.Units.Select(u => db.SetMembersAsync(keys.UnitContactSuffix(u, filter.Search)))).ConfigureAwait(false)
                     : [];
-                var byWords = await words.FindAsync(filter.Units, SearchTerms.QueryTerms(filter.Search)).ConfigureAwait(false);
+                (var byWords, truncated) = await words.FindWithCapAsync(filter.Units, SearchTerms.QueryTerms(filter.Search)).ConfigureAwait(false);
                 ids = [.. byPhone.SelectMany(v => v).Select(v => v.ToString()).Concat(byWords).Distinct()];
             }
         }
@@ -101,7 +103,7 @@ public sealed class InboxQueries(
                 await Task.WhenAll(filter.Units.Select(u => db.SortedSetRemoveAsync(Source(u), id))).ConfigureAwait(false);
             }
 
-            return (records, sizes.Sum() - stale.Count);
+            return (records, sizes.Sum() - stale.Count, false);
         }
         else if (filter.State == ConversationState.Waiting)
         {
@@ -123,12 +125,12 @@ public sealed class InboxQueries(
         if (!needRecords)
         {
             var pageIds = ids.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList();
-            return (await LoadAsync(db, pageIds).ConfigureAwait(false), ids.Count);
+            return (await LoadAsync(db, pageIds).ConfigureAwait(false), ids.Count, false);
         }
 
         var matching = (await LoadAsync(db, ids).ConfigureAwait(false)).Where(c =>
                 c.UnitId is not null && filter.Units.Contains(c.UnitId)
-                && (!string.IsNullOrEmpty(filter.Search) || c.State == filter.State)
+                && (string.IsNullOrEmpty(filter.Search) ? c.State == filter.State : c.AnonymizedAt is null)
                 && (filter.Channel is null || c.Channel == filter.Channel)
                 && (filter.Assignee is null || ConversationStore.Holder(c) == filter.Assignee)
                 && (filter.Label is null || c.Labels.Contains(filter.Label))
@@ -143,7 +145,7 @@ public sealed class InboxQueries(
             matching = [.. matching.OrderBy(ConversationStore.DueScore).ThenBy(c => c.Id, StringComparer.Ordinal)];
         }
 
-        return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count);
+        return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count, truncated);
     }
 
     /// <summary>The tabs' counts over the units' waiting queues, from the indexes alone (one pipeline).</summary>
@@ -297,7 +299,8 @@ public sealed class InboxQueries(
         if (!string.IsNullOrEmpty(search) && (search.Length > MaxSearch
             || (!IsLastFour(search) && CnjNumber.TryParse(search, out _) != CnjNumberError.None && SearchTerms.QueryTerms(search).Count == 0)))
         {
-            errors.Add(("q", Texts.Format("InboxSearchInvalid", MaxSearch)));
+            // Words too common to search ("bom dia") are told apart from nothing searchable at all ("!!").
+            errors.Add(("q", search.Length <= MaxSearch && search.Any(char.IsLetterOrDigit) ? Texts.Get("InboxSearchCommonOnly") : Texts.Format("InboxSearchInvalid", MaxSearch)));
         }
 
         var pageNumber = ConversationsFeature.ParsePositive(page, 1, 100_000, "page", Texts.Format("InboxNumberInvalid", 100_000), errors);
@@ -307,7 +310,7 @@ public sealed class InboxQueries(
             errors.Add(("breached", Texts.Get("InboxBreachedInvalid")));
         }
 
-        if (!string.IsNullOrEmpty(label) && InboxLabels.IdOf(label) != label)
+        if (!string.IsNullOrEmpty(label) && !InboxLabels.IsId(label))
         {
             errors.Add(("label", Texts.Get("InboxLabelInvalid")));
         }
@@ -361,6 +364,7 @@ public sealed class InboxQueries(
             found.PageSize,
             found.Total,
             found.Counts,
+            found.Truncated,
         });
     }
 }

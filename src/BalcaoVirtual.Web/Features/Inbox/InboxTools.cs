@@ -67,7 +67,7 @@ internal static class InboxTools
     }
 
     /// <summary>A manager's answer is the unit's at once; a clerk's is a proposal.</summary>
-    private static async Task<IResult> AddAsync(string id, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<IResult> AddAsync(string id, CannedAnswerRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
@@ -85,7 +85,7 @@ internal static class InboxTools
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("CannedTooManyProposals", MaxProposals));
         }
 
-        var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), request.Title!.Trim(), request.Text!.Trim(),
+        var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), request!.Title!.Trim(), request.Text!.Trim(),
             Proposed: !manages, ProposedBy: manages ? null : user.UserId());
         await redis.GetDatabase().HashSetAsync(keys.UnitCannedAnswers(id), canned.Id, JsonSerializer.Serialize(canned, Json)).ConfigureAwait(false);
         return Results.Created($"/api/units/{id}/canned/{canned.Id}", canned);
@@ -93,7 +93,7 @@ internal static class InboxTools
 
     /// <summary>A manager changes the title and text in place (a proposal stays one until approved).</summary>
     private static async Task<IResult> EditAsync(
-        string id, string cannedId, CannedAnswerRequest request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+        string id, string cannedId, CannedAnswerRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
@@ -105,7 +105,7 @@ internal static class InboxTools
             return invalid;
         }
 
-        return await ChangeAsync(redis, keys, id, cannedId, c => c with { Title = request.Title!.Trim(), Text = request.Text!.Trim() }).ConfigureAwait(false);
+        return await ChangeAsync(redis, keys, id, cannedId, c => c with { Title = request!.Title!.Trim(), Text = request.Text!.Trim() }).ConfigureAwait(false);
     }
 
     private static async Task<IResult> ApproveAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
@@ -133,14 +133,16 @@ internal static class InboxTools
             return Problems.Forbidden();
         }
 
-        await db.HashDeleteAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false);
-        return Results.NoContent();
+        // Only as read: a proposal a manager approved meanwhile is no longer the clerk's to withdraw.
+        return await HashFields.DeleteIfEqualAsync(db, keys.UnitCannedAnswers(id), cannedId, stored).ConfigureAwait(false)
+            ? Results.NoContent()
+            : Changed();
     }
 
-    private static IResult? Validate(CannedAnswerRequest request)
+    private static IResult? Validate(CannedAnswerRequest? request)
     {
-        var title = request.Title?.Trim();
-        var text = request.Text?.Trim();
+        var title = request?.Title?.Trim();
+        var text = request?.Text?.Trim();
         var errors = new List<(string, string)>();
         if (string.IsNullOrEmpty(title) || title.Length > MaxTitle)
         {
@@ -159,7 +161,7 @@ internal static class InboxTools
         [.. (await redis.GetDatabase().HashGetAllAsync(keys.UnitCannedAnswers(unitId)).ConfigureAwait(false))
             .Select(e => JsonSerializer.Deserialize<CannedAnswer>(e.Value.ToString(), Json)!)];
 
-    /// <summary>Rewrites one answer only if it is still there (a delete meanwhile wins: 404).</summary>
+    /// <summary>Rewrites one answer only if it is still as read (an approval, an edit or a delete meanwhile wins: 409).</summary>
     private static async Task<IResult> ChangeAsync(RedisConnections redis, RedisKeys keys, string unitId, string cannedId, Func<CannedAnswer, CannedAnswer> change)
     {
         var stored = await redis.GetDatabase().HashGetAsync(keys.UnitCannedAnswers(unitId), cannedId).ConfigureAwait(false);
@@ -169,10 +171,13 @@ internal static class InboxTools
         }
 
         var changed = change(JsonSerializer.Deserialize<CannedAnswer>(stored.ToString(), Json)!);
-        return await HashFields.SetIfPresentAsync(redis.GetDatabase(), keys.UnitCannedAnswers(unitId), cannedId, JsonSerializer.Serialize(changed, Json)).ConfigureAwait(false)
+        return await HashFields.SetIfEqualAsync(redis.GetDatabase(), keys.UnitCannedAnswers(unitId), cannedId, stored, JsonSerializer.Serialize(changed, Json)).ConfigureAwait(false)
             ? Results.Ok(changed)
-            : Problems.NotFound(Texts.Get("CannedNotFound"));
+            : Changed();
     }
+
+    /// <summary>Someone changed (or deleted) it between the read and the write: nothing is written; the page shows the new state.</summary>
+    private static IResult Changed() => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("CannedChanged"));
 
     /// <summary>
     /// Sends the citizen the DataJud summary of a case number (the one given, or the only one the conversation mentions):

@@ -86,6 +86,7 @@ public sealed record SlaReport
         }
 
         var metTotal = items.Count(p => p.Outcome == PeriodOutcome.Met);
+        var conversationIds = items.Select(p => p.ConversationId).ToHashSet(StringComparer.Ordinal);
         var missedTotal = items.Count(Missed);
         return new SlaReport
         {
@@ -108,7 +109,7 @@ public sealed record SlaReport
             Items = items,
             Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
             ByLabel = [.. (labels ?? new Dictionary<string, IReadOnlyList<string>>())
-                .Where(l => items.Any(p => p.ConversationId == l.Key))
+                .Where(l => conversationIds.Contains(l.Key))
                 .SelectMany(l => l.Value).GroupBy(name => name, StringComparer.Ordinal)
                 .Select(g => new LabelCount(g.Key, g.Count())).OrderByDescending(c => c.Conversations).ThenBy(c => c.Name, StringComparer.CurrentCulture)],
         };

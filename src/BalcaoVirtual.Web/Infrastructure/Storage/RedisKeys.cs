@@ -181,6 +181,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Which version of the word index (<see cref="UnitWord"/>) every conversation is in.</summary>
     public RedisKey WordsIndexed() => $"{prefix}:words-indexed";
 
+    /// <summary>Held by the node building the word index, so that the others wait for it instead of repeating it.</summary>
+    public RedisKey WordsIndexLease() => $"{prefix}:words-indexed:lease";
+
     /// <summary>Conversations that mention a case number (canonical CNJ form).</summary>
     public RedisKey ProcessConversations(string canonical) => $"{prefix}:process:{canonical}";
 

@@ -84,8 +84,9 @@ export async function cannedAnswers() {
     return item;
   }
 
+  /** True when it worked; a failure is said, and the list shows what is stored now (someone may have changed it). */
   async function act(call, done) {
-    try { await call(); await refresh(); say(done); } catch (e) { say(problem(e)); }
+    try { await call(); await refresh(); say(done); return true; } catch (e) { await refresh().catch(() => {}); say(problem(e)); return false; }
   }
 
   async function refresh() {
@@ -113,8 +114,7 @@ export async function cannedAnswers() {
   });
   labelForm.addEventListener('submit', async event => {
     event.preventDefault();
-    await act(() => api(base() + '/labels', { method: 'POST', body: JSON.stringify({ name: labelName.value }) }), T.InboxSaved);
-    labelName.value = '';
+    if (await act(() => api(base() + '/labels', { method: 'POST', body: JSON.stringify({ name: labelName.value }) }), T.InboxSaved)) labelName.value = '';
   });
   main.replaceChildren(el('h1', { text: T.InboxCannedHeading }), el('label', { for: 'c-unit', text: T.InboxCannedUnit }), unit, result,
     el('section', { 'aria-labelledby': 'canned-heading' }, el('h2', { id: 'canned-heading', text: T.InboxCanned }), list, form),

@@ -11,7 +11,7 @@ export function send(method, ...args) {
   if (current?.state === 'Connected') current.invoke(method, ...args).catch(() => { /* refused or dropped: the next heartbeat says it again */ });
 }
 
-export function connect({ changed, presence, reconnected }) {
+export function connect({ changed, presence, status, reconnected }) {
   if (!window.signalR) return null;
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/inbox', { headers: { 'X-CSRF-Token': csrf } })
@@ -32,6 +32,7 @@ export function connect({ changed, presence, reconnected }) {
   };
   connection.on('changed', id => changed(id));
   connection.on('presence', id => presence(id));
+  connection.on('status', id => status(id));
   current = connection;
   connection.onreconnecting(lost);
   connection.onreconnected(back);

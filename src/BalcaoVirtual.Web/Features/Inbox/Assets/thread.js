@@ -77,10 +77,12 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     }
     data = fresh;
     const unit = encodeURIComponent(data.conversation.unitId);
+    // The contact panel is read only while it is open (it reads the citizen's other conversations).
+    const contactOpen = !!pane.querySelector('details#contact[open]');
     const [answers, desk, contact] = await Promise.all([
       api('/api/units/' + unit + '/canned').catch(() => []),
       api('/api/units/' + unit + '/availability').catch(() => null),
-      api('/api/conversations/' + encodeURIComponent(id) + '/contact').catch(() => null)]);
+      contactOpen ? api('/api/conversations/' + encodeURIComponent(id) + '/contact').catch(() => null) : null]);
     if (!current()) return;
     const now = JSON.stringify([data, answers, desk?.open, othersAnswered, contact]);
     if (now === shown && pane.querySelector('.thread')) return;
@@ -186,7 +188,12 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
       body.append(el('h3', { text: T.InboxContactNotes }), el('ul', { class: 'notes' }, ...notes.map(n => el('li', {},
         el('span', { text: n.text }), el('span', { class: 'meta', text: (n.authorId === me.id ? T.InboxYou : n.authorName || T.InboxSomeone) + ' · ' + when(n.at) + (n.conversationId !== id ? ' · ' + T.InboxContactNoteElsewhere : '') })))));
     }
-    return el('details', { class: 'contact-panel', id: 'contact', 'data-keep': 'contact' }, el('summary', { text: T.InboxContactPanel }), body);
+    const panel = el('details', { class: 'contact-panel', id: 'contact', 'data-keep': 'contact' }, el('summary', { text: T.InboxContactPanel }), body);
+    if (!contact) {
+      body.replaceChildren(el('p', { class: 'meta', text: T.InboxLoading }));
+      panel.addEventListener('toggle', () => { if (panel.open) load(); }, { once: true });
+    }
+    return panel;
   }
 
   function draw(answers, desk, contact) {

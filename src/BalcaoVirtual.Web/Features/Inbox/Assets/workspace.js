@@ -33,7 +33,10 @@ export async function workspace() {
     el('option', { value: 'whatsapp', text: 'WhatsApp' }), el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'email', text: 'e-mail' }));
   await loadLabels();
   const label = el('select', { id: 'f-label', 'aria-label': T.InboxLabelFilter }, el('option', { value: '', text: T.InboxLabelAll }));
-  const names = Object.values(labels).flatMap(Object.entries).reduce((all, [id, name]) => ({ ...all, [id]: all[id] || name }), {});
+  // Each unit has its own labels: with several units, each option names its unit.
+  const labelUnits = Object.keys(labels).filter(u => Object.keys(labels[u]).length);
+  const names = Object.fromEntries(labelUnits.flatMap(u => Object.entries(labels[u])
+    .map(([id, name]) => [id, labelUnits.length > 1 ? `${name} (${units[u] || u})` : name])));
   for (const [id, name] of Object.entries(names).sort((a, b) => a[1].localeCompare(b[1], 'pt-BR'))) label.append(el('option', { value: id, text: name }));
   const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel, Object.keys(names).length ? label : '');
   const status = el('p', { class: 'status', role: 'status' });
@@ -116,7 +119,7 @@ export async function workspace() {
         listed = shown;
         list.replaceChildren(...rows.map(drawRow));
       }
-      status.textContent = rows.length === 0 ? (search.value.trim() ? T.InboxNothingFound : T.InboxEmpty) : '';
+      status.textContent = rows.length === 0 ? (search.value.trim() ? T.InboxNothingFound : T.InboxEmpty) : result.truncated ? T.InboxSearchTruncated : '';
       total.textContent = fmt(result.total === 1 ? 'InboxTotalOne' : 'InboxTotal', result.total);
       previous.disabled = page <= 1;
       next.disabled = page * result.pageSize >= result.total;
@@ -201,6 +204,7 @@ export async function workspace() {
       }, 150);
     },
     presence: id => { if (id === openId) showPresence(id); },
+    status: id => { if (id === openId) reloadOpen?.(); }, // a delivery mark: only the open thread redraws
     reconnected: () => { refresh(); reloadOpen?.(); send('Watch', openId); },
   });
   // Who else has the open conversation: said again now and then, so it lapses when a page goes away.
