@@ -65,7 +65,11 @@ public sealed class ContactIdMigrationTests
             Assert.That(Names(after), Has.None.Contains("contact-id-migration"), "the map of old to new ids is gone");
             Assert.That(Names(after).Count(n => n.Contains(":contact:", StringComparison.Ordinal)), Is.EqualTo(3), "three contacts, as before");
             // Kinds, not counts: two contacts whose new ids share a bucket share that bucket's due set.
-            Assert.That(Kinds(after).Distinct(), Is.EqualTo(Kinds(before).Append("@:contact-id-key").Append("@:contact-id-scheme").Order(StringComparer.Ordinal).Distinct()),
+            // The inbox's search and contact indexes are built in the background after the migration, maybe already now.
+            static bool Migrated(string kind) =>
+                !kind.StartsWith("@:words-indexed", StringComparison.Ordinal) && !kind.StartsWith("@:{w:", StringComparison.Ordinal)
+                && !kind.Contains(":contact-convs:", StringComparison.Ordinal);
+            Assert.That(Kinds(after).Where(Migrated).Distinct(), Is.EqualTo(Kinds(before).Append("@:contact-id-key").Append("@:contact-id-scheme").Order(StringComparer.Ordinal).Distinct()),
                 "every kind of key kept (and the id key and scheme marker added)");
         });
 
