@@ -73,10 +73,31 @@ public sealed class InboxQueries(
                 ids = [.. byPhone.SelectMany(v => v).Select(v => v.ToString()).Concat(byWords).Distinct()];
             }
         }
-        else if (filter.Label is { } label)
+        else if (filter.Label is { } label && filter.State == ConversationState.Waiting)
         {
-            // A label's conversations, the latest first; the records say the state, the holder and the channel.
-            var lists = await Task.WhenAll(filter.Units.Select(u => db.SortedSetRangeByRankAsync(keys.UnitLabeled(u, label), 0, MaxLabeled - 1, Order.Descending))).ConfigureAwait(false);
+            // The waiting queue in its order (every one, however many the label has had), those bearing the label: its
+            // index is asked about them all at once.
+            var max = filter.BreachedOnly ? now : double.PositiveInfinity;
+            var due = await Task.WhenAll(filter.Units.Select(u => db.SortedSetRangeByScoreWithScoresAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop)))
+                .ConfigureAwait(false);
+            var marked = await Task.WhenAll(filter.Units.Select((u, i) => due[i].Length == 0
+                ? Task.FromResult(Array.Empty<double?>())
+                : db.SortedSetScoresAsync(keys.UnitLabeled(u, label), [.. due[i].Select(e => e.Element)]))).ConfigureAwait(false);
+            var queue = due.SelectMany((entries, i) => entries.Where((_, j) => marked[i][j] is not null))
+                .OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal).Select(e => e.Element.ToString()).ToList();
+            if (filter.Channel is null && filter.Assignee is null)
+            {
+                var page = await LoadAsync(db, [.. queue.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)]).ConfigureAwait(false);
+                var shown = page.Where(c => c is { State: ConversationState.Waiting, UnitId: { } u } && filter.Units.Contains(u) && c.Labels.Contains(label)).ToList();
+                return (shown, queue.Count - (page.Count - shown.Count), false);
+            }
+
+            ids = queue;
+        }
+        else if (filter.Label is { } labelled)
+        {
+            // Answered or closed with a label: the latest first, as far back as the list reads; the records say the state.
+            var lists = await Task.WhenAll(filter.Units.Select(u => db.SortedSetRangeByRankAsync(keys.UnitLabeled(u, labelled), 0, MaxLabeled - 1, Order.Descending))).ConfigureAwait(false);
             ids = [.. lists.SelectMany(l => l).Select(v => v.ToString())];
         }
         else if (filter.State == ConversationState.Waiting && (filter.Channel is null || filter.Assignee is null))
@@ -262,7 +283,7 @@ public sealed class InboxQueries(
 
     internal const int MaxSearch = 200;
 
-    /// <summary>The most recent conversations of one label a list looks at (per unit).</summary>
+    /// <summary>The most recent answered or closed conversations of one label a list looks at (per unit).</summary>
     internal const int MaxLabeled = 5000;
 
     private static bool IsLastFour(string search) => search.Length == 4 && search.All(char.IsAsciiDigit);
