@@ -94,7 +94,7 @@ internal static class InboxBench
             ("list, page 100", "/api/inbox?unit=trt8-vt-macapa-7&page=100"),
             ("list, only breached", "/api/inbox?unit=trt8-vt-macapa-7&breached=true"),
             ("list, channel filter (SMS)", "/api/inbox?unit=trt8-vt-macapa-7&channel=sms"),
-            ("label, one in ten (reads their records)", "/api/inbox?unit=trt8-vt-macapa-7&label=a1a1a1a1"),
+            ("label, one in ten", "/api/inbox?unit=trt8-vt-macapa-7&label=a1a1a1a1"),
             ("label, one in a hundred", "/api/inbox?unit=trt8-vt-macapa-7&label=b2b2b2b2"),
             ("search, last four digits", "/api/inbox?unit=trt8-vt-macapa-7&q=0042"),
             ("search, a word in every conversation (reads the 1,000 latest)", "/api/inbox?unit=trt8-vt-macapa-7&q=audiencia"),

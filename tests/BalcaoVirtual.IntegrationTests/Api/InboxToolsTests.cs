@@ -119,6 +119,8 @@ public sealed class InboxToolsTests
         Assert.That(await Ids($"label={hearing}&channel=whatsapp&assignee=none"), Is.EqualTo(new[] { bia }), "with the other filters, from the records");
         Assert.That((await clerk.PostAsync($"/api/conversations/{bia}/close", null)).IsSuccessStatusCode);
         Assert.That((await Ids($"label={hearing}"), await Ids($"label={hearing}&state=closed")), Is.EqualTo((Array.Empty<string>(), new[] { bia })), "closed: out of the queue, in the closed list");
+        await clerk.PutAsJsonAsync($"/api/conversations/{maria}/labels", new { labels = new[] { alvara.Id, hearing } });
+        Assert.That(await Ids($"label={hearing}"), Is.EqualTo(new[] { maria }), "the label has had more than the queue holds: the queue is read");
         await clerk.PostAsJsonAsync($"/api/conversations/{maria}/transfer", new { unitId = "trt8-vt-belem-1", reason = "Processo de Belém." });
         Assert.That(await Ids($"label={alvara.Id}"), Is.Empty);
         var moved = await belem.GetFromJsonAsync<JsonElement>($"/api/conversations/{maria}");

@@ -75,16 +75,11 @@ public sealed class InboxQueries(
         }
         else if (filter.Label is { } label && filter.State == ConversationState.Waiting)
         {
-            // The waiting queue in its order (every one, however many the label has had), those bearing the label: its
-            // index is asked about them all at once.
+            // The waiting ones that bear the label, in the queue's order, however many the label has had: the smaller of
+            // the two indexes is read whole and the other asked about it at once.
             var max = filter.BreachedOnly ? now : double.PositiveInfinity;
-            var due = await Task.WhenAll(filter.Units.Select(u => db.SortedSetRangeByScoreWithScoresAsync(keys.UnitDue(u), double.NegativeInfinity, max, Exclude.Stop)))
-                .ConfigureAwait(false);
-            var marked = await Task.WhenAll(filter.Units.Select((u, i) => due[i].Length == 0
-                ? Task.FromResult(Array.Empty<double?>())
-                : db.SortedSetScoresAsync(keys.UnitLabeled(u, label), [.. due[i].Select(e => e.Element)]))).ConfigureAwait(false);
-            var queue = due.SelectMany((entries, i) => entries.Where((_, j) => marked[i][j] is not null))
-                .OrderBy(e => e.Score).ThenBy(e => e.Element.ToString(), StringComparer.Ordinal).Select(e => e.Element.ToString()).ToList();
+            var found = await Task.WhenAll(filter.Units.Select(u => WaitingWithLabelAsync(db, u, label, max))).ConfigureAwait(false);
+            var queue = found.SelectMany(f => f).OrderBy(e => e.Due).ThenBy(e => e.Id, StringComparer.Ordinal).Select(e => e.Id).ToList();
             if (filter.Channel is null && filter.Assignee is null)
             {
                 var page = await LoadAsync(db, [.. queue.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)]).ConfigureAwait(false);
@@ -167,6 +162,28 @@ public sealed class InboxQueries(
         }
 
         return (matching.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList(), matching.Count, truncated);
+    }
+
+    /// <summary>A unit's waiting conversations that bear a label, with their due scores (up to <paramref name="max"/>).</summary>
+    private async Task<IReadOnlyList<(string Id, double Due)>> WaitingWithLabelAsync(IDatabase db, string unit, string label, double max)
+    {
+        var (dueKey, labelKey) = (keys.UnitDue(unit), keys.UnitLabeled(unit, label));
+        var sizes = await Task.WhenAll(db.SortedSetLengthAsync(dueKey), db.SortedSetLengthAsync(labelKey)).ConfigureAwait(false);
+        if (sizes[0] == 0 || sizes[1] == 0)
+        {
+            return [];
+        }
+
+        if (sizes[1] <= sizes[0])
+        {
+            var labelled = await db.SortedSetRangeByRankAsync(labelKey).ConfigureAwait(false);
+            var due = await db.SortedSetScoresAsync(dueKey, labelled).ConfigureAwait(false);
+            return [.. labelled.Select((id, i) => (Id: id.ToString(), Due: due[i])).Where(e => e.Due is { } d && d < max).Select(e => (e.Id, e.Due!.Value))];
+        }
+
+        var queue = await db.SortedSetRangeByScoreWithScoresAsync(dueKey, double.NegativeInfinity, max, Exclude.Stop).ConfigureAwait(false);
+        var marked = queue.Length == 0 ? [] : await db.SortedSetScoresAsync(labelKey, [.. queue.Select(e => e.Element)]).ConfigureAwait(false);
+        return [.. queue.Where((_, i) => marked[i] is not null).Select(e => (e.Element.ToString(), e.Score))];
     }
 
     /// <summary>The tabs' counts over the units' waiting queues, from the indexes alone (one pipeline).</summary>
