@@ -17,6 +17,14 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
         return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<User>(value.ToString(), Json);
     }
 
+    /// <summary>The names of these people (each once, in one pipeline); someone no longer stored is left out.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<string?> ids)
+    {
+        var distinct = ids.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var found = await Task.WhenAll(distinct.Select(GetAsync)).ConfigureAwait(false);
+        return found.OfType<User>().ToDictionary(u => u.Id, u => u.Name, StringComparer.Ordinal);
+    }
+
     public async Task<User?> FindByEmailAsync(string email)
     {
         var id = await Db.StringGetAsync(keys.UserByEmail(User.NormalizeEmail(email))).ConfigureAwait(false);

@@ -111,14 +111,7 @@ public static class ConversationsFeature
             && detail.Split(" -> ", 2) is [var from, var rest] && rest.Split(": ", 2) is [var to, var why] && to == conversation!.UnitId
                 ? new { fromUnitId = from, reason = why, at = last.At, byUserId = last.UserId }
                 : null;
-        var people = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var personId in messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).Append(transfer?.byUserId).OfType<string>().Distinct())
-        {
-            if (await users.GetAsync(personId).ConfigureAwait(false) is { } person)
-            {
-                people[personId] = person.Name;
-            }
-        }
+        var people = await users.NamesAsync(messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).Append(transfer?.byUserId)).ConfigureAwait(false);
 
         return Results.Ok(new
         {

@@ -46,11 +46,7 @@ internal static class InboxContact
             .OrderByDescending(n => n.Note.CreatedAt)
             .Take(MaxNotes)
             .ToList();
-        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var author in notes.Select(n => n.Note.AuthorId).OfType<string>().Distinct())
-        {
-            names[author] = (await users.GetAsync(author).ConfigureAwait(false))?.Name;
-        }
+        var names = await users.NamesAsync(notes.Select(n => n.Note.AuthorId)).ConfigureAwait(false);
 
         return Results.Ok(new
         {
@@ -76,7 +72,7 @@ internal static class InboxContact
                 text = Privacy.CpfMask.Mask(n.Note.Text),
                 at = n.Note.CreatedAt,
                 authorId = n.Note.AuthorId,
-                authorName = n.Note.AuthorId is { } author ? names[author] : null,
+                authorName = n.Note.AuthorId is { } author ? names.GetValueOrDefault(author) : null,
             }),
         });
     }

@@ -211,11 +211,7 @@ public sealed class InboxQueries(
             ? Task.FromResult(Array.Empty<RedisValue>())
             : db.HashGetAsync(keys.ConversationMessages(c.Id), recentIds[i]))).ConfigureAwait(false);
         var read = userId is null ? [] : await db.HashGetAsync(keys.UserRead(userId), [.. items.Select(c => (RedisValue)c.Id)]).ConfigureAwait(false);
-        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var holder in items.Select(c => c.AssigneeId).OfType<string>().Distinct())
-        {
-            names[holder] = (await users.GetAsync(holder).ConfigureAwait(false))?.Name;
-        }
+        var names = await users.NamesAsync(items.Select(c => c.AssigneeId)).ConfigureAwait(false);
 
         return [.. items.Select((c, i) =>
         {
@@ -225,7 +221,7 @@ public sealed class InboxQueries(
             return new InboxRow(
                 Privacy.CpfMask.Masked(c),
                 last is null ? null : new InboxPreview(Preview(last), last.Author, last.Direction, last.CreatedAt),
-                c.AssigneeId is { } holder ? names[holder] : null,
+                c.AssigneeId is { } holder ? names.GetValueOrDefault(holder) : null,
                 Math.Max(0, c.CitizenMessages - seen));
         })];
     }

@@ -57,13 +57,9 @@ internal static class InboxTools
         var visible = (await ReadAsync(redis, keys, id).ConfigureAwait(false))
             .Where(c => !c.Proposed || manages || c.ProposedBy == user.UserId())
             .OrderBy(c => c.Proposed).ThenBy(c => c.Title, StringComparer.CurrentCulture).ToList();
-        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var by in visible.Select(c => c.ProposedBy).OfType<string>().Distinct())
-        {
-            names[by] = (await users.GetAsync(by).ConfigureAwait(false))?.Name;
-        }
+        var names = await users.NamesAsync(visible.Select(c => c.ProposedBy)).ConfigureAwait(false);
 
-        return Results.Ok(visible.Select(c => new { c.Id, c.Title, c.Text, c.Proposed, c.ProposedBy, ProposedByName = c.ProposedBy is { } by ? names[by] : null }));
+        return Results.Ok(visible.Select(c => new { c.Id, c.Title, c.Text, c.Proposed, c.ProposedBy, ProposedByName = c.ProposedBy is { } by ? names.GetValueOrDefault(by) : null }));
     }
 
     /// <summary>A manager's answer is the unit's at once; a clerk's is a proposal.</summary>
