@@ -54,7 +54,9 @@ public sealed class PublicPageTests
         var before = page.Url;
         await page.PressAsync("#bv-q", "Enter");
         await page.ArrivedAsync(url => url.ToString() != before, "the search results");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The new document is parsed to its end once its footer is there (a load-state wait here timed out once
+        // in a clean run after the page had loaded).
+        await page.Locator("footer").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     private Task<IReadOnlyList<string>> UnitNamesAsync() => page.Locator(".bv-unit h2").AllInnerTextsAsync();
