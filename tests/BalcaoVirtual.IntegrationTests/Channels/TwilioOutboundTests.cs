@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BalcaoVirtual.IntegrationTests.Channels;
@@ -90,6 +91,42 @@ public sealed class TwilioOutboundTests
 
         Assert.That(twilio.Requests, Has.Count.EqualTo(2));
         Assert.That(message!.Attempts, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Reply_WaitsForTwiliosRetryAfter_WhenItIsLongerThanTheBackoff()
+    {
+        var conversationId = await CitizenWritesAsync();
+        twilio.RespondTooManyRequests(retryAfterSeconds: 600);
+
+        await clerk.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Resposta" });
+        var failedAt = factory.Time.GetUtcNow();
+
+        // The backoff alone would retry within 3 s; Twilio asked for 10 minutes, and the retry is set for then.
+        await TestServers.WaitUntilAsync(async () => await RetryDueAsync() > failedAt + TimeSpan.FromMinutes(9), TimeSpan.FromSeconds(20), "the retry scheduled after Retry-After");
+        Assert.That(await RetryDueAsync(), Is.EqualTo(failedAt + TimeSpan.FromMinutes(10)).Within(TimeSpan.FromSeconds(1)));
+        Assert.That(twilio.Requests, Has.Count.EqualTo(1));
+
+        await TestServers.WaitUntilAsync(async () =>
+        {
+            factory.Time.Advance(TimeSpan.FromSeconds(30));
+            return (await OutboundMessageAsync(conversationId)).Status == "queued";
+        }, TimeSpan.FromSeconds(30), "the send after Retry-After");
+        Assert.That(twilio.Requests, Has.Count.EqualTo(2));
+    }
+
+    /// <summary>When the one send waiting to be retried is due, from the outbox's retry schedule.</summary>
+    private async Task<DateTimeOffset> RetryDueAsync()
+    {
+        var keys = factory.Services.GetRequiredService<RedisKeys>();
+        var db = factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
+        var due = new List<double>();
+        foreach (var bucket in RedisKeys.Buckets)
+        {
+            due.AddRange((await db.SortedSetRangeByRankWithScoresAsync(keys.OutboxLeases(bucket))).Select(e => e.Score));
+        }
+
+        return due.Count == 1 ? DateTimeOffset.FromUnixTimeMilliseconds((long)due[0]) : DateTimeOffset.MinValue;
     }
 
     [Test]

@@ -21,7 +21,7 @@ namespace BalcaoVirtual.IntegrationTests.Support;
 internal sealed class FakeTwilio : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<(int Status, int? Code)> script = new();
+    private readonly ConcurrentQueue<(int Status, int? Code, int? RetryAfter)> script = new();
     private int counter;
 
     private FakeTwilio(WebApplication app) => this.app = app;
@@ -41,11 +41,14 @@ internal sealed class FakeTwilio : IAsyncDisposable
     /// <summary>The next requests answer with these (HTTP status, Twilio error code); afterwards 201.</summary>
     public void Respond(params (int Status, int? Code)[] responses)
     {
-        foreach (var r in responses)
+        foreach (var (status, code) in responses)
         {
-            script.Enqueue(r);
+            script.Enqueue((status, code, null));
         }
     }
+
+    /// <summary>The next request answers 429 (code 20429) with Retry-After in seconds, as Twilio's rate limit does.</summary>
+    public void RespondTooManyRequests(int retryAfterSeconds) => script.Enqueue((429, 20429, retryAfterSeconds));
 
     private async Task<IResult> HandleAsync(string accountSid, HttpContext http)
     {
@@ -79,6 +82,11 @@ internal sealed class FakeTwilio : IAsyncDisposable
 
         if (script.TryDequeue(out var scripted))
         {
+            if (scripted.RetryAfter is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
             return Error(scripted.Status, scripted.Code, "scripted failure");
         }
 

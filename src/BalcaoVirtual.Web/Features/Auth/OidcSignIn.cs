@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Inbox;
 using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -19,6 +20,8 @@ internal static partial class OidcSignIn
     public const string Scheme = "oidc";
     public const string StartPath = "/entrar/sso";
     public const string CallbackPath = "/entrar/sso/retorno";
+    private const string BackchannelClient = "oidc";
+    private static readonly TimeSpan BackchannelTimeout = TimeSpan.FromSeconds(10);
 
     public static void Add(AuthenticationBuilder authentication, OidcOptions settings)
     {
@@ -27,6 +30,11 @@ internal static partial class OidcSignIn
             return;
         }
 
+        // Discovery, keys and the code exchange through the service's own HttpClient: a timeout per attempt (a person
+        // waits at the sign-in), reads retried when transient, the service's telemetry.
+        authentication.Services.AddHttpClient(BackchannelClient).AddOutboundResilience(_ => BackchannelTimeout);
+        authentication.Services.AddOptions<OpenIdConnectOptions>(Scheme)
+            .Configure<IHttpClientFactory>((o, clients) => o.Backchannel = clients.CreateClient(BackchannelClient));
         authentication.AddOpenIdConnect(Scheme, o =>
         {
             o.Authority = settings.Authority;

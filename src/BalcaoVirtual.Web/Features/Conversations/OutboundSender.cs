@@ -21,6 +21,9 @@ internal sealed partial class OutboundSender(
     ILogger<OutboundSender> logger) : BackgroundService
 {
     public const int MaxAttempts = 10;
+
+    /// <summary>The longest Retry-After a provider is waited for.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim signal = new(0);
 
@@ -148,7 +151,7 @@ internal sealed partial class OutboundSender(
                 break;
             case SendOutcome.Retry retry when attempts < MaxAttempts:
                 await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m with { Attempts = attempts }).ConfigureAwait(false);
-                var delay = Backoff(attempts);
+                var delay = Backoff(attempts, retry.After);
                 await work.RetryLaterAsync(item, delay).ConfigureAwait(false);
                 LogRetry(logger, message.Id, conversation.Id, attempts, retry.Reason, delay.TotalSeconds);
                 break;
@@ -192,10 +195,14 @@ internal sealed partial class OutboundSender(
         }
     }
 
-    internal static TimeSpan Backoff(int attempt)
+    /// <summary>
+    /// 2 s doubling to 5 min, ±20 %; never sooner than the provider's Retry-After, which is believed up to an hour.
+    /// </summary>
+    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter = null)
     {
         var seconds = Math.Min(300, 2 * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        var backoff = TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        return retryAfter is { } after && after > backoff ? TimeSpan.FromTicks(Math.Min(after.Ticks, MaxRetryAfter.Ticks)) : backoff;
     }
 
     private static string ContactOf(Conversation conversation) => RedisKeys.ContactOf(conversation.Id);

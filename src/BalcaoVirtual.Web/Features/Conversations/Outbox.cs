@@ -8,8 +8,11 @@ public abstract record SendOutcome
 {
     public sealed record Sent(string ProviderId, string Status) : SendOutcome;
 
-    /// <summary>Not processed, or maybe not: safe to try again later (429, 5xx, connection failure, timeout).</summary>
-    public sealed record Retry(string Reason) : SendOutcome;
+    /// <summary>
+    /// Not processed, or maybe not: safe to try again later (429, 5xx, connection failure, timeout); not before
+    /// <paramref name="After"/> when the provider said how long to wait (Retry-After).
+    /// </summary>
+    public sealed record Retry(string Reason, TimeSpan? After = null) : SendOutcome;
 
     /// <summary>Refused for good (invalid number, opted out, …): recorded on the message, never retried.</summary>
     public sealed record Failed(string ErrorCode, string Reason) : SendOutcome;

@@ -34,7 +34,8 @@ public static class CourtFeature
         services.AddSingleton<UnitHours>();
         services.AddStrictOptions<DataJudOptions, DataJudOptionsValidator>(configuration, DataJudOptions.Section);
         // The client applies its own (short) timeout per query.
-        services.AddHttpClient(DataJudClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(DataJudClient.HttpClientName)
+            .AddOutboundResilience(sp => sp.GetRequiredService<IOptions<DataJudOptions>>().Value.Timeout);
         services.AddSingleton<DataJudClient>();
         services.AddSingleton<ICaseStatusLookup>(sp => sp.GetRequiredService<DataJudClient>());
         services.AddSingleton<UnitResolver>();

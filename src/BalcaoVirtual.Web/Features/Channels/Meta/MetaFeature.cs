@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Meta;
@@ -10,7 +11,8 @@ public static class MetaFeature
     public static IServiceCollection AddMeta(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStrictOptions<MetaOptions, MetaOptionsValidator>(configuration, MetaOptions.Section);
-        services.AddHttpClient<MetaTransport>((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MetaOptions>>().Value.RequestTimeout);
+        services.AddHttpClient<MetaTransport>()
+            .AddOutboundResilience(sp => sp.GetRequiredService<IOptions<MetaOptions>>().Value.RequestTimeout);
         return services;
     }
 

@@ -8,6 +8,7 @@ using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace BalcaoVirtual.Web.Features.Channels.Meta;
 
@@ -49,13 +50,13 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return Interpret(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            return Interpret(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), response.Headers.RetryAfter?.Delta);
         }
         catch (HttpRequestException ex)
         {
             return new SendOutcome.Retry($"connection failed ({ex.HttpRequestError})");
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutRejectedException)
         {
             return new SendOutcome.Retry("timed out");
         }
@@ -185,7 +186,7 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
 
-    internal static SendOutcome Interpret(HttpStatusCode status, string body)
+    internal static SendOutcome Interpret(HttpStatusCode status, string body, TimeSpan? retryAfter = null)
     {
         string? wamid = null;
         string? code = null;
@@ -218,7 +219,7 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
         var label = code is null ? $"HTTP {(int)status}" : $"HTTP {(int)status}, code {code}";
         if ((code is not null && RetryCodes.Contains(code)) || status == HttpStatusCode.TooManyRequests || (int)status >= 500)
         {
-            return new SendOutcome.Retry(label);
+            return new SendOutcome.Retry(label, retryAfter);
         }
 
         return new SendOutcome.Failed(code ?? ((int)status).ToString(CultureInfo.InvariantCulture), label);

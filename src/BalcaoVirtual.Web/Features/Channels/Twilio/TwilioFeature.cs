@@ -1,5 +1,6 @@
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Infrastructure;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
@@ -12,8 +13,8 @@ public static class TwilioFeature
     public static IServiceCollection AddTwilio(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStrictOptions<TwilioOptions, TwilioOptionsValidator>(configuration, TwilioOptions.Section);
-        services.AddHttpClient<TwilioTransport>((sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout);
+        services.AddHttpClient<TwilioTransport>()
+            .AddOutboundResilience(sp => sp.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout);
         services.AddSingleton<LocalOutboxTransport>();
         services.AddSingleton<TwilioAccounts>();
         services.AddHttpClient(DevPhone.LoopbackClient);

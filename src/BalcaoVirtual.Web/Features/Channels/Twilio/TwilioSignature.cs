@@ -1,17 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
+using Twilio.Security;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
 /// <summary>
-/// X-Twilio-Signature, as Twilio computes it (protocols.md §1): HMAC-SHA1 with the auth token over the full URL
-/// followed by every form parameter (names in ordinal order, each name's distinct values sorted), Base64.
+/// X-Twilio-Signature (protocols.md §1): HMAC-SHA1 with the auth token over the full URL followed by every form
+/// parameter (names in ordinal order, each name's distinct values sorted), Base64. Checked by Twilio's SDK; computed
+/// here only to sign as Twilio does (the dev phone).
 /// </summary>
 public static class TwilioSignature
 {
     public const string Header = "X-Twilio-Signature";
 
-    /// <summary>The signature Twilio would send for this URL and these form parameters.</summary>
+    /// <summary>The signature Twilio would send for this URL and these form parameters (the SDK only checks).</summary>
     public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters)
     {
         var data = new StringBuilder(url);
@@ -30,105 +32,31 @@ public static class TwilioSignature
     }
 
     /// <summary>
-    /// True when the signature matches the form parameters under the URL as given or with its port toggled.
+    /// True when the signature matches, checked by Twilio's SDK (<see cref="RequestValidator"/>: the URL as given and
+    /// with its port toggled, host case kept). The SDK takes one value per name; Twilio signs a repeated name once per
+    /// distinct value, sorted, so those values go in joined by the name itself, which is the same string signed.
+    /// A URL the SDK cannot take apart (a forged Host header) is a mismatch, never an exception.
     /// </summary>
-    public static bool IsValidForm(string authToken, string url, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters, string? signature)
+    public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters, string? signature)
     {
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken))
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken) || string.IsNullOrEmpty(url))
         {
             return false;
         }
 
-        var materialized = parameters.ToList();
-        return UrlVariants(url).Any(u => FixedTimeEquals(Compute(authToken, u, materialized), signature));
-    }
+        var flattened = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in parameters)
+        {
+            flattened[name] = string.Join(name, values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        }
 
-    /// <summary>
-    /// JSON bodies: the signature covers the URL alone (with its bodySHA256 query value), and the lowercase hex
-    /// SHA-256 of the raw body must equal that value. Both must hold.
-    /// </summary>
-    public static bool IsValidJson(string authToken, string url, ReadOnlySpan<byte> body, string? signature)
-    {
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken) || BodyHashFromUrl(url) is not { } expected)
+        try
+        {
+            return new RequestValidator(authToken).Validate(url, flattened, signature);
+        }
+        catch (Exception ex) when (ex is UriFormatException or ArgumentException)
         {
             return false;
         }
-
-        var actual = Convert.ToHexStringLower(SHA256.HashData(body));
-        return FixedTimeEquals(actual, expected) &&
-               UrlVariants(url).Any(u => FixedTimeEquals(Compute(authToken, u, []), signature));
     }
-
-    /// <summary>The value of the bodySHA256 query parameter, or null.</summary>
-    public static string? BodyHashFromUrl(string url)
-    {
-        var query = url.IndexOf('?', StringComparison.Ordinal);
-        if (query < 0)
-        {
-            return null;
-        }
-
-        foreach (var pair in url[(query + 1)..].Split('#')[0].Split('&'))
-        {
-            if (pair.StartsWith("bodySHA256=", StringComparison.Ordinal))
-            {
-                return Uri.UnescapeDataString(pair["bodySHA256=".Length..]);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The URL as given, and the same URL with its port toggled: ":443"/":80" added when absent, removed when present.
-    /// Host and user-info keep their case (System.Uri would lower-case the host).
-    /// </summary>
-    public static IEnumerable<string> UrlVariants(string url)
-    {
-        yield return url;
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0)
-        {
-            yield break;
-        }
-
-        var scheme = url[..schemeEnd].ToLowerInvariant();
-        var authorityStart = schemeEnd + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (authorityEnd < 0)
-        {
-            authorityEnd = url.Length;
-        }
-
-        var authority = url[authorityStart..authorityEnd];
-        var hostStart = authority.LastIndexOf('@') + 1;
-        var hostPort = authority[hostStart..];
-        var bracket = hostPort.LastIndexOf(']');
-        var colon = hostPort.LastIndexOf(':');
-        string toggled;
-        if (colon > bracket)
-        {
-            toggled = authority[..hostStart] + hostPort[..colon];
-        }
-        else
-        {
-            var port = scheme switch
-            {
-                "https" => ":443",
-                "http" => ":80",
-                _ => null,
-            };
-            if (port is null)
-            {
-                yield break;
-            }
-
-            toggled = authority + port;
-        }
-
-        yield return url[..authorityStart] + toggled + url[authorityEnd..];
-    }
-
-    private static bool FixedTimeEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 }

@@ -1,23 +1,25 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using BalcaoVirtual.Web.Features.Channels.WhatsApp;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using global::Twilio.Clients;
+using global::Twilio.Exceptions;
+using global::Twilio.Rest.Api.V2010.Account;
+using global::Twilio.Types;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
-/// <summary>Sends through Twilio's Messages API (protocols.md §3), at most the configured rate per sender.</summary>
+/// <summary>
+/// Sends through Twilio's Messages API (protocols.md §3) with Twilio's SDK, over the service's own HttpClient
+/// (<see cref="TwilioHttp"/>), at most the configured rate per sender.
+/// </summary>
 internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> options, IOptions<WhatsAppOptions> whatsApp, UnitCatalog catalog)
     : IOutboundTransport, IDisposable
 {
-    // Never retried: auth, invalid To, region, opted out (STOP), not a mobile, too long, no content, outside the WhatsApp window.
-    internal static readonly HashSet<int> PermanentCodes = [20003, 21211, 21408, 21610, 21614, 21617, 21619, 63016];
-
     private readonly SenderLimiters limiters = new();
 
     /// <summary>Builds the limiter of one sender from its rate per second (tests replace it to move time by hand).</summary>
@@ -41,11 +43,7 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         var perSecond = conversation.Channel == Channel.WhatsApp ? o.WhatsAppMessagesPerSecond : o.SmsMessagesPerSecond;
         using var lease = await limiters.AcquireAsync(from, perSecond, cancellationToken).ConfigureAwait(false);
 
-        var form = new List<KeyValuePair<string, string>>
-        {
-            new("To", conversation.ContactAddress),
-            new("From", from),
-        };
+        var send = new CreateMessageOptions(new PhoneNumber(conversation.ContactAddress)) { From = new PhoneNumber(from) };
         if (message.Template is { } template)
         {
             // An approved template: ContentSid and its variables, and no Body (protocols.md §5).
@@ -56,76 +54,65 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
                 return new SendOutcome.Failed("no-template", $"no Twilio template configured for '{template.Kind}'");
             }
 
-            form.Add(new("ContentSid", contentSid));
-            form.Add(new("ContentVariables", JsonSerializer.Serialize(
-                configured.TwilioVariables.ToDictionary(v => v.Key, v => template.Values.GetValueOrDefault(v.Value, ""), StringComparer.Ordinal))));
+            send.ContentSid = contentSid;
+            send.ContentVariables = JsonSerializer.Serialize(
+                configured.TwilioVariables.ToDictionary(v => v.Key, v => template.Values.GetValueOrDefault(v.Value, ""), StringComparer.Ordinal));
         }
         else
         {
-            form.Add(new("Body", message.Text));
+            send.Body = message.Text;
             // Media by public link (Twilio fetches it), at most 10.
-            form.AddRange(message.MediaUrls.Where(u => u.StartsWith("https://", StringComparison.Ordinal)).Take(10).Select(u => new KeyValuePair<string, string>("MediaUrl", u)));
+            send.MediaUrl = [.. message.MediaUrls.Where(u => u.StartsWith("https://", StringComparison.Ordinal)).Take(10).Select(u => new Uri(u))];
         }
+
         if (o.PublicBaseUrl is { } publicBase)
         {
-            form.Add(new("StatusCallback", new Uri(publicBase, TwilioFeature.StatusPath).ToString()));
+            send.StatusCallback = new Uri(publicBase, TwilioFeature.StatusPath);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.ApiBaseUrl, $"/2010-04-01/Accounts/{accountSid}/Messages.json"))
-        {
-            Content = new FormUrlEncodedContent(form),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{tokens[accountSid]}")));
-
+        var wire = new TwilioHttp(http, o.ApiBaseUrl, cancellationToken);
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return Interpret(response.StatusCode, body);
+            var sent = await MessageResource.CreateAsync(send, new TwilioRestClient(accountSid, tokens[accountSid], httpClient: wire)).ConfigureAwait(false);
+            return new SendOutcome.Sent(sent.Sid, sent.Status?.ToString() ?? "queued");
         }
-        catch (HttpRequestException ex)
+        catch (ApiException ex)
         {
-            return new SendOutcome.Retry($"connection failed ({ex.HttpRequestError})");
+            // The SDK leaves code and status at 0 when it cannot read Twilio's error body (a proxy's page): the answer
+            // itself still says what happened.
+            var status = ex.Status != 0 ? ex.Status : (int?)wire.Answer?.StatusCode ?? 0;
+            return Interpret(status, ex.Code != 0 ? ex.Code : null, wire.RetryAfter);
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (ApiConnectionException ex) when (ex.InnerException is HttpRequestException inner)
+        {
+            return new SendOutcome.Retry($"connection failed ({inner.HttpRequestError})");
+        }
+        catch (ApiConnectionException ex) when (ex.InnerException is TimeoutRejectedException
+                                                 || (ex.InnerException is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // The request may have reached Twilio: sending again may duplicate, which beats losing the answer.
             return new SendOutcome.Retry("timed out");
         }
+        catch (ApiConnectionException ex) when (ex.InnerException is OperationCanceledException canceled)
+        {
+            throw canceled;
+        }
     }
 
-    internal static SendOutcome Interpret(HttpStatusCode status, string body)
+    /// <summary>
+    /// Twilio's answer to a send it refused: try later (429, its code 20429, 5xx; after its Retry-After if longer than
+    /// the outbox's backoff) or never: auth (20003), invalid To (21211), region (21408), opted out by STOP (21610), not
+    /// a mobile (21614), too long (21617), no content (21619), outside the WhatsApp window (63016), and the rest.
+    /// </summary>
+    internal static SendOutcome Interpret(int status, int? code, TimeSpan? retryAfter)
     {
-        var (sid, sendStatus, code) = Parse(body);
-        if (status == HttpStatusCode.Created && sid is not null)
+        var label = code is null ? $"HTTP {status}" : $"HTTP {status}, code {code}";
+        if (status == 429 || code == 20429 || status >= 500)
         {
-            return new SendOutcome.Sent(sid, sendStatus ?? "queued");
+            return new SendOutcome.Retry(label, retryAfter);
         }
 
-        var label = code is null ? $"HTTP {(int)status}" : $"HTTP {(int)status}, code {code}";
-        if (status == HttpStatusCode.TooManyRequests || code == 20429 || (int)status >= 500)
-        {
-            return new SendOutcome.Retry(label);
-        }
-
-        return new SendOutcome.Failed(code?.ToString(CultureInfo.InvariantCulture) ?? ((int)status).ToString(CultureInfo.InvariantCulture), label);
-    }
-
-    private static (string? Sid, string? Status, int? Code) Parse(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            var root = doc.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            int? code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null;
-            return (Text("sid"), Text("status"), code);
-        }
-        catch (JsonException)
-        {
-            return (null, null, null);
-        }
+        return new SendOutcome.Failed(code?.ToString(CultureInfo.InvariantCulture) ?? status.ToString(CultureInfo.InvariantCulture), label);
     }
 
     public void Dispose() => limiters.Dispose();

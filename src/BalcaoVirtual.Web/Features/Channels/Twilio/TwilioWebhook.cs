@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.AspNetCore.Http.Features;
+using global::Twilio.TwiML;
 
 namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 
@@ -14,7 +16,8 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 internal static partial class TwilioWebhook
 {
     public const int MaxBodyBytes = 64 * 1024;
-    public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+    /// <summary>The answer to every message: empty TwiML (the replies go out through the API, after the store).</summary>
+    public static readonly string EmptyTwiml = new MessagingResponse().ToString(SaveOptions.DisableFormatting);
 
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, TwilioAccounts accounts, UnitCatalog catalog, InboundStore store, ILoggerFactory loggers)
@@ -103,7 +106,7 @@ internal sealed record VerifiedRequest(Dictionary<string, List<string>>? Form, I
 
         var url = PublicUrl(http, accounts.PublicBaseUrl);
         var parameters = form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value));
-        if (!TwilioSignature.IsValidForm(token, url, parameters, http.Request.Headers[TwilioSignature.Header]))
+        if (!TwilioSignature.IsValid(token, url, parameters, http.Request.Headers[TwilioSignature.Header]))
         {
             return Fail(http, logger, StatusCodes.Status403Forbidden, "signature does not match");
         }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace BalcaoVirtual.Web.Features.Court.DataJud;
 
@@ -117,12 +118,10 @@ public sealed partial class DataJudClient(
         request.Headers.Authorization = new AuthenticationHeaderValue("APIKey", o.ApiKey);
         request.Content = new StringContent(
             JsonSerializer.Serialize(new { query = new { match = new { numeroProcesso = number.Digits } } }), Encoding.UTF8, "application/json");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(o.Timeout);
         try
         {
             using var http = clients.CreateClient(HttpClientName);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
                 return Pause(o, RetryDelay(response.Headers), $"DataJud answered {(int)response.StatusCode}");
@@ -134,15 +133,15 @@ public sealed partial class DataJudClient(
                 return new CaseStatusResult.Unavailable($"DataJud answered {(int)response.StatusCode} for index {index}");
             }
 
-            var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                using var document = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token).ConfigureAwait(false);
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var summary = DataJudParser.Parse(document.RootElement, number.Canonical, court, timeZone, o.Movements);
                 return summary is null ? new CaseStatusResult.NotFound(number.Canonical, court) : new CaseStatusResult.Found(summary);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutRejectedException)
         {
             return Pause(o, null, $"DataJud did not answer within {o.Timeout.TotalSeconds:0.#} s");
         }

@@ -31,13 +31,4 @@ public sealed class TwilioOptionsValidatorTests
         var options = new TwilioOptions { AccountSid = Sid, AuthToken = "a", Accounts = [new() { AccountSid = "AC" + new string('1', 32), AuthToken = "b" }] };
         Assert.That(options.TokensBySid().Keys, Is.EquivalentTo(new[] { Sid, "AC" + new string('1', 32) }));
     }
-
-    [TestCase(201, "{\"sid\":\"SM1\",\"status\":\"queued\"}", "Sent")]
-    [TestCase(429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}", "Retry")]
-    [TestCase(503, "<html>unavailable</html>", "Retry")]
-    [TestCase(400, "{\"code\":21211,\"message\":\"Invalid To\",\"status\":400}", "Failed")]
-    [TestCase(400, "{\"code\":63016,\"message\":\"outside window\",\"status\":400}", "Failed")]
-    [TestCase(401, "{\"code\":20003,\"message\":\"Authenticate\",\"status\":401}", "Failed")]
-    public void Interpret_ClassifiesTwilioAnswers(int status, string body, string outcome) =>
-        Assert.That(TwilioTransport.Interpret((System.Net.HttpStatusCode)status, body).GetType().Name, Is.EqualTo(outcome));
 }

@@ -5,8 +5,9 @@ using BalcaoVirtual.Web.Features.Channels.Twilio;
 namespace BalcaoVirtual.Tests.Features.Channels.Twilio;
 
 /// <summary>
-/// Built from the algorithm in protocols.md §1, anchored on the vectors Twilio's own SDKs publish
-/// (auth token "12345", https://mycompany.com/myapp.php?foo=1&amp;bar=2). Each rule has a case that must fail.
+/// The check the webhooks run (Twilio's SDK, fed by <see cref="TwilioSignature.IsValid"/>) and the signing the dev phone
+/// does, anchored on the vectors Twilio's own SDKs publish (auth token "12345",
+/// https://mycompany.com/myapp.php?foo=1&amp;bar=2). Each rule has a case that must fail.
 /// </summary>
 public sealed class TwilioSignatureTests
 {
@@ -28,76 +29,57 @@ public sealed class TwilioSignatureTests
         Assert.That(TwilioSignature.Compute(Token, Url, SdkParams()), Is.EqualTo(SdkVector));
 
     [Test]
-    public void IsValidForm_Accepts_SdkVector() =>
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, SdkParams(), SdkVector), Is.True);
+    public void IsValid_Accepts_SdkVector() =>
+        Assert.That(TwilioSignature.IsValid(Token, Url, SdkParams(), SdkVector), Is.True);
 
     [Test]
-    public void IsValidForm_Rejects_WrongToken() =>
-        Assert.That(TwilioSignature.IsValidForm("54321", Url, SdkParams(), SdkVector), Is.False);
+    public void IsValid_Rejects_WrongToken() =>
+        Assert.That(TwilioSignature.IsValid("54321", Url, SdkParams(), SdkVector), Is.False);
 
     [Test]
-    public void IsValidForm_Rejects_TamperedValue()
+    public void IsValid_Rejects_TamperedValue()
     {
         var tampered = SdkParams();
         tampered[2] = P("Digits", "9999");
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, tampered, SdkVector), Is.False);
+        Assert.That(TwilioSignature.IsValid(Token, Url, tampered, SdkVector), Is.False);
     }
 
     [Test]
-    public void IsValidForm_Rejects_ExtraParameter()
+    public void IsValid_Rejects_ExtraParameter()
     {
         var extra = SdkParams();
         extra.Add(P("Body", "oi"));
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, extra, SdkVector), Is.False);
+        Assert.That(TwilioSignature.IsValid(Token, Url, extra, SdkVector), Is.False);
     }
 
     [TestCase(null)]
     [TestCase("")]
-    public void IsValidForm_Rejects_MissingOrEmptyHeader(string? signature) =>
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, SdkParams(), signature), Is.False);
+    public void IsValid_Rejects_MissingOrEmptyHeader(string? signature) =>
+        Assert.That(TwilioSignature.IsValid(Token, Url, SdkParams(), signature), Is.False);
 
     [Test]
-    public void IsValidForm_Rejects_OtherQueryString() =>
-        Assert.That(TwilioSignature.IsValidForm(Token, "https://mycompany.com/myapp.php?foo=1&bar=3", SdkParams(), SdkVector), Is.False);
+    public void IsValid_Rejects_OtherQueryString() =>
+        Assert.That(TwilioSignature.IsValid(Token, "https://mycompany.com/myapp.php?foo=1&bar=3", SdkParams(), SdkVector), Is.False);
 
     [Test]
-    public void IsValidForm_Accepts_SignatureMadeWithPort_WhenRequestUrlHasNone()
+    public void IsValid_Accepts_SignatureMadeWithPort_WhenRequestUrlHasNone()
     {
         var signedWithPort = TwilioSignature.Compute(Token, "https://mycompany.com:443/myapp.php?foo=1&bar=2", SdkParams());
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, SdkParams(), signedWithPort), Is.True);
+        Assert.That(TwilioSignature.IsValid(Token, Url, SdkParams(), signedWithPort), Is.True);
     }
 
     [Test]
-    public void IsValidForm_Accepts_SignatureMadeWithoutPort_WhenRequestUrlHasOne() =>
-        Assert.That(TwilioSignature.IsValidForm(Token, "https://mycompany.com:443/myapp.php?foo=1&bar=2", SdkParams(), SdkVector), Is.True);
-
-    [Test]
-    public void IsValidForm_Rejects_SignatureMadeWithAnotherPort()
+    public void IsValid_Rejects_SignatureMadeWithAnotherPort()
     {
         var signedOnOtherPort = TwilioSignature.Compute(Token, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", SdkParams());
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, SdkParams(), signedOnOtherPort), Is.False);
+        Assert.That(TwilioSignature.IsValid(Token, Url, SdkParams(), signedOnOtherPort), Is.False);
     }
 
     [Test]
-    public void UrlVariants_TogglesHttpPort80_AndKeepsUserInfoAndHostCase()
-    {
-        var variants = TwilioSignature.UrlVariants("http://User:Pass@Balcao.TRT8.jus.br/webhooks/twilio?x=1").ToList();
-        Assert.That(variants, Is.EqualTo(new[]
-        {
-            "http://User:Pass@Balcao.TRT8.jus.br/webhooks/twilio?x=1",
-            "http://User:Pass@Balcao.TRT8.jus.br:80/webhooks/twilio?x=1",
-        }));
-    }
-
-    [Test]
-    public void UrlVariants_RemovesPort_WhenPresent() =>
-        Assert.That(TwilioSignature.UrlVariants("https://user@host.jus.br:443/p").Last(), Is.EqualTo("https://user@host.jus.br/p"));
-
-    [Test]
-    public void IsValidForm_Rejects_WhenHostCaseDiffers()
+    public void IsValid_Rejects_WhenHostCaseDiffers()
     {
         var signed = TwilioSignature.Compute(Token, "https://MyCompany.com/myapp.php?foo=1&bar=2", SdkParams());
-        Assert.That(TwilioSignature.IsValidForm(Token, Url, SdkParams(), signed), Is.False);
+        Assert.That(TwilioSignature.IsValid(Token, Url, SdkParams(), signed), Is.False);
     }
 
     [Test]
@@ -131,31 +113,40 @@ public sealed class TwilioSignatureTests
         Assert.That(TwilioSignature.Compute(Token, Url, [P("Body", "Ola, d'Avila! Acao no 0000001 - obrigado")]), Is.Not.EqualTo(expected));
     }
 
-    [Test]
-    public void IsValidJson_Accepts_TwilioSdkVector()
-    {
-        const string body = "{\"property\": \"value\", \"boolean\": true}";
-        const string url = Url + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
-        Assert.That(TwilioSignature.IsValidJson(Token, url, Encoding.UTF8.GetBytes(body), "a9nBmqA0ju/hNViExpshrM61xv4="), Is.True);
-    }
+    // Twilio's SDK's own vectors (twilio-csharp test/Twilio.Test/Security/RequestValidatorTest.cs): host and scheme
+    // case kept, credentials kept, a port added or removed; each through the check the webhook runs.
+    [TestCase("https://MyCompany.com/myapp.php?foo=1&bar=2", "g9IN/x4Cft2g517EjYvEvM/W7LU=")]
+    [TestCase("https://MyCompany.com:1234/myapp.php?foo=1&bar=2", "PCqOZm8cnu/L6+u5i5fuEd+Iac4=")]
+    [TestCase("http://MyCompany.com/myapp.php?foo=1&bar=2", "XY7AlKOKL6im4yWyX84gldUrtis=")]
+    [TestCase("http://username:password@MyCompany.com/myapp.php?foo=1&bar=2", "PJ08CxXr7KLPjEQCTc8LkUSMwSM=")]
+    [TestCase("HTTP://username:password@MyCompany.com/myapp.php?foo=1&bar=2", "hy/l8pca+LFms4cvRdv8uiP6NGc=")]
+    [TestCase("http://Username:Password@MyCompany.com/myapp.php?foo=1&bar=2", "SkTSKyDJH9kUlhItI0slbgZ1UsI=")]
+    public void IsValid_Accepts_TheSdksOfficialVectors(string url, string signature) =>
+        Assert.That(TwilioSignature.IsValid(Token, url, SdkParams(), signature), Is.True);
+
+    [TestCase("https://MyCompany.com/myapp.php?foo=1&bar=2")]
+    [TestCase("https://MyCompany.com:1234/myapp.php?foo=1&bar=2")]
+    [TestCase("http://MyCompany.com/myapp.php?foo=1&bar=2")]
+    public void IsValid_Rejects_TheSdksVectorOverAnotherUrl(string url) =>
+        Assert.That(TwilioSignature.IsValid(Token, url, SdkParams(), SdkVector), Is.False);
 
     [Test]
-    public void IsValidJson_Rejects_TamperedBody_EvenWithValidUrlSignature()
+    public void IsValid_Accepts_RepeatedNames_AsTwilioSignsThem_AndRejectsAnotherValue()
     {
-        const string url = Url + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
-        Assert.That(TwilioSignature.IsValidJson(Token, url, Encoding.UTF8.GetBytes("{\"property\": \"other\", \"boolean\": true}"), "a9nBmqA0ju/hNViExpshrM61xv4="), Is.False);
+        var repeated = SdkParams();
+        repeated.Add(P("Tag", "b", "a", "b"));
+        var signed = TwilioSignature.Compute(Token, Url, repeated);
+        Assert.That(TwilioSignature.IsValid(Token, Url, repeated, signed), Is.True);
+        repeated[^1] = P("Tag", "b", "c");
+        Assert.That(TwilioSignature.IsValid(Token, Url, repeated, signed), Is.False);
     }
 
-    [Test]
-    public void IsValidJson_Rejects_UrlWithoutBodyHash() =>
-        Assert.That(TwilioSignature.IsValidJson(Token, Url, "{}"u8, TwilioSignature.Compute(Token, Url, [])), Is.False);
-
-    [Test]
-    public void IsValidJson_Rejects_WrongUrlSignature()
-    {
-        const string url = Url + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
-        Assert.That(TwilioSignature.IsValidJson(Token, url, Encoding.UTF8.GetBytes("{\"property\": \"value\", \"boolean\": true}"), SdkVector), Is.False);
-    }
+    [TestCase("https://bad host/webhooks/twilio")]
+    [TestCase("https://[::1/webhooks/twilio")]
+    [TestCase("not a url")]
+    [TestCase("")]
+    public void IsValid_IsFalse_NeverThrows_ForAUrlTheSdkCannotRead(string url) =>
+        Assert.That(TwilioSignature.IsValid(Token, url, SdkParams(), SdkVector), Is.False);
 
     private static KeyValuePair<string, IReadOnlyList<string>> P(string name, params string[] values) => new(name, values);
 
