@@ -43,6 +43,74 @@ public sealed class LeasedWorkListTests(Backend backend)
     }
 
     [Test]
+    public async Task TakeAndRunAsync_RunsConversationsSideBySide_EachInItsOrder()
+    {
+        foreach (var item in new[] { "a|1", "b|1", "a|2", "b|2", "a|3", "b|3" })
+        {
+            await work.EnqueueAsync(item);
+        }
+
+        // Each conversation's first item waits until the other conversation has begun: one at a time never gets there.
+        var begun = new Dictionary<string, TaskCompletionSource>
+        {
+            ["a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        var ran = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var run = work.TakeAndRunAsync(10, Lease, item => item.Split('|')[0], atOnce: 2, async item =>
+        {
+            var conversation = item.Split('|')[0];
+            begun[conversation].TrySetResult();
+            await begun[conversation == "a" ? "b" : "a"].Task.WaitAsync(TimeSpan.FromSeconds(10));
+            ran.Enqueue(item);
+        });
+
+        Assert.That(await run, Is.EqualTo(6));
+        Assert.That(ran.Where(i => i[0] == 'a'), Is.EqualTo(new[] { "a|1", "a|2", "a|3" }));
+        Assert.That(ran.Where(i => i[0] == 'b'), Is.EqualTo(new[] { "b|1", "b|2", "b|3" }));
+    }
+
+    [Test]
+    public async Task TakeAndRunAsync_NeverRunsTwoItemsOfOneConversation_AtOnce()
+    {
+        foreach (var item in Enumerable.Range(0, 20).Select(i => $"c{i % 4}|{i}"))
+        {
+            await work.EnqueueAsync(item);
+        }
+
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var overlap = 0;
+        var widest = 0;
+        var now = 0;
+        await work.TakeAndRunAsync(50, Lease, item => item.Split('|')[0], atOnce: 3, async item =>
+        {
+            var conversation = item.Split('|')[0];
+            if (running.AddOrUpdate(conversation, 1, (_, n) => n + 1) > 1)
+            {
+                Interlocked.Increment(ref overlap);
+            }
+
+            var width = Interlocked.Increment(ref now);
+            InterlockedMax(ref widest, width);
+            await Task.Yield();
+            await store.Connections.GetDatabase().PingAsync(); // a real round trip, as a turn has
+            Interlocked.Decrement(ref now);
+            running.AddOrUpdate(conversation, 0, (_, n) => n - 1);
+        });
+
+        Assert.That(overlap, Is.Zero, "two items of one conversation ran at once");
+        Assert.That(widest, Is.LessThanOrEqualTo(3), "more at once than allowed");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Test]
     public async Task TakeAsync_ReturnsItemsOldestFirst_AndNotTwiceWhileLeased()
     {
         await work.EnqueueAsync("a");

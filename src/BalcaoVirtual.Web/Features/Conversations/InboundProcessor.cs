@@ -96,12 +96,11 @@ internal sealed partial class InboundProcessor(
 
     internal async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        // One at a time on purpose: running items side by side took durable commits away from the webhooks
-        // (measured: half the webhook throughput), and processing is not what a citizen waits on first.
+        // Different conversations side by side (Storage:Concurrency), each conversation's messages in order.
         var count = 0;
         foreach (var queue in queues)
         {
-            count += await queue.TakeAndRunAsync(50, storage.Value.WorkLease, async item =>
+            count += await queue.TakeAndRunAsync(50, storage.Value.WorkLease, ConversationOf, storage.Value.Concurrency, async item =>
             {
                 try
                 {
@@ -111,13 +110,16 @@ internal sealed partial class InboundProcessor(
                 {
                     // A turn that fails must not stop every other citizen's: the item stays leased and is tried again
                     // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
-                    LogTurnFailed(logger, item.Split('|')[0], ex.GetType().Name);
+                    LogTurnFailed(logger, ConversationOf(item), ex.GetType().Name);
                 }
             }).ConfigureAwait(false);
         }
 
         return count;
     }
+
+    /// <summary>The conversation of a queue item ("conversation|message"): what keeps items in order.</summary>
+    internal static string ConversationOf(string item) => item.Split('|')[0];
 
     private async Task HandleAsync(IDatabase db, LeasedWorkList queue, string item, CancellationToken cancellationToken)
     {

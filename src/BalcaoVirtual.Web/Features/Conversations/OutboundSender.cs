@@ -74,7 +74,8 @@ internal sealed partial class OutboundSender(
         var count = 0;
         foreach (var work in outbox.Work)
         {
-            count += await work.TakeAndRunAsync(20, storage.Value.WorkLease, item => SendOneAsync(work, item, cancellationToken)).ConfigureAwait(false);
+            count += await work.TakeAndRunAsync(
+                50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, item => SendOneAsync(work, item, cancellationToken)).ConfigureAwait(false);
         }
 
         return count;

@@ -76,11 +76,13 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     public LeaseHeartbeat Hold(IEnumerable<string> items, TimeSpan lease) => new(this, items, lease, time);
 
     /// <summary>
-    /// Takes up to <paramref name="max"/> items and runs <paramref name="handle"/> on each in turn, their leases kept
-    /// alive meanwhile (<see cref="Hold"/>); returns how many were taken. An item the handler neither completed nor
-    /// rescheduled is taken again when its lease runs out.
+    /// Takes up to <paramref name="max"/> items and runs <paramref name="handle"/> on them, their leases kept alive
+    /// meanwhile (<see cref="Hold"/>); returns how many were taken. Items with the same <paramref name="orderKey"/> (a
+    /// conversation) run one after the other in queue order; different keys run side by side, at most
+    /// <paramref name="atOnce"/> at a time. An item the handler neither completed nor rescheduled is taken again when
+    /// its lease runs out.
     /// </summary>
-    public async Task<int> TakeAndRunAsync(int max, TimeSpan lease, Func<string, Task> handle)
+    public async Task<int> TakeAndRunAsync(int max, TimeSpan lease, Func<string, string> orderKey, int atOnce, Func<string, Task> handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var items = await TakeAsync(max, lease).ConfigureAwait(false);
@@ -90,18 +92,23 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
         }
 
         await using var heartbeat = Hold(items, lease);
-        foreach (var item in items)
-        {
-            try
+        await Parallel.ForEachAsync(
+            items.GroupBy(orderKey, StringComparer.Ordinal), // in queue order within each group
+            new ParallelOptions { MaxDegreeOfParallelism = atOnce },
+            async (group, _) =>
             {
-                await handle(item).ConfigureAwait(false);
-            }
-            finally
-            {
-                heartbeat.Release(item);
-            }
-        }
-
+                foreach (var item in group)
+                {
+                    try
+                    {
+                        await handle(item).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        heartbeat.Release(item);
+                    }
+                }
+            }).ConfigureAwait(false);
         return items.Count;
     }
 

@@ -76,6 +76,13 @@ public sealed class StorageOptions
     public TimeSpan WorkLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How many queue items (bot turns, sends) a node's worker runs at once; never two of one conversation, whose items
+    /// keep their order.
+    /// </summary>
+    [Range(1, 256, ErrorMessage = "Storage:Concurrency must be from 1 to 256.")]
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>
     /// Replicas that must hold an inbound message before its webhook is acknowledged (Redis WAIT): 1 with Sentinel and
     /// one replica, so a failover loses nothing acknowledged. 0 (the default) for the embedded store or a single Redis.
     /// </summary>
