@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BalcaoVirtual.IntegrationTests.Api;
 
 /// <summary>
-/// The OpenAPI document of the JSON API: every route the service maps under /api is in it; anyone reads it in
-/// Development, only admins elsewhere.
+/// The OpenAPI document of the JSON API: every route the service maps under /api is in it, with the statuses its
+/// handler answers; anyone reads it in Development, only admins elsewhere.
 /// </summary>
 public sealed class OpenApiDocumentTests
 {
@@ -35,6 +35,30 @@ public sealed class OpenApiDocumentTests
         Assert.That(mapped, Has.Count.GreaterThan(50), "the service's /api routes, as the router holds them");
         Assert.That(mapped.Except(described), Is.Empty, "mapped /api routes missing from the document");
         Assert.That(described.Except(mapped), Is.Empty, "in the document but not an /api route of the service");
+    }
+
+    [TestCase("post", "/api/users", new[] { 201, 400, 401, 403, 409 })]
+    [TestCase("patch", "/api/users/{id}", new[] { 200, 400, 401, 403, 404, 409 })]
+    [TestCase("post", "/api/auth/token", new[] { 200, 400, 401, 429 })]
+    [TestCase("post", "/api/conversations/{id}/reopen", new[] { 200, 401, 403, 404, 409 })]
+    [TestCase("post", "/api/conversations/{id}/messages", new[] { 202, 400, 401, 403, 404, 409 })]
+    [TestCase("get", "/api/processes/{number}/status", new[] { 200, 400, 401, 404, 503 })]
+    [TestCase("delete", "/api/units/{id}/canned/{cannedId}", new[] { 204, 401, 403, 404, 409 })]
+    [TestCase("get", "/api/units/{id}/availability", new[] { 200, 400, 404 })]
+    public async Task Operation_ListsEveryStatusItsHandlerAnswers(string method, string path, int[] statuses)
+    {
+        var responses = (await DocumentAsync()).GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
+
+        Assert.That(statuses.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Is.SubsetOf(responses.EnumerateObject().Select(r => r.Name)), $"{method.ToUpperInvariant()} {path}");
+    }
+
+    [Test]
+    public async Task Operation_ListsEachContentTypeOfOneStatus_WhenTheAnswerHasTwoFormats()
+    {
+        var ok = (await DocumentAsync()).GetProperty("paths").GetProperty("/api/reports/sla").GetProperty("get").GetProperty("responses").GetProperty("200");
+
+        Assert.That(ok.GetProperty("content").EnumerateObject().Select(c => c.Name), Is.EquivalentTo(new[] { "application/json", "text/csv" }));
     }
 
     [Test]
@@ -84,4 +108,19 @@ public sealed class OpenApiDocumentTests
             RoutePatternParameterPart parameter => "{" + parameter.Name + "}",
             _ => throw new InvalidOperationException($"route part {part.PartKind} in {pattern.RawText}"),
         }))));
+
+    private static JsonElement? document;
+
+    /// <summary>The document, read once for the tests that only look at it (it holds no data of any test).</summary>
+    private static async Task<JsonElement> DocumentAsync()
+    {
+        if (document is null)
+        {
+            await using var factory = new ApiFactory();
+            using var client = factory.CreateClient();
+            document = await client.GetFromJsonAsync<JsonElement>(DocumentPath);
+        }
+
+        return document.Value;
+    }
 }
