@@ -45,6 +45,7 @@ public sealed class OpenApiDocumentTests
     [TestCase("get", "/api/processes/{number}/status", new[] { 200, 400, 401, 404, 503 })]
     [TestCase("delete", "/api/units/{id}/canned/{cannedId}", new[] { 204, 401, 403, 404, 409 })]
     [TestCase("get", "/api/units/{id}/availability", new[] { 200, 400, 404 })]
+    [TestCase("get", "/api/units/{id}", new[] { 200, 404, 429 })]
     public async Task Operation_ListsEveryStatusItsHandlerAnswers(string method, string path, int[] statuses)
     {
         var responses = (await DocumentAsync()).GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
@@ -59,6 +60,22 @@ public sealed class OpenApiDocumentTests
         var ok = (await DocumentAsync()).GetProperty("paths").GetProperty("/api/reports/sla").GetProperty("get").GetProperty("responses").GetProperty("200");
 
         Assert.That(ok.GetProperty("content").EnumerateObject().Select(c => c.Name), Is.EquivalentTo(new[] { "application/json", "text/csv" }));
+    }
+
+    [Test]
+    public async Task Operation_DescribesEachJsonAnswer_WithItsShape_NeverAnEmptySchema()
+    {
+        var untyped = (await DocumentAsync()).GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().SelectMany(method => method.Value.GetProperty("responses").EnumerateObject()
+                .Where(answer => answer.Value.TryGetProperty("content", out var content)
+                    && content.EnumerateObject().Any(type => type.Name.EndsWith("json", StringComparison.Ordinal) && IsEmpty(type.Value.GetProperty("schema"))))
+                .Select(answer => $"{method.Name.ToUpperInvariant()} {path.Name} {answer.Name}")))
+            .ToList();
+
+        Assert.That(untyped, Is.Empty, "answers typed as object (an anonymous type): give them a record");
+
+        static bool IsEmpty(JsonElement schema) =>
+            !schema.EnumerateObject().Any() || (schema.TryGetProperty("items", out var items) && !items.EnumerateObject().Any());
     }
 
     [Test]

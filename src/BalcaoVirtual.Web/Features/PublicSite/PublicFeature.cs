@@ -66,7 +66,7 @@ public static class PublicFeature
         // The JSON feed of the same, for the court's portal: every unit with its availability now.
         var api = app.MapGroup("/api/units").AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         api.MapGet("/", (UnitCatalog catalog, UnitHours hours, TimeProvider time) => Feed(catalog, hours, time));
-        api.MapGet("/{id}", Results<Ok<object>, NotFoundProblem> (string id, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
+        api.MapGet("/{id}", Results<Ok<PublicUnitJson>, NotFoundProblem> (string id, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
             catalog.Find(id) is { } unit
                 ? TypedResults.Ok(new PublicUnit(unit, hours.At(unit, time.GetUtcNow())).ToJson())
                 : new NotFoundProblem(Texts.UnitNotFoundTitle, Texts.Format(nameof(Texts.UnitNotFound), id)));
@@ -74,7 +74,7 @@ public static class PublicFeature
     }
 
     /// <summary>Every unit with its availability now: the JSON feed for the court's portal (GET /api/units).</summary>
-    internal static IEnumerable<object> Feed(UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
+    internal static IEnumerable<PublicUnitJson> Feed(UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
         View(catalog.Units, hours, time.GetUtcNow()).Select(u => u.ToJson());
 
     internal static IReadOnlyList<PublicUnit> View(IEnumerable<Unit> units, UnitHours hours, DateTimeOffset now) =>
