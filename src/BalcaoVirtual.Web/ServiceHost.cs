@@ -34,6 +34,7 @@ public static class ServiceHost
         configure?.Invoke(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiDefaults(builder.Configuration);
+        builder.Services.AddApiDocument();
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddContactIds(); // before every other background service: they name contacts by these ids
         builder.Services.AddUnits(builder.Configuration);
@@ -72,6 +73,7 @@ public static class ServiceHost
         app.MapEmail();
         app.MapPrivacy();
         app.MapTelemetry();
+        app.MapApiDocument();
         return app;
     }
 

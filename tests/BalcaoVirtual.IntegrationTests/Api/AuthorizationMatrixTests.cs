@@ -120,6 +120,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/dev/phone/replies", "/dev/phone/replies", Rule.Public),
         ("POST", "/dev/phone/send", "/dev/phone/send", Rule.Public),
         ("GET", "/hangfire", "/hangfire", Rule.Admin),
+        ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", Rule.Public), // in Development; admins only elsewhere (OpenApiDocumentTests)
         ("GET", "/hubs/inbox/negotiate", "/hubs/inbox/negotiate", Rule.SignedIn), // the hub joins only the caller's units
         ("GET", "/hubs/inbox", "/hubs/inbox", Rule.SignedIn),
         ("POST", "/api/auth/logout", "/api/auth/logout", Rule.SignedIn), // last: it ends the sessions used above

@@ -52,6 +52,9 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
     public string ContactIdOf(BalcaoVirtual.Web.Features.Conversations.ContactAddress address) =>
         Services.GetRequiredService<BalcaoVirtual.Web.Features.Conversations.ContactIds>().Of(address);
 
+    /// <summary>The hosting environment; Development unless a test needs what Production does differently.</summary>
+    public string Environment { get; init; } = "Development";
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>Every log line the service wrote, as its providers saw it.</summary>
@@ -59,8 +62,8 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // Development: what `dotnet run` uses, and where ASP.NET Core is strictest about throwing on bad requests.
-        builder.UseEnvironment("Development");
+        // Development by default: what `dotnet run` uses, and where ASP.NET Core is strictest about throwing on bad requests.
+        builder.UseEnvironment(Environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

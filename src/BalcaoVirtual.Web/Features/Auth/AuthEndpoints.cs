@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,14 @@ public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? Confirmation);
 
+/// <summary>Who a session belongs to; <see cref="PasswordManagedByProvider"/> when they have no password here (single sign-on only).</summary>
+public sealed record MeResponse(
+    string Id, string? Email, string? Name, bool IsAdmin, IEnumerable<string> ManagerOf, IEnumerable<string> ClerkOf, bool PasswordManagedByProvider,
+    int MinPasswordLength);
+
 internal static class AuthEndpoints
 {
-    public static async Task<IResult> IssueTokenAsync(TokenRequest request, SignInService signIn, HttpContext http)
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> IssueTokenAsync(TokenRequest request, SignInService signIn, HttpContext http)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
@@ -26,11 +32,11 @@ internal static class AuthEndpoints
         switch (result.Outcome)
         {
             case SignInOutcome.Success:
-                return Results.Ok(new TokenResponse(result.Token!, result.ExpiresAt!.Value));
+                return TypedResults.Ok(new TokenResponse(result.Token!, result.ExpiresAt!.Value));
             case SignInOutcome.LockedOut:
                 return Locked(http, result.RetryAfter);
             default:
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Texts.SignInInvalid);
+                return new UnauthorizedProblem(Texts.SignInInvalid);
         }
     }
 
@@ -39,7 +45,7 @@ internal static class AuthEndpoints
     /// Ends this session (the bearer token, or the browser's cookie); with <c>?everywhere=true</c> every session of the
     /// user, on every device ("sair de todos os dispositivos", e.g. after a phone was lost).
     /// </summary>
-    public static async Task<IResult> LogoutAsync(HttpContext http, SignInService signIn, UserStore users, Privacy.AuditTrail trail, string? everywhere = null)
+    public static async Task<Results<NoContent, ValidationProblem>> LogoutAsync(HttpContext http, SignInService signIn, UserStore users, Privacy.AuditTrail trail, string? everywhere = null)
     {
         if (everywhere is not (null or "" or "true" or "false"))
         {
@@ -64,24 +70,22 @@ internal static class AuthEndpoints
             await signIn.RevokeAsync(token).ConfigureAwait(false);
         }
 
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>Who is signed in; <c>passwordManagedByProvider</c> when they have no password here (single sign-on only).</summary>
-    public static async Task<IResult> MeAsync(ClaimsPrincipal user, UserStore users, IOptions<AuthOptions> options)
+    public static async Task<Ok<MeResponse>> MeAsync(ClaimsPrincipal user, UserStore users, IOptions<AuthOptions> options)
     {
         var stored = await users.GetAsync(user.UserId()).ConfigureAwait(false);
-        return Results.Ok(new
-        {
-            id = user.UserId(),
-            email = user.FindFirstValue(ClaimTypes.Email),
-            name = user.FindFirstValue(ClaimTypes.Name),
-            isAdmin = user.IsAdmin(),
-            managerOf = user.FindAll(UserClaims.ManagerOf).Select(c => c.Value),
-            clerkOf = user.FindAll(UserClaims.ClerkOf).Select(c => c.Value),
-            passwordManagedByProvider = stored?.PasswordHash.Length == 0,
-            minPasswordLength = options.Value.MinPasswordLength,
-        });
+        return TypedResults.Ok(new MeResponse(
+            user.UserId(),
+            user.FindFirstValue(ClaimTypes.Email),
+            user.FindFirstValue(ClaimTypes.Name),
+            user.IsAdmin(),
+            user.FindAll(UserClaims.ManagerOf).Select(c => c.Value),
+            user.FindAll(UserClaims.ClerkOf).Select(c => c.Value),
+            stored?.PasswordHash.Length == 0,
+            options.Value.MinPasswordLength));
     }
 
     /// <summary>
@@ -89,19 +93,19 @@ internal static class AuthEndpoints
     /// session of theirs ends; the one used for this call stays. 204; 400 naming the field; 409 for someone who signs in
     /// only through the court's identity provider; 429 while locked out.
     /// </summary>
-    public static async Task<IResult> ChangePasswordAsync(
+    public static async Task<Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem, TooManyRequestsProblem>> ChangePasswordAsync(
         ChangePasswordRequest? request, HttpContext http, SignInService signIn, UserStore users, IPasswordHasher<User> hasher,
         IOptions<AuthOptions> options, Privacy.AuditTrail trail)
     {
         var user = await users.GetAsync(http.User.UserId()).ConfigureAwait(false);
         if (user is null)
         {
-            return Problems.NotFound(Texts.UserNotFound);
+            return new NotFoundProblem(Texts.UserNotFound);
         }
 
         if (user.PasswordHash.Length == 0)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("InboxAccountSso"));
+            return new ConflictProblem(Texts.Get("InboxAccountSso"));
         }
 
         var errors = new List<(string, string)>();
@@ -153,19 +157,17 @@ internal static class AuthEndpoints
         }
 
         await trail.RecordAsync("user.password", user.Id, "other sessions ended", user.Id).ConfigureAwait(false);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static string? CurrentToken(HttpContext http) =>
         BearerTokenHandler.TokenFrom(http.Request.Headers.Authorization)
         ?? (http.User.IsCookieSession() && http.Request.Cookies.TryGetValue(SessionCookie.Name, out var cookie) ? cookie : null);
 
-    private static IResult Locked(HttpContext http, TimeSpan? retryAfter)
+    private static TooManyRequestsProblem Locked(HttpContext http, TimeSpan? retryAfter)
     {
         var retry = retryAfter ?? TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: Texts.Format(nameof(Texts.SignInLocked), SignInService.FormatMinutes(retry)));
+        return new TooManyRequestsProblem(Texts.Format(nameof(Texts.SignInLocked), SignInService.FormatMinutes(retry)));
     }
 }

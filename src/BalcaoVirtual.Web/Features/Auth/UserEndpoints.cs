@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -24,15 +25,15 @@ public sealed record UserView(
 
 internal static class UserEndpoints
 {
-    public static async Task<IResult> ListAsync(UserStore users) =>
-        Results.Ok((await users.ListAsync().ConfigureAwait(false)).Select(UserView.From));
+    public static async Task<Ok<IEnumerable<UserView>>> ListAsync(UserStore users) =>
+        TypedResults.Ok((await users.ListAsync().ConfigureAwait(false)).Select(UserView.From));
 
-    public static async Task<IResult> GetAsync(string id, UserStore users) =>
+    public static async Task<Results<Ok<UserView>, NotFoundProblem>> GetAsync(string id, UserStore users) =>
         await users.GetAsync(id).ConfigureAwait(false) is { } user
-            ? Results.Ok(UserView.From(user))
-            : Problems.NotFound(Texts.UserNotFound);
+            ? TypedResults.Ok(UserView.From(user))
+            : new NotFoundProblem(Texts.UserNotFound);
 
-    public static async Task<IResult> CreateAsync(
+    public static async Task<Results<Created<UserView>, ValidationProblem, ConflictProblem>> CreateAsync(
         CreateUserRequest? request, UserStore users, UnitCatalog catalog, IPasswordHasher<User> hasher,
         IOptions<AuthOptions> options, Privacy.AuditTrail trail, TimeProvider time)
     {
@@ -75,26 +76,26 @@ internal static class UserEndpoints
         user = user with { PasswordHash = hasher.HashPassword(user, request.Password!) };
         if (!await users.TryCreateAsync(user).ConfigureAwait(false))
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserEmailTaken);
+            return new ConflictProblem(Texts.UserEmailTaken);
         }
 
         await trail.RecordAsync("user.create", user.Id, Roles(user)).ConfigureAwait(false);
-        return Results.Created($"/api/users/{user.Id}", UserView.From(user));
+        return TypedResults.Created($"/api/users/{user.Id}", UserView.From(user));
     }
 
-    public static async Task<IResult> UpdateAsync(
+    public static async Task<Results<Ok<UserView>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateAsync(
         string id, UpdateUserRequest? request, ClaimsPrincipal caller, UserStore users, UnitCatalog catalog,
         IPasswordHasher<User> hasher, IOptions<AuthOptions> options, Privacy.AuditTrail trail)
     {
         var user = await users.GetAsync(id).ConfigureAwait(false);
         if (user is null)
         {
-            return Problems.NotFound(Texts.UserNotFound);
+            return new NotFoundProblem(Texts.UserNotFound);
         }
 
         if (request is null)
         {
-            return Results.Ok(UserView.From(user));
+            return TypedResults.Ok(UserView.From(user));
         }
 
         var errors = new List<(string, string)>();
@@ -114,7 +115,7 @@ internal static class UserEndpoints
         // An admin who removes their own admin role or disables themselves could leave nobody to manage users.
         if (caller.UserId() == id && (request.IsAdmin == false || request.Disabled == true))
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.UserCannotDemoteSelf);
+            return new ConflictProblem(Texts.UserCannotDemoteSelf);
         }
 
         var hash = request.Password is null ? null : hasher.HashPassword(user, request.Password);
@@ -134,11 +135,11 @@ internal static class UserEndpoints
         }).ConfigureAwait(false);
         if (updated is null)
         {
-            return Problems.NotFound(Texts.UserNotFound);
+            return new NotFoundProblem(Texts.UserNotFound);
         }
 
         await trail.RecordAsync("user.update", id, Roles(updated) + (request.Password is null ? "" : " password") + (updated.Disabled ? " disabled" : "")).ConfigureAwait(false);
-        return Results.Ok(UserView.From(updated));
+        return TypedResults.Ok(UserView.From(updated));
     }
 
     /// <summary>The roles, as the audit trail records them: "admin manager:a clerk:b".</summary>

@@ -3,6 +3,7 @@ using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BalcaoVirtual.Web.Features.Conversations;
 
@@ -11,6 +12,17 @@ public sealed record ReplyRequest(string? Text);
 public sealed record TransferRequest(string? UnitId, string? Reason);
 
 public sealed record AssignRequest(string? UserId);
+
+/// <summary>GET /api/conversations/{id}: the thread, CPFs masked, and what the inbox shows around it.</summary>
+public sealed record ConversationView(
+    Conversation Conversation, IReadOnlyList<Message> Messages, IReadOnlyList<string> Revealable, IReadOnlyDictionary<string, string> People,
+    TransferOrigin? Transfer, WhatsAppWindow? WhatsAppWindow);
+
+/// <summary>Where a conversation came from when another unit sent it here, and why.</summary>
+public sealed record TransferOrigin(string FromUnitId, string Reason, DateTimeOffset At, string ByUserId);
+
+/// <summary>One message as the citizen wrote it, CPF included.</summary>
+public sealed record RevealedMessage(string Id, string Text, string? Quoted);
 
 public static class ConversationsFeature
 {
@@ -50,7 +62,7 @@ public static class ConversationsFeature
         return app;
     }
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<ConversationPage>, ValidationProblem, Refusal>> ListAsync(
         ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog,
         string? unit = null, string? state = null, string? page = null, string? pageSize = null)
     {
@@ -83,14 +95,14 @@ public static class ConversationsFeature
 
         IReadOnlyCollection<ConversationState> states = onlyState is { } s ? [s] : Enum.GetValues<ConversationState>();
         var found = await store.ListAsync(units, states, pageNumber, size).ConfigureAwait(false);
-        return Results.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
+        return TypedResults.Ok(found with { Items = [.. found.Items.Select(Privacy.CpfMask.Masked)] });
     }
 
     /// <summary>
     /// One conversation with its thread, the names of the people in it (authors and holder), and its WhatsApp window;
     /// the caller has now seen every citizen message in it.
     /// </summary>
-    private static async Task<IResult> GetAsync(
+    private static async Task<Results<Ok<ConversationView>, Refusal>> GetAsync(
         string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, Privacy.AuditTrail trail, Inbox.InboxQueries inbox, UserStore users,
         TimeProvider time)
     {
@@ -109,23 +121,16 @@ public static class ConversationsFeature
         // How it came to this unit, when another unit sent it: shown at the top for the receiving clerks.
         var transfer = (await actions.AuditAsync(id).ConfigureAwait(false)).LastOrDefault(a => a.Action == "transfer") is { Detail: { } detail } last
             && detail.Split(" -> ", 2) is [var from, var rest] && rest.Split(": ", 2) is [var to, var why] && to == conversation!.UnitId
-                ? new { fromUnitId = from, reason = why, at = last.At, byUserId = last.UserId }
+                ? new TransferOrigin(from, why, last.At, last.UserId)
                 : null;
-        var people = await users.NamesAsync(messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).Append(transfer?.byUserId)).ConfigureAwait(false);
+        var people = await users.NamesAsync(messages.Select(m => m.AuthorId).Append(conversation!.AssigneeId).Append(transfer?.ByUserId)).ConfigureAwait(false);
 
-        return Results.Ok(new
-        {
-            conversation = Privacy.CpfMask.Masked(conversation!),
-            messages = masked,
-            revealable,
-            people,
-            transfer,
-            whatsAppWindow = WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow()),
-        });
+        return TypedResults.Ok(new ConversationView(
+            Privacy.CpfMask.Masked(conversation!), masked, revealable, people, transfer, WhatsAppWindow.Of(conversation!, messages, time.GetUtcNow())));
     }
 
     /// <summary>The text of one message as the citizen wrote it, CPF included: recorded in the audit trail.</summary>
-    private static async Task<IResult> RevealAsync(string id, string messageId, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    private static async Task<Results<Ok<RevealedMessage>, NotFoundProblem, Refusal>> RevealAsync(string id, string messageId, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -135,11 +140,11 @@ public static class ConversationsFeature
 
         if (await store.GetMessageAsync(conversation!.Id, messageId).ConfigureAwait(false) is not { } message)
         {
-            return Problems.NotFound(Texts.Get("MessageNotFound"));
+            return new NotFoundProblem(Texts.Get("MessageNotFound"));
         }
 
         await actions.RecordAsync(id, user, "reveal", messageId).ConfigureAwait(false);
-        return Results.Ok(new { message.Id, message.Text, message.Quoted });
+        return TypedResults.Ok(new RevealedMessage(message.Id, message.Text, message.Quoted));
     }
 
     public const int MaxReplyLength = 1600;
@@ -150,7 +155,7 @@ public static class ConversationsFeature
     public static int MaxReplyLengthOf(Channel channel) => channel == Channel.Email ? MaxEmailReplyLength : MaxReplyLength;
 
     /// <summary>A clerk's answer: recorded, queued for the citizen's channel, and the conversation is answered.</summary>
-    private static async Task<IResult> ReplyAsync(
+    private static async Task<Results<SendAnswer, ValidationProblem, Refusal>> ReplyAsync(
         string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, TimeProvider time)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
@@ -174,7 +179,7 @@ public static class ConversationsFeature
     /// now: queued in the outbox, a waiting conversation answered, audited as <paramref name="action"/> (with the
     /// message id unless <paramref name="detail"/> says otherwise). 202 with the message.
     /// </summary>
-    internal static async Task<IResult> AnswerAsync(
+    internal static async Task<SendAnswer> AnswerAsync(
         string id, ClaimsPrincipal user, ConversationActions actions, TimeProvider time, string text, string action, string? detail = null)
     {
         var messageId = InboundStore.NewId(time.GetUtcNow());
@@ -185,36 +190,36 @@ public static class ConversationsFeature
                 LastActivityAt = now,
             },
             Send: new Outgoing(text, MessageAuthor.Clerk, user.UserId(), Id: messageId))).ConfigureAwait(false);
-        return result.Queued is [var message, ..] ? Results.Accepted($"/api/conversations/{id}", message) : Outcome(result);
+        return result.Queued is [var message, ..] ? TypedResults.Accepted($"/api/conversations/{id}", message) : Outcome(result);
     }
 
     public const int MaxTransferReasonLength = 500;
     public const int MaxNoteLength = 2000;
 
     /// <summary>The conversation, if it exists and the caller may act on it; else the 404 or 403 to answer.</summary>
-    internal static async Task<(Conversation? Conversation, IResult? Refusal)> GuardAsync(string id, ClaimsPrincipal user, ConversationStore store)
+    internal static async Task<(Conversation? Conversation, Refusal? Refusal)> GuardAsync(string id, ClaimsPrincipal user, ConversationStore store)
     {
         var conversation = await store.GetAsync(id).ConfigureAwait(false);
         if (conversation is null)
         {
-            return (null, Problems.NotFound(Texts.ConversationNotFound));
+            return (null, Refusal.NotFound(Texts.ConversationNotFound));
         }
 
-        return user.CanAccessUnit(conversation.UnitId) ? (conversation, null) : (null, Problems.Forbidden());
+        return user.CanAccessUnit(conversation.UnitId) ? (conversation, null) : (null, Refusal.Forbidden());
     }
 
-    internal static IResult Outcome(ChangeResult result) =>
+    internal static ChangeAnswer Outcome(ChangeResult result) =>
         result is { Outcome: ChangeOutcome.Done, After: { } done }
-            ? Results.Ok(Privacy.CpfMask.Masked(done))
+            ? TypedResults.Ok(Privacy.CpfMask.Masked(done))
             : result.Outcome == ChangeOutcome.Busy
-                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ConversationBusy"))
-                : Problems.NotFound(Texts.ConversationNotFound);
+                ? new ConflictProblem(Texts.Get("ConversationBusy"))
+                : new NotFoundProblem(Texts.ConversationNotFound);
 
     /// <summary>
     /// Moves a conversation to another unit, with a reason: it waits there under that unit's deadline (its own waiting
     /// period), and the thread records who moved it, from where, to where and why (an internal note, never sent).
     /// </summary>
-    private static async Task<IResult> TransferAsync(
+    private static async Task<Results<ChangeAnswer, ValidationProblem, Refusal>> TransferAsync(
         string id, TransferRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
     {
         var errors = new List<(string, string)>();
@@ -275,15 +280,15 @@ public static class ConversationsFeature
     }
 
     /// <summary>The caller takes the conversation (others see who has it).</summary>
-    private static async Task<IResult> ClaimAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    private static async Task<Results<ChangeAnswer, Refusal>> ClaimAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
-        return refusal ?? Outcome(await actions.ApplyAsync(id, user, "claim", null,
+        return refusal is not null ? refusal : Outcome(await actions.ApplyAsync(id, user, "claim", null,
             (before, _) => new ActionPlan(before with { AssigneeId = user.UserId() })).ConfigureAwait(false));
     }
 
     /// <summary>Gives the conversation to a colleague who works for its unit (or to nobody, with a null userId).</summary>
-    private static async Task<IResult> AssignAsync(string id, AssignRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UserStore users)
+    private static async Task<Results<ChangeAnswer, ValidationProblem, Refusal>> AssignAsync(string id, AssignRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UserStore users)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -309,10 +314,10 @@ public static class ConversationsFeature
     /// Ends the conversation, and tells the citizen once that it ended and that writing again starts a new one (with the
     /// chatbot, at any hour).
     /// </summary>
-    private static async Task<IResult> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog)
+    private static async Task<Results<ChangeAnswer, Refusal>> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
-        return refusal ?? Outcome(await actions.ApplyAsync(id, user, "close", null, (before, now) =>
+        return refusal is not null ? refusal : Outcome(await actions.ApplyAsync(id, user, "close", null, (before, now) =>
             before.State == ConversationState.Closed
                 ? null
                 : new ActionPlan(before with { State = ConversationState.Closed, LastActivityAt = now }, null,
@@ -322,7 +327,7 @@ public static class ConversationsFeature
     }
 
     /// <summary>Puts a closed conversation back in the unit's queue, under a new deadline.</summary>
-    private static async Task<IResult> ReopenAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
+    private static async Task<Results<ChangeAnswer, ConflictProblem, Refusal>> ReopenAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
     {
         var (conversation, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -332,7 +337,7 @@ public static class ConversationsFeature
 
         if (conversation!.State != ConversationState.Closed || conversation.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("ReopenNotClosed"));
+            return new ConflictProblem(Texts.Get("ReopenNotClosed"));
         }
 
         return Outcome(await actions.ApplyAsync(id, user, "reopen", null, (before, now) =>
@@ -340,7 +345,7 @@ public static class ConversationsFeature
     }
 
     /// <summary>An internal note in the thread: for the unit's people only, never sent.</summary>
-    private static async Task<IResult> NoteAsync(string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    private static async Task<Results<ChangeAnswer, ValidationProblem, Refusal>> NoteAsync(string id, ReplyRequest request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -357,10 +362,10 @@ public static class ConversationsFeature
         return Outcome(await actions.ApplyAsync(id, user, "note", null, (before, _) => new ActionPlan(before, text)).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> AuditAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
+    private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, Refusal>> AuditAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
-        return refusal ?? Results.Ok(await actions.AuditAsync(id).ConfigureAwait(false));
+        return refusal is not null ? refusal : TypedResults.Ok(await actions.AuditAsync(id).ConfigureAwait(false));
     }
 
     internal static int ParsePositive(string? text, int fallback, int max, string field, string message, List<(string, string)> errors)

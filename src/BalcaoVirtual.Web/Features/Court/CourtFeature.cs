@@ -5,6 +5,8 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Court;
@@ -17,6 +19,28 @@ public sealed class CalendarOptions
     [Required]
     public string Directory { get; set; } = "deploy/calendars";
 }
+
+/// <summary>A typed case number, checked: its canonical form, court, origin and the unit that owns it here.</summary>
+public sealed record CaseNumberInfo(
+    bool Valid, string Number, string Digits, string Court, string CourtName, bool ServedHere, int Segment, string CourtCode, string Year,
+    string Origin, string? UnitId);
+
+/// <summary>DataJud's summary of a case (<see cref="Result"/> is "found").</summary>
+public sealed record CaseStatusFound(string Result, CaseSummary Summary);
+
+/// <summary>DataJud does not know the case (<see cref="Result"/> is "notFound").</summary>
+public sealed record CaseStatusNotFound(string Result, string Number, string Court, string Detail);
+
+/// <summary>DataJud is not answering (<see cref="Result"/> is "unavailable").</summary>
+public sealed record CaseStatusUnavailable(string Result, string Detail);
+
+/// <summary>Whether a unit's desk is open at an instant, in the unit's time.</summary>
+public sealed record UnitAvailability(string UnitId, DateTimeOffset At, bool Open, string? Reason, DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt);
+
+/// <summary>What a text resolved to: "unit", "ambiguous" (several candidates) or "none".</summary>
+public sealed record UnitResolution(string Match, IEnumerable<UnitBrief> Units);
+
+public sealed record UnitBrief(string Id, string Name, string City, string State);
 
 /// <summary>Court knowledge: case numbers, unit resolution, the forensic calendar and hours, DataJud.</summary>
 public static class CourtFeature
@@ -48,11 +72,11 @@ public static class CourtFeature
         app.MapGet("/api/processes/{number}", (string number, UnitCatalog catalog, UnitResolver resolver) => DescribeNumber(number, catalog, resolver))
             .AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         app.MapGet("/api/processes/{number}/status", StatusAsync).RequireAuthorization();
-        app.MapGet("/api/units/{id}/availability", (string id, string? at, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
+        app.MapGet("/api/units/{id}/availability", Results<Ok<UnitAvailability>, ValidationProblem, NotFoundProblem> (string id, string? at, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
         {
             if (catalog.Find(id) is not { } unit)
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Texts.UnitNotFoundTitle, detail: Texts.Format(nameof(Texts.UnitNotFound), id));
+                return new NotFoundProblem(Texts.UnitNotFoundTitle, Texts.Format(nameof(Texts.UnitNotFound), id));
             }
 
             DateTimeOffset instant;
@@ -66,51 +90,42 @@ public static class CourtFeature
             }
 
             var availability = hours.At(unit, instant);
-            return Results.Ok(new
-            {
-                unitId = unit.Id,
-                at = TimeZoneInfo.ConvertTime(instant, unit.TimeZone),
-                availability.Open,
-                availability.Reason,
-                availability.OpensAt,
-                availability.ClosesAt,
-            });
+            return TypedResults.Ok(new UnitAvailability(
+                unit.Id, TimeZoneInfo.ConvertTime(instant, unit.TimeZone), availability.Open, availability.Reason, availability.OpensAt, availability.ClosesAt));
         }).AllowAnonymous();
         app.MapGet("/api/units/resolve", (string? q, UnitResolver resolver) =>
         {
             var match = resolver.Resolve(q);
-            return Results.Ok(new
-            {
-                match = match.Kind.ToString().ToLowerInvariant(),
-                units = match.Units.Select(u => new { u.Id, u.Name, u.City, u.State }),
-            });
+            return TypedResults.Ok(new UnitResolution(match.Kind.ToString().ToLowerInvariant(), match.Units.Select(u => new UnitBrief(u.Id, u.Name, u.City, u.State))));
         }).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         return app;
     }
 
-    internal static async Task<IResult> StatusAsync(string number, UnitCatalog catalog, UnitResolver resolver, DataJudClient datajud, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<CaseStatusFound>, NotFound<CaseStatusNotFound>, UnavailableResult, BadRequestProblem>> StatusAsync(
+        string number, UnitCatalog catalog, UnitResolver resolver, DataJudClient datajud, CancellationToken cancellationToken)
     {
-        var described = DescribeNumber(number, catalog, resolver);
-        if (CnjNumber.TryParse(number, out var parsed) != CnjNumberError.None || described is not IStatusCodeHttpResult { StatusCode: 200 })
+        if (DescribeNumber(number, catalog, resolver).Result is BadRequestProblem invalid)
         {
-            return described;
+            return invalid;
         }
 
+        _ = CnjNumber.TryParse(number, out var parsed);
         return await datajud.GetStatusAsync(parsed, cancellationToken).ConfigureAwait(false) switch
         {
-            CaseStatusResult.Found found => Results.Ok(new { result = "found", summary = found.Summary }),
-            CaseStatusResult.NotFound notFound => Results.Json(
-                new { result = "notFound", number = notFound.Number, court = notFound.Court, detail = Texts.Format("CaseNotFound", notFound.Number, notFound.Court) },
-                statusCode: StatusCodes.Status404NotFound),
-            CaseStatusResult.Unavailable unavailable => Unavailable(unavailable),
+            CaseStatusResult.Found found => TypedResults.Ok(new CaseStatusFound("found", found.Summary)),
+            CaseStatusResult.NotFound notFound => TypedResults.NotFound(
+                new CaseStatusNotFound("notFound", notFound.Number, notFound.Court, Texts.Format("CaseNotFound", notFound.Number, notFound.Court))),
+            CaseStatusResult.Unavailable unavailable => new UnavailableResult(unavailable.RetryAfter),
             _ => throw new InvalidOperationException("unknown DataJud result"),
         };
-
-        static IResult Unavailable(CaseStatusResult.Unavailable unavailable) => new UnavailableResult(unavailable.RetryAfter);
     }
 
-    private sealed class UnavailableResult(DateTimeOffset? retryAfter) : IResult
+    /// <summary>503 with Retry-After while DataJud holds the service back.</summary>
+    internal sealed class UnavailableResult(DateTimeOffset? retryAfter) : IResult, IEndpointMetadataProvider
     {
+        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(CaseStatusUnavailable), ["application/json"]));
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             if (retryAfter is { } until)
@@ -119,12 +134,12 @@ public static class CourtFeature
                 httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             }
 
-            return Results.Json(new { result = "unavailable", detail = Texts.Get("CaseStatusUnavailable") }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            return Results.Json(new CaseStatusUnavailable("unavailable", Texts.Get("CaseStatusUnavailable")), statusCode: StatusCodes.Status503ServiceUnavailable)
                 .ExecuteAsync(httpContext);
         }
     }
 
-    internal static IResult DescribeNumber(string typed, UnitCatalog catalog, UnitResolver resolver)
+    internal static Results<Ok<CaseNumberInfo>, BadRequestProblem> DescribeNumber(string typed, UnitCatalog catalog, UnitResolver resolver)
     {
         var error = CnjNumber.TryParse(typed, out var number);
         if (error == CnjNumberError.WrongLength)
@@ -145,26 +160,12 @@ public static class CourtFeature
         }
 
         var unit = resolver.ByNumber(number).Unit;
-        return Results.Ok(new
-        {
-            valid = true,
-            number = number.Canonical,
-            digits = number.Digits,
-            court = ours?.Id ?? court!.Acronym,
-            courtName = ours?.Name ?? court!.Name,
-            servedHere = ours is not null,
-            segment = number.Segment,
-            courtCode = number.CourtCode,
-            year = number.Year,
-            origin = number.Origin,
-            unitId = unit?.Id,
-        });
+        return TypedResults.Ok(new CaseNumberInfo(
+            true, number.Canonical, number.Digits, ours?.Id ?? court!.Acronym, ours?.Name ?? court!.Name, ours is not null, number.Segment, number.CourtCode,
+            number.Year, number.Origin, unit?.Id));
 
-        static IResult Invalid(string reason, string detail) => Results.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: Texts.Get("CnjInvalidTitle"),
-            detail: detail,
-            extensions: new Dictionary<string, object?> { ["valid"] = false, ["reason"] = reason });
+        static BadRequestProblem Invalid(string reason, string detail) =>
+            new(Texts.Get("CnjInvalidTitle"), detail, new Dictionary<string, object?> { ["valid"] = false, ["reason"] = reason });
     }
 
     // "2026-12-21T10:00" parses as local time of the server: an instant needs its offset (or Z).

@@ -1,9 +1,22 @@
 using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
+using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
+
+/// <summary>GET /api/conversations/{id}/contact: what the clerk's units know of the citizen.</summary>
+public sealed record ContactPanel(Channel Channel, List<string> CaseNumbers, IEnumerable<EarlierConversation> Earlier, int EarlierCount, IEnumerable<ContactNote> Notes);
+
+/// <summary>Another conversation of the same citizen, with the first line of what they asked last.</summary>
+public sealed record EarlierConversation(
+    string Id, string? UnitId, ConversationState State, Channel Channel, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt,
+    IReadOnlyList<string> ProcessNumbers, string? Last);
+
+/// <summary>A unit's internal note about the citizen, CPFs masked.</summary>
+public sealed record ContactNote(string ConversationId, string Text, DateTimeOffset At, string? AuthorId, string? AuthorName);
 
 /// <summary>
 /// The contact panel beside a conversation: the citizen's other conversations in the clerk's units (the newest first,
@@ -24,7 +37,7 @@ internal static class InboxContact
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, RedisConnections redis, RedisKeys keys, UserStore users)
+    private static async Task<Results<Ok<ContactPanel>, Refusal>> GetAsync(string id, ClaimsPrincipal user, ConversationStore store, RedisConnections redis, RedisKeys keys, UserStore users)
     {
         var (conversation, refusal) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
         if (refusal is not null)
@@ -48,12 +61,10 @@ internal static class InboxContact
             .ToList();
         var names = await users.NamesAsync(notes.Select(n => n.Note.AuthorId)).ConfigureAwait(false);
 
-        return Results.Ok(new
-        {
+        return TypedResults.Ok(new ContactPanel(
             conversation!.Channel,
-            caseNumbers = threads.SelectMany(t => t.Conversation.ProcessNumbers).Distinct(StringComparer.Ordinal).ToList(),
-            earlier = threads.Skip(1).Take(MaxEarlier).Select(t => new
-            {
+            threads.SelectMany(t => t.Conversation.ProcessNumbers).Distinct(StringComparer.Ordinal).ToList(),
+            threads.Skip(1).Take(MaxEarlier).Select(t => new EarlierConversation(
                 t.Conversation.Id,
                 t.Conversation.UnitId,
                 t.Conversation.State,
@@ -61,19 +72,15 @@ internal static class InboxContact
                 t.Conversation.CreatedAt,
                 t.Conversation.LastActivityAt,
                 t.Conversation.ProcessNumbers,
-                last = t.Messages.LastOrDefault(m => m.Author == MessageAuthor.Citizen && m.Direction == MessageDirection.Inbound) is { } asked
+                t.Messages.LastOrDefault(m => m.Author == MessageAuthor.Citizen && m.Direction == MessageDirection.Inbound) is { } asked
                     ? InboxQueries.Preview(asked)
-                    : null,
-            }),
-            earlierCount = others.Count,
-            notes = notes.Select(n => new
-            {
-                conversationId = n.Conversation.Id,
-                text = Privacy.CpfMask.Mask(n.Note.Text),
-                at = n.Note.CreatedAt,
-                authorId = n.Note.AuthorId,
-                authorName = n.Note.AuthorId is { } author ? names.GetValueOrDefault(author) : null,
-            }),
-        });
+                    : null)),
+            others.Count,
+            notes.Select(n => new ContactNote(
+                n.Conversation.Id,
+                Privacy.CpfMask.Mask(n.Note.Text),
+                n.Note.CreatedAt,
+                n.Note.AuthorId,
+                n.Note.AuthorId is { } author ? names.GetValueOrDefault(author) : null))));
     }
 }

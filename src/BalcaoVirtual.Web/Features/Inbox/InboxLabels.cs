@@ -6,6 +6,7 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
@@ -16,6 +17,9 @@ public sealed record UnitLabel(string Id, string Name);
 public sealed record LabelRequest(string? Name);
 
 public sealed record ConversationLabelsRequest(IReadOnlyList<string>? Labels);
+
+/// <summary>A label with the unit it belongs to (GET /api/labels: every unit the caller sees).</summary>
+public sealed record UnitLabelOf(string UnitId, string Id, string Name);
 
 /// <summary>
 /// Each unit's labels, kept by its managers, set on its conversations by its clerks (audited like any action), filtered
@@ -53,18 +57,18 @@ internal static class InboxLabels
     private static string Same(string name) => string.Join(' ', SearchTerms.Fold(name).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The labels of every unit the caller sees (the inbox's filter and its rows), one pipeline.</summary>
-    private static async Task<IResult> AllAsync(ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<Ok<IEnumerable<UnitLabelOf>>> AllAsync(ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         var (units, _) = UnitAccess.Scope(user, catalog, null);
         var db = redis.GetDatabase();
         var all = await Task.WhenAll(units.Select(async u => (Unit: u, Labels: await ReadAsync(db, keys, u).ConfigureAwait(false)))).ConfigureAwait(false);
-        return Results.Ok(all.SelectMany(u => u.Labels.Select(l => new { UnitId = u.Unit, l.Id, l.Name })));
+        return TypedResults.Ok(all.SelectMany(u => u.Labels.Select(l => new UnitLabelOf(u.Unit, l.Id, l.Name))));
     }
 
-    private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
-        UnitAccess.Refusal(user, catalog, id) ?? Results.Ok(await ReadAsync(redis.GetDatabase(), keys, id).ConfigureAwait(false));
+    private static async Task<Results<Ok<IReadOnlyList<UnitLabel>>, Refusal>> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
+        UnitAccess.Refusal(user, catalog, id) is { } refusal ? refusal : TypedResults.Ok(await ReadAsync(redis.GetDatabase(), keys, id).ConfigureAwait(false));
 
-    private static async Task<IResult> AddAsync(string id, LabelRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<Results<Created<UnitLabel>, ValidationProblem, ConflictProblem, Refusal>> AddAsync(string id, LabelRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
@@ -85,15 +89,15 @@ internal static class InboxLabels
 
         if (existing.FirstOrDefault(l => Same(l.Name) == Same(name)) is { } twin)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("LabelExists", twin.Name));
+            return new ConflictProblem(Texts.Format("LabelExists", twin.Name));
         }
 
         var label = new UnitLabel(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), name);
         await db.HashSetAsync(keys.UnitLabels(id), label.Id, JsonSerializer.Serialize(label, Json)).ConfigureAwait(false);
-        return Results.Created($"/api/units/{id}/labels/{label.Id}", label);
+        return TypedResults.Created($"/api/units/{id}/labels/{label.Id}", label);
     }
 
-    private static async Task<IResult> RenameAsync(
+    private static async Task<Results<Ok<UnitLabel>, ValidationProblem, ConflictProblem, NotFoundProblem, Refusal>> RenameAsync(
         string id, string labelId, LabelRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
@@ -108,17 +112,17 @@ internal static class InboxLabels
 
         if ((await ReadAsync(redis.GetDatabase(), keys, id).ConfigureAwait(false)).FirstOrDefault(l => l.Id != labelId && Same(l.Name) == Same(name)) is { } twin)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("LabelExists", twin.Name));
+            return new ConflictProblem(Texts.Format("LabelExists", twin.Name));
         }
 
         var label = new UnitLabel(labelId, name);
         return await HashFields.SetIfPresentAsync(redis.GetDatabase(), keys.UnitLabels(id), labelId, JsonSerializer.Serialize(label, Json)).ConfigureAwait(false)
-            ? Results.Ok(label)
-            : Problems.NotFound(Texts.Get("LabelNotFound"));
+            ? TypedResults.Ok(label)
+            : new NotFoundProblem(Texts.Get("LabelNotFound"));
     }
 
     /// <summary>The label goes from the unit's list and from its filter; conversations that bore it just no longer show it.</summary>
-    private static async Task<IResult> DeleteAsync(string id, string labelId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<Results<NoContent, NotFoundProblem, Refusal>> DeleteAsync(string id, string labelId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
         {
@@ -128,15 +132,15 @@ internal static class InboxLabels
         var db = redis.GetDatabase();
         if (!await db.HashDeleteAsync(keys.UnitLabels(id), labelId).ConfigureAwait(false))
         {
-            return Problems.NotFound(Texts.Get("LabelNotFound"));
+            return new NotFoundProblem(Texts.Get("LabelNotFound"));
         }
 
         await db.KeyDeleteAsync(keys.UnitLabeled(id, labelId)).ConfigureAwait(false);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>PUT the whole set of labels a conversation bears (ids of its unit's labels; an empty list takes them all off).</summary>
-    private static async Task<IResult> SetAsync(
+    private static async Task<Results<ChangeAnswer, ValidationProblem, Refusal>> SetAsync(
         string id, ConversationLabelsRequest? request, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, RedisConnections redis, RedisKeys keys)
     {
         var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);

@@ -9,6 +9,7 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
@@ -57,10 +58,11 @@ public static class InboxPages
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
         app.MapHub<InboxHub>(InboxHub.Path).RequireAuthorization();
         app.MapGet("/api/inbox", InboxQueries.ListAsync).RequireAuthorization();
-        app.MapGet("/api/conversations/{id}/presence", async (string id, System.Security.Claims.ClaimsPrincipal user, InboxPresence presence, ConversationStore store) =>
+        app.MapGet("/api/conversations/{id}/presence", async Task<Results<Ok<IReadOnlyList<Presence>>, Refusal>> (
+            string id, System.Security.Claims.ClaimsPrincipal user, InboxPresence presence, ConversationStore store) =>
         {
             var (conversation, refusal) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
-            return refusal ?? Results.Ok(await presence.ReadAsync(conversation!.Id).ConfigureAwait(false));
+            return refusal is not null ? refusal : TypedResults.Ok(await presence.ReadAsync(conversation!.Id).ConfigureAwait(false));
         }).RequireAuthorization();
         app.MapInboxTools();
         app.MapInboxLabels();

@@ -7,6 +7,7 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
@@ -27,6 +28,15 @@ public sealed record InboxRow(Conversation Conversation, InboxPreview? Last, str
 
 /// <param name="Truncated">A word search found more than it reads (the most recent are shown): the clerk may add words.</param>
 public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated = false);
+
+/// <summary>GET /api/inbox: a page of rows, the tabs' counts, and whether a search matched more than it reads.</summary>
+public sealed record InboxList(IEnumerable<InboxItem> Items, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated);
+
+/// <summary>One row of the inbox: the conversation's fields the list shows, its holder's name, unread count and last message.</summary>
+public sealed record InboxItem(
+    string Id, string? UnitId, Channel Channel, ConversationState State, string ContactAddress, string? ContactName, string? Subject, DateTimeOffset? DueAt,
+    string? AssigneeId, string? AssigneeName, IReadOnlyList<string> ProcessNumbers, IReadOnlyList<string> Labels, DateTimeOffset LastActivityAt, int Unread,
+    InboxPreview? Last);
 
 /// <summary>
 /// The inbox list: waiting conversations by due time (from each unit's due index, or the index of those one clerk or
@@ -304,7 +314,7 @@ public sealed class InboxQueries(
     /// <summary>
     /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;label=&amp;page=&amp;pageSize=
     /// </summary>
-    internal static async Task<IResult> ListAsync(
+    internal static async Task<Results<Ok<InboxList>, ValidationProblem, Refusal>> ListAsync(
         ClaimsPrincipal user, UnitCatalog catalog, InboxQueries queries,
         string? unit = null, string? tab = null, string? state = null, string? channel = null, string? assignee = null, string? breached = null,
         string? q = null, string? page = null, string? pageSize = null, string? label = null)
@@ -374,31 +384,10 @@ public sealed class InboxQueries(
         };
         var filter = new InboxFilter(units, wanted, onlyChannel, who, breached == "true" || tab == "breached", search, pageNumber, size, string.IsNullOrEmpty(label) ? null : label);
         var found = await queries.QueryAsync(filter, user.UserId()).ConfigureAwait(false);
-        return Results.Ok(new
-        {
-            items = found.Rows.Select(r => new
-            {
-                r.Conversation.Id,
-                r.Conversation.UnitId,
-                r.Conversation.Channel,
-                r.Conversation.State,
-                r.Conversation.ContactAddress,
-                r.Conversation.ContactName,
-                r.Conversation.Subject,
-                r.Conversation.DueAt,
-                r.Conversation.AssigneeId,
-                r.AssigneeName,
-                r.Conversation.ProcessNumbers,
-                r.Conversation.Labels,
-                r.Conversation.LastActivityAt,
-                r.Unread,
-                r.Last,
-            }),
-            found.Page,
-            found.PageSize,
-            found.Total,
-            found.Counts,
-            found.Truncated,
-        });
+        var items = found.Rows.Select(r => new InboxItem(
+            r.Conversation.Id, r.Conversation.UnitId, r.Conversation.Channel, r.Conversation.State, r.Conversation.ContactAddress, r.Conversation.ContactName,
+            r.Conversation.Subject, r.Conversation.DueAt, r.Conversation.AssigneeId, r.AssigneeName, r.Conversation.ProcessNumbers, r.Conversation.Labels,
+            r.Conversation.LastActivityAt, r.Unread, r.Last));
+        return TypedResults.Ok(new InboxList(items, found.Page, found.PageSize, found.Total, found.Counts, found.Truncated));
     }
 }

@@ -10,6 +10,11 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
+using CannedChange = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<BalcaoVirtual.Web.Features.Inbox.CannedAnswer>,
+    BalcaoVirtual.Web.Infrastructure.Http.NotFoundProblem,
+    BalcaoVirtual.Web.Infrastructure.Http.ConflictProblem>;
 
 namespace BalcaoVirtual.Web.Features.Inbox;
 
@@ -19,6 +24,9 @@ public sealed record CannedAnswer(string Id, string Title, string Text, bool Pro
 public sealed record CannedAnswerRequest(string? Title, string? Text);
 
 public sealed record CaseStatusRequest(string? Number);
+
+/// <summary>A canned answer as its unit's people see it, with the name of the clerk who proposed it.</summary>
+public sealed record CannedAnswerView(string Id, string Title, string Text, bool Proposed, string? ProposedBy, string? ProposedByName);
 
 /// <summary>
 /// What saves a clerk typing: each unit's canned answers (kept by its managers, who edit them in place; its clerks may
@@ -46,7 +54,7 @@ internal static class InboxTools
     }
 
     /// <summary>The unit's answers; proposals too, all of them to its managers, a clerk's own to the clerk.</summary>
-    private static async Task<IResult> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys, UserStore users)
+    private static async Task<Results<Ok<IEnumerable<CannedAnswerView>>, Refusal>> ListAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys, UserStore users)
     {
         if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
@@ -59,11 +67,11 @@ internal static class InboxTools
             .OrderBy(c => c.Proposed).ThenBy(c => c.Title, StringComparer.CurrentCulture).ToList();
         var names = await users.NamesAsync(visible.Select(c => c.ProposedBy)).ConfigureAwait(false);
 
-        return Results.Ok(visible.Select(c => new { c.Id, c.Title, c.Text, c.Proposed, c.ProposedBy, ProposedByName = c.ProposedBy is { } by ? names.GetValueOrDefault(by) : null }));
+        return TypedResults.Ok(visible.Select(c => new CannedAnswerView(c.Id, c.Title, c.Text, c.Proposed, c.ProposedBy, c.ProposedBy is { } by ? names.GetValueOrDefault(by) : null)));
     }
 
     /// <summary>A manager's answer is the unit's at once; a clerk's is a proposal.</summary>
-    private static async Task<IResult> AddAsync(string id, CannedAnswerRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<Results<Created<CannedAnswer>, ValidationProblem, ConflictProblem, Refusal>> AddAsync(string id, CannedAnswerRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
@@ -78,17 +86,17 @@ internal static class InboxTools
         var manages = UnitAccess.Refusal(user, catalog, id, manage: true) is null;
         if (!manages && (await ReadAsync(redis, keys, id).ConfigureAwait(false)).Count(c => c.Proposed) >= MaxProposals)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("CannedTooManyProposals", MaxProposals));
+            return new ConflictProblem(Texts.Format("CannedTooManyProposals", MaxProposals));
         }
 
         var canned = new CannedAnswer(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), request!.Title!.Trim(), request.Text!.Trim(),
             Proposed: !manages, ProposedBy: manages ? null : user.UserId());
         await redis.GetDatabase().HashSetAsync(keys.UnitCannedAnswers(id), canned.Id, JsonSerializer.Serialize(canned, Json)).ConfigureAwait(false);
-        return Results.Created($"/api/units/{id}/canned/{canned.Id}", canned);
+        return TypedResults.Created($"/api/units/{id}/canned/{canned.Id}", canned);
     }
 
     /// <summary>A manager changes the title and text in place (a proposal stays one until approved).</summary>
-    private static async Task<IResult> EditAsync(
+    private static async Task<Results<CannedChange, ValidationProblem, Refusal>> EditAsync(
         string id, string cannedId, CannedAnswerRequest? request, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal)
@@ -104,12 +112,13 @@ internal static class InboxTools
         return await ChangeAsync(redis, keys, id, cannedId, c => c with { Title = request!.Title!.Trim(), Text = request.Text!.Trim() }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> ApproveAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
-        UnitAccess.Refusal(user, catalog, id, manage: true)
-        ?? await ChangeAsync(redis, keys, id, cannedId, c => c with { Proposed = false }).ConfigureAwait(false);
+    private static async Task<Results<CannedChange, Refusal>> ApproveAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys) =>
+        UnitAccess.Refusal(user, catalog, id, manage: true) is { } refusal
+            ? refusal
+            : await ChangeAsync(redis, keys, id, cannedId, c => c with { Proposed = false }).ConfigureAwait(false);
 
     /// <summary>A manager deletes any; a clerk only a proposal of her own.</summary>
-    private static async Task<IResult> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
+    private static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, Refusal>> DeleteAsync(string id, string cannedId, ClaimsPrincipal user, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         if (UnitAccess.Refusal(user, catalog, id) is { } refusal)
         {
@@ -120,22 +129,22 @@ internal static class InboxTools
         var stored = await db.HashGetAsync(keys.UnitCannedAnswers(id), cannedId).ConfigureAwait(false);
         if (stored.IsNullOrEmpty)
         {
-            return Problems.NotFound(Texts.Get("CannedNotFound"));
+            return new NotFoundProblem(Texts.Get("CannedNotFound"));
         }
 
         var canned = JsonSerializer.Deserialize<CannedAnswer>(stored.ToString(), Json)!;
         if (UnitAccess.Refusal(user, catalog, id, manage: true) is not null && !(canned.Proposed && canned.ProposedBy == user.UserId()))
         {
-            return Problems.Forbidden();
+            return Refusal.Forbidden();
         }
 
         // Only as read: a proposal a manager approved meanwhile is no longer the clerk's to withdraw.
         return await HashFields.DeleteIfEqualAsync(db, keys.UnitCannedAnswers(id), cannedId, stored).ConfigureAwait(false)
-            ? Results.NoContent()
+            ? TypedResults.NoContent()
             : Changed();
     }
 
-    private static IResult? Validate(CannedAnswerRequest? request)
+    private static ValidationProblem? Validate(CannedAnswerRequest? request)
     {
         var title = request?.Title?.Trim();
         var text = request?.Text?.Trim();
@@ -158,28 +167,28 @@ internal static class InboxTools
             .Select(e => JsonSerializer.Deserialize<CannedAnswer>(e.Value.ToString(), Json)!)];
 
     /// <summary>Rewrites one answer only if it is still as read (an approval, an edit or a delete meanwhile wins: 409).</summary>
-    private static async Task<IResult> ChangeAsync(RedisConnections redis, RedisKeys keys, string unitId, string cannedId, Func<CannedAnswer, CannedAnswer> change)
+    private static async Task<CannedChange> ChangeAsync(RedisConnections redis, RedisKeys keys, string unitId, string cannedId, Func<CannedAnswer, CannedAnswer> change)
     {
         var stored = await redis.GetDatabase().HashGetAsync(keys.UnitCannedAnswers(unitId), cannedId).ConfigureAwait(false);
         if (stored.IsNullOrEmpty)
         {
-            return Problems.NotFound(Texts.Get("CannedNotFound"));
+            return new NotFoundProblem(Texts.Get("CannedNotFound"));
         }
 
         var changed = change(JsonSerializer.Deserialize<CannedAnswer>(stored.ToString(), Json)!);
         return await HashFields.SetIfEqualAsync(redis.GetDatabase(), keys.UnitCannedAnswers(unitId), cannedId, stored, JsonSerializer.Serialize(changed, Json)).ConfigureAwait(false)
-            ? Results.Ok(changed)
+            ? TypedResults.Ok(changed)
             : Changed();
     }
 
     /// <summary>Someone changed (or deleted) it between the read and the write: nothing is written; the page shows the new state.</summary>
-    private static IResult Changed() => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("CannedChanged"));
+    private static ConflictProblem Changed() => new(Texts.Get("CannedChanged"));
 
     /// <summary>
     /// Sends the citizen the DataJud summary of a case number (the one given, or the only one the conversation mentions):
     /// 400 for a bad number, 404 when DataJud does not know it, 503 when DataJud is unavailable; nothing is sent then.
     /// </summary>
-    private static async Task<IResult> CaseStatusAsync(
+    private static async Task<Results<SendAnswer, ValidationProblem, NotFoundProblem, UnavailableProblem, Refusal>> CaseStatusAsync(
         string id, CaseStatusRequest request, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, ICaseStatusLookup cases,
         ConversationActions actions, Microsoft.Extensions.Options.IOptions<ChatbotOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -203,14 +212,14 @@ internal static class InboxTools
                 return await ConversationsFeature.AnswerAsync(
                     id, user, actions, time, CaseSummaryText.Format(found.Summary, zone, options.Value.PjeUrl!), "case-status", number.Canonical).ConfigureAwait(false);
             case CaseStatusResult.NotFound:
-                return Problems.NotFound(Texts.Format("CaseNotFound", number.Canonical, court?.Id ?? number.CourtKey));
+                return new NotFoundProblem(Texts.Format("CaseNotFound", number.Canonical, court?.Id ?? number.CourtKey));
             default:
-                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: Texts.Get("CaseStatusUnavailable"));
+                return new UnavailableProblem(Texts.Get("CaseStatusUnavailable"));
         }
     }
 
     /// <summary>Sends the unit's Meet link with how to join, only while its desk is open; otherwise 409 saying when it opens.</summary>
-    private static async Task<IResult> VideoLinkAsync(
+    private static async Task<Results<SendAnswer, ConflictProblem, Refusal>> VideoLinkAsync(
         string id, ClaimsPrincipal user, ConversationStore store, UnitCatalog catalog, UnitHours hours, ConversationActions actions, TimeProvider time)
     {
         var (conversation, refused) = await ConversationsFeature.GuardAsync(id, user, store).ConfigureAwait(false);
@@ -221,14 +230,14 @@ internal static class InboxTools
 
         if (conversation!.UnitId is null || catalog.Find(conversation.UnitId) is not { } unit || unit.VideoDeskUrl is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Get("VideoLinkNone"));
+            return new ConflictProblem(Texts.Get("VideoLinkNone"));
         }
 
         var availability = hours.At(unit, time.GetUtcNow());
         if (availability is not { Open: true, ClosesAt: { } closes })
         {
             var next = availability.OpensAt is { } opens ? BotFormat.When(opens, unit.TimeZone) : Texts.Get("BotNoNextOpening");
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.Format("VideoLinkClosed", next));
+            return new ConflictProblem(Texts.Format("VideoLinkClosed", next));
         }
 
         var text = Texts.Format("BotVideoOpen", unit.Name, BotFormat.Time(closes, unit.TimeZone), unit.VideoDeskUrl);

@@ -6,8 +6,19 @@ using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BalcaoVirtual.Web.Features.Privacy;
+
+/// <summary>A page of the audit trail: the days searched, the court's time zone for showing times, newest first.</summary>
+public sealed record AuditPage(DateOnly From, DateOnly To, bool Truncated, string TimeZone, IEnumerable<AuditRecordView> Records);
+
+/// <summary>One audit record with the actor's and the target's names and the action in Portuguese.</summary>
+public sealed record AuditRecordView(
+    DateTimeOffset At, string Who, string WhoName, string Action, string? ActionName, string? Target, string? TargetName, string? Detail, string? From);
+
+/// <summary>The last retention run (null fields before the first run).</summary>
+public sealed record RetentionStatus(string? RanAt, string? Cutoff, int? Anonymized, long? Remaining);
 
 internal static class PrivacyEndpoints
 {
@@ -17,9 +28,11 @@ internal static class PrivacyEndpoints
     {
         app.MapGet("/api/audit", SearchAsync).RequireAuthorization(AuthFeature.AdminPolicy);
         app.MapGet("/api/privacy/retention", RetentionAsync).RequireAuthorization(AuthFeature.AdminPolicy);
-        app.MapGet("/api/privacy/requests", async (DataSubjectRequests requests) => Results.Ok(await requests.ListAsync().ConfigureAwait(false)))
+        app.MapGet("/api/privacy/requests", async (DataSubjectRequests requests) => TypedResults.Ok(await requests.ListAsync().ConfigureAwait(false)))
             .RequireAuthorization(AuthFeature.AdminPolicy);
-        app.MapPost("/api/privacy/requests/export", ExportAsync).RequireAuthorization(AuthFeature.AdminPolicy);
+        // A file: FileContentHttpResult does not describe itself, so the route states its 200.
+        app.MapPost("/api/privacy/requests/export", ExportAsync).RequireAuthorization(AuthFeature.AdminPolicy)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/json", "text/html");
         app.MapPost("/api/privacy/requests/erasure", EraseAsync).RequireAuthorization(AuthFeature.AdminPolicy);
         return app;
     }
@@ -28,7 +41,7 @@ internal static class PrivacyEndpoints
     /// The audit trail for admins, newest first: by day range (UTC), who, action (prefix), target. Each record with the
     /// actor's name and the action in Portuguese; the court's time zone for showing the times.
     /// </summary>
-    private static async Task<IResult> SearchAsync(
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> SearchAsync(
         string? from, string? to, string? who, string? action, string? target, int? limit, AuditTrail trail, UserStore users, UnitCatalog catalog, TimeProvider time)
     {
         var errors = new List<(string, string)>();
@@ -52,29 +65,20 @@ internal static class PrivacyEndpoints
 
         var (records, truncated) = await trail.SearchAsync(start, end, new AuditFilter(who, action, target), limit ?? 100).ConfigureAwait(false);
         var people = (await users.ListAsync().ConfigureAwait(false)).ToDictionary(u => u.Id, StringComparer.Ordinal);
-        return Results.Ok(new
-        {
-            from = start,
-            to = end,
-            truncated,
-            timeZone = catalog.CourtTimeZone,
-            records = records.Select(r => new
-            {
-                r.At,
-                r.Who,
-                whoName = AuditWords.WhoName(r.Who, people),
-                r.Action,
-                actionName = AuditWords.ActionName(r.Action),
-                r.Target,
-                targetName = r.Target is { } t && people.TryGetValue(t, out var person) ? person.Name : null,
-                r.Detail,
-                r.From,
-            }),
-        });
+        return TypedResults.Ok(new AuditPage(start, end, truncated, catalog.CourtTimeZone, records.Select(r => new AuditRecordView(
+            r.At,
+            r.Who,
+            AuditWords.WhoName(r.Who, people),
+            r.Action,
+            AuditWords.ActionName(r.Action),
+            r.Target,
+            r.Target is { } t && people.TryGetValue(t, out var person) ? person.Name : null,
+            r.Detail,
+            r.From))));
     }
 
     /// <summary>Everything held about a phone or an e-mail, as JSON or as a readable page (a download); the request is recorded.</summary>
-    private static async Task<IResult> ExportAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests, TimeProvider time)
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests, TimeProvider time)
     {
         if (Subject(request) is not { } contacts)
         {
@@ -91,12 +95,12 @@ internal static class PrivacyEndpoints
         var recorded = await requests.RecordAsync("export", contacts, user.UserId(), Texts.Format("PrivacyOutcomeExport", data.Conversations.Count, format), data.Conversations.Count).ConfigureAwait(false);
         var name = $"dados-{recorded.Id}.{format}";
         return format == "json"
-            ? Results.File(JsonSerializer.SerializeToUtf8Bytes(new { request = recorded, generatedAt = time.GetUtcNow(), data.Contacts, data.Conversations }, ExportJson), "application/json", name)
-            : Results.File(Encoding.UTF8.GetBytes(SubjectPage.Render(recorded, data)), "text/html; charset=utf-8", name);
+            ? TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(new { request = recorded, generatedAt = time.GetUtcNow(), data.Contacts, data.Conversations }, ExportJson), "application/json", name)
+            : TypedResults.File(Encoding.UTF8.GetBytes(SubjectPage.Render(recorded, data)), "text/html; charset=utf-8", name);
     }
 
     /// <summary>Erases a phone's or an e-mail's data (the SLA figures stay, anonymous); the request is recorded.</summary>
-    private static async Task<IResult> EraseAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests)
+    private static async Task<Results<Ok<DataSubjectRequest>, ValidationProblem>> EraseAsync(SubjectRequest? request, ClaimsPrincipal user, DataSubjectRequests requests)
     {
         if (Subject(request) is not { } contacts)
         {
@@ -111,7 +115,7 @@ internal static class PrivacyEndpoints
         var data = await requests.CollectAsync(contacts).ConfigureAwait(false);
         var erased = await requests.EraseAsync(data).ConfigureAwait(false);
         var recorded = await requests.RecordAsync("erasure", contacts, user.UserId(), Texts.Format("PrivacyOutcomeErasure", erased), erased).ConfigureAwait(false);
-        return Results.Ok(recorded);
+        return TypedResults.Ok(recorded);
     }
 
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -121,23 +125,21 @@ internal static class PrivacyEndpoints
             ? null
             : DataSubjectRequests.ContactsOf(request.Phone, request.Email);
 
-    private static IResult BadSubject(SubjectRequest? request) =>
+    private static ValidationProblem BadSubject(SubjectRequest? request) =>
         !string.IsNullOrWhiteSpace(request?.Email) && string.IsNullOrWhiteSpace(request.Phone)
             ? Problems.Validation(("email", Texts.Get("PrivacyEmailInvalid")))
             : Problems.Validation(("phone", Texts.Get("PrivacyPhoneInvalid")));
 
     /// <summary>How the last retention run went (null fields before the first run).</summary>
-    private static async Task<IResult> RetentionAsync(Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
+    private static async Task<Ok<RetentionStatus>> RetentionAsync(Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
     {
         var fields = (await redis.GetDatabase().HashGetAllAsync(keys.RetentionStatus()).ConfigureAwait(false))
             .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
-        return Results.Ok(new
-        {
-            ranAt = fields.GetValueOrDefault("ranAt"),
-            cutoff = fields.GetValueOrDefault("cutoff"),
-            anonymized = int.TryParse(fields.GetValueOrDefault("anonymized"), out var a) ? a : (int?)null,
-            remaining = long.TryParse(fields.GetValueOrDefault("remaining"), out var r) ? r : (long?)null,
-        });
+        return TypedResults.Ok(new RetentionStatus(
+            fields.GetValueOrDefault("ranAt"),
+            fields.GetValueOrDefault("cutoff"),
+            int.TryParse(fields.GetValueOrDefault("anonymized"), out var a) ? a : null,
+            long.TryParse(fields.GetValueOrDefault("remaining"), out var r) ? r : null));
     }
 
     private static DateOnly ParseDay(string? value, string field, DateOnly fallback, List<(string, string)> errors)

@@ -3,6 +3,7 @@ using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.PublicSite;
@@ -65,15 +66,15 @@ public static class PublicFeature
         // The JSON feed of the same, for the court's portal: every unit with its availability now.
         var api = app.MapGroup("/api/units").AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         api.MapGet("/", (UnitCatalog catalog, UnitHours hours, TimeProvider time) => Feed(catalog, hours, time));
-        api.MapGet("/{id}", (string id, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
+        api.MapGet("/{id}", Results<Ok<PublicUnitJson>, NotFoundProblem> (string id, UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
             catalog.Find(id) is { } unit
-                ? Results.Ok(new PublicUnit(unit, hours.At(unit, time.GetUtcNow())).ToJson())
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Texts.UnitNotFoundTitle, detail: Texts.Format(nameof(Texts.UnitNotFound), id)));
+                ? TypedResults.Ok(new PublicUnit(unit, hours.At(unit, time.GetUtcNow())).ToJson())
+                : new NotFoundProblem(Texts.UnitNotFoundTitle, Texts.Format(nameof(Texts.UnitNotFound), id)));
         return app;
     }
 
     /// <summary>Every unit with its availability now: the JSON feed for the court's portal (GET /api/units).</summary>
-    internal static IEnumerable<object> Feed(UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
+    internal static IEnumerable<PublicUnitJson> Feed(UnitCatalog catalog, UnitHours hours, TimeProvider time) =>
         View(catalog.Units, hours, time.GetUtcNow()).Select(u => u.ToJson());
 
     internal static IReadOnlyList<PublicUnit> View(IEnumerable<Unit> units, UnitHours hours, DateTimeOffset now) =>

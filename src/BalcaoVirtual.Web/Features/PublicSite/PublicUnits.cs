@@ -37,49 +37,50 @@ public sealed record PublicUnit(Unit Unit, Availability Availability)
         _ => Texts.Format("PublicClosed", Availability.Reason ?? ""),
     };
 
-    public object ToJson() => new
-    {
-        id = Unit.Id,
-        court = Unit.Court.Id,
-        name = Unit.Name,
-        city = Unit.City,
-        state = Unit.State,
-        foraDaSede = Unit.ForaDaSede,
-        availability = new
-        {
-            open = Availability.Open,
-            reason = Availability.Reason,
-            opensAt = Availability.OpensAt,
-            closesAt = Availability.ClosesAt,
-            text = StatusText,
-        },
-        hours = BotFormat.Hours(Unit.ServiceHours),
-        serviceHours = Unit.ServiceHours.Select(p => new
-        {
-            days = p.Days.OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString()).ToList(),
-            from = p.From.ToString("HH:mm", CultureInfo.InvariantCulture),
-            to = p.To.ToString("HH:mm", CultureInfo.InvariantCulture),
-        }),
-        timeZone = Unit.TimeZone.Id,
-        videoDeskUrl = VideoDeskUrl,
-        whatsApp = WhatsApp,
-        whatsAppIsCentral = WhatsAppIsCentral,
-        whatsAppUrl = WhatsAppUrl,
-        sms = Sms,
-        email = Unit.Channels.Email,
-        writtenAnswerHours = WrittenAnswerHours,
-        page = "/unidades/" + Uri.EscapeDataString(Unit.Id),
-        ibgeCode = Unit.IbgeCode,
-        originCodes = Unit.OriginCodes,
-        municipalities = Unit.Municipalities,
-        channels = Unit.Channels,
-        sla = new
-        {
-            responseWindowHours = Unit.Sla.ResponseWindow?.TotalHours,
-            counting = Unit.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours",
-        },
-    };
+    public PublicUnitJson ToJson() => new(
+        Unit.Id,
+        Unit.Court.Id,
+        Unit.Name,
+        Unit.City,
+        Unit.State,
+        Unit.ForaDaSede,
+        new PublicAvailability(Availability.Open, Availability.Reason, Availability.OpensAt, Availability.ClosesAt, StatusText),
+        BotFormat.Hours(Unit.ServiceHours),
+        Unit.ServiceHours.Select(p => new PublicServicePeriod(
+            p.Days.OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString()).ToList(),
+            p.From.ToString("HH:mm", CultureInfo.InvariantCulture),
+            p.To.ToString("HH:mm", CultureInfo.InvariantCulture))),
+        Unit.TimeZone.Id,
+        VideoDeskUrl,
+        WhatsApp,
+        WhatsAppIsCentral,
+        WhatsAppUrl,
+        Sms,
+        Unit.Channels.Email,
+        WrittenAnswerHours,
+        "/unidades/" + Uri.EscapeDataString(Unit.Id),
+        Unit.IbgeCode,
+        Unit.OriginCodes,
+        Unit.Municipalities,
+        Unit.Channels,
+        new PublicSla(Unit.Sla.ResponseWindow?.TotalHours, Unit.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours"));
 }
+
+/// <summary>A unit in the public JSON feed (GET /api/units): what the page shows, for a court's portal.</summary>
+public sealed record PublicUnitJson(
+    string Id, string Court, string Name, string City, string State, bool ForaDaSede, PublicAvailability Availability, string Hours,
+    IEnumerable<PublicServicePeriod> ServiceHours, string TimeZone, string? VideoDeskUrl, string? WhatsApp, bool WhatsAppIsCentral, string? WhatsAppUrl,
+    string? Sms, string? Email, double? WrittenAnswerHours, string Page, string IbgeCode, IReadOnlyList<string> OriginCodes,
+    IReadOnlyList<Municipality> Municipalities, UnitChannels Channels, PublicSla Sla);
+
+/// <summary>Open now or not, why, the next opening or closing, and the sentence the page shows.</summary>
+public sealed record PublicAvailability(bool Open, string? Reason, DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt, string Text);
+
+/// <summary>Days (Mon first) and hours (HH:mm, the unit's time) of public service.</summary>
+public sealed record PublicServicePeriod(List<string> Days, string From, string To);
+
+/// <summary>The unit's answer deadline in hours and how it counts them ("calendar" or "serviceHours").</summary>
+public sealed record PublicSla(double? ResponseWindowHours, string Counting);
 
 /// <summary>What a search on the public page found: the units to list, a note for the citizen, or the one unit a case number owns.</summary>
 public sealed record PublicSearch(string Query, IReadOnlyList<Unit> Units, string? Note, Unit? CaseUnit, string? CaseNumber)

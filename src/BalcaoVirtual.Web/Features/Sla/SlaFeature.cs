@@ -13,9 +13,14 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Redis.StackExchange;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace BalcaoVirtual.Web.Features.Sla;
+
+/// <summary>A conversation's waiting periods (due time, outcome) and its SLA events.</summary>
+public sealed record ConversationSla(IReadOnlyList<WaitingPeriod> Periods, IReadOnlyList<SlaEvent> Events);
 
 /// <summary>Deadlines per unit, checks and alerts on Hangfire, and reports (see docs/sla.md).</summary>
 public static class SlaFeature
@@ -87,7 +92,7 @@ public static class SlaFeature
         return app;
     }
 
-    private static async Task<IResult> ConversationSlaAsync(string id, ClaimsPrincipal user, ConversationStore conversations, SlaStore store)
+    private static async Task<Results<Ok<ConversationSla>, Refusal>> ConversationSlaAsync(string id, ClaimsPrincipal user, ConversationStore conversations, SlaStore store)
     {
         var (_, refusal) = await ConversationsFeature.GuardAsync(id, user, conversations).ConfigureAwait(false);
         if (refusal is not null)
@@ -95,20 +100,14 @@ public static class SlaFeature
             return refusal;
         }
 
-        return Results.Ok(new
-        {
-            periods = await store.GetAllAsync(id).ConfigureAwait(false),
-            events = await store.EventsAsync(id).ConfigureAwait(false),
-        });
+        return TypedResults.Ok(new ConversationSla(await store.GetAllAsync(id).ConfigureAwait(false), await store.EventsAsync(id).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> UnitAlertsAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, SlaAlerts alerts)
-    {
-        return UnitAccess.Refusal(user, catalog, id) ?? Results.Ok(await alerts.InboxAlertsAsync(id, 100).ConfigureAwait(false));
-    }
+    private static async Task<Results<Ok<IReadOnlyList<InboxAlert>>, Refusal>> UnitAlertsAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, SlaAlerts alerts) =>
+        UnitAccess.Refusal(user, catalog, id) is { } refusal ? refusal : TypedResults.Ok(await alerts.InboxAlertsAsync(id, 100).ConfigureAwait(false));
 
     /// <summary>GET /api/reports/sla?unit=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd[&amp;format=csv]; days in the unit's time zone, both inclusive.</summary>
-    private static async Task<IResult> ReportAsync(
+    private static async Task<Results<Ok<SlaReport>, CsvResult, ValidationProblem, Refusal>> ReportAsync(
         ClaimsPrincipal user, UnitCatalog catalog, SlaStore store, SlaReportLabels labels, TimeProvider time,
         string? unit = null, string? from = null, string? to = null, string? format = null)
     {
@@ -147,8 +146,8 @@ public static class SlaFeature
 
         var report = await BuildAsync(found, first, last, store, labels, time).ConfigureAwait(false);
         return format == "csv"
-            ? Results.Text(report.ToCsv(found), "text/csv; charset=utf-8")
-            : Results.Ok(report);
+            ? new CsvResult(report.ToCsv(found))
+            : TypedResults.Ok(report);
     }
 
     /// <summary>
@@ -306,6 +305,15 @@ public static class SlaFeature
     private sealed class AdminDashboardFilter : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsAdmin();
+    }
+
+    /// <summary>The report as CSV (<c>format=csv</c>): the same 200, in the type the OpenAPI document states.</summary>
+    private sealed class CsvResult(string csv) : IResult, IEndpointMetadataProvider
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => Results.Text(csv, "text/csv; charset=utf-8").ExecuteAsync(httpContext);
+
+        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ApiDocument.TextAnswer(StatusCodes.Status200OK, "text/csv"));
     }
 }
 

@@ -9,19 +9,19 @@ namespace BalcaoVirtual.Web.Features.Units;
 internal static class UnitAccess
 {
     /// <summary>Null when the unit exists and the caller may see it (or, with <paramref name="manage"/>, manage it); else the answer.</summary>
-    public static IResult? Refusal(ClaimsPrincipal user, UnitCatalog catalog, string unitId, bool manage = false)
+    public static Refusal? Refusal(ClaimsPrincipal user, UnitCatalog catalog, string unitId, bool manage = false)
     {
         if (!catalog.Contains(unitId))
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
+            return Infrastructure.Http.Refusal.NotFound(Texts.UnitNotFoundTitle);
         }
 
         var allowed = manage ? user.IsAdmin() || user.HasClaim(UserClaims.ManagerOf, unitId) : user.CanAccessUnit(unitId);
-        return allowed ? null : Problems.Forbidden();
+        return allowed ? null : Infrastructure.Http.Refusal.Forbidden();
     }
 
     /// <summary>The units a list covers: the one asked for (checked), or all the caller may see (every unit for an admin).</summary>
-    public static (IReadOnlyCollection<string> Units, IResult? Refusal) Scope(ClaimsPrincipal user, UnitCatalog catalog, string? unitId)
+    public static (IReadOnlyCollection<string> Units, Refusal? Refusal) Scope(ClaimsPrincipal user, UnitCatalog catalog, string? unitId)
     {
         if (!string.IsNullOrEmpty(unitId))
         {

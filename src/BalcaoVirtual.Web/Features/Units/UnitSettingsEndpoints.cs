@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Resources;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BalcaoVirtual.Web.Features.Units;
 
@@ -17,14 +18,14 @@ internal static class UnitSettingsEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, UnitCatalog catalog, UnitSettingsStore store) =>
-        catalog.Find(id) is { } unit ? Results.Ok(await ViewAsync(unit, store).ConfigureAwait(false)) : Problems.NotFound(Texts.UnitNotFoundTitle);
+    private static async Task<Results<Ok<UnitSettingsView>, NotFoundProblem>> GetAsync(string id, UnitCatalog catalog, UnitSettingsStore store) =>
+        catalog.Find(id) is { } unit ? TypedResults.Ok(await ViewAsync(unit, store).ConfigureAwait(false)) : new NotFoundProblem(Texts.UnitNotFoundTitle);
 
-    private static async Task<IResult> PutAsync(string id, UnitSettings? settings, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
+    private static async Task<Results<Ok<UnitSettingsView>, ValidationProblem, NotFoundProblem>> PutAsync(string id, UnitSettings? settings, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
     {
         if (!catalog.Contains(id))
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
+            return new NotFoundProblem(Texts.UnitNotFoundTitle);
         }
 
         if (settings is null)
@@ -39,19 +40,19 @@ internal static class UnitSettingsEndpoints
         }
 
         await trail.RecordAsync("unit.settings", id).ConfigureAwait(false);
-        return Results.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
+    private static async Task<Results<Ok<UnitSettingsView>, NotFoundProblem>> DeleteAsync(string id, ClaimsPrincipal user, UnitCatalog catalog, UnitSettingsStore store, Privacy.AuditTrail trail)
     {
         if (!catalog.Contains(id))
         {
-            return Problems.NotFound(Texts.UnitNotFoundTitle);
+            return new NotFoundProblem(Texts.UnitNotFoundTitle);
         }
 
         await store.RestoreAsync(id, user).ConfigureAwait(false);
         await trail.RecordAsync("unit.restore", id).ConfigureAwait(false);
-        return Results.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(catalog.Find(id)!, store).ConfigureAwait(false));
     }
 
     private static async Task<UnitSettingsView> ViewAsync(Unit unit, UnitSettingsStore store)
