@@ -55,7 +55,6 @@ public static class ServiceHost
         builder.Services.AddLogRedaction();
 
         var app = builder.Build();
-        app.UseStorage();
         app.UseApiDefaults();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -23,15 +23,6 @@ public sealed class EmbeddedGarnetArgumentsTests
     }
 
     [Test]
-    public void BuildArguments_LeavesTheWaitToTheService_WhenDurabilityIsGroup()
-    {
-        var args = EmbeddedGarnet.BuildArguments(new StorageOptions { Durability = StorageDurability.Group, CommitIntervalMs = 100 }, 7000, "/l", "/c");
-
-        Assert.That(args, Does.Not.Contain("--aof-commit-wait"));
-        Assert.That(ValueOf(args, "--aof-commit-freq"), Is.EqualTo("100"));
-    }
-
-    [Test]
     public void BuildArguments_BindsLoopbackOnlyAndRecovers()
     {
         var args = EmbeddedGarnet.BuildArguments(new StorageOptions(), 7001, "/l", "/c");

@@ -17,12 +17,6 @@ public enum StorageDurability
     /// <summary>Every write is committed to the append-only log before the store answers: a hard kill loses nothing acknowledged.</summary>
     Always,
 
-    /// <summary>
-    /// Writes do not wait for the log; the service commits it once for each group of concurrent HTTP requests, before
-    /// any of them answers. Background work (bot turns, sends) is committed every <see cref="StorageOptions.CommitIntervalMs"/>.
-    /// </summary>
-    Group,
-
     /// <summary>The log is committed every <see cref="StorageOptions.CommitIntervalMs"/> and writes do not wait: a hard kill can lose that window.</summary>
     Interval,
 }

@@ -34,23 +34,6 @@ public static class StorageServiceCollectionExtensions
             o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys()));
         return services;
     }
-
-    /// <summary>With the embedded store's <see cref="StorageDurability.Group"/>, no answer leaves before what was written for it is on disk.</summary>
-    public static WebApplication UseStorage(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        if (options is { Mode: StorageMode.Embedded, Durability: StorageDurability.Group })
-        {
-            var store = app.Services.GetRequiredService<StoreConnection>();
-            app.Use((http, next) =>
-            {
-                http.Response.OnStarting(() => store.Embedded!.CommitLogAsync());
-                return next(http);
-            });
-        }
-
-        return app;
-    }
 }
 
 /// <summary>
