@@ -57,7 +57,7 @@ internal static class WebhookBench
             "--Auth:BootstrapAdmin:Password=bench-password-123",
             $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
             $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
-            "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // never called: the bot has no replies yet
+            "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // refuses: the bot's replies stay queued and do not count
             .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),
         ], dataDir);
         await WaitReadyAsync(serviceUrl + "/health/ready");
@@ -249,7 +249,8 @@ internal static class WebhookBench
                 continue;
             }
 
-            foreach (var message in await store.GetMessagesAsync(open))
+            // Inbound only: the bot's replies are never sent here, so they have no provider id.
+            foreach (var message in (await store.GetMessagesAsync(open)).Where(m => m.Direction == MessageDirection.Inbound))
             {
                 seen[message.ProviderId!] = seen.GetValueOrDefault(message.ProviderId!) + 1;
             }

@@ -12,8 +12,9 @@ namespace BalcaoVirtual.IntegrationTests.Reliability;
 /// every acknowledged message is stored exactly once and had exactly one bot turn; every queued outbound message was
 /// sent, and sent once but for those in flight at a kill (counted); every SLA event was written once and its alerts
 /// went out once. For the embedded store and for redis-server with AOF (appendfsync always).
-/// The size is BALCAO_CRASH_MESSAGES (2,000 here; bench/run-crash.sh runs more); the figures go to the test output,
-/// and to BALCAO_CRASH_REPORT when set.
+/// The size is BALCAO_CRASH_MESSAGES (2,000 here; bench/run-crash.sh runs more), the kills in the stream
+/// BALCAO_CRASH_KILLS (1), the embedded store's Storage:Durability BALCAO_CRASH_DURABILITY (its default); the figures
+/// go to the test output, and to BALCAO_CRASH_REPORT when set.
 /// </summary>
 [NonParallelizable]
 [TestFixture("embedded")]
@@ -22,11 +23,16 @@ public sealed class CrashSafetyTests(string backend)
 {
     private const int Contacts = 200;
     private const int SlaContacts = 12;
-    private const int Kills = 2;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static int Messages =>
-        int.TryParse(Environment.GetEnvironmentVariable("BALCAO_CRASH_MESSAGES"), Inv, out var n) && n > 0 ? n : 2000;
+    private static int Messages => Setting("BALCAO_CRASH_MESSAGES", 2000);
+
+    private static int StreamKills => Setting("BALCAO_CRASH_KILLS", 1);
+
+    private static int Kills => StreamKills + 1;
+
+    private static int Setting(string name, int otherwise) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), Inv, out var n) && n > 0 ? n : otherwise;
 
     [Test]
     public async Task KilledTwice_EveryAcknowledgedMessageStoredOnce_RepliedOnce_AndEveryAlertSentOnce()
@@ -58,6 +64,10 @@ public sealed class CrashSafetyTests(string backend)
             settings["Storage:Mode"] = "Embedded";
             settings["Storage:DataDir"] = Path.Combine(work, "data");
             settings["Storage:EmbeddedPort"] = storePort.ToString(Inv);
+            if (Environment.GetEnvironmentVariable("BALCAO_CRASH_DURABILITY") is { Length: > 0 } durability)
+            {
+                settings["Storage:Durability"] = durability;
+            }
         }
 
         var node = await ServiceProcess.StartAsync(work, httpPort, settings);
@@ -125,12 +135,17 @@ public sealed class CrashSafetyTests(string backend)
                 }
             })));
 
-            // Kill 1: in the middle of the stream.
-            await TestServers.WaitUntilAsync(() => Task.FromResult(acked.Count >= SlaContacts + Messages * 2 / 5 || stream.IsCompleted), TimeSpan.FromSeconds(120), "40 % of the webhooks", () => node.Output);
-            var ackedAtFirstKill = acked.Count;
-            await RestartAsync();
+            // In the stream: up to 40 % of the webhooks, in equal steps.
+            var ackedAtKills = new List<int>();
+            for (var kill = 1; kill <= StreamKills; kill++)
+            {
+                var share = Messages * 2 * kill / (5 * StreamKills);
+                await TestServers.WaitUntilAsync(() => Task.FromResult(acked.Count >= SlaContacts + share || stream.IsCompleted), TimeSpan.FromSeconds(120), $"{share} webhooks", () => node.Output);
+                ackedAtKills.Add(acked.Count);
+                await RestartAsync();
+            }
 
-            // Kill 2: as soon as the first SLA alert is written out.
+            // The last kill: as soon as the first SLA alert is written out.
             await TestServers.WaitUntilAsync(() => Task.FromResult(Directory.Exists(pickup) && Directory.EnumerateFiles(pickup, "*.eml").Any()), TimeSpan.FromSeconds(120), "the first SLA alert", () => node.Output);
             await RestartAsync();
             await stream.WaitAsync(TimeSpan.FromSeconds(240));
@@ -139,7 +154,7 @@ public sealed class CrashSafetyTests(string backend)
             storeAddress = BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.RunningConnection(Path.Combine(work, "data")) ?? storeAddress;
             var audit = await DeliveryAudit.RunAsync(storeAddress, prefix, acked, twilio, pickup, () => node.HasExited ? node.Output : null, () => node.Output);
             var report = string.Create(Inv, $"""
-                Crash harness, {backend} store: {Messages} bulk webhooks from {Contacts} citizens to {DeliveryAudit.BulkNumbers.Length} numbers, {SlaContacts} SLA conversations, {Kills} SIGKILLs (after {ackedAtFirstKill} acknowledged; at the first SLA alert).
+                Crash harness, {backend} store: {Messages} bulk webhooks from {Contacts} citizens to {DeliveryAudit.BulkNumbers.Length} numbers, {SlaContacts} SLA conversations, {Kills} SIGKILLs (after {string.Join(", ", ackedAtKills)} acknowledged; at the first SLA alert), durability {settings.GetValueOrDefault("Storage:Durability", "default")}.
                 acknowledged {acked.Count} (after {retried} failed attempts sent again); lost {audit.Lost.Count}; stored twice {audit.StoredTwice.Count}; bot turns off {audit.TurnsOff.Count}.
                 outbound messages {audit.Outbound}; not sent {audit.NotSent.Count}; provider requests {audit.ProviderRequests}; sent again after a kill (in flight, ambiguous) {audit.AmbiguousSends}.
                 SLA events {audit.Events.Count} (expected {SlaContacts * 3}; stale warnings not sent {audit.Events.Count(e => e.Suppressed)}); alert e-mails {audit.AlertMails} distinct, {audit.ResentMail} sent again with the same Message-ID; phone alerts {audit.PhoneAlerts.Count}.

@@ -195,7 +195,7 @@ public sealed class EmbeddedGarnet : IDisposable
         {
             // Commit on every write and answer only after the commit: nothing acknowledged is lost on a hard kill.
             // (Committing in groups from the service instead, after each request, lost acknowledged script writes
-            // under --lua-transaction-mode in HardKillTests: Garnet 2.2.8 must commit them itself.)
+            // under --lua-transaction-mode on SIGKILL with Garnet 2.2.8 and 2.2.12: Garnet must commit them itself, ADR 0007.)
             args.AddRange(["--aof-commit-freq", "0", "--aof-commit-wait"]);
         }
         else
