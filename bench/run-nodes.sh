@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The scale-out benchmark: bench/run-nodes.sh [seconds] [paced-rate]. One node, then three, on one redis-server (AOF,
+# The scale-out benchmark: bench/run-nodes.sh [seconds] [paced-rate]. Setups of nodes x Storage:Concurrency side by side
+# (BALCAO_BENCH_SETUPS, default 1x1,1x32,3x32: one node one turn at a time, one node and three at the default), on one redis-server (AOF,
 # fsync always) behind nginx with the shipped site configuration, the fake Twilio on loopback: webhook throughput and
 # latency at the peak and at a paced rate (default: half the one-node reply rate), end-to-end time from the webhook to the
 # bot's reply at the fake Twilio, memory of every node and of Redis; then the delivery audit (each message stored

@@ -33,6 +33,14 @@ public sealed class NodeBenchmarks
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly double TicksPerMs = Stopwatch.Frequency / 1000.0;
 
+    /// <summary>
+    /// The setups run one after the other, as nodes x Storage:Concurrency: BALCAO_BENCH_SETUPS="1x1,1x32,3x32" (the
+    /// default) puts one node turning one message at a time beside one and three nodes at the default.
+    /// </summary>
+    private static IReadOnlyList<(int Nodes, int Concurrency)> Setups =>
+        [.. (Environment.GetEnvironmentVariable("BALCAO_BENCH_SETUPS") is { Length: > 0 } setups ? setups : "1x1,1x32,3x32")
+            .Split(',').Select(x => x.Split('x')).Select(x => (int.Parse(x[0], Inv), int.Parse(x[1], Inv)))];
+
     private static int Seconds => int.TryParse(Environment.GetEnvironmentVariable("BALCAO_BENCH_SECONDS"), Inv, out var s) && s > 0 ? s : 10;
 
     [Test]
@@ -45,9 +53,9 @@ public sealed class NodeBenchmarks
         var results = new List<Result>();
         var rate = double.TryParse(Environment.GetEnvironmentVariable("BALCAO_BENCH_RATE"), Inv, out var r) && r > 0 ? r : (double?)null;
         var sid = 10_000_000;
-        foreach (var nodeCount in new[] { 1, 3 })
+        foreach (var (nodeCount, concurrency) in Setups)
         {
-            var result = await RunAsync(nodeCount, work, redis.ConnectionString, rate, () => Interlocked.Increment(ref sid));
+            var result = await RunAsync(nodeCount, concurrency, work, redis.ConnectionString, rate, () => Interlocked.Increment(ref sid));
             rate ??= Math.Round(result.RepliedPerSecond / 2);
             results.Add(result);
         }
@@ -62,10 +70,10 @@ public sealed class NodeBenchmarks
 
     private sealed record Load(double Rate, double[] LatencyMs, int Failed);
 
-    private sealed record Result(int Nodes, Load Peak, double RepliedPerSecond, double DrainSeconds, Load Paced, double[] EndToEndMs,
+    private sealed record Result(int Nodes, int Concurrency, Load Peak, double RepliedPerSecond, double DrainSeconds, Load Paced, double[] EndToEndMs,
         double[] IdleMiB, double[] PeakMiB, double[] AfterMiB, double RedisMiB, int Acknowledged, DeliveryAudit.Result Audit);
 
-    private static async Task<Result> RunAsync(int nodeCount, string work, string redisAddress, double? pacedRate, Func<int> nextSid)
+    private static async Task<Result> RunAsync(int nodeCount, int concurrency, string work, string redisAddress, double? pacedRate, Func<int> nextSid)
     {
         await using var twilio = await FakeTwilio.StartAsync(); // the audit counts every request it got as this run's
         var prefix = $"nb{nodeCount.ToString(Inv)}x" + Guid.NewGuid().ToString("N")[..8];
@@ -85,6 +93,7 @@ public sealed class NodeBenchmarks
                 // Twilio's pace per sender number (80/s on WhatsApp) is the provider's, and per node: lifted here so the
                 // replies measure the service, not four numbers' 320/s.
                 settings["Twilio:WhatsAppMessagesPerSecond"] = "1000";
+                settings["Storage:Concurrency"] = concurrency.ToString(Inv);
                 nodes.Add(await ServiceProcess.StartAsync(Path.Combine(work, $"{nodeCount.ToString(Inv)}-{port.ToString(Inv)}"), port, settings));
             }
 
@@ -122,7 +131,7 @@ public sealed class NodeBenchmarks
             await using var client = await ConnectionMultiplexer.ConnectAsync(redisAddress + ",allowAdmin=true");
             var info = (await client.GetServer(redisAddress).InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             var redisMiB = double.Parse(info["used_memory_rss"], Inv) / 1024 / 1024;
-            return new Result(nodeCount, peak, (replies - before) / allReplied.TotalSeconds, drain, paced, endToEnd, idle, peakMiB, after, redisMiB, acked.Count, audit);
+            return new Result(nodeCount, concurrency, peak, (replies - before) / allReplied.TotalSeconds, drain, paced, endToEnd, idle, peakMiB, after, redisMiB, acked.Count, audit);
         }
         finally
         {
@@ -288,23 +297,23 @@ public sealed class NodeBenchmarks
     private static string Report(List<Result> results)
     {
         var text = new StringBuilder();
-        text.AppendLine(Inv, $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; {Seconds} s per run, {Connections} connections at the peak; paced rate: half the one-node reply rate unless set.");
+        text.AppendLine(Inv, $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; {Seconds} s per run, {Connections} connections at the peak; paced rate: half the first setup's reply rate unless set.");
         text.AppendLine();
-        text.AppendLine("| nodes | peak webhooks/s | webhook p50 / p99 / p99.9 ms at peak | replies/s (peak load to last reply) | backlog drained after | paced rate /s | webhook p50 / p99 / p99.9 ms paced | end to end p50 / p99 / p99.9 ms paced | failed |");
+        text.AppendLine("| nodes x concurrency | peak webhooks/s | webhook p50 / p99 / p99.9 ms at peak | replies/s (peak load to last reply) | backlog drained after | paced rate /s | webhook p50 / p99 / p99.9 ms paced | end to end p50 / p99 / p99.9 ms paced | failed |");
         text.AppendLine("|---:|---:|---|---:|---:|---:|---|---|---:|");
         foreach (var r in results)
         {
-            text.AppendLine(Inv, $"| {r.Nodes} | {r.Peak.Rate:N0} | {Ms(r.Peak.LatencyMs)} | {r.RepliedPerSecond:N0} | {r.DrainSeconds:F1} s | {r.Paced.Rate:N0} | {Ms(r.Paced.LatencyMs)} | {Ms(r.EndToEndMs)} | {r.Peak.Failed + r.Paced.Failed} |");
+            text.AppendLine(Inv, $"| {r.Nodes} x {r.Concurrency} | {r.Peak.Rate:N0} | {Ms(r.Peak.LatencyMs)} | {r.RepliedPerSecond:N0} | {r.DrainSeconds:F1} s | {r.Paced.Rate:N0} | {Ms(r.Paced.LatencyMs)} | {Ms(r.EndToEndMs)} | {r.Peak.Failed + r.Paced.Failed} |");
         }
 
         text.AppendLine();
-        text.AppendLine("| nodes | RSS per node before (MiB) | peak during load | after | redis-server RSS after (MiB) | delivery audit |");
+        text.AppendLine("| nodes x concurrency | RSS per node before (MiB) | peak during load | after | redis-server RSS after (MiB) | delivery audit |");
         text.AppendLine("|---:|---|---|---|---:|---|");
         static string List(double[] values) => string.Join(" / ", values.Select(v => v.ToString("F0", Inv)));
         foreach (var r in results)
         {
             var a = r.Audit;
-            text.AppendLine(Inv, $"| {r.Nodes} | {List(r.IdleMiB)} | {List(r.PeakMiB)} | {List(r.AfterMiB)} | {r.RedisMiB:F0} | {r.Acknowledged:N0} acknowledged: lost {a.Lost.Count}, stored twice {a.StoredTwice.Count}, bot turns off {a.TurnsOff.Count}; {a.Outbound:N0} replies, {a.ProviderRequests:N0} provider requests |");
+            text.AppendLine(Inv, $"| {r.Nodes} x {r.Concurrency} | {List(r.IdleMiB)} | {List(r.PeakMiB)} | {List(r.AfterMiB)} | {r.RedisMiB:F0} | {r.Acknowledged:N0} acknowledged: lost {a.Lost.Count}, stored twice {a.StoredTwice.Count}, bot turns off {a.TurnsOff.Count}; {a.Outbound:N0} replies, {a.ProviderRequests:N0} provider requests |");
         }
 
         return text.ToString();

@@ -147,7 +147,8 @@ internal static class DeliveryAudit
         result.NotSent.AddRange(outbound.Where(o => o.Message.Status is Outbox.Pending or null || o.Message.ProviderId is null).Select(o => $"{o.Conversation}/{o.Message.Id} {o.Message.Status}"));
         result.UnknownIds.AddRange(outbound.Where(o => o.Message.ProviderId is { } p && !given.Contains(p)).Select(o => o.Message.ProviderId!));
         result.ReusedIds.AddRange(outbound.Where(o => o.Message.ProviderId is not null).GroupBy(o => o.Message.ProviderId!).Where(g => g.Count() > 1).Select(g => g.Key));
-        result.AmbiguousSends = requests.Count(r => !recorded.Contains(r.Sid));
+        result.AmbiguousRequests.AddRange(requests.Where(r => !recorded.Contains(r.Sid)));
+        result.AmbiguousSends = result.AmbiguousRequests.Count;
 
         foreach (var id in slaConversations)
         {
@@ -191,6 +192,12 @@ internal static class DeliveryAudit
 
         public int AmbiguousSends { get; set; }
 
+        /// <summary>The provider requests no message recorded as its own: sends in flight when a node died.</summary>
+        public List<SentRequest> AmbiguousRequests { get; } = [];
+
+        /// <summary>How long before a kill a send may have reached the provider and still be unrecorded: the request timeout.</summary>
+        private static readonly TimeSpan InFlight = TimeSpan.FromSeconds(10);
+
         public List<SlaEvent> Events { get; } = [];
 
         public List<string> EventsWithoutMail { get; } = [];
@@ -207,8 +214,19 @@ internal static class DeliveryAudit
         /// Exactly once everywhere, but for what no system can tell after a crash: a send or an e-mail in flight when
         /// the node died (the provider took it, the node never recorded it), at most as many as allowed.
         /// </summary>
-        public void AssertExactlyOnce(int slaConversations, int ambiguousAllowed, int mailInFlightAllowed) => Assert.Multiple(() =>
+        /// <param name="killedAt">When the nodes were killed (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>): each
+        /// send made twice must have reached the provider shortly before one of them, as only a send in flight can.</param>
+        public void AssertExactlyOnce(int slaConversations, int ambiguousAllowed, int mailInFlightAllowed, IReadOnlyList<long>? killedAt = null) => Assert.Multiple(() =>
         {
+            if (killedAt is not null)
+            {
+                // Each such request as its time to the nearest kill after it (negative: after the last kill).
+                Assert.That(
+                    AmbiguousRequests.Where(r => !killedAt.Any(k => r.ArrivedAt <= k && System.Diagnostics.Stopwatch.GetElapsedTime(r.ArrivedAt, k) <= InFlight))
+                        .Select(r => $"{r.Sid} to {r.To}: {(killedAt.Where(k => k >= r.ArrivedAt).Select(k => System.Diagnostics.Stopwatch.GetElapsedTime(r.ArrivedAt, k).TotalSeconds).DefaultIfEmpty(-System.Diagnostics.Stopwatch.GetElapsedTime(killedAt[^1], r.ArrivedAt).TotalSeconds).Min()):F1} s"),
+                    Is.Empty, $"sent twice, but not in flight at a kill (reached the provider more than {InFlight.TotalSeconds:0} s before any kill)");
+            }
+
             Assert.That(Lost, Is.Empty, "acknowledged but lost");
             Assert.That(StoredTwice, Is.Empty, "stored twice");
             Assert.That(TurnsOff, Is.Empty, "one bot turn (one menu) per message");
