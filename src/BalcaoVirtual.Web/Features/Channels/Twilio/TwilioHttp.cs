@@ -8,13 +8,11 @@ namespace BalcaoVirtual.Web.Features.Channels.Twilio;
 /// The SDK's HTTP seam on the service's own <see cref="HttpClient"/> (from IHttpClientFactory: its resilience handler,
 /// telemetry and timeout), one per call. It carries the call's cancellation, sends to the configured API origin
 /// (Twilio's, or a fake on loopback), and keeps what the SDK drops when it turns an answer into an exception: the
-/// status of an unreadable error body and Retry-After.
+/// answer itself (<see cref="global::Twilio.Http.HttpClient.LastResponse"/>, whose status an unreadable error body
+/// loses) and Retry-After.
 /// </summary>
 internal sealed class TwilioHttp(HttpClient http, Uri apiBaseUrl, CancellationToken cancellationToken) : global::Twilio.Http.HttpClient
 {
-    /// <summary>The answer to the last request, once it came.</summary>
-    public TwilioResponse? Answer { get; private set; }
-
     /// <summary>Twilio's Retry-After on that answer, as a delay.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
@@ -35,9 +33,8 @@ internal sealed class TwilioHttp(HttpClient http, Uri apiBaseUrl, CancellationTo
         using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         RetryAfter = response.Headers.RetryAfter?.Delta;
-        Answer = new TwilioResponse(response.StatusCode, body);
         LastRequest = request;
-        LastResponse = Answer;
-        return Answer;
+        LastResponse = new TwilioResponse(response.StatusCode, body);
+        return LastResponse;
     }
 }

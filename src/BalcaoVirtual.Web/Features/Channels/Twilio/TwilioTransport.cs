@@ -80,7 +80,7 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         {
             // The SDK leaves code and status at 0 when it cannot read Twilio's error body (a proxy's page): the answer
             // itself still says what happened.
-            var status = ex.Status != 0 ? ex.Status : (int?)wire.Answer?.StatusCode ?? 0;
+            var status = ex.Status != 0 ? ex.Status : (int?)wire.LastResponse?.StatusCode ?? 0;
             return Interpret(status, ex.Code != 0 ? ex.Code : null, wire.RetryAfter);
         }
         catch (ApiConnectionException ex) when (ex.InnerException is HttpRequestException inner)
