@@ -10,13 +10,15 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace BalcaoVirtual.IntegrationTests.Reliability;
 
 /// <summary>
-/// Three service processes on one Redis behind nginx with the shipped configuration (round robin): webhooks spread
-/// over the nodes, and still each message has one bot turn, each outbound message one send, each SLA event one set
+/// Three service processes on one Redis (and on a Redis Cluster) behind nginx with the shipped configuration (round
+/// robin): webhooks spread over the nodes, and still each message has one bot turn, each outbound message one send, each SLA event one set
 /// of alerts; a browser session made on one node is valid on the others (data-protection keys in the store), and a
 /// change on one node reaches a clerk connected to another.
 /// </summary>
+[TestFixture(Backend.Redis)]
+[TestFixture(Backend.Cluster)]
 [NonParallelizable]
-public sealed partial class MultiNodeTests
+public sealed partial class MultiNodeTests(Backend backend)
 {
     private const int Nodes = 3;
     private const int Contacts = 100;
@@ -32,6 +34,7 @@ public sealed partial class MultiNodeTests
     private string work = null!;
     private string pickup = null!;
     private string prefix = null!;
+    private string store = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -40,6 +43,7 @@ public sealed partial class MultiNodeTests
         pickup = Path.Combine(work, "mail");
         prefix = "mn" + Guid.NewGuid().ToString("N")[..10];
         twilio = await FakeTwilio.StartAsync();
+        store = backend == Backend.Cluster ? (await StoreBackend.SharedClusterAsync()).ConnectionString : TestServers.Redis;
         var ports = Enumerable.Range(0, Nodes).Select(_ => TestServers.FreePort()).ToList();
         var proxyUrls = ports.Select(p => $"http://127.0.0.1:{p.ToString(Inv)}").ToList();
         proxy = await NginxProxy.StartAsync(proxyUrls);
@@ -48,7 +52,7 @@ public sealed partial class MultiNodeTests
             var settings = ServiceProcess.BaseSettings(proxy.Url);
             DeliveryAudit.AddSettings(settings, twilio, pickup);
             settings["Storage:Mode"] = "Redis";
-            settings["Storage:Redis"] = TestServers.Redis;
+            settings["Storage:Redis"] = store;
             settings["Storage:KeyPrefix"] = prefix;
             nodes.Add(await ServiceProcess.StartAsync(Path.Combine(work, port.ToString(Inv)), port, settings));
         }
@@ -100,7 +104,7 @@ public sealed partial class MultiNodeTests
             }
         })));
 
-        var audit = await DeliveryAudit.RunAsync(TestServers.Redis, prefix, acked, twilio, pickup,
+        var audit = await DeliveryAudit.RunAsync(store, prefix, acked, twilio, pickup,
             () => nodes.FirstOrDefault(n => n.HasExited)?.Output, () => string.Join(Environment.NewLine, nodes.Select(n => n.Output)));
         var perNode = new List<double>();
         foreach (var node in nodes)

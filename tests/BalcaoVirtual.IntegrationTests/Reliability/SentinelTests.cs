@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using BalcaoVirtual.IntegrationTests.Chatbot;
@@ -48,49 +47,20 @@ public sealed class SentinelTests
             await bot.SayAsync("Oi, bom dia", to: BotHarness.MacapaNumber);
             Assert.That(bot.Twilio.Requests, Is.Not.Empty, "the bot answers through the Sentinels' master");
 
-            // Twilio's behaviour: each webhook is sent again until it is acknowledged. The master dies a third of the way
-            // in; once the Sentinels promoted the replica, the old master is started again (systemd would), and the
-            // Sentinels make it the new master's replica. Until then no replica can confirm a write, so webhooks get 503.
-            var acked = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-            var refused = 0;
-            var next = 0;
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            Task failover = Task.CompletedTask;
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            // The master dies a third of the way in; once the Sentinels promoted the replica, the old master is started
+            // again (systemd would), and the Sentinels make it the new master's replica. Until then no replica can
+            // confirm a write, so webhooks get 503.
+            var (acked, refused) = await FailoverStream.SendAsync(bot, Messages, 5_000_000, () =>
             {
-                int n;
-                while ((n = Interlocked.Increment(ref next)) <= Messages)
+                master.Kill();
+                return Task.Run(async () =>
                 {
-                    if (n == Messages / 3)
-                    {
-                        master.Kill();
-                        failover = Task.Run(async () =>
-                        {
-                            await TestServers.WaitUntilAsync(
-                                async () => (await sentinels[0].CliAsync("SENTINEL", "GET-MASTER-ADDR-BY-NAME", Service)).ElementAtOrDefault(1) == replica.Port.ToString(Inv),
-                                TimeSpan.FromSeconds(60), "the Sentinels to promote the replica");
-                            await master.StartAsync();
-                        });
-                    }
-
-                    var sid = TwilioSigner.Sid(5_000_000 + n);
-                    var from = "whatsapp:+55919" + (72000000 + n).ToString(Inv);
-                    while (true)
-                    {
-                        Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the webhooks kept failing: the service did not follow the failover");
-                        using var response = await TwilioSigner.PostAsync(bot.Service, "/webhooks/twilio", TwilioSigner.Inbound(sid, "menu", from, BotHarness.MacapaNumber));
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            acked[sid] = from;
-                            break;
-                        }
-
-                        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "refused while the master is gone, never a 500");
-                        Interlocked.Increment(ref refused);
-                    }
-                }
-            })));
-            await failover;
+                    await TestServers.WaitUntilAsync(
+                        async () => (await sentinels[0].CliAsync("SENTINEL", "GET-MASTER-ADDR-BY-NAME", Service)).ElementAtOrDefault(1) == replica.Port.ToString(Inv),
+                        TimeSpan.FromSeconds(60), "the Sentinels to promote the replica");
+                    await master.StartAsync();
+                });
+            });
 
             await using var promoted = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString);
             var role = (RedisResult[])(await promoted.GetDatabase().ExecuteAsync("ROLE"))!;
@@ -101,17 +71,7 @@ public sealed class SentinelTests
                 Assert.That((string?)role[0], Is.EqualTo("master"), "the Sentinels promoted the replica");
             });
 
-            // Every acknowledged message is on the new master once, and the bot answers each as before.
-            foreach (var (sid, from) in acked)
-            {
-                await bot.WaitProcessedAsync(sid, from, BotHarness.MacapaNumber);
-                var conversation = await bot.ConversationAsync(from, BotHarness.MacapaNumber);
-                var messages = await bot.Conversations.GetMessagesAsync(conversation.Id);
-                Assert.That(messages.Count(m => m.ProviderId == sid), Is.EqualTo(1), sid);
-                Assert.That(messages.Count(m => m.Direction == MessageDirection.Outbound), Is.GreaterThan(0), $"{sid}: answered");
-            }
-
-            Assert.That((await bot.Service.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await FailoverStream.AssertEachStoredOnceAndAnsweredAsync(bot, acked);
         }
         finally
         {

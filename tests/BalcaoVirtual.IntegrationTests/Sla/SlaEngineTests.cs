@@ -12,6 +12,7 @@ namespace BalcaoVirtual.IntegrationTests.Sla;
 /// SMTP server ./test.sh starts. Macapá's window is seconds long here, so warnings, breach and escalation come fast.
 /// </summary>
 [TestFixture(Backend.Redis)]
+[TestFixture(Backend.Cluster)]
 [TestFixture(Backend.Garnet)]
 public sealed class SlaEngineTests(Backend backend)
 {

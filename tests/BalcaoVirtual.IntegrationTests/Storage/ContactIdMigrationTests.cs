@@ -182,6 +182,7 @@ public sealed class ContactIdMigrationTests
     }
 
     [TestCase(Backend.Redis)]
+    [TestCase(Backend.Cluster)]
     [TestCase(Backend.Garnet)]
     public async Task AMigrationCutShort_IsFinishedByTheNextRun_WithTheSameResult(Backend backend)
     {

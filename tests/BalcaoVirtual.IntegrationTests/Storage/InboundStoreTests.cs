@@ -14,6 +14,7 @@ namespace BalcaoVirtual.IntegrationTests.Storage;
 
 [TestFixture(Backend.Garnet)]
 [TestFixture(Backend.Redis)]
+[TestFixture(Backend.Cluster)]
 public sealed class InboundStoreTests(Backend backend)
 {
     private StoreBackend store = null!;

@@ -6,6 +6,7 @@ namespace BalcaoVirtual.IntegrationTests.Storage;
 
 [TestFixture(Backend.Garnet)]
 [TestFixture(Backend.Redis)]
+[TestFixture(Backend.Cluster)]
 public sealed class LeasedWorkListTests(Backend backend)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);

@@ -9,6 +9,7 @@ namespace BalcaoVirtual.IntegrationTests.Storage;
 /// <summary>The same store behaviour, proven against an embedded Garnet and a real redis-server.</summary>
 [TestFixture(Backend.Garnet)]
 [TestFixture(Backend.Redis)]
+[TestFixture(Backend.Cluster)]
 public sealed class StoreTests(Backend backend)
 {
     private StoreBackend store = null!;

@@ -8,11 +8,14 @@ public enum Backend
 {
     Garnet,
     Redis,
+
+    /// <summary>The shared Redis Cluster (three masters with a replica each), started on first use.</summary>
+    Cluster,
 }
 
 /// <summary>
-/// One store for a test fixture: an embedded Garnet in its own folder, or the shared redis-server under a key
-/// prefix of its own, so fixtures never see each other's data.
+/// One store for a test fixture: an embedded Garnet in its own folder, or the shared redis-server or Redis Cluster
+/// under a key prefix of its own, so fixtures never see each other's data.
 /// </summary>
 internal sealed class StoreBackend : IAsyncDisposable
 {
@@ -35,6 +38,20 @@ internal sealed class StoreBackend : IAsyncDisposable
     /// <summary>Where the store listens ("127.0.0.1:port"), for a service pointed at it with Storage:Mode=Redis.</summary>
     public string ConnectionString => Kind == Backend.Garnet ? garnet!.ConnectionString : Options.Redis!;
 
+    /// <summary>The cluster every <see cref="Backend.Cluster"/> fixture shares, stopped when the test run ends.</summary>
+    public static Task<RedisCluster> SharedClusterAsync() => SharedCluster.Value;
+
+    private static readonly Lazy<Task<RedisCluster>> SharedCluster = new(() => RedisCluster.StartAsync(TestServers.TempDir("cluster")));
+
+    /// <summary>Stops the shared cluster if a fixture started it.</summary>
+    public static async Task StopSharedClusterAsync()
+    {
+        if (SharedCluster.IsValueCreated && SharedCluster.Value.IsCompletedSuccessfully)
+        {
+            await (await SharedCluster.Value).DisposeAsync();
+        }
+    }
+
     public RedisKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public static async Task<StoreBackend> StartAsync(Backend backend)
@@ -43,7 +60,12 @@ internal sealed class StoreBackend : IAsyncDisposable
         {
             Mode = backend == Backend.Garnet ? StorageMode.Embedded : StorageMode.Redis,
             DataDir = backend == Backend.Garnet ? TestServers.TempDir("garnet") : "./unused",
-            Redis = backend == Backend.Redis ? TestServers.Redis : null,
+            Redis = backend switch
+            {
+                Backend.Redis => TestServers.Redis,
+                Backend.Cluster => (await SharedClusterAsync()).ConnectionString,
+                _ => null,
+            },
             KeyPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
         };
         var store = new StoreBackend(backend, options);
@@ -77,13 +99,15 @@ internal sealed class StoreBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Kind == Backend.Redis)
+        if (Kind != Backend.Garnet)
         {
-            var server = Multiplexer.GetServers()[0];
             var db = Multiplexer.GetDatabase();
-            await foreach (var key in server.KeysAsync(pattern: Options.KeyPrefix + ":*"))
+            foreach (var server in Multiplexer.GetServers().Where(s => !s.IsReplica))
             {
-                await db.KeyDeleteAsync(key);
+                await foreach (var key in server.KeysAsync(pattern: Options.KeyPrefix + ":*"))
+                {
+                    await db.KeyDeleteAsync(key);
+                }
             }
         }
 

@@ -17,13 +17,15 @@ internal static class StoreDump
     public static async Task<JsonObject> ReadAsync(IConnectionMultiplexer redis, string prefix, DateTimeOffset at)
     {
         var db = redis.GetDatabase();
-        var server = redis.GetServers().Single(s => !s.IsReplica);
         var names = new List<string>();
-        foreach (var pattern in Patterns(prefix))
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica)) // every master of a cluster
         {
-            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000))
+            foreach (var pattern in Patterns(prefix))
             {
-                names.Add(key!);
+                await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000))
+                {
+                    names.Add(key!);
+                }
             }
         }
 

@@ -533,7 +533,7 @@ internal sealed partial class ContactIdStartup(
         var read = await ContactIds.ReadAsync(db, keys).ConfigureAwait(false);
         try
         {
-            await replicas.EnsureAsync(db).ConfigureAwait(false); // a failover right after should not lose a new key
+            await replicas.EnsureAsync(db, keys.ContactIdKey()).ConfigureAwait(false); // a failover right after should not lose a new key
         }
         catch (StoreNotReplicatedException)
         {

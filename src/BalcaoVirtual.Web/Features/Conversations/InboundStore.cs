@@ -200,7 +200,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
                 continue; // another message of the same contact opened a conversation meanwhile: look again
             }
 
-            await replicas.EnsureAsync(db).ConfigureAwait(false);
+            await replicas.EnsureAsync(db, keys.Contact(contactId)).ConfigureAwait(false);
             return await StoredAsync(result, inbound).ConfigureAwait(false);
         }
 
@@ -230,7 +230,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
             return null;
         }
 
-        await replicas.EnsureAsync(db).ConfigureAwait(false);
+        await replicas.EnsureAsync(db, keys.Conversation(conversationId)).ConfigureAwait(false);
         return await StoredAsync(result, inbound).ConfigureAwait(false);
     }
 

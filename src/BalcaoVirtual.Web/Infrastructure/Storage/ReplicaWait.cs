@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace BalcaoVirtual.Web.Infrastructure.Storage;
 
 /// <summary>
-/// With Redis replicated (Sentinel), an inbound message is acknowledged to its provider only once
+/// With Redis replicated (Sentinel or Cluster), an inbound message is acknowledged to its provider only once
 /// <see cref="StorageOptions.ReplicasToWait"/> replicas hold it (Redis WAIT on the connection that wrote it): a
 /// failover then cannot lose a message Twilio or Meta was told is stored. Too few replicas in time is an outage (503,
 /// the provider retries, and the retry finds the message already stored).
@@ -14,8 +14,11 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
     /// <summary>No replicas to wait for (the embedded store, a single Redis).</summary>
     public static readonly ReplicaWait None = new(Options.Create(new StorageOptions()));
 
-    /// <summary>Waits until the writes made so far on <paramref name="db"/>'s connection reached enough replicas.</summary>
-    public async Task EnsureAsync(IDatabase db)
+    /// <summary>
+    /// Waits until the writes made so far on <paramref name="db"/>'s connection to the master of
+    /// <paramref name="written"/> reached enough replicas.
+    /// </summary>
+    public async Task EnsureAsync(IDatabase db, RedisKey written)
     {
         ArgumentNullException.ThrowIfNull(db);
         var o = options.Value;
@@ -24,8 +27,12 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
             return;
         }
 
-        // To the master, on the connection that wrote: a keyless command may otherwise go to a replica, which refuses it.
-        var reached = (long)await db.ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster).ConfigureAwait(false);
+        // WAIT counts the writes of one connection to one master. On a cluster a keyless command goes to any master,
+        // so it is sent to the master of the key written, over the same connection (one per server and multiplexer).
+        var endpoint = await db.IdentifyEndpointAsync(written, CommandFlags.DemandMaster).ConfigureAwait(false)
+            ?? throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
+        var reached = (long)await db.Multiplexer.GetServer(endpoint)
+            .ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster).ConfigureAwait(false);
         if (reached < o.ReplicasToWait)
         {
             throw new StoreNotReplicatedException(o.ReplicasToWait, reached);
