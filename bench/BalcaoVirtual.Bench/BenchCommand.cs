@@ -32,7 +32,7 @@ internal static class BenchCommand
             var dir = Path.Combine(Path.GetTempPath(), "balcao-bench-" + Guid.NewGuid().ToString("N"));
             using var garnet = EmbeddedGarnet.Start(new StorageOptions { DataDir = dir, Durability = durability, CheckpointIntervalSeconds = 0 });
             var label = durability == StorageDurability.Always ? "AOF commit per write, answer after commit" : "AOF commit every 100 ms";
-            report.AppendLine(await MeasureAsync("embedded Garnet 2.2.8", label, garnet.ConnectionString, seconds));
+            report.AppendLine(await MeasureAsync($"embedded Garnet {EmbeddedGarnet.GarnetVersion}", label, garnet.ConnectionString, seconds));
             garnet.Dispose();
             Directory.Delete(dir, recursive: true);
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Reflection;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Garnet;
@@ -43,6 +44,11 @@ public sealed class EmbeddedGarnet : IDisposable
     internal const int MinThreads = 64;
 
     public int Port { get; }
+
+    /// <summary>The Garnet package version this build runs ("2.2.12"), for reports and logs.</summary>
+    public static string GarnetVersion { get; } =
+        typeof(GarnetServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(GarnetServer).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 
     public string DataDir { get; }
 

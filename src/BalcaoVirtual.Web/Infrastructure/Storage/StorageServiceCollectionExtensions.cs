@@ -138,7 +138,7 @@ internal sealed partial class StoreStartup(StoreConnection store, IOptions<Stora
         var multiplexer = store.Multiplexer;
         if (store.Embedded is { } embedded)
         {
-            LogEmbedded(logger, embedded.Port, embedded.DataDir, options.Value.Durability);
+            LogEmbedded(logger, EmbeddedGarnet.GarnetVersion, embedded.Port, embedded.DataDir, options.Value.Durability);
         }
         else
         {
@@ -150,8 +150,8 @@ internal sealed partial class StoreStartup(StoreConnection store, IOptions<Stora
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded store listening on 127.0.0.1:{Port}, data in {DataDir}, durability {Durability}")]
-    private static partial void LogEmbedded(ILogger logger, int port, string dataDir, StorageDurability durability);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded store (Garnet {GarnetVersion}) listening on 127.0.0.1:{Port}, data in {DataDir}, durability {Durability}")]
+    private static partial void LogEmbedded(ILogger logger, string garnetVersion, int port, string dataDir, StorageDurability durability);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "External Redis store configured; connected now: {Connected}")]
     private static partial void LogExternal(ILogger logger, bool connected);
