@@ -22,7 +22,8 @@ namespace BalcaoVirtual.Bench;
 /// concurrent connections, beside the same load at a bare ASP.NET Core endpoint that only answers 200.
 /// Then an open-loop run at half the service's peak for its latency. Finally every acknowledged MessageSid is
 /// checked to be stored exactly once.
-/// Usage: dotnet BalcaoVirtual.Bench.dll webhook [--connections 32] [--seconds 10] [--out file]
+/// Usage: dotnet BalcaoVirtual.Bench.dll webhook [--connections 32] [--seconds 10] [--generator dotnet|wrk]
+/// [--requests 400000] [--out file]
 /// </summary>
 internal static class WebhookBench
 {
@@ -62,6 +63,49 @@ internal static class WebhookBench
         ], dataDir);
         await WaitReadyAsync(serviceUrl + "/health/ready");
 
+        var generator = Arg(args, "--generator") ?? "dotnet";
+        var measured = generator == "wrk"
+            ? await MeasureWithWrkAsync(bareUrl, serviceUrl, connections, seconds, int.Parse(Arg(args, "--requests") ?? "400000", Inv))
+            : await MeasureWithDotnetAsync(bareUrl, serviceUrl, connections, seconds);
+        if (service.HasExited)
+        {
+            Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
+            Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
+            bare.Kill(entireProcessTree: true);
+            return 2;
+        }
+
+        var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? EmbeddedGarnet.RunningConnection(dataDir) ?? $"127.0.0.1:{storePort}", keyPrefix, measured.Acked);
+
+        var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
+        var by = generator == "wrk" ? $"wrk with bench/wrk/twilio.lua over pre-signed requests (-t2 at the bare endpoint, one thread per connection at the service)" : "the bench's own .NET HttpClient";
+        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up; generator: {by}.");
+        report.AppendLine();
+        report.AppendLine(generator == "wrk"
+            ? "| target | mode | requests/s | p50 ms | p90 ms | p99 ms | non-200 |"
+            : "| target | mode | requests/s | p50 ms | p99 ms | p99.9 ms | non-200 |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        var store = $"{(externalRedis is null ? "embedded Garnet" : "external Redis")}{ServiceArgs(args)}";
+        report.AppendLine(Row("bare ASP.NET Core endpoint (reads the form, answers 200)", $"closed loop, {connections} conn.", measured.Bare));
+        report.AppendLine(Row($"Balcão Virtual /webhooks/twilio (verify, store, queue; {store})", $"closed loop, {connections} conn.", measured.Peak));
+        report.AppendLine(Row("Balcão Virtual /webhooks/twilio", measured.PacedMode, measured.Paced));
+        report.AppendLine();
+        report.AppendLine(Inv, $"Service / bare ratio: {measured.Peak.Rate / measured.Bare.Rate:P1}.");
+        report.AppendLine(Inv, $"Verification: {measured.Acked.Count} MessageSids {measured.AckedMeaning}; stored {stored}; stored twice {duplicates}; missing {missing}.");
+        BenchReport.Finish(report, args);
+
+        service.Kill(entireProcessTree: true);
+        bare.Kill(entireProcessTree: true);
+        await service.WaitForExitAsync();
+        Directory.Delete(dataDir, recursive: true);
+        return duplicates == 0 && missing == 0 ? 0 : 1;
+    }
+
+    /// <summary>What one comparison measured: three runs as table rows, and the MessageSids that must be stored.</summary>
+    private sealed record Measured(Run Bare, Run Peak, string PacedMode, Run Paced, List<string> Acked, string AckedMeaning);
+
+    private static async Task<Measured> MeasureWithDotnetAsync(string bareUrl, string serviceUrl, int connections, int seconds)
+    {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
         {
             Timeout = TimeSpan.FromSeconds(30),
@@ -75,37 +119,62 @@ internal static class WebhookBench
         var serviceRun = await ClosedLoopAsync(http, serviceUrl, connections, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
         var halfRate = serviceRun.Rate / 2;
         var paced = await OpenLoopAsync(http, serviceUrl, halfRate, TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref sequence), serviceUrl);
-
-        var acked = serviceRun.AckedSids.Concat(paced.AckedSids).ToList();
-        if (service.HasExited)
-        {
-            Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
-            Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
-            bare.Kill(entireProcessTree: true);
-            return 2;
-        }
-
-        var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? EmbeddedGarnet.RunningConnection(dataDir) ?? $"127.0.0.1:{storePort}", keyPrefix, acked);
-
-        var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
-        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up.");
-        report.AppendLine();
-        report.AppendLine("| target | mode | requests/s | p50 ms | p99 ms | p99.9 ms | non-200 |");
-        report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
-        report.AppendLine(Row("bare ASP.NET Core endpoint (reads the form, answers 200)", $"closed loop, {connections} conn.", bareRun));
-        report.AppendLine(Row($"Balcão Virtual /webhooks/twilio (verify, store, queue; {(externalRedis is null ? "embedded Garnet" : "external Redis")}{ServiceArgs(args)})", $"closed loop, {connections} conn.", serviceRun));
-        report.AppendLine(Row("Balcão Virtual /webhooks/twilio", $"open loop at {halfRate:F0}/s (half the peak)", paced));
-        report.AppendLine();
-        report.AppendLine(Inv, $"Service / bare ratio: {serviceRun.Rate / bareRun.Rate:P0}.");
-        report.AppendLine(Inv, $"Verification: {acked.Count} acknowledged MessageSids; stored {stored}; stored twice {duplicates}; missing {missing}.");
-        BenchReport.Finish(report, args);
-
-        service.Kill(entireProcessTree: true);
-        bare.Kill(entireProcessTree: true);
-        await service.WaitForExitAsync();
-        Directory.Delete(dataDir, recursive: true);
-        return duplicates == 0 && missing == 0 ? 0 : 1;
+        return new Measured(bareRun, serviceRun, $"open loop at {halfRate:F0}/s (half the peak)", paced, [.. serviceRun.AckedSids, .. paced.AckedSids], "acknowledged");
     }
+
+    /// <summary>
+    /// The same comparison with wrk (a load generator in C, far faster than the .NET client): the bare endpoint and
+    /// the service at their peak over one file of pre-signed webhooks, then the service paced at about half its peak
+    /// (a pause per connection: wrk cannot hold an exact rate, and its latency excludes the pause). Every request wrk
+    /// sent before each connection's last request (those were answered; the last ones may have been cut off when wrk
+    /// stopped) must then be stored.
+    /// </summary>
+    private static async Task<Measured> MeasureWithWrkAsync(string bareUrl, string serviceUrl, int connections, int seconds, int requests)
+    {
+        const int WarmFirst = 50_000_000, PeakFirst = 60_000_000, PacedFirst = 70_000_000, BareThreads = 2;
+        var dir = Directory.CreateTempSubdirectory("balcao-wrk-");
+        try
+        {
+            async Task<string> FileAsync(string name, int first, int lines)
+            {
+                var path = Path.Combine(dir.FullName, name);
+                await WrkRun.WriteRequestsAsync(path, lines, async i =>
+                {
+                    var form = Form(first + i);
+                    return (Signature(form, serviceUrl), await new FormUrlEncodedContent(form).ReadAsStringAsync());
+                });
+                return path;
+            }
+
+            var warm = await FileAsync("warm.txt", WarmFirst, 20_000);
+            var peakFile = await FileAsync("peak.txt", PeakFirst, requests);
+            // The bare endpoint as the issue measured it (two wrk threads); the service with one thread per connection, so
+            // that each answer is known to belong to its request (wrk spends more per request that way, and the service's
+            // rate is far below either ceiling).
+            await WrkRun.RunAsync(bareUrl, warm, BareThreads, connections, 2);
+            var bare = await WrkRun.RunAsync(bareUrl, peakFile, BareThreads, connections, seconds); // the bare endpoint stores nothing
+            await WrkRun.RunAsync(serviceUrl, warm, connections, connections, 2);
+            var peak = await WrkRun.RunAsync(serviceUrl, peakFile, connections, connections, seconds);
+            if (peak.SentLines.Count >= requests)
+            {
+                throw new InvalidOperationException($"wrk went through the whole file ({requests} requests) at the service: raise --requests.");
+            }
+
+            var half = peak.Rate / 2;
+            var pacedFile = await FileAsync("paced.txt", PacedFirst, Math.Max(1000, (int)(half * seconds * 2)));
+            var paced = await WrkRun.RunAsync(serviceUrl, pacedFile, connections, connections, seconds, delayMs: connections * 1000 / half);
+            List<string> acknowledged = [.. peak.Acknowledged.Select(i => Sid(PeakFirst + i)), .. paced.Acknowledged.Select(i => Sid(PacedFirst + i))];
+            return new Measured(AsRun(bare), AsRun(peak), $"paced to ~{half:F0}/s (half the peak): {paced.Rate:F0}/s", AsRun(paced), acknowledged,
+                $"acknowledged with 200 (of {peak.SentLines.Count + paced.SentLines.Count} sent by wrk: {peak.Other + paced.Other} answered otherwise, {peak.InFlight + paced.InFlight} cut off in flight when wrk stopped)");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A wrk run as a row: wrk reports p50, p90 and p99 (the row's three latency columns).</summary>
+    private static Run AsRun(WrkRun run) => new(run.Rate, [], run.Other, [], (run.P50, run.P90, run.P99));
 
     /// <summary>The comparison point: ASP.NET Core reading the same form and answering 200 with empty TwiML.</summary>
     public static async Task<int> RunBareServerAsync(string[] args)
@@ -124,7 +193,8 @@ internal static class WebhookBench
         return 0;
     }
 
-    private sealed record Run(double Rate, double[] LatenciesMs, int Errors, List<string> AckedSids);
+    /// <summary>A run's rate and latencies: every latency measured, or three percentiles another tool reported.</summary>
+    private sealed record Run(double Rate, double[] LatenciesMs, int Errors, List<string> AckedSids, (double, double, double)? Percentiles = null);
 
     private static async Task<Run> ClosedLoopAsync(HttpClient http, string baseUrl, int connections, TimeSpan duration, Func<int> next, string signBase)
     {
@@ -212,22 +282,31 @@ internal static class WebhookBench
 
     private static (string Sid, HttpRequestMessage Request) Build(string baseUrl, int n, string signBase)
     {
-        var sid = "SM" + n.ToString("x32", Inv);
+        var form = Form(n);
+        var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/webhooks/twilio") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add(TwilioSignature.Header, Signature(form, signBase));
+        return (Sid(n), request);
+    }
+
+    private static string Sid(int n) => "SM" + n.ToString("x32", Inv);
+
+    /// <summary>The n-th inbound webhook's form, as Twilio sends it.</summary>
+    private static List<KeyValuePair<string, string>> Form(int n)
+    {
+        var sid = Sid(n);
         var from = Contact(n % Contacts);
-        var form = new List<KeyValuePair<string, string>>
-        {
+        return
+        [
             new("MessageSid", sid), new("SmsMessageSid", sid), new("SmsSid", sid), new("AccountSid", AccountSid),
             new("From", from), new("To", "whatsapp:+559140000000"),
             new("Body", "Bom dia! Gostaria de saber a situação do processo 0000001-04.2001.5.08.0001, por favor."),
             new("NumMedia", "0"), new("NumSegments", "1"), new("SmsStatus", "received"), new("ApiVersion", "2010-04-01"),
             new("ProfileName", "Cidadã de teste"), new("WaId", from["whatsapp:+".Length..]),
-        };
-        var signature = TwilioSignature.Compute(AuthToken, signBase + "/webhooks/twilio",
-            form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, [p.Value])));
-        var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/webhooks/twilio") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, signature);
-        return (sid, request);
+        ];
     }
+
+    private static string Signature(List<KeyValuePair<string, string>> form, string signBase) =>
+        TwilioSignature.Compute(AuthToken, signBase + "/webhooks/twilio", form.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, [p.Value])));
 
     private static string Contact(int i) => "whatsapp:+55919" + (80000000 + i).ToString(Inv);
 
@@ -257,6 +336,11 @@ internal static class WebhookBench
         }
 
         var ackedSet = acked.ToHashSet(StringComparer.Ordinal);
+        foreach (var sid in ackedSet.Where(s => !seen.ContainsKey(s)).Take(10))
+        {
+            Console.Error.WriteLine($"Acknowledged but not found in the store: {sid}");
+        }
+
         return (ackedSet.Count(seen.ContainsKey), seen.Count(p => p.Value > 1), ackedSet.Count(s => !seen.ContainsKey(s)));
     }
 
@@ -264,7 +348,8 @@ internal static class WebhookBench
     {
         var sorted = run.LatenciesMs.Order().ToArray();
         double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
-        return string.Create(Inv, $"| {target} | {mode} | {run.Rate:N0} | {P(50):F2} | {P(99):F2} | {P(99.9):F2} | {run.Errors} |");
+        var (a, b, c) = run.Percentiles ?? (P(50), P(99), P(99.9));
+        return string.Create(Inv, $"| {target} | {mode} | {run.Rate:N0} | {a:F2} | {b:F2} | {c:F2} | {run.Errors} |");
     }
 
     private static Process StartProcess(string dll, string[] args, string? workingDir)
