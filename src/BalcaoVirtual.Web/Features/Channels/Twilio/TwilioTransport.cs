@@ -95,7 +95,9 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         }
         catch (ApiConnectionException ex) when (ex.InnerException is OperationCanceledException canceled)
         {
-            throw canceled;
+            // The service is stopping: the cancellation itself, with its own stack, not the SDK's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(canceled);
+            throw;
         }
     }
 
