@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Sla;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -85,7 +86,7 @@ public sealed class SlaEngineTests(Backend backend)
     }
 
     [Test]
-    public async Task ClerkReplyBeforeTheDeadline_EndsThePeriod_AndCancelsItsChecks()
+    public async Task ClerkReplyBeforeTheDeadline_EndsThePeriod_AndTakesItOffTheDueIndex()
     {
         await using var bot = await BotHarness.StartAsync(Settings(SlaSupport.CatalogWithMacapaSla("00:10:00", "00:05:00", "00:05:00")), realTime: true);
         using var clerk = await bot.Factory.ClientForNewUserAsync("outra.servidora@trt8.jus.br", clerkOf: [SlaSupport.Macapa]);
@@ -93,26 +94,54 @@ public sealed class SlaEngineTests(Backend backend)
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
         var slaStore = bot.Factory.Services.GetRequiredService<SlaStore>();
         var started = (await slaStore.GetCurrentAsync(conversation.Id)).Period!.Period;
-        await TestServers.WaitUntilAsync(async () => (await slaStore.GetAsync(conversation.Id, 1))!.Period.Jobs.Count == 1, TimeSpan.FromSeconds(10), "the first check to be scheduled");
-        var jobs = (await slaStore.GetAsync(conversation.Id, 1))!.Period.Jobs;
+        var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
+        var due = bot.Factory.Services.GetRequiredService<RedisKeys>().SlaDue(RedisKeys.BucketOf(conversation.Id));
+        var monitoring = bot.Factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await db.SortedSetScoreAsync(due, conversation.Id), Is.EqualTo(started.Points[0].At.ToUnixTimeMilliseconds()), "waits in the due index for its first point");
+            Assert.That(monitoring.ScheduledCount(), Is.Zero, "no job stored per waiting period");
+        });
 
         var reply = await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Sim, para 10/12 às 9h." });
         Assert.That((int)reply.StatusCode, Is.EqualTo(202));
         await TestServers.WaitUntilAsync(async () => !(await slaStore.GetAsync(conversation.Id, 1))!.Period.IsOpen, TimeSpan.FromSeconds(20), "the period to end");
 
         var ended = (await slaStore.GetAsync(conversation.Id, 1))!.Period;
-        var monitoring = bot.Factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        await TestServers.WaitUntilAsync(
-            () => Task.FromResult(jobs.All(id => monitoring.JobDetails(id).History[0].StateName == "Deleted")), TimeSpan.FromSeconds(10), "the pending check to be cancelled");
-        Assert.Multiple(() =>
+        Assert.Multiple(async () =>
         {
             Assert.That(ended.Outcome, Is.EqualTo(PeriodOutcome.Met));
             Assert.That(ended.EndedAt, Is.GreaterThan(started.StartedAt).And.LessThan(started.DueAt!.Value));
+            Assert.That(await db.SortedSetScoreAsync(due, conversation.Id), Is.Null, "nothing left to check");
         });
 
         // Even a check that runs anyway (a sweep long after the due time) finds nothing to say.
         var jobsOnNode = bot.Factory.Services.GetRequiredService<SlaJobs>();
         Assert.That(await jobsOnNode.CheckOnceAsync(conversation.Id, 1), Is.Null);
         Assert.That(await slaStore.EventsAsync(conversation.Id), Is.Empty);
+    }
+
+    [Test]
+    public async Task DuePeriods_AreClaimedByOneNodeAtATime_AndComeBackAfterTheLease()
+    {
+        var keys = store.Keys;
+        var slaStore = new SlaStore(store.Connections, keys);
+        var db = store.Multiplexer.GetDatabase();
+        var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+        var ids = Enumerable.Range(0, 6).Select(i => $"0{i:x}aaaaaaaaaaaaaaaaaa-c").ToList(); // all in bucket 0
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await db.SortedSetAddAsync(keys.SlaDue("0"), id, (i < 4 ? now.AddMinutes(-i) : now.AddMinutes(10)).ToUnixTimeMilliseconds());
+        }
+
+        var lease = TimeSpan.FromMinutes(1);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => slaStore.ClaimDueAsync("0", now, lease, 3)));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(claims.SelectMany(c => c), Is.EquivalentTo(ids.Take(4)), "each due period claimed once, none of those not due");
+            Assert.That(claims.Single(c => c.Count == 3), Is.EqualTo(new[] { ids[3], ids[2], ids[1] }), "earliest first");
+            Assert.That(await slaStore.ClaimDueAsync("0", now.AddSeconds(59), lease, 10), Is.Empty, "held for the lease");
+            Assert.That(await slaStore.ClaimDueAsync("0", now + lease, lease, 10), Is.EquivalentTo(ids.Take(4)), "taken again when a check never finished");
+        });
     }
 }

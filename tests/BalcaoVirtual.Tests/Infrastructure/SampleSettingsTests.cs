@@ -52,9 +52,9 @@ public sealed class SampleSettingsTests
     [Test]
     public void BadSlaAndSmtpSettings_AreNamed()
     {
-        var sla = new BalcaoVirtual.Web.Features.Sla.SlaOptions { Workers = 0, SweepCron = "every minute", InboxBaseUrl = new Uri("/inbox", UriKind.Relative) };
+        var sla = new BalcaoVirtual.Web.Features.Sla.SlaOptions { Workers = 0, SweepCron = "every minute", InboxBaseUrl = new Uri("/inbox", UriKind.Relative), DuePollInterval = TimeSpan.Zero };
         Assert.That(new BalcaoVirtual.Web.Features.Sla.SlaOptionsValidator().Validate(null, sla).Failures, Has.Some.StartsWith("Sla:Workers")
-            .And.Some.StartsWith("Sla:SweepCron").And.Some.StartsWith("Sla:InboxBaseUrl"));
+            .And.Some.StartsWith("Sla:SweepCron").And.Some.StartsWith("Sla:InboxBaseUrl").And.Some.StartsWith("Sla:DuePollInterval"));
         var smtp = new BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptions { Host = "smtp.trt8.jus.br", Port = 0, From = "not an address", UserName = "balcao" };
         Assert.That(new BalcaoVirtual.Web.Infrastructure.Mail.SmtpOptionsValidator().Validate(null, smtp).Failures, Has.Some.StartsWith("Smtp:Port")
             .And.Some.StartsWith("Smtp:From").And.Some.StartsWith("Smtp:UserName"));

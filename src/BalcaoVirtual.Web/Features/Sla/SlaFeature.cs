@@ -63,6 +63,7 @@ public static class SlaFeature
                 server.Queues = [SlaJobs.Queue, "default"];
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
             });
+            services.AddHostedService<SlaDueLoop>();
             services.AddRecurringJob(SweepJobId, sp => recurring =>
                 recurring.AddOrUpdate<SlaJobs>(SweepJobId, SlaJobs.Queue, j => j.SweepAsync(), sp.GetRequiredService<IOptions<SlaOptions>>().Value.SweepCron));
         }

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace BalcaoVirtual.Web.Features.Sla;
 
 /// <summary>
-/// The SLA's Hangfire jobs. They take ids, read everything again, and are safe to run twice or late: a check writes
-/// an event only if it is not written yet (on any node), and a delivery sends each recipient once.
+/// The SLA's checks and Hangfire jobs. A period's checks are driven by the due index (<see cref="CheckDueAsync"/>),
+/// not by a stored job per period; alerts are Hangfire jobs. All take ids, read everything again, and are safe to run
+/// twice or late: a check writes an event only if it is not written yet (on any node), and a delivery sends each
+/// recipient once.
 /// </summary>
 public sealed partial class SlaJobs(
     SlaStore store,
@@ -20,9 +22,11 @@ public sealed partial class SlaJobs(
 {
     public const string Queue = "sla";
     private const int SweepBatch = 500;
-    private static readonly TimeSpan EarlyWake = TimeSpan.FromSeconds(30);
 
-    /// <summary>Scheduled at the next point of a period (a warning, the due time, the escalation); it schedules the one after.</summary>
+    /// <summary>How long a claimed period stays out of other nodes' reach while one checks it.</summary>
+    internal static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(1);
+
+    /// <summary>A check scheduled by an earlier version at a period's next point; the due index drives checks now.</summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 5)]
     public async Task CheckAsync(string conversationId, int seq)
@@ -46,6 +50,30 @@ public sealed partial class SlaJobs(
         // nobody listens to traces (a null-conditional call does not evaluate its arguments).
         var delivered = await services.GetRequiredService<SlaAlerts>().DeliverAsync(conversationId, seq, key, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("balcao.sla.delivered", delivered);
+    }
+
+    /// <summary>
+    /// Checks the periods whose next point is due, taken from the due index (each claimed by one node at a time, see
+    /// <see cref="SlaStore.ClaimDueAsync"/>), up to <see cref="SlaOptions.Workers"/> at once. Run by
+    /// <see cref="SlaDueLoop"/> every <see cref="SlaOptions.DuePollInterval"/>; returns how many it checked.
+    /// </summary>
+    public async Task<int> CheckDueAsync(CancellationToken cancellationToken)
+    {
+        var checkedCount = 0;
+        foreach (var bucket in RedisKeys.Buckets)
+        {
+            IReadOnlyList<string> due;
+            do
+            {
+                due = await store.ClaimDueAsync(bucket, time.GetUtcNow(), ClaimLease, SweepBatch).ConfigureAwait(false);
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Workers, CancellationToken = cancellationToken },
+                    async (id, _) => await CheckOnceAsync(id, null).ConfigureAwait(false)).ConfigureAwait(false);
+                checkedCount += due.Count;
+            }
+            while (due.Count == SweepBatch);
+        }
+
+        return checkedCount;
     }
 
     /// <summary>
@@ -132,14 +160,7 @@ public sealed partial class SlaJobs(
                 continue; // another check wrote first, or the period changed: decide again on what is stored
             }
 
-            // Only the check whose events were written (once, on one node) schedules the next point's check; a
-            // scheduled check that woke before its point (clock skew between nodes) puts itself back.
-            var early = seq is not null && decision.NewEvents.Count == 0 && decision.NextCheck - time.GetUtcNow() < EarlyWake;
-            if ((decision.NewEvents.Count > 0 || early) && decision.NextCheck is { } next)
-            {
-                await services.GetRequiredService<SlaPeriods>().ScheduleCheckAsync(period, next).ConfigureAwait(false);
-            }
-
+            // The write above put the period at its next point in the due index (or took it out): no job to schedule.
             foreach (var e in decision.NewEvents)
             {
                 LogEvent(logger, e.Key, period.Seq, conversationId, period.UnitId, e.Suppressed);

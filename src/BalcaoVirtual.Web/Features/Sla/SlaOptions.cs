@@ -13,8 +13,14 @@ public sealed class SlaOptions
     /// <summary>Hangfire workers on this node.</summary>
     public int Workers { get; set; } = 4;
 
-    /// <summary>How often a node looks for scheduled checks that are due (Hangfire's schedule polling).</summary>
+    /// <summary>How often a node looks for scheduled Hangfire jobs that are due (Hangfire's schedule polling).</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often a node takes the periods whose next point is due from the due index and checks them: the delay from
+    /// a deadline to its alert. No job is stored per waiting period.
+    /// </summary>
+    public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The recurring sweep over the due index (cron, Hangfire syntax; 6 fields for seconds).</summary>
     public string SweepCron { get; set; } = "* * * * *";
@@ -51,6 +57,11 @@ internal sealed class SlaOptionsValidator : IValidateOptions<SlaOptions>
         if (options.SchedulePollingInterval < TimeSpan.FromSeconds(1) || options.SchedulePollingInterval > TimeSpan.FromMinutes(5))
         {
             failures.Add("Sla:SchedulePollingInterval must be between 00:00:01 and 00:05:00.");
+        }
+
+        if (options.DuePollInterval < TimeSpan.FromMilliseconds(100) || options.DuePollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Sla:DuePollInterval must be between 00:00:00.100 and 00:01:00.");
         }
 
         if (!LooksLikeCron(options.SweepCron))

@@ -133,44 +133,23 @@ internal sealed partial class SlaPeriods(
     }
 
     /// <summary>
-    /// Schedules the check at the first point of a new period (each check schedules the one after it: one pending job
-    /// per period, not one per point) and records the period for reports.
+    /// Records a new period for reports. Its first check needs no job: the period entered the due index at its first
+    /// point when it started, and <see cref="SlaDueLoop"/> takes it from there.
     /// </summary>
     internal async Task AfterStartAsync(WaitingPeriod period)
     {
         await store.IndexForReportsAsync(period).ConfigureAwait(false);
-        if (period.Points.Count == 0)
+        if (period.Points.Count > 0)
         {
-            return;
-        }
-
-        await ScheduleCheckAsync(period, period.Points[0].At).ConfigureAwait(false);
-        LogStarted(logger, period.ConversationId, period.Seq, period.UnitId, period.Points.Count);
-    }
-
-    /// <summary>Schedules a check of a period at an instant and keeps the job's id on the period (to cancel it when it ends).</summary>
-    internal async Task ScheduleCheckAsync(WaitingPeriod period, DateTimeOffset at)
-    {
-        // As a delay, not an instant: Hangfire reads its own clock, which need not be this service's TimeProvider.
-        // It keeps schedule times in whole seconds and may start a job up to a second early: round up, so that the
-        // check never runs before its point.
-        var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, (at - time.GetUtcNow()).TotalSeconds)) + 1);
-        var id = jobs.Schedule<SlaJobs>(j => j.CheckAsync(period.ConversationId, period.Seq), delay);
-        if (await store.GetAsync(period.ConversationId, period.Seq).ConfigureAwait(false) is { Period.IsOpen: true } stored)
-        {
-            await store.TrySetJobsAsync(stored, [id]).ConfigureAwait(false);
-        }
-        else
-        {
-            jobs.Delete(id); // it ended meanwhile
+            LogStarted(logger, period.ConversationId, period.Seq, period.UnitId, period.Points.Count);
         }
     }
 
-    /// <summary>Cancels the checks of an ended period (they would find it ended and do nothing) and updates reports.</summary>
+    /// <summary>Updates reports; a check job left by an earlier version is cancelled (it would find the period ended).</summary>
     internal async Task AfterEndAsync(WaitingPeriod period)
     {
         await store.IndexForReportsAsync(period).ConfigureAwait(false);
-        foreach (var id in period.Jobs)
+        foreach (var id in period.Jobs ?? [])
         {
             jobs.Delete(id);
         }

@@ -79,16 +79,6 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         return await tran.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Records the Hangfire jobs that check a period (only if the period is still as read).</summary>
-    public async Task<bool> TrySetJobsAsync(StoredPeriod stored, IReadOnlyList<string> jobs)
-    {
-        var periods = keys.SlaPeriods(stored.Period.ConversationId);
-        var tran = Db.CreateTransaction();
-        tran.AddCondition(Condition.HashEqual(periods, Field(stored.Period.Seq), stored.Raw));
-        _ = tran.HashSetAsync(periods, Field(stored.Period.Seq), Serialize(stored.Period with { Jobs = jobs }));
-        return await tran.ExecuteAsync().ConfigureAwait(false);
-    }
-
     /// <summary>The keys of the events already written for a period ("warning-1", "breach", …).</summary>
     public async Task<IReadOnlySet<string>> WrittenAsync(string conversationId, int seq)
     {
@@ -160,6 +150,25 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         Db.ScriptEvaluateAsync(
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
             [keys.SlaDeliveryLock(e.ConversationId, e.Seq, e.Key)], [owner]);
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> conversations of a bucket whose next check is due by <paramref name="now"/>,
+    /// earliest first, and moves each <paramref name="lease"/> ahead in the due index, so that no other node takes it
+    /// meanwhile. Its check then puts it at its next point (or out); a check that never ends (a node died) is taken
+    /// again after the lease.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ClaimDueAsync(string bucket, DateTimeOffset now, TimeSpan lease, int limit)
+    {
+        var ids = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            """
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
+            return ids
+            """,
+            [keys.SlaDue(bucket)],
+            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), limit]).ConfigureAwait(false))!;
+        return [.. ids.Select(i => (string)i!)];
+    }
 
     /// <summary>Conversations of a bucket whose next check is due by <paramref name="now"/>, earliest first.</summary>
     public async Task<IReadOnlyList<string>> DueAsync(string bucket, DateTimeOffset now, int limit)

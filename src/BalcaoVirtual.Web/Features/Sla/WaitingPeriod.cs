@@ -64,8 +64,12 @@ public sealed record WaitingPeriod
 
     public string? TransferredBy { get; init; }
 
-    /// <summary>The Hangfire jobs that check it (deleted when it ends).</summary>
-    public IReadOnlyList<string> Jobs { get; init; } = [];
+    /// <summary>
+    /// The Hangfire job that checked it, in periods started before the due index drove the checks (deleted when it
+    /// ends); never written now.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Jobs { get; init; }
 
     [JsonIgnore]
     public bool IsOpen => Outcome == PeriodOutcome.Open;
