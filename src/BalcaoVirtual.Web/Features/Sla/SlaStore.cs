@@ -11,7 +11,9 @@ public sealed record StoredPeriod(WaitingPeriod Period, RedisValue Raw);
 /// <summary>Waiting periods, their events and the indexes the checks and reports read (keys: <see cref="RedisKeys"/>).</summary>
 public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Absent fields are left out (an open period has no end, outcome details or transfer yet): a million waiting
+    // periods are a million copies of this JSON.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private const string Current = "current";
 
     private IDatabase Db => redis.GetDatabase();
