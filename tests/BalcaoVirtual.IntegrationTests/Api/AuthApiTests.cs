@@ -251,14 +251,17 @@ public sealed class AuthApiTests
     [Test]
     public async Task Token_OneAddressSprayingManyAccounts_IsLockedOut()
     {
-        var limit = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.MaxFailedAttemptsPerAddress;
+        // 20 rather than the default 100 (each failure is a password check): still above the limits of one account
+        // (5 from one address, 10 from anywhere), so only the address's own limit can lock it.
+        await using var spraying = new ApiFactory(new Dictionary<string, string?> { ["Auth:MaxFailedAttemptsPerAddress"] = "20" });
+        var limit = spraying.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.MaxFailedAttemptsPerAddress;
         for (var i = 0; i < limit; i++)
         {
-            await TokenFromAsync("198.51.100.20", $"pessoa{i}@trt8.jus.br", "senha-qualquer-1");
+            await TokenFromAsync(spraying, "198.51.100.20", $"pessoa{i}@trt8.jus.br", "senha-qualquer-1");
         }
 
-        Assert.That(await TokenFromAsync("198.51.100.20", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(await TokenFromAsync("198.51.100.21", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await TokenFromAsync(spraying, "198.51.100.20", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(await TokenFromAsync(spraying, "198.51.100.21", ApiFactory.AdminEmail, ApiFactory.AdminPassword), Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
@@ -311,9 +314,11 @@ public sealed class AuthApiTests
     }
 
     /// <summary>POST /api/auth/token as a client at <paramref name="address"/> (the address the forwarded headers give).</summary>
-    private async Task<HttpStatusCode> TokenFromAsync(string address, string email, string password)
+    private Task<HttpStatusCode> TokenFromAsync(string address, string email, string password) => TokenFromAsync(factory, address, email, password);
+
+    private static async Task<HttpStatusCode> TokenFromAsync(ApiFactory app, string address, string email, string password)
     {
-        using var client = Client(factory, address);
+        using var client = Client(app, address);
         return (await client.PostAsJsonAsync("/api/auth/token", new { email, password })).StatusCode;
     }
 

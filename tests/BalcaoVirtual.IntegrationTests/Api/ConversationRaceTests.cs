@@ -75,7 +75,8 @@ public sealed class ConversationRaceTests
 
     /// <summary>
     /// Decides a citizen's turn that gives a case number, then holds it until one more message is in the thread (a
-    /// clerk's answer; 2 s at most) before it commits, and says when it starts holding.
+    /// clerk's answer; 2 s at most) before it commits, and says when it starts holding. Only the first decision is held:
+    /// the one that loses the race is decided again on the new record, and nothing more comes to wait for then.
     /// </summary>
     private sealed class TurnHeldForTheAnswer(
         IInboundHandler inner, RedisConnections redis, RedisKeys keys, System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> holding)
@@ -89,7 +90,11 @@ public sealed class ConversationRaceTests
                 var thread = keys.ConversationMessages(conversation.Id);
                 var db = redis.GetDatabase();
                 var before = await db.HashLengthAsync(thread);
-                holding.GetOrAdd(conversation.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                if (!holding.GetOrAdd(conversation.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult())
+                {
+                    return outcome;
+                }
+
                 var waited = System.Diagnostics.Stopwatch.StartNew(); // wall time: how long a test may wait, not the service's clock
                 while (waited.Elapsed < TimeSpan.FromSeconds(2) && await db.HashLengthAsync(thread) == before)
                 {

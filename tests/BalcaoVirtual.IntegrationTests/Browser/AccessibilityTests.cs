@@ -16,9 +16,7 @@ public sealed class AccessibilityTests
         await bot.SayAsync("Oi", to: BotHarness.Central);
         await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var conversation = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var found = new List<string>();
 
         async Task CheckAsync(IPage page, string what, string? ready = null)

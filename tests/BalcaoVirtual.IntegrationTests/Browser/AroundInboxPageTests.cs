@@ -33,15 +33,11 @@ public sealed class AroundInboxPageTests
         }
     });
 
-    private static async Task<(IPlaywright, IBrowser)> ChromiumAsync() => await SystemChromium.LaunchAsync();
-
     [Test]
     public async Task PeoplePage_PicksUnitsOutOfSixty_ByTypingAndByKeyboard()
     {
         await using var bot = await BotHarness.StartAsync(new Dictionary<string, string?> { ["Units:Catalog"] = SixtyUnits() }, kestrel: true);
-        var (playwright, browser) = await ChromiumAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } })).NewPageAsync();
         await InboxPageTests.SignInAsync(page, bot.BaseUrl, ApiFactory.AdminEmail, ApiFactory.AdminPassword);
         await page.ClickAsync("header a[href='/admin/users']");
@@ -88,9 +84,7 @@ public sealed class AroundInboxPageTests
     public async Task SignIn_ShowsTheCourtsName_AndKeepsTheEmailAfterAWrongPassword_AsText()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
-        var (playwright, browser) = await ChromiumAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await browser.NewPageAsync();
         await page.GotoAsync(bot.BaseUrl + "/entrar");
         await Assertions.Expect(page.Locator("main .court")).ToHaveTextAsync("Tribunal Regional do Trabalho da 8ª Região (Pará e Amapá)");
@@ -121,9 +115,7 @@ public sealed class AroundInboxPageTests
         await using var bot = await BotHarness.StartAsync(new Dictionary<string, string?> { ["Units:Catalog"] = catalog }, kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("clara@trt8.jus.br", clerkOf: [Macapa], name: "Clara Servidora")).Dispose();
         await bot.Factory.Services.GetRequiredService<AuditTrail>().RecordAsync("teste.novo", null, null, "shell");
-        var (playwright, browser) = await ChromiumAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await (await browser.NewContextAsync(new() { TimezoneId = "Asia/Tokyo", ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
         await InboxPageTests.SignInAsync(page, bot.BaseUrl, ApiFactory.AdminEmail, ApiFactory.AdminPassword);
         await page.GotoAsync(bot.BaseUrl + "/admin/audit");
@@ -147,9 +139,7 @@ public sealed class AroundInboxPageTests
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("clara@trt8.jus.br", clerkOf: [Macapa], name: "Clara Servidora")).Dispose();
-        var (playwright, browser) = await ChromiumAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var elsewhere = await (await browser.NewContextAsync()).NewPageAsync();
         await InboxPageTests.SignInAsync(elsewhere, bot.BaseUrl, "clara@trt8.jus.br");
         foreach (var width in new[] { 1280, 360 })
@@ -193,9 +183,7 @@ public sealed class AroundInboxPageTests
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("clara@trt8.jus.br", clerkOf: [Macapa, "trt8-vt-belem-1"], name: "Clara Servidora")).Dispose();
-        var (playwright, browser) = await ChromiumAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         foreach (var width in new[] { 1280, 360 })
         {
             var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 }, Locale = "pt-BR" })).NewPageAsync();

@@ -19,9 +19,7 @@ public sealed class AuditPageTests
             await clerk.GetAsync($"/api/conversations/{conversation.Id}");
         }
 
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } })).NewPageAsync();
         await page.GotoAsync(bot.BaseUrl + "/admin/audit");
         await page.FillAsync("#email", ApiFactory.AdminEmail);
@@ -48,9 +46,7 @@ public sealed class AuditPageTests
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         await bot.SayAsync("Preciso falar com a vara: sou a titular.", from: "whatsapp:+5591987654321", to: BotHarness.MacapaNumber);
 
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await (await browser.NewContextAsync(new() { AcceptDownloads = true })).NewPageAsync();
         await page.GotoAsync(bot.BaseUrl + "/admin/privacy");
         await page.FillAsync("#email", ApiFactory.AdminEmail);

@@ -18,9 +18,7 @@ public sealed class DevPhonePageTests
         factory.UseKestrel(0);
         factory.StartServer();
         var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(baseUrl + "/dev/phone");

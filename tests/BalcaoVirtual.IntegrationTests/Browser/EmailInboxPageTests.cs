@@ -29,9 +29,7 @@ public sealed class EmailInboxPageTests
         await bot.Factory.Services.GetRequiredService<MailboxPoller>().PollAsync(Unit, CancellationToken.None);
         var conversation = (await Channels.Email.MailboxPollerTests.WaitingAsync(bot, 1)).Single().Conversation;
 
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var context = await browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1100, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(bot.BaseUrl + "/inbox");

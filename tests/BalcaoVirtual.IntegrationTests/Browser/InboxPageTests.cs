@@ -31,9 +31,7 @@ public sealed class InboxPageTests
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("servidora.macapa@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
         (await bot.Factory.ClientForNewUserAsync("servidor.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"])).Dispose();
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
         var page = await context.NewPageAsync();
         var dialogs = 0;
@@ -116,9 +114,7 @@ public sealed class InboxPageTests
     public async Task SignIn_WrongPassword_SaysSoInPortuguese_AndPagesCarryTheSecurityHeaders()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await browser.NewPageAsync();
         var response = await page.GotoAsync(bot.BaseUrl + "/entrar");
         var headers = await response!.AllHeadersAsync();
@@ -143,9 +139,7 @@ public sealed class InboxPageTests
     public async Task Admin_CreatesAClerkOnThePeoplePage_WhoCanThenSignIn_AndClerksCannotOpenIt()
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var admin = await browser.NewPageAsync();
         await admin.GotoAsync(bot.BaseUrl + "/inbox");
         await admin.FillAsync("#email", ApiFactory.AdminEmail);
@@ -185,9 +179,7 @@ public sealed class InboxPageTests
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("servidor.units@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"])).Dispose();
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var admin = await (await browser.NewContextAsync(new() { Locale = "pt-BR" })).NewPageAsync();
         await SignInAsync(admin, bot.BaseUrl, ApiFactory.AdminEmail, ApiFactory.AdminPassword);
         await admin.ClickAsync("header a[href='/admin/units']");
@@ -235,9 +227,7 @@ public sealed class InboxPageTests
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("gestora.canned@trt8.jus.br", managerOf: ["trt8-vt-macapa-7"], name: "Gestora Lima")).Dispose();
         (await bot.Factory.ClientForNewUserAsync("servidor.canned@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"], name: "Paulo Reis")).Dispose();
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
 
         var manager = await browser.NewPageAsync();
         await SignInAsync(manager, bot.BaseUrl, "gestora.canned@trt8.jus.br");

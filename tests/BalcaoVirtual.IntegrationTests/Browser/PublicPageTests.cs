@@ -17,8 +17,7 @@ public sealed class PublicPageTests
 {
     private const string Macapa = "trt8-vt-macapa-7";
     private BotHarness bot = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
+    private ChromiumSession browser = null!;
     private IPage page = null!;
     private readonly List<string> requests = [];
 
@@ -27,7 +26,7 @@ public sealed class PublicPageTests
     {
         requests.Clear();
         bot = await BotHarness.StartAsync(kestrel: true);
-        (playwright, browser) = await SystemChromium.LaunchAsync();
+        browser = await SystemChromium.SessionAsync();
         var context = await browser.NewContextAsync(new()
         {
             ViewportSize = new() { Width = 360, Height = 740 },
@@ -43,7 +42,6 @@ public sealed class PublicPageTests
     public async Task StopAsync()
     {
         await browser.DisposeAsync();
-        playwright.Dispose();
         await bot.DisposeAsync();
     }
 

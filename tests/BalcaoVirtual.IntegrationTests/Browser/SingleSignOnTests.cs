@@ -18,9 +18,7 @@ public sealed class SingleSignOnTests
     {
         await using var oidc = await FakeOidc.StartAsync();
         await using var bot = await BotHarness.StartAsync(oidc.Settings(), kestrel: true);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var page = await browser.NewPageAsync();
 
         oidc.User = new("Maria.Souza@trt8.jus.br", "Maria Souza", [$"balcao-servidor:{Macapa}", "offline_access", "balcao-servidor:unidade-que-nao-existe"]);
@@ -50,9 +48,7 @@ public sealed class SingleSignOnTests
     {
         await using var oidc = await FakeOidc.StartAsync();
         await using var bot = await BotHarness.StartAsync(oidc.Settings(), kestrel: true);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
 
         var noRole = await browser.NewPageAsync();
         oidc.User = new("joao@trt8.jus.br", "João", ["offline_access"]);

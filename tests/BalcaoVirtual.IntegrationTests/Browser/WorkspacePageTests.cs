@@ -31,9 +31,7 @@ public sealed class WorkspacePageTests
         Assert.That(bia.State, Is.EqualTo(Web.Features.Conversations.ConversationState.Waiting), "handed to Macapá");
         Assert.That((await ana.PostAsync($"/api/conversations/{maria.Id}/claim", null)).IsSuccessStatusCode, Is.True);
 
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "pt-BR" });
         var page = await context.NewPageAsync();
         await InboxPageTests.SignInAsync(page, bot.BaseUrl, "caio.ws@trt8.jus.br");
@@ -148,9 +146,7 @@ public sealed class WorkspacePageTests
     {
         await using var bot = await BotHarness.StartAsync(kestrel: true);
         (await bot.Factory.ClientForNewUserAsync("dora.ws@trt8.jus.br", clerkOf: [Macapa], name: "Dora")).Dispose();
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Permissions = ["notifications"] });
         // The page is in the background (hidden), notifications are recorded, and the live channel's sockets are kept
         // so the test can cut them.
@@ -206,9 +202,7 @@ public sealed class WorkspacePageTests
         using var outsider = await bot.Factory.ClientForNewUserAsync("rui.ws@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
         await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var eva = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
         var lia = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
         await InboxPageTests.SignInAsync(eva, bot.BaseUrl, "eva.ws@trt8.jus.br");
@@ -266,9 +260,7 @@ public sealed class WorkspacePageTests
         await bot.SayAsync("Minha audiência foi remarcada?", from: Bia, to: BotHarness.MacapaNumber);
         var bia = await bot.ConversationAsync(from: Bia, to: BotHarness.MacapaNumber);
 
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var manager = await (await browser.NewContextAsync(new() { Locale = "pt-BR" })).NewPageAsync();
         await InboxPageTests.SignInAsync(manager, bot.BaseUrl, "gestora.ws@trt8.jus.br");
         await manager.ClickAsync("header a[href='/admin/canned']");
@@ -316,9 +308,7 @@ public sealed class WorkspacePageTests
         (await bot.Factory.ClientForNewUserAsync("bel.ws@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"], name: "Bel")).Dispose();
         await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
         var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
-        var (playwright, browser) = await SystemChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var browser = await SystemChromium.SessionAsync();
         var ivo = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
         await InboxPageTests.SignInAsync(ivo, bot.BaseUrl, "ivo.ws@trt8.jus.br");
         await ivo.Locator(Row(maria.Id)).Locator("a").ClickAsync();

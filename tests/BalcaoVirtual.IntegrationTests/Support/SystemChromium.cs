@@ -15,7 +15,45 @@ internal static class SystemChromium
         return Path.Combine(folder, name);
     }
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    private static readonly SemaphoreSlim Launching = new(1, 1);
+    private static (IPlaywright Playwright, IBrowser Browser)? shared;
+
+    /// <summary>
+    /// A session on the one Chromium of this test run (launched by the first test that asks, again if it went away):
+    /// what the test opens in it is its own, and closed with the session. Contexts share nothing with each other
+    /// (cookies, storage, cache), so a browser launched per test would isolate tests no better, only a few seconds slower.
+    /// </summary>
+    public static async Task<ChromiumSession> SessionAsync()
+    {
+        await Launching.WaitAsync();
+        try
+        {
+            if (shared is not { Browser.IsConnected: true })
+            {
+                await CloseAsync();
+                shared = await LaunchAsync();
+            }
+
+            return new ChromiumSession(shared.Value.Browser);
+        }
+        finally
+        {
+            Launching.Release();
+        }
+    }
+
+    /// <summary>Closes the shared Chromium (once the browser tests have run; see <see cref="Browser.BrowserTestsSetUp"/>).</summary>
+    public static async Task CloseAsync()
+    {
+        if (shared is { } running)
+        {
+            shared = null;
+            await running.Browser.DisposeAsync();
+            running.Playwright.Dispose();
+        }
+    }
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -76,4 +114,41 @@ internal static class SystemChromium
 
     /// <summary>Waits until the page has gone to <paramref name="path"/> (any query); see <see cref="ArrivedAsync(IPage, Func{Uri, bool}, string)"/>.</summary>
     public static Task ArrivedAsync(this IPage page, string path) => page.ArrivedAsync(url => url.AbsolutePath == path, path);
+}
+
+/// <summary>
+/// One test's part of the shared Chromium: the contexts and pages it opens, each a fresh profile (no cookies, storage or
+/// cache from another), all closed when it is disposed.
+/// </summary>
+internal sealed class ChromiumSession(IBrowser browser) : IAsyncDisposable
+{
+    private readonly List<IBrowserContext> contexts = [];
+
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await browser.NewContextAsync(options);
+        contexts.Add(context);
+        return context;
+    }
+
+    /// <summary>A page in a new context of its own, as <see cref="IBrowser.NewPageAsync"/> opens one.</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewPageOptions? options = null)
+    {
+        var page = await browser.NewPageAsync(options);
+        contexts.Add(page.Context);
+        return page;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!browser.IsConnected)
+        {
+            return; // it went away with everything in it; the next session launches another
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
 }
