@@ -94,7 +94,7 @@ public sealed class ClusterTests
         {
             ["Storage:Redis"] = cluster.ConnectionString,
             ["Storage:ReplicasToWait"] = "1",
-            ["Storage:ReplicaWaitTimeout"] = "00:00:00.200",
+            ["Storage:ReplicaWaitTimeout"] = "00:00:01", // ample for a live replica on a loaded machine
         });
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
         var contactIds = bot.Factory.Services.GetRequiredService<ContactIds>();

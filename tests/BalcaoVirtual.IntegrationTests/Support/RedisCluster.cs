@@ -65,7 +65,7 @@ internal sealed class RedisCluster : IAsyncDisposable
         return (master, Nodes.Single(n => n.Port == replicaPort));
     }
 
-    /// <summary>Whether every running node sees all slots served (cluster_state:ok) and every master with its replica.</summary>
+    /// <summary>Until every running node sees all slots served (cluster_state:ok) and every master with a synced replica.</summary>
     public Task WaitHealthyAsync() => WaitHealthyAsync(Nodes);
 
     private static Task WaitHealthyAsync(IReadOnlyList<RedisServerProcess> nodes) => TestServers.WaitUntilAsync(async () =>
@@ -78,6 +78,13 @@ internal sealed class RedisCluster : IAsyncDisposable
                 .Select(line => line.Split(' ')[2].Split(','))
                 .Count(flags => flags.Contains("slave") && !flags.Any(f => f.StartsWith("fail", StringComparison.Ordinal)));
             if (!info.Contains("cluster_state:ok") || replicas < Masters)
+            {
+                return false;
+            }
+
+            // A replica counts once it has synced with its master (before that, WAIT cannot count it).
+            var replication = await node.CliAsync("INFO", "replication");
+            if (replication.Contains("role:slave") && !replication.Contains("master_link_status:up"))
             {
                 return false;
             }
