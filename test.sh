@@ -55,10 +55,14 @@ trap cleanup EXIT
 # Stopped by hand (Ctrl-C, kill): clean up at once, not after the running tests end.
 trap 'cleanup; trap - EXIT; echo "stopped"; exit 130' INT TERM
 
+# A free port below the kernel's ephemeral range: a port in that range can be taken at any moment by an outgoing
+# connection's local end (Dovecot once failed with "Address already in use" on a port that refused connections).
 free_port() {
-  local port
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 12000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1
