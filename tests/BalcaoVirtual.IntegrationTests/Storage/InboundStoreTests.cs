@@ -87,6 +87,40 @@ public sealed class InboundStoreTests(Backend backend)
     }
 
     [Test]
+    public async Task AppendAsync_AContactsNextMessage_IsOneStoreRoundTrip()
+    {
+        await inbound.AppendAsync(Message("SM1", "primeira"));
+        var session = new StackExchange.Redis.Profiling.ProfilingSession();
+        store.Connections.Primary.RegisterProfiler(() => session);
+        await inbound.AppendAsync(Message("SM2", "segunda"));
+        store.Connections.Primary.RegisterProfiler(null!);
+
+        // The publish that wakes the processor is fire-and-forget: no answer is waited for.
+        var waitedFor = session.FinishProfiling().Where(c => (c.Flags & CommandFlags.FireAndForget) == 0).Select(c => c.Command).ToList();
+        Assert.That(waitedFor, Has.Count.EqualTo(1), string.Join(", ", waitedFor));
+    }
+
+    [Test]
+    public async Task AppendAsync_AfterTheOpenConversationWasErased_OpensANewOne_ThoughThisNodeRememberedIt()
+    {
+        var first = await inbound.AppendAsync(Message("SM1", "primeira"));
+        // What erasing it does to the contact (Anonymizer): the pointer to the open conversation goes.
+        await store.Connections.GetDatabase().HashDeleteAsync(store.Keys.Contact(RedisKeys.ContactOf(first.ConversationId)), InboundStore.OpenField("whatsapp:+559621010210"));
+        var other = new InboundStore(store.Connections, store.Keys, contactIds, ReplicaWait.None, Metrics, time); // another node
+        var elsewhere = await other.AppendAsync(Message("SM2", "segunda"));
+
+        var next = await inbound.AppendAsync(Message("SM3", "terceira"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(elsewhere.ConversationId, Is.Not.EqualTo(first.ConversationId));
+            Assert.That(next.ConversationId, Is.EqualTo(elsewhere.ConversationId), "the store's open conversation, not the one this node remembered");
+            Assert.That((await conversations.GetMessagesAsync(first.ConversationId)).Select(m => m.Text), Is.EqualTo(new[] { "primeira" }));
+            Assert.That((await conversations.GetMessagesAsync(next.ConversationId)).Select(m => m.Text), Is.EqualTo(new[] { "segunda", "terceira" }));
+        });
+    }
+
+    [Test]
     public async Task AppendAsync_CreatesBotConversations_KnowingTheUnitOfTheNumberWrittenTo()
     {
         var forUnit = await inbound.AppendAsync(Message("SMa", "oi", unit: "trt8-vt-macapa-7"));

@@ -46,7 +46,8 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
     // ARGV: 1 open conversation id the caller saw ('' = none), 2 conversation id of KEYS[3], 3 new conversation JSON,
     //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name,
     //       10 the contact field that holds the open conversation with this court address
-    // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1} contact changed.
+    // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1, open} the contact's
+    // open conversation is not the one the caller guessed: open is the one it is ('' = none), to try again with.
     // The writes are ordered so that a store cut short by a crash is finished by the provider's retry. Garnet 2.2.8 was
     // seen (CrashSafetyTests) to recover only the first writes of a script after SIGKILL. Order: the conversation, the
     // dedupe marker, the order entry, the queue entry, and last the message itself (the point after which it counts as
@@ -67,7 +68,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
         end
         local open = redis.call('HGET', KEYS[2], ARGV[10])
         if not open then open = '' end
-        if open ~= ARGV[1] then return {-1} end
+        if open ~= ARGV[1] then return {-1, open} end
         if open == '' then
           redis.call('SET', KEYS[3], ARGV[3])
           redis.call('HSET', KEYS[2], ARGV[10], ARGV[2])
@@ -113,6 +114,11 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How many contacts' open conversations a node remembers (about 200 bytes each).</summary>
+    internal const int OpenHintLimit = 50_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> openHints = new(StringComparer.Ordinal);
 
     /// <summary>How long a provider id is remembered; Meta retries for up to 7 days.</summary>
     public static readonly TimeSpan DedupeWindow = TimeSpan.FromDays(8);
@@ -161,27 +167,15 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
 
         var messageJson = JsonSerializer.Serialize(message, Json);
 
+        // The contact's open conversation as this node last saw it: a citizen writes several messages in a row, so the
+        // guess is usually right and the webhook costs one store round trip. The script checks it; a wrong guess (a
+        // first message, a conversation closed or opened on another node) comes back with the right one to try again.
+        var openField = OpenField(inbound.ChannelAddress);
+        var hintKey = contactId + "\n" + openField;
+        var open = openHints.TryGetValue(hintKey, out var hint) ? hint : "";
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var openField = OpenField(inbound.ChannelAddress);
-            var open = (string?)await Db.HashGetAsync(keys.Contact(contactId), openField).ConfigureAwait(false) ?? "";
             var conversationId = open.Length > 0 ? open : $"{contactId}-{NewId(now)}";
-            var conversation = new Conversation
-            {
-                Id = conversationId,
-                UnitId = inbound.UnitId,
-                Channel = inbound.From.Channel,
-                ContactAddress = inbound.From.Raw,
-                ContactName = inbound.ProfileName,
-                ChannelAddress = inbound.ChannelAddress,
-                ChannelAccount = inbound.ChannelAccount,
-                Subject = inbound.Mail?.Subject,
-                // The chatbot meets every new conversation, also one written to a unit's own number (it then
-                // knows the unit); it hands the conversation to the unit's inbox when a clerk is needed.
-                State = ConversationState.Bot,
-                CreatedAt = now,
-                LastActivityAt = now,
-            };
             var db = Db;
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 Scripts(Script),
@@ -191,20 +185,57 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
                     keys.ConversationMessageOrder(conversationId), keys.InboundQueue(RedisKeys.BucketOf(contactId)),
                 ],
                 [
-                    open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(conversation, Json), messageJson,
+                    open, conversationId, open.Length > 0 ? "" : JsonSerializer.Serialize(NewConversation(inbound, conversationId, now), Json), messageJson,
                     now.ToUnixTimeMilliseconds(), (long)DedupeWindow.TotalSeconds, messageId, inbound.From.Raw, inbound.ProfileName ?? "", openField,
                 ]).ConfigureAwait(false))!;
-            var outcome = (int)result[0];
-            if (outcome == -1)
+            if ((int)result[0] == -1)
             {
-                continue; // another message of the same contact opened a conversation meanwhile: look again
+                open = (string?)result[1] ?? ""; // not the conversation guessed: try again with the one the store has
+                continue;
             }
 
             await replicas.EnsureAsync(db, keys.Contact(contactId)).ConfigureAwait(false);
-            return await StoredAsync(result, inbound).ConfigureAwait(false);
+            var stored = await StoredAsync(result, inbound).ConfigureAwait(false);
+            if (stored.IsNew)
+            {
+                RememberOpen(hintKey, stored.ConversationId);
+            }
+
+            return stored;
         }
 
         throw new InvalidOperationException("The contact's conversation kept changing while storing an inbound message.");
+    }
+
+    private static Conversation NewConversation(InboundMessage inbound, string conversationId, DateTimeOffset now) => new()
+    {
+        Id = conversationId,
+        UnitId = inbound.UnitId,
+        Channel = inbound.From.Channel,
+        ContactAddress = inbound.From.Raw,
+        ContactName = inbound.ProfileName,
+        ChannelAddress = inbound.ChannelAddress,
+        ChannelAccount = inbound.ChannelAccount,
+        Subject = inbound.Mail?.Subject,
+        // The chatbot meets every new conversation, also one written to a unit's own number (it then
+        // knows the unit); it hands the conversation to the unit's inbox when a clerk is needed.
+        State = ConversationState.Bot,
+        CreatedAt = now,
+        LastActivityAt = now,
+    };
+
+    /// <summary>
+    /// Remembers a contact's open conversation for the next message's guess. Bounded: past <see cref="OpenHintLimit"/>
+    /// contacts it starts over (a guess is only a guess; the store decides). Keyed by the contact id, never the address.
+    /// </summary>
+    private void RememberOpen(string hintKey, string conversationId)
+    {
+        if (openHints.Count >= OpenHintLimit)
+        {
+            openHints.Clear();
+        }
+
+        openHints[hintKey] = conversationId;
     }
 
     /// <summary>Appends a threaded mail to its conversation; null when that conversation no longer exists.</summary>
