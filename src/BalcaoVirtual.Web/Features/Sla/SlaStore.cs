@@ -174,13 +174,6 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         return [.. ids.Select(i => (string)i!)];
     }
 
-    /// <summary>Conversations of a bucket whose next check is due by <paramref name="now"/>, earliest first.</summary>
-    public async Task<IReadOnlyList<string>> DueAsync(string bucket, DateTimeOffset now, int limit)
-    {
-        var ids = await Db.SortedSetRangeByScoreAsync(keys.SlaDue(bucket), double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: limit).ConfigureAwait(false);
-        return [.. ids.Select(i => i.ToString())];
-    }
-
     /// <summary>Takes a conversation off the due index, only if its current period is still the one read (<paramref name="currentSeq"/>).</summary>
     public Task<bool> RemoveFromDueAsync(string conversationId, RedisValue currentSeq)
     {
