@@ -5,6 +5,7 @@ using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Sla;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BalcaoVirtual.IntegrationTests.Sla;
@@ -210,6 +211,44 @@ public sealed class SlaApiTests
             Assert.That((await clerk.GetAsync($"/reports/sla/{SlaSupport.Macapa}/novembro")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         });
         clerk.Dispose();
+    }
+
+    [Test]
+    public async Task PeriodsStoredAsJsonByEarlierVersions_AreStillChecked_Ended_AndReported()
+    {
+        var answered = await HandOffAsync("whatsapp:+5591981110005");
+        var unanswered = await HandOffAsync("whatsapp:+5591981110006");
+        var store = bot.Factory.Services.GetRequiredService<SlaStore>();
+        var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
+        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
+        foreach (var (c, jobs) in new[] { (answered, (string[]?)null), (unanswered, ["dea7c694-8880-4165-8d03-3be7bd96ecb3"]) })
+        {
+            var period = (await store.GetAsync(c.Id, 1))!.Period with { Jobs = jobs };
+            await db.HashSetAsync(keys.SlaPeriods(c.Id), "1", JsonSerializer.Serialize(period, SlaStore.Json)); // as the earlier version wrote it
+        }
+
+        var due = unanswered.DueAt!.Value;
+        bot.Factory.Time.SetUtcNow(due.AddHours(-12));
+        await bot.Factory.Services.GetRequiredService<SlaJobs>().SweepAsync();
+        using var clerk = await bot.Factory.ClientForNewUserAsync("clerk.upgrade@trt8.jus.br", clerkOf: [SlaSupport.Macapa]);
+        var sent = await clerk.PostAsJsonAsync($"/api/conversations/{answered.Id}/messages", new { text = "Respondido." });
+        Assert.That((int)sent.StatusCode, Is.EqualTo(202), await sent.Content.ReadAsStringAsync());
+        await TestServers.WaitUntilAsync(async () => !(await store.GetAsync(answered.Id, 1))!.Period.IsOpen, TimeSpan.FromSeconds(20), "the answer to end the period");
+        bot.Factory.Time.SetUtcNow(due);
+        await bot.Factory.Services.GetRequiredService<SlaJobs>().SweepAsync();
+
+        using var admin = await bot.Factory.AdminClientAsync(); // the clerk's session expired meanwhile
+        var report = await admin.GetFromJsonAsync<JsonElement>($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await store.EventsAsync(answered.Id)).Select(e => e.Key), Is.EqualTo(new[] { "warning-1" }));
+            Assert.That((await store.EventsAsync(unanswered.Id)).Select(e => e.Key), Is.EqualTo(new[] { "warning-1", "warning-2", "breach" }));
+            var ended = (await store.GetAsync(answered.Id, 1))!;
+            Assert.That((ended.Period.Outcome, ended.Period.EndedAt), Is.EqualTo((PeriodOutcome.Met, due.AddHours(-12))));
+            Assert.That(ended.Raw.ToString(), Does.StartWith("2|"), "rewritten in the compact form when it ended");
+            Assert.That((await store.GetAsync(unanswered.Id, 1))!.Period.Jobs, Is.EqualTo(new[] { "dea7c694-8880-4165-8d03-3be7bd96ecb3" }));
+            Assert.That((report.GetProperty("periods").GetInt32(), report.GetProperty("met").GetInt32(), report.GetProperty("overdue").GetInt32()), Is.EqualTo((2, 1, 0)));
+        });
     }
 
     [Test]

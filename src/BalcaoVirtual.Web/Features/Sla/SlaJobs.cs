@@ -77,35 +77,18 @@ public sealed partial class SlaJobs(
     }
 
     /// <summary>
-    /// Recurring: checks every period whose next point is due (a lost job, a restart, a clock jump) and delivers
-    /// again what was written but not delivered. Returns how many periods it checked.
+    /// Recurring: the due checks of <see cref="CheckDueAsync"/> (for a node whose loop stalled), then delivers again
+    /// what was written but not delivered. Returns how many periods it checked.
     /// </summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task<int> SweepAsync()
     {
+        var checkedCount = await CheckDueAsync(CancellationToken.None).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var checkedCount = 0;
         foreach (var bucket in RedisKeys.Buckets)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (true)
-            {
-                var due = await store.DueAsync(bucket, now, SweepBatch).ConfigureAwait(false);
-                var fresh = due.Where(seen.Add).ToList();
-                foreach (var id in fresh)
-                {
-                    await CheckOnceAsync(id, null).ConfigureAwait(false);
-                }
-
-                checkedCount += fresh.Count;
-                if (due.Count < SweepBatch || fresh.Count == 0)
-                {
-                    break;
-                }
-            }
-
             foreach (var (conversationId, seq, key) in await store.PendingAlertsAsync(bucket, now - options.Value.RedeliverAfter, SweepBatch).ConfigureAwait(false))
             {
                 jobs.Enqueue<SlaJobs>(j => j.DeliverAsync(conversationId, seq, key, CancellationToken.None));

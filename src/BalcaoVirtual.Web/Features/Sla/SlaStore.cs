@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Sla;
 
-/// <summary>A stored period and the exact value it was read as (writes hold only if it is still that value).</summary>
+/// <summary>A stored period and the exact head field it was read as (writes hold only if it is still that value).</summary>
 public sealed record StoredPeriod(WaitingPeriod Period, RedisValue Raw);
 
 /// <summary>Waiting periods, their events and the indexes the checks and reports read (keys: <see cref="RedisKeys"/>).</summary>
@@ -32,15 +32,17 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
 
     public async Task<StoredPeriod?> GetAsync(string conversationId, int seq)
     {
-        var raw = await Db.HashGetAsync(keys.SlaPeriods(conversationId), Field(seq)).ConfigureAwait(false);
-        return raw.IsNullOrEmpty ? null : new StoredPeriod(JsonSerializer.Deserialize<WaitingPeriod>(raw.ToString(), Json)!, raw);
+        var head = Field(seq);
+        var raw = await Db.HashGetAsync(keys.SlaPeriods(conversationId), [head, PeriodCodec.PointsField(head), PeriodCodec.EndField(head)]).ConfigureAwait(false);
+        return raw[0].IsNullOrEmpty ? null : new StoredPeriod(PeriodCodec.Decode(conversationId, seq, new StoredFields(raw[0]!, raw[1], raw[2])), raw[0]);
     }
 
     public async Task<IReadOnlyList<WaitingPeriod>> GetAllAsync(string conversationId)
     {
-        var entries = await Db.HashGetAllAsync(keys.SlaPeriods(conversationId)).ConfigureAwait(false);
-        return [.. entries.Where(e => e.Name != Current)
-            .Select(e => JsonSerializer.Deserialize<WaitingPeriod>(e.Value.ToString(), Json)!)
+        var entries = (await Db.HashGetAllAsync(keys.SlaPeriods(conversationId)).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        return [.. entries.Keys.Where(f => f.Length > 0 && f.All(char.IsAsciiDigit))
+            .Select(f => PeriodCodec.Decode(conversationId, int.Parse(f, CultureInfo.InvariantCulture),
+                new StoredFields(entries[f], entries.GetValueOrDefault(PeriodCodec.PointsField(f)), entries.GetValueOrDefault(PeriodCodec.EndField(f)))))
             .OrderBy(p => p.Seq)];
     }
 
@@ -52,7 +54,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     {
         var periods = keys.SlaPeriods(started.ConversationId);
         tran.AddCondition(currentSeq.IsNullOrEmpty ? Condition.HashNotExists(periods, Current) : Condition.HashEqual(periods, Current, currentSeq));
-        _ = tran.HashSetAsync(periods, Field(started.Seq), Serialize(started));
+        AddWrite(tran, started);
         _ = tran.HashSetAsync(periods, Current, started.Seq);
         var due = keys.SlaDue(RedisKeys.BucketOf(started.ConversationId));
         if (started.Points.Count > 0)
@@ -70,7 +72,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     {
         var periods = keys.SlaPeriods(ended.ConversationId);
         tran.AddCondition(Condition.HashEqual(periods, Field(ended.Seq), open.Raw));
-        _ = tran.HashSetAsync(periods, Field(ended.Seq), Serialize(ended));
+        AddWrite(tran, ended);
         _ = tran.SortedSetRemoveAsync(keys.SlaDue(RedisKeys.BucketOf(ended.ConversationId)), ended.ConversationId);
     }
 
@@ -172,13 +174,6 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         return [.. ids.Select(i => (string)i!)];
     }
 
-    /// <summary>Conversations of a bucket whose next check is due by <paramref name="now"/>, earliest first.</summary>
-    public async Task<IReadOnlyList<string>> DueAsync(string bucket, DateTimeOffset now, int limit)
-    {
-        var ids = await Db.SortedSetRangeByScoreAsync(keys.SlaDue(bucket), double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: limit).ConfigureAwait(false);
-        return [.. ids.Select(i => i.ToString())];
-    }
-
     /// <summary>Takes a conversation off the due index, only if its current period is still the one read (<paramref name="currentSeq"/>).</summary>
     public Task<bool> RemoveFromDueAsync(string conversationId, RedisValue currentSeq)
     {
@@ -216,5 +211,16 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
 
     private static string Field(int seq) => seq.ToString(CultureInfo.InvariantCulture);
 
-    private static string Serialize(WaitingPeriod period) => JsonSerializer.Serialize(period, Json);
+    /// <summary>Adds the writing of a period's fields, and the removal of those it no longer has (an earlier form's).</summary>
+    private void AddWrite(ITransaction tran, WaitingPeriod period)
+    {
+        var periods = keys.SlaPeriods(period.ConversationId);
+        var (head, stored) = (Field(period.Seq), PeriodCodec.Encode(period));
+        var parts = new (string Field, string? Value)[] { (head, stored.Head), (PeriodCodec.PointsField(head), stored.Points), (PeriodCodec.EndField(head), stored.End) };
+        _ = tran.HashSetAsync(periods, [.. parts.Where(p => p.Value is not null).Select(p => new HashEntry(p.Field, p.Value))]);
+        if (parts.Where(p => p.Value is null).Select(p => (RedisValue)p.Field).ToArray() is { Length: > 0 } absent)
+        {
+            _ = tran.HashDeleteAsync(periods, absent);
+        }
+    }
 }

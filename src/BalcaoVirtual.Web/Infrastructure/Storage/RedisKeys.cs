@@ -110,7 +110,7 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     // SLA: a conversation's waiting periods, events and sent alerts share its bucket's slot, so that writing an event
     // and queueing its alert is one transaction; the due index and the pending alerts are per bucket on that slot too.
 
-    /// <summary>A conversation's waiting periods: field "current" (the seq of the latest) and one JSON field per seq.</summary>
+    /// <summary>A conversation's waiting periods: field "current" (the seq of the latest) and per seq the fields of <c>PeriodCodec</c>.</summary>
     public RedisKey SlaPeriods(string conversationId) => $"{Tag(conversationId)}:sla:{conversationId}";
 
     /// <summary>Events written once: field "{seq}:{key}" ("1:warning-1", "1:breach") to the event's JSON.</summary>

@@ -11,16 +11,7 @@ public sealed class SlaRulesTests
     private static readonly DateTimeOffset Start = Local("2026-11-20T22:00");
     private static readonly DateTimeOffset Due = Local("2026-11-22T22:00");
 
-    private static WaitingPeriod Period() => new()
-    {
-        ConversationId = "abc-1",
-        Seq = 1,
-        UnitId = Macapa.Id,
-        Channel = Channel.WhatsApp,
-        StartedAt = Start,
-        DueAt = Clock.DueAt(Macapa, Start),
-        Points = Clock.Points(Macapa, Start),
-    };
+    private static WaitingPeriod Period() => OpenPeriod(Macapa, Start);
 
     private static Conversation Waiting() => new()
     {

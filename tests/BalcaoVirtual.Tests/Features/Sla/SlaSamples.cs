@@ -1,4 +1,5 @@
 using System.Globalization;
+using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
@@ -15,4 +16,16 @@ internal static class SlaSamples
 
     /// <summary>"2026-11-23T10:00" in UTC−3.</summary>
     public static DateTimeOffset Local(string text) => DateTimeOffset.Parse(text + "-03:00", CultureInfo.InvariantCulture);
+
+    /// <summary>A WhatsApp conversation's period waiting for <paramref name="unit"/> since <paramref name="start"/>, its points by the unit's policy.</summary>
+    public static WaitingPeriod OpenPeriod(Unit unit, DateTimeOffset start, string conversationId = "abc-1", int seq = 1) => new()
+    {
+        ConversationId = conversationId,
+        Seq = seq,
+        UnitId = unit.Id,
+        Channel = Channel.WhatsApp,
+        StartedAt = start,
+        DueAt = Clock.DueAt(unit, start),
+        Points = Clock.Points(unit, start),
+    };
 }
