@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using BalcaoVirtual.Web.Infrastructure;
 using BalcaoVirtual.Web.Infrastructure.Storage;
 using StackExchange.Redis;
 using static BalcaoVirtual.Bench.BenchReport;
@@ -9,8 +8,8 @@ using static BalcaoVirtual.Bench.BenchReport;
 namespace BalcaoVirtual.Bench;
 
 /// <summary>
-/// Store round-trip latency and throughput, embedded Garnet beside an external redis-server, and the
-/// service's idle memory. Usage: bench/run.sh (it starts the redis-server and passes --redis).
+/// Store round-trip latency and throughput, embedded Garnet beside an external redis-server. Usage: bench/run.sh (it
+/// starts the redis-servers and passes --redis). The service's memory is bench/run-memory.sh.
 /// </summary>
 internal static class BenchCommand
 {
@@ -45,15 +44,6 @@ internal static class BenchCommand
         if (redisAlways is not null)
         {
             report.AppendLine(await MeasureAsync("redis-server 7 (loopback)", "appendonly, fsync always", redisAlways, seconds));
-        }
-
-        report.AppendLine();
-        report.AppendLine("| service idle memory (RSS after start-up and 10 s idle) | MiB |");
-        report.AppendLine("|---|---:|");
-        report.AppendLine(Inv, $"| embedded store (default settings) | {await IdleMemoryAsync(null):F0} |");
-        if (redis is not null)
-        {
-            report.AppendLine(Inv, $"| external Redis | {await IdleMemoryAsync(redis):F0} |");
         }
 
         BenchReport.Finish(report, args);
@@ -119,58 +109,6 @@ internal static class BenchCommand
 
         return string.Create(Inv,
             $"| {backend} | {durability} | {Percentile(set, 50):F0} | {Percentile(set, 99):F0} | {Percentile(get, 50):F0} | {Percentile(get, 99):F0} | {rate:N0} |");
-    }
-
-    /// <summary>Starts the real service as its own process and reads its resident memory once it is idle.</summary>
-    private static async Task<double> IdleMemoryAsync(string? redis)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "balcao-bench-svc-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var port = EmbeddedGarnet.FreeLoopbackPort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Web.dll"),
-                $"--urls=http://127.0.0.1:{port}",
-                $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
-                "--Auth:BootstrapAdmin:Password=bench-password-123",
-                $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
-                "--Logging:LogLevel:Default=Warning",
-                "--environment=Production",
-            },
-        };
-        if (redis is null)
-        {
-            start.ArgumentList.Add($"--Storage:DataDir={Path.Combine(dir, "data")}");
-        }
-        else
-        {
-            start.ArgumentList.Add("--Storage:Mode=Redis");
-            start.ArgumentList.Add($"--Storage:Redis={redis}");
-            start.ArgumentList.Add("--Storage:KeyPrefix=benchidle");
-        }
-
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WebhookBench.WaitReadyAsync($"http://127.0.0.1:{port}/health/ready");
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var rss = ReadRssMiB(process.Id);
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        Directory.Delete(dir, recursive: true);
-        return rss;
-    }
-
-    private static double ReadRssMiB(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv);
-        return kb / 1024;
     }
 
     private static double Percentile(double[] values, double p)

@@ -8,5 +8,6 @@ return args.FirstOrDefault() switch
     "chatbot" => await ChatbotBench.RunAsync(args),
     "sla" => await SlaBench.RunAsync(args),
     "inbox" => await InboxBench.RunAsync(args),
+    "memory" => await MemoryBench.RunAsync(args),
     _ => await BenchCommand.RunAsync(args),
 };

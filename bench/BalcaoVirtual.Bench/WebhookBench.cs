@@ -57,8 +57,7 @@ internal static class WebhookBench
             $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
             "--Auth:BootstrapAdmin:Password=bench-password-123",
             $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
-            $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
-            "--Twilio:ApiBaseUrl=http://127.0.0.1:9", // refuses: the bot's replies stay queued and do not count
+            .. TwilioArgs(serviceUrl),
             .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),
         ], dataDir);
         await WaitReadyAsync(serviceUrl + "/health/ready");
@@ -192,6 +191,25 @@ internal static class WebhookBench
         await app.RunAsync();
         return 0;
     }
+
+    /// <summary>A closed-loop burst of signed webhooks at a running service (no warm-up): requests/s and non-200 answers.</summary>
+    internal static async Task<(double Rate, int Errors)> BurstAsync(string serviceUrl, int connections, TimeSpan duration)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var sequence = 0;
+        var run = await ClosedLoopAsync(http, serviceUrl, connections, duration, () => Interlocked.Increment(ref sequence), serviceUrl);
+        return (run.Rate, run.Errors);
+    }
+
+    /// <summary>The service's Twilio settings for these webhooks; replies go to a closed port, so they stay queued.</summary>
+    internal static string[] TwilioArgs(string serviceUrl) =>
+    [
+        $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
+        "--Twilio:ApiBaseUrl=http://127.0.0.1:9",
+    ];
 
     /// <summary>A run's rate and latencies: every latency measured, or three percentiles another tool reported.</summary>
     private sealed record Run(double Rate, double[] LatenciesMs, int Errors, List<string> AckedSids, (double, double, double)? Percentiles = null);
@@ -352,9 +370,14 @@ internal static class WebhookBench
         return string.Create(Inv, $"| {target} | {mode} | {run.Rate:N0} | {a:F2} | {b:F2} | {c:F2} | {run.Errors} |");
     }
 
-    private static Process StartProcess(string dll, string[] args, string? workingDir)
+    internal static Process StartProcess(string dll, string[] args, string? workingDir, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (workingDir is not null)
         {
             Directory.CreateDirectory(workingDir);
@@ -375,7 +398,7 @@ internal static class WebhookBench
         return process;
     }
 
-    private static readonly ConcurrentQueue<string> ProcessOutput = new();
+    internal static readonly ConcurrentQueue<string> ProcessOutput = new();
 
     private static void Remember(string? line)
     {

@@ -101,7 +101,11 @@ public static class ServiceHost
                 return await AdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
             }
 
-            await Build(args).RunAsync().ConfigureAwait(false);
+            var app = Build(args);
+            // Start-up leaves garbage (configuration, the store's command tables, catalogues): collected once and handed
+            // back to the system, an idle node's resident memory is what it holds (docs/benchmarks.md, goal 4).
+            app.Lifetime.ApplicationStarted.Register(static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+            await app.RunAsync().ConfigureAwait(false);
             return Environment.ExitCode; // 0, unless the service stopped itself to be started again
         }
         catch (Exception ex) when (StartupError.Describe(ex) is { } message)

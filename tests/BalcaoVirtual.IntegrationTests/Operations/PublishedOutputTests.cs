@@ -95,6 +95,19 @@ public sealed partial class PublishedOutputTests
     }
 
     [Test]
+    public void PublishedRuntimeConfig_CarriesTheMemorySettings()
+    {
+        // docs/benchmarks.md, goal 4: one GC heap, collected in place.
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Multiple(() =>
+        {
+            Assert.That(properties.GetProperty("System.GC.Server").GetBoolean(), Is.False);
+            Assert.That(properties.GetProperty("System.GC.Concurrent").GetBoolean(), Is.False);
+        });
+    }
+
+    [Test]
     public async Task AdminCommand_RefusesAFolderWithoutData_InsteadOfOpeningAnEmptyStore()
     {
         var result = await Commands.RunAsync(ServiceProcess.Command(dll, TestServers.TempDir("no-data"), "admin", "reset-password", "admin@localhost"), NewPassword);
