@@ -103,6 +103,38 @@ public sealed class LeasedWorkListTests(Backend backend)
         Assert.That(widest, Is.LessThanOrEqualTo(3), "more at once than allowed");
     }
 
+    [Test]
+    public async Task TakeAndRunAsync_OverSeveralLists_KeepsOneLimitForAll_AndTakesFullListsAgain()
+    {
+        // Three buckets, one with more than a batch: all are run, at most three items at once over all of them.
+        var lists = new[] { "x", "y", "z" }
+            .Select(b => new LeasedWorkList(store.Connections, $"{store.Options.KeyPrefix}:{{{b}}}:q", $"{store.Options.KeyPrefix}:{{{b}}}:l", time))
+            .ToList();
+        foreach (var item in Enumerable.Range(0, 12).Select(i => $"x{i % 2}|{i}"))
+        {
+            await lists[0].EnqueueAsync(item);
+        }
+
+        await lists[1].EnqueueAsync("y0|0");
+        await lists[2].EnqueueAsync("z0|0");
+        var ran = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var widest = 0;
+        var now = 0;
+        var taken = await LeasedWorkList.TakeAndRunAsync(lists, 5, Lease, item => item.Split('|')[0], atOnce: 3, async (list, item) =>
+        {
+            InterlockedMax(ref widest, Interlocked.Increment(ref now));
+            await store.Connections.GetDatabase().PingAsync();
+            ran.Enqueue(item);
+            Interlocked.Decrement(ref now);
+            await list.CompleteAsync(item);
+        });
+
+        Assert.That(taken, Is.EqualTo(14));
+        Assert.That(widest, Is.LessThanOrEqualTo(3), "more at once than allowed");
+        Assert.That(ran.Where(i => i.StartsWith("x0", StringComparison.Ordinal)), Is.EqualTo(Enumerable.Range(0, 6).Select(i => $"x0|{i * 2}")));
+        Assert.That(ran.Where(i => i.StartsWith("x1", StringComparison.Ordinal)), Is.EqualTo(Enumerable.Range(0, 6).Select(i => $"x1|{(i * 2) + 1}")));
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

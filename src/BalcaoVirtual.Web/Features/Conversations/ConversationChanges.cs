@@ -69,12 +69,13 @@ public sealed partial class ConversationChanges(
 
     public const int Attempts = 5;
 
-    public async Task<ChangeResult> ApplyAsync(string id, Func<Conversation, DateTimeOffset, Task<ConversationChange>> decide)
+    /// <param name="firstRead">The record's stored form as the caller just read it (<see cref="ConversationStore.GetRawAsync"/>), for the first attempt.</param>
+    public async Task<ChangeResult> ApplyAsync(string id, Func<Conversation, DateTimeOffset, Task<ConversationChange>> decide, RedisValue? firstRead = null)
     {
         ArgumentNullException.ThrowIfNull(decide);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var (before, raw) = await store.GetWithVersionAsync(id).ConfigureAwait(false);
+            var (before, raw) = attempt == 0 && firstRead is { } read ? (ConversationStore.Parse(read), read) : await store.GetWithVersionAsync(id).ConfigureAwait(false);
             if (before is null)
             {
                 return new ChangeResult(ChangeOutcome.Missing);

@@ -23,9 +23,14 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
     /// <summary>The record and its stored form, for a write that must hold only if nobody changed it meanwhile.</summary>
     public async Task<(Conversation? Conversation, RedisValue Raw)> GetWithVersionAsync(string id)
     {
-        var value = await Db.StringGetAsync(keys.Conversation(id)).ConfigureAwait(false);
-        return (value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Conversation>(value.ToString(), Json), value);
+        var value = await GetRawAsync(id).ConfigureAwait(false);
+        return (Parse(value), value);
     }
+
+    /// <summary>The record's stored form (its version), for a caller that reads it in one round trip with other things.</summary>
+    public Task<RedisValue> GetRawAsync(string id) => Db.StringGetAsync(keys.Conversation(id));
+
+    public static Conversation? Parse(RedisValue raw) => raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Conversation>(raw.ToString(), Json);
 
     public async Task<IReadOnlyList<Message>> GetMessagesAsync(string id)
     {
@@ -40,11 +45,15 @@ public sealed class ConversationStore(RedisConnections redis, RedisKeys keys)
         return values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<Message>(v.ToString(), Json)!).ToList();
     }
 
-    public async Task<Message?> GetMessageAsync(string conversationId, string messageId)
-    {
-        var value = await Db.HashGetAsync(keys.ConversationMessages(conversationId), messageId).ConfigureAwait(false);
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Message>(value.ToString(), Json);
-    }
+    public async Task<Message?> GetMessageAsync(string conversationId, string messageId) =>
+        ParseMessage(await GetMessageRawAsync(conversationId, messageId).ConfigureAwait(false));
+
+    /// <summary>A message's stored form, for a compare-and-set of the caller's own (<see cref="SerializeMessage"/>).</summary>
+    public Task<RedisValue> GetMessageRawAsync(string conversationId, string messageId) => Db.HashGetAsync(keys.ConversationMessages(conversationId), messageId);
+
+    public static Message? ParseMessage(RedisValue raw) => raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Message>(raw.ToString(), Json);
+
+    public static string SerializeMessage(Message message) => JsonSerializer.Serialize(message, Json);
 
     /// <summary>
     /// Changes one message with optimistic concurrency (the write holds only if nobody changed it meanwhile).

@@ -96,26 +96,20 @@ internal sealed partial class InboundProcessor(
 
     internal async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        // Different conversations side by side (Storage:Concurrency), each conversation's messages in order.
-        var count = 0;
-        foreach (var queue in queues)
+        // Different conversations side by side (Storage:Concurrency, over all buckets), each conversation's messages in order.
+        return await LeasedWorkList.TakeAndRunAsync(queues, 50, storage.Value.WorkLease, ConversationOf, storage.Value.Concurrency, async (queue, item) =>
         {
-            count += await queue.TakeAndRunAsync(50, storage.Value.WorkLease, ConversationOf, storage.Value.Concurrency, async item =>
+            try
             {
-                try
-                {
-                    await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
-                {
-                    // A turn that fails must not stop every other citizen's: the item stays leased and is tried again
-                    // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
-                    LogTurnFailed(logger, ConversationOf(item), ex.GetType().Name);
-                }
-            }).ConfigureAwait(false);
-        }
-
-        return count;
+                await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
+            {
+                // A turn that fails must not stop every other citizen's: the item stays leased and is tried again
+                // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
+                LogTurnFailed(logger, ConversationOf(item), ex.GetType().Name);
+            }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The conversation of a queue item ("conversation|message"): what keeps items in order.</summary>
@@ -135,19 +129,30 @@ internal sealed partial class InboundProcessor(
         activity?.SetTag("balcao.conversation_id", conversationId);
         activity?.SetTag("balcao.message_id", messageId);
 
+        // What the turn reads, in one round trip: the mark, the message, the record (its first attempt) and the held answers.
         var processed = keys.MessageProcessed(conversationId, messageId);
-        if (await db.KeyExistsAsync(processed).ConfigureAwait(false))
+        var done = db.KeyExistsAsync(processed);
+        var read = conversations.GetMessageAsync(conversationId, messageId);
+        var record = conversations.GetRawAsync(conversationId);
+        var heldAtStart = window.HeldCountAsync(conversationId);
+        await Task.WhenAll(done, read, record, heldAtStart).ConfigureAwait(false);
+        if (await done.ConfigureAwait(false))
         {
             await queue.CompleteAsync(item).ConfigureAwait(false);
             return; // a redelivery of something already done
         }
 
-        var message = await conversations.GetMessageAsync(conversationId, messageId).ConfigureAwait(false);
+        var message = await read.ConfigureAwait(false);
+        var firstAttempt = true;
         var replies = 0;
         var result = message is null ? new ChangeResult(ChangeOutcome.Missing) : await changes.ApplyAsync(conversationId, async (conversation, now) =>
         {
-            // The citizen wrote on WhatsApp: the window is open again, and the answers held outside it go first.
-            var heldCount = message.Channel == Channel.WhatsApp ? await window.HeldCountAsync(conversationId).ConfigureAwait(false) : 0;
+            // The citizen wrote on WhatsApp: the window is open again, and the answers held outside it go first. The
+            // release commits only if the count still holds, so the count read with the record serves its first attempt.
+            var heldCount = message.Channel != Channel.WhatsApp ? 0
+                : firstAttempt ? await heldAtStart.ConfigureAwait(false)
+                : await window.HeldCountAsync(conversationId).ConfigureAwait(false);
+            firstAttempt = false;
             var held = heldCount > 0 ? await window.HeldAsync(conversationId).ConfigureAwait(false) : [];
             var outcome = await handler.HandleAsync(conversation, message, cancellationToken).ConfigureAwait(false);
             // Every citizen message is counted on the record (the clerks' unread marks), and so reaches the live inbox.
@@ -172,7 +177,7 @@ internal sealed partial class InboundProcessor(
                     queue.AddComplete(tran, item);
                 },
             };
-        }).ConfigureAwait(false);
+        }, await record.ConfigureAwait(false)).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case ChangeOutcome.Missing:

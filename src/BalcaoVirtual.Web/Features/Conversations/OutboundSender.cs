@@ -69,30 +69,34 @@ internal sealed partial class OutboundSender(
         }
     }
 
-    internal async Task<int> SendBatchAsync(CancellationToken cancellationToken)
-    {
-        var count = 0;
-        foreach (var work in outbox.Work)
-        {
-            count += await work.TakeAndRunAsync(
-                50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, item => SendOneAsync(work, item, cancellationToken)).ConfigureAwait(false);
-        }
-
-        return count;
-    }
+    internal Task<int> SendBatchAsync(CancellationToken cancellationToken) =>
+        LeasedWorkList.TakeAndRunAsync(
+            outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) => SendOneAsync(work, item, cancellationToken));
 
     private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {
         var parts = item.Split('|');
-        var conversation = parts.Length == 2 ? await conversations.GetAsync(parts[0]).ConfigureAwait(false) : null;
-        var message = conversation is null ? null : await conversations.GetMessageAsync(parts[0], parts[1]).ConfigureAwait(false);
+        if (parts.Length != 2)
+        {
+            await work.CompleteAsync(item).ConfigureAwait(false);
+            return;
+        }
+
+        // What the send reads, in one round trip: the record, the message as stored (for the write after) and the window.
+        var recordRead = conversations.GetRawAsync(parts[0]);
+        var messageRead = conversations.GetMessageRawAsync(parts[0], parts[1]);
+        var lastInbound = window.LastInboundAsync(parts[0]);
+        await Task.WhenAll(recordRead, messageRead, lastInbound).ConfigureAwait(false);
+        var conversation = ConversationStore.Parse(await recordRead.ConfigureAwait(false));
+        var messageRaw = await messageRead.ConfigureAwait(false);
+        var message = conversation is null ? null : ConversationStore.ParseMessage(messageRaw);
         if (conversation is null || message is null || message.Status != Outbox.Pending)
         {
             await work.CompleteAsync(item).ConfigureAwait(false);
             return;
         }
 
-        if (WhatsAppWindowGuard.Guards(conversation) && message.Template is null && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
+        if (WhatsAppWindowGuard.Guards(conversation) && message.Template is null && !window.IsOpen(await lastInbound.ConfigureAwait(false)))
         {
             // Free text would be refused outside the 24-hour window: the answer waits, the citizen gets the template.
             // The unit answered now; the SLA counts it from now.
@@ -140,12 +144,7 @@ internal sealed partial class OutboundSender(
         switch (outcome)
         {
             case SendOutcome.Sent sent:
-                await redis.GetDatabase().StringSetAsync(
-                    keys.OutboundByProviderId(ContactOf(conversation), sent.ProviderId), item, TimeSpan.FromDays(30)).ConfigureAwait(false);
-                var stored = await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending
-                    ? m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, SentAt = now, Attempts = attempts }
-                    : null).ConfigureAwait(false);
-                await work.CompleteAsync(item).ConfigureAwait(false);
+                var stored = await RecordSentAsync(work, item, conversation, message, messageRaw, sent, now, attempts).ConfigureAwait(false);
                 await NotifyObserversAsync(conversation, stored ?? message with { SentAt = now }).ConfigureAwait(false);
 
                 LogSent(logger, message.Id, conversation.Id, sent.ProviderId, attempts);
@@ -168,6 +167,40 @@ internal sealed partial class OutboundSender(
                 await Fail(work, conversation, message, item, failed.ErrorCode, failed.Reason, attempts).ConfigureAwait(false);
                 break;
         }
+    }
+
+    // KEYS: provider id index, the conversation's messages, the outbox leases (one slot: a conversation id begins with its
+    // contact's). ARGV: item, index TTL s, message id, message as read, message as sent. Write order: the index (the
+    // provider's status callbacks find the message), the message, then the item done; a script cut short leaves the item
+    // leased, and the send taken again finds the message no longer pending. Returns 0 if the message changed meanwhile.
+    private const string SentScript = """
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+        if redis.call('HGET', KEYS[2], ARGV[3]) ~= ARGV[4] then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[3], ARGV[5])
+        redis.call('ZREM', KEYS[3], ARGV[1])
+        return 1
+        """;
+
+    private static readonly TimeSpan ProviderIdKept = TimeSpan.FromDays(30);
+
+    /// <summary>Records a send and completes its item in one round trip; on a message changed meanwhile, the slow way.</summary>
+    private async Task<Message?> RecordSentAsync(
+        LeasedWorkList work, string item, Conversation conversation, Message message, RedisValue messageRaw, SendOutcome.Sent sent, DateTimeOffset now, int attempts)
+    {
+        Message AsSent(Message m) => m with { ProviderId = sent.ProviderId, Status = sent.Status, StatusAt = now, SentAt = now, Attempts = attempts };
+        var updated = AsSent(message);
+        var done = await redis.GetDatabase().ScriptEvaluateAsync(
+            work.Scripts(SentScript),
+            [keys.OutboundByProviderId(ContactOf(conversation), sent.ProviderId), keys.ConversationMessages(conversation.Id), work.LeaseKey],
+            [item, (long)ProviderIdKept.TotalSeconds, message.Id, messageRaw, ConversationStore.SerializeMessage(updated)]).ConfigureAwait(false);
+        if ((long)done == 1)
+        {
+            return updated;
+        }
+
+        var stored = await conversations.UpdateMessageAsync(conversation.Id, message.Id, m => m.Status == Outbox.Pending ? AsSent(m) : null).ConfigureAwait(false);
+        await work.CompleteAsync(item).ConfigureAwait(false);
+        return stored;
     }
 
     private async Task Fail(LeasedWorkList work, Conversation conversation, Message message, string item, string code, string reason, int attempts)

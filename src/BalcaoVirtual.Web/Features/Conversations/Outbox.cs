@@ -117,6 +117,6 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
         _ = tran.ListLeftPushAsync(keys.OutboxQueue(RedisKeys.BucketOf(conversation.Id)), $"{conversation.Id}|{message.Id}");
     }
 
-    /// <summary>Wakes the sender at once (it also polls).</summary>
-    public Task SignalAsync() => redis.GetSubscriber().PublishAsync(keys.OutboxSignal(), "1");
+    /// <summary>Wakes the sender at once (it also polls, so the signal is not waited for).</summary>
+    public Task SignalAsync() => redis.GetSubscriber().PublishAsync(keys.OutboxSignal(), "1", CommandFlags.FireAndForget);
 }

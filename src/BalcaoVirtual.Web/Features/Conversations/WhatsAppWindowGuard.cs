@@ -43,11 +43,14 @@ public sealed partial class WhatsAppWindowGuard(
         conversation.Channel == Channel.WhatsApp && !conversation.Staff && !conversation.Id.Contains("-staff", StringComparison.Ordinal);
 
     /// <summary>Whether free text reaches this conversation's citizen now (their last message less than 24 h ago).</summary>
-    public async Task<bool> IsOpenAsync(Conversation conversation)
-    {
-        var last = await Db.HashGetAsync(keys.Contact(RedisKeys.ContactOf(conversation.Id)), "lastInboundAt").ConfigureAwait(false);
-        return last.TryParse(out long ms) && DateTimeOffset.FromUnixTimeMilliseconds(ms) + WhatsAppWindow.Length > time.GetUtcNow();
-    }
+    public async Task<bool> IsOpenAsync(Conversation conversation) => IsOpen(await LastInboundAsync(conversation.Id).ConfigureAwait(false));
+
+    /// <summary>When the citizen of a conversation last wrote, as stored (for a caller that reads it with other things).</summary>
+    public Task<RedisValue> LastInboundAsync(string conversationId) => Db.HashGetAsync(keys.Contact(RedisKeys.ContactOf(conversationId)), "lastInboundAt");
+
+    /// <summary>Whether free text reaches the citizen, given <see cref="LastInboundAsync"/>.</summary>
+    public bool IsOpen(RedisValue lastInbound) =>
+        lastInbound.TryParse(out long ms) && DateTimeOffset.FromUnixTimeMilliseconds(ms) + WhatsAppWindow.Length > time.GetUtcNow();
 
     /// <summary>
     /// Holds an answer until the citizen writes, and sends the template unless one already covers this conversation.

@@ -118,8 +118,9 @@ public sealed class InboxNotifier(RedisConnections redis, RedisKeys keys) : ICon
         return conversation.UnitId is { } unit ? PublishAsync(conversation.Id, [unit], InboxEvent.Status) : Task.CompletedTask;
     }
 
+    /// <summary>Not waited for: a browser that misses one event redraws on the next, and on reconnecting.</summary>
     public Task PublishAsync(string conversationId, IReadOnlyList<string> units, string kind = InboxEvent.Changed) =>
-        redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units, kind)));
+        redis.GetSubscriber().PublishAsync(keys.InboxEvents(), JsonSerializer.Serialize(new InboxEvent(conversationId, units, kind)), CommandFlags.FireAndForget);
 }
 
 /// <summary>Passes the store's inbox events to the browsers connected to this node.</summary>

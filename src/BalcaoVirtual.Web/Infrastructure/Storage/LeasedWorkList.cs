@@ -84,6 +84,39 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     /// </summary>
     public async Task<int> TakeAndRunAsync(int max, TimeSpan lease, Func<string, string> orderKey, int atOnce, Func<string, Task> handle)
     {
+        using var gate = new SemaphoreSlim(atOnce);
+        return await RunBatchAsync(max, lease, orderKey, gate, handle).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="TakeAndRunAsync(int, TimeSpan, Func{string, string}, int, Func{string, Task})"/> over several lists
+    /// (the buckets) at once, at most <paramref name="atOnce"/> items running over all of them; a list that gave a full
+    /// batch is taken from again at once, without waiting for the others. Returns how many items were taken in all.
+    /// An item's <paramref name="orderKey"/> must belong to one list only (a conversation lives in one bucket).
+    /// </summary>
+    public static async Task<int> TakeAndRunAsync(
+        IReadOnlyList<LeasedWorkList> lists, int max, TimeSpan lease, Func<string, string> orderKey, int atOnce, Func<LeasedWorkList, string, Task> handle)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(handle);
+        using var gate = new SemaphoreSlim(atOnce);
+        var taken = await Task.WhenAll(lists.Select(async list =>
+        {
+            var total = 0;
+            int batch;
+            do
+            {
+                batch = await list.RunBatchAsync(max, lease, orderKey, gate, item => handle(list, item)).ConfigureAwait(false);
+                total += batch;
+            }
+            while (batch == max);
+            return total;
+        })).ConfigureAwait(false);
+        return taken.Sum();
+    }
+
+    private async Task<int> RunBatchAsync(int max, TimeSpan lease, Func<string, string> orderKey, SemaphoreSlim gate, Func<string, Task> handle)
+    {
         ArgumentNullException.ThrowIfNull(handle);
         var items = await TakeAsync(max, lease).ConfigureAwait(false);
         if (items.Count == 0)
@@ -92,25 +125,27 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
         }
 
         await using var heartbeat = Hold(items, lease);
-        await Parallel.ForEachAsync(
-            items.GroupBy(orderKey, StringComparer.Ordinal), // in queue order within each group
-            new ParallelOptions { MaxDegreeOfParallelism = atOnce },
-            async (group, _) =>
+        await Task.WhenAll(items.GroupBy(orderKey, StringComparer.Ordinal).Select(async group => // in queue order within each group
+        {
+            foreach (var item in group)
             {
-                foreach (var item in group)
+                await gate.WaitAsync().ConfigureAwait(false);
+                try
                 {
-                    try
-                    {
-                        await handle(item).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        heartbeat.Release(item);
-                    }
+                    await handle(item).ConfigureAwait(false);
                 }
-            }).ConfigureAwait(false);
+                finally
+                {
+                    gate.Release();
+                    heartbeat.Release(item);
+                }
+            }
+        })).ConfigureAwait(false);
         return items.Count;
     }
+
+    /// <summary>The lease set, for a script of the caller's own that completes an item with its writes (same slot).</summary>
+    internal RedisKey LeaseKey => leases;
 
     public Task CompleteAsync(string item) => redis.GetDatabase().SortedSetRemoveAsync(leases, item);
 
