@@ -30,6 +30,9 @@ internal static class WebhookBench
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     private const string AuthToken = "bench-auth-token";
     private const int Contacts = 200;
+
+    /// <summary>The wrk runs' warm-up: long enough for the tiered JIT to reach its final code.</summary>
+    private const int WrkWarmSeconds = 15;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static async Task<int> RunAsync(string[] args)
@@ -78,7 +81,7 @@ internal static class WebhookBench
 
         var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
         var by = generator == "wrk" ? $"wrk with bench/wrk/twilio.lua over pre-signed requests (-t2 at the bare endpoint, one thread per connection at the service)" : "the bench's own .NET HttpClient";
-        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a 2 s warm-up; generator: {by}.");
+        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a {(generator == "wrk" ? WrkWarmSeconds : 2)} s warm-up; generator: {by}.");
         report.AppendLine();
         report.AppendLine(generator == "wrk"
             ? "| target | mode | requests/s | p50 ms | p90 ms | p99 ms | non-200 |"
@@ -130,7 +133,7 @@ internal static class WebhookBench
     /// </summary>
     private static async Task<Measured> MeasureWithWrkAsync(string bareUrl, string serviceUrl, int connections, int seconds, int requests)
     {
-        const int WarmSeconds = 15, WarmFirst = 50_000_000, PeakFirst = 60_000_000, PacedFirst = 70_000_000, BareThreads = 2;
+        const int WarmFirst = 50_000_000, PeakFirst = 60_000_000, PacedFirst = 70_000_000, BareThreads = 2;
         var dir = Directory.CreateTempSubdirectory("balcao-wrk-");
         try
         {
@@ -147,14 +150,14 @@ internal static class WebhookBench
 
             // Warmed long enough for the tiered JIT to reach its final code (at 2 s, a fifth of the service's CPU in the
             // measured run was still the JIT compiling): a court's service runs for days, so the steady state is measured.
-            var warm = await FileAsync("warm.txt", WarmFirst, WarmSeconds * 8_000);
+            var warm = await FileAsync("warm.txt", WarmFirst, WrkWarmSeconds * 8_000);
             var peakFile = await FileAsync("peak.txt", PeakFirst, requests);
             // The bare endpoint as the issue measured it (two wrk threads); the service with one thread per connection, so
             // that each answer is known to belong to its request (wrk spends more per request that way, and the service's
             // rate is far below either ceiling).
-            await WrkRun.RunAsync(bareUrl, warm, BareThreads, connections, WarmSeconds);
+            await WrkRun.RunAsync(bareUrl, warm, BareThreads, connections, WrkWarmSeconds);
             var bare = await WrkRun.RunAsync(bareUrl, peakFile, BareThreads, connections, seconds); // the bare endpoint stores nothing
-            await WrkRun.RunAsync(serviceUrl, warm, connections, connections, WarmSeconds);
+            await WrkRun.RunAsync(serviceUrl, warm, connections, connections, WrkWarmSeconds);
             var peak = await WrkRun.RunAsync(serviceUrl, peakFile, connections, connections, seconds);
             if (peak.SentLines.Count >= requests)
             {
