@@ -229,7 +229,9 @@ public sealed class InboundStoreTests(Backend backend)
             await db.ListLeftPushAsync(queue, $"{first.ConversationId}|{tornId}");
         }
 
-        var retried = await inbound.AppendAsync(Message("SMb", "segunda")); // the provider's retry
+        // The provider's retry reaches a node that never saw this contact (restarted after the crash, or another node).
+        var cold = new InboundStore(store.Connections, store.Keys, contactIds, ReplicaWait.None, Metrics, time);
+        var retried = await cold.AppendAsync(Message("SMb", "segunda"));
         var again = await inbound.AppendAsync(Message("SMb", "segunda"));
         var queued = await db.ListRangeAsync(queue);
         while (await processor.ProcessBatchAsync(CancellationToken.None) > 0)

@@ -47,7 +47,9 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
     //       4 message JSON, 5 now (ms), 6 dedupe TTL (s), 7 message id, 8 raw address, 9 profile name,
     //       10 the contact field that holds the open conversation with this court address
     // Returns {1, conversationId, messageId} stored; {0, conversationId, messageId} duplicate; {-1, open} the contact's
-    // open conversation is not the one the caller guessed: open is the one it is ('' = none), to try again with.
+    // open conversation is not the one the caller guessed: open is the one it is ('' = none), to try again with. The guess
+    // is checked before the dedupe marker: a retry of a store cut short must compare the marker with the conversation
+    // that is open, not with a fresh id a node without a guess made up (it would call the message a duplicate unstored).
     // The writes are ordered so that a store cut short by a crash is finished by the provider's retry. Garnet 2.2.8 was
     // seen (CrashSafetyTests) to recover only the first writes of a script after SIGKILL. Order: the conversation, the
     // dedupe marker, the order entry, the queue entry, and last the message itself (the point after which it counts as
@@ -56,6 +58,9 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
     // by its processed mark; a duplicate is queued again unless processed, too). Redis runs scripts whole, so there this
     // never happens.
     private const string Script = """
+        local open = redis.call('HGET', KEYS[2], ARGV[10])
+        if not open then open = '' end
+        if open ~= ARGV[1] then return {-1, open} end
         local id = ARGV[7]
         local seen = redis.call('GET', KEYS[1])
         if seen then
@@ -66,9 +71,6 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
             return {0, conversation, id}
           end
         end
-        local open = redis.call('HGET', KEYS[2], ARGV[10])
-        if not open then open = '' end
-        if open ~= ARGV[1] then return {-1, open} end
         if open == '' then
           redis.call('SET', KEYS[3], ARGV[3])
           redis.call('HSET', KEYS[2], ARGV[10], ARGV[2])
