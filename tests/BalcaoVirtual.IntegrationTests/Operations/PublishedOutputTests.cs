@@ -97,13 +97,13 @@ public sealed partial class PublishedOutputTests
     [Test]
     public void PublishedRuntimeConfig_CarriesTheMemorySettings()
     {
-        // docs/benchmarks.md, goal 4: one GC heap, collected in place.
+        // docs/benchmarks.md, goal 4: one GC heap; full collections in the background (the embedded store's data is on it).
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")));
         var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
         Assert.Multiple(() =>
         {
             Assert.That(properties.GetProperty("System.GC.Server").GetBoolean(), Is.False);
-            Assert.That(properties.GetProperty("System.GC.Concurrent").GetBoolean(), Is.False);
+            Assert.That(properties.GetProperty("System.GC.Concurrent").GetBoolean(), Is.True);
         });
     }
 

@@ -135,6 +135,26 @@ public sealed class LeasedWorkListTests(Backend backend)
         Assert.That(ran.Where(i => i.StartsWith("x1", StringComparison.Ordinal)), Is.EqualTo(Enumerable.Range(0, 6).Select(i => $"x1|{(i * 2) + 1}")));
     }
 
+    [Test]
+    public async Task TakeAndRunAsync_OverSeveralLists_TakesNoFurtherBatch_OnceTheNodeIsStopping()
+    {
+        var list = new LeasedWorkList(store.Connections, $"{store.Options.KeyPrefix}:{{s}}:q", $"{store.Options.KeyPrefix}:{{s}}:l", time);
+        foreach (var item in Enumerable.Range(0, 12).Select(i => $"c{i}|{i}"))
+        {
+            await list.EnqueueAsync(item);
+        }
+
+        using var stopping = new CancellationTokenSource();
+        var taken = await LeasedWorkList.TakeAndRunAsync([list], 5, Lease, item => item.Split('|')[0], atOnce: 2, async (l, item) =>
+        {
+            await stopping.CancelAsync(); // the node is told to stop while its first batch runs
+            await l.CompleteAsync(item);
+        }, stopping.Token);
+
+        Assert.That(taken, Is.EqualTo(5), "the batch under way ends; nothing more is leased to wait out its lease");
+        Assert.That(await list.TakeAsync(50, Lease), Has.Count.EqualTo(7), "the rest is there for the next node at once");
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

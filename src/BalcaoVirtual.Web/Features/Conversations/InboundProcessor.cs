@@ -109,7 +109,7 @@ internal sealed partial class InboundProcessor(
                 // when its lease runs out. Only the exception type is logged (messages may quote the citizen).
                 LogTurnFailed(logger, ConversationOf(item), ex.GetType().Name);
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The conversation of a queue item ("conversation|message"): what keeps items in order.</summary>

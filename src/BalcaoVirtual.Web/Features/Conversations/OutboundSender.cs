@@ -71,7 +71,7 @@ internal sealed partial class OutboundSender(
 
     internal Task<int> SendBatchAsync(CancellationToken cancellationToken) =>
         LeasedWorkList.TakeAndRunAsync(
-            outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) => SendOneAsync(work, item, cancellationToken));
+            outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) => SendOneAsync(work, item, cancellationToken), cancellationToken);
 
     private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {

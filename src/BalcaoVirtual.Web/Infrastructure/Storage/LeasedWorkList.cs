@@ -92,10 +92,13 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
     /// <see cref="TakeAndRunAsync(int, TimeSpan, Func{string, string}, int, Func{string, Task})"/> over several lists
     /// (the buckets) at once, at most <paramref name="atOnce"/> items running over all of them; a list that gave a full
     /// batch is taken from again at once, without waiting for the others. Returns how many items were taken in all.
-    /// An item's <paramref name="orderKey"/> must belong to one list only (a conversation lives in one bucket).
+    /// An item's <paramref name="orderKey"/> must belong to one list only (a conversation lives in one bucket). Once
+    /// <paramref name="stopping"/> is cancelled no further batch is taken (the node is stopping: what it would lease
+    /// would wait out its lease).
     /// </summary>
     public static async Task<int> TakeAndRunAsync(
-        IReadOnlyList<LeasedWorkList> lists, int max, TimeSpan lease, Func<string, string> orderKey, int atOnce, Func<LeasedWorkList, string, Task> handle)
+        IReadOnlyList<LeasedWorkList> lists, int max, TimeSpan lease, Func<string, string> orderKey, int atOnce, Func<LeasedWorkList, string, Task> handle,
+        CancellationToken stopping = default)
     {
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(handle);
@@ -109,7 +112,7 @@ public sealed class LeasedWorkList(RedisConnections redis, RedisKey queue, Redis
                 batch = await list.RunBatchAsync(max, lease, orderKey, gate, item => handle(list, item)).ConfigureAwait(false);
                 total += batch;
             }
-            while (batch == max);
+            while (batch == max && !stopping.IsCancellationRequested);
             return total;
         })).ConfigureAwait(false);
         return taken.Sum();
