@@ -165,6 +165,37 @@ public sealed class InboundStoreTests(Backend backend)
 
     /// <summary>The inbox's word search on this store: a turn's words indexed for the unit, found by all the words at once.</summary>
     [Test]
+    public async Task Processor_TwoNodesTakingOneMessageAtOnce_MakeOneTurn_WithOneReply()
+    {
+        var other = Processor(new CountingHandler()); // another node
+        var interrupted = false;
+        var handler = new CountingHandler(async () =>
+        {
+            if (interrupted)
+            {
+                return;
+            }
+
+            interrupted = true;
+            // While this node decides, the provider redelivers the message (queued again: not processed yet) and the
+            // other node takes that copy and commits its turn first.
+            await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
+            await other.ProcessBatchAsync(CancellationToken.None);
+        });
+        var first = await inbound.AppendAsync(Message("SMx", "oi", unit: "trt8-vt-macapa-7"));
+
+        await Processor(handler).ProcessBatchAsync(CancellationToken.None);
+
+        var messages = await conversations.GetMessagesAsync(first.ConversationId);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(messages.Select(m => (m.Direction, m.Text)), Is.EqualTo(new[] { (MessageDirection.Inbound, "oi"), (MessageDirection.Outbound, "recebido") }), "one reply");
+            Assert.That((await conversations.GetAsync(first.ConversationId))!.CitizenMessages, Is.EqualTo(1), "counted once");
+            Assert.That(await new Outbox(conversations, store.Connections, store.Keys, time).PendingAsync(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Processor_IndexesTheCitizensWords_FoundByEveryWordOfASearch()
     {
         var processor = Processor(new CountingHandler());
@@ -322,15 +353,20 @@ public sealed class InboundStoreTests(Backend backend)
     private static InboundMessage Message(string sid, string text, string from = "whatsapp:+5591981234567", string? unit = null) =>
         new(ContactAddress.FromTwilio(from)!, sid, text, [], "Maria", unit, "whatsapp:+559621010210");
 
-    /// <summary>Hands every conversation to its unit and answers "recebido".</summary>
-    private sealed class CountingHandler : IInboundHandler
+    /// <summary>Hands every conversation to its unit and answers "recebido"; <paramref name="meanwhile"/> runs while it decides.</summary>
+    private sealed class CountingHandler(Func<Task>? meanwhile = null) : IInboundHandler
     {
         public int Calls { get; private set; }
 
-        public Task<InboundOutcome> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        public async Task<InboundOutcome> HandleAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
         {
             Calls++;
-            return Task.FromResult(new InboundOutcome(conversation with { State = ConversationState.Waiting, WaitingSince = message.CreatedAt }, ["recebido"]));
+            if (meanwhile is not null)
+            {
+                await meanwhile();
+            }
+
+            return new InboundOutcome(conversation with { State = ConversationState.Waiting, WaitingSince = message.CreatedAt }, ["recebido"]);
         }
     }
 }

@@ -147,6 +147,13 @@ internal sealed partial class InboundProcessor(
         var replies = 0;
         var result = message is null ? new ChangeResult(ChangeOutcome.Missing) : await changes.ApplyAsync(conversationId, async (conversation, now) =>
         {
+            if (!firstAttempt && await db.KeyExistsAsync(processed).ConfigureAwait(false))
+            {
+                // Another worker took the same message (a redelivered duplicate is queued again) and committed its turn
+                // first: this one only completes its queue item.
+                return new ConversationChange { With = tran => queue.AddComplete(tran, item) };
+            }
+
             // The citizen wrote on WhatsApp: the window is open again, and the answers held outside it go first. The
             // release commits only if the count still holds, so the count read with the record serves its first attempt.
             var heldCount = message.Channel != Channel.WhatsApp ? 0
@@ -173,6 +180,9 @@ internal sealed partial class InboundProcessor(
                         notices.AddRecord(tran, RedisKeys.ContactOf(conversationId), version, now);
                     }
 
+                    // Only if no other worker's turn of this message committed meanwhile (the mark read above may be
+                    // older than the record): else the change is decided again, and finds the mark.
+                    tran.AddCondition(Condition.KeyNotExists(processed));
                     _ = tran.StringSetAsync(processed, "1", InboundStore.DedupeWindow);
                     queue.AddComplete(tran, item);
                 },
