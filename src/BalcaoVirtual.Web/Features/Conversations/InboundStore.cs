@@ -171,7 +171,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
 
         // The contact's open conversation as this node last saw it: a citizen writes several messages in a row, so the
         // guess is usually right and the webhook costs one store round trip. The script checks it; a wrong guess (a
-        // first message, a conversation closed or opened on another node) comes back with the right one to try again.
+        // first message on this node, a conversation erased, or opened on another node) comes back with the right one.
         var openField = OpenField(inbound.ChannelAddress);
         var hintKey = contactId + "\n" + openField;
         var open = openHints.TryGetValue(hintKey, out var hint) ? hint : "";
