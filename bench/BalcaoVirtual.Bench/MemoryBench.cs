@@ -35,7 +35,7 @@ internal static class MemoryBench
 
         var report = BenchReport.Start("Service memory", $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the start.");
         report.AppendLine(Inv, $"Service: `{Path.Combine(app, "BalcaoVirtual.Web.dll")}`, Production; runtime settings {RuntimeSettings(app)}; environment (deploy/systemd, --service-env): {string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"))}{(extra.Length == 0 ? string.Empty : "; " + string.Join(' ', extra))}.");
-        report.AppendLine(Inv, $"Idle = RSS {idle.TotalSeconds:F0} s after /health/ready; peak = VmHWM at the end of {ingest.TotalSeconds:F0} s of signed Twilio webhooks ({connections} connections, closed loop); after = RSS {idle.TotalSeconds:F0} s later, while the bot works off the queued turns (their replies go nowhere), and the highest RSS of the whole run.");
+        report.AppendLine(Inv, $"Idle = RSS {idle.TotalSeconds:F0} s after /health/ready; peak = VmHWM at the end of {ingest.TotalSeconds:F0} s of signed Twilio webhooks ({connections} connections, closed loop); after = RSS {idle.TotalSeconds:F0} s later, while the bot works off the queued turns (their replies go to a fake Twilio on loopback), and the highest RSS of the whole run.");
         report.AppendLine();
         report.AppendLine("| store | idle RSS MiB | of which anonymous / files / W^X shared | peak RSS MiB | webhooks/s (non-200) | after / highest MiB |");
         report.AppendLine("|---|---:|---|---:|---:|---:|");
@@ -55,11 +55,13 @@ internal static class MemoryBench
         var dir = Path.Combine(Path.GetTempPath(), "balcao-memory-" + Guid.NewGuid().ToString("N"));
         var port = EmbeddedGarnet.FreeLoopbackPort();
         var url = $"http://127.0.0.1:{port}";
+        var (twilio, twilioUrl) = await WebhookBench.StartFakeTwilioAsync();
+        using var twilioProcess = twilio;
         using var service = WebhookBench.StartProcess(Path.Combine(app, "BalcaoVirtual.Web.dll"),
         [
             $"--urls={url}", "--environment=Production", "--Logging:LogLevel:Default=Warning",
             "--Auth:BootstrapAdmin:Password=bench-password-123",
-            .. WebhookBench.TwilioArgs(url),
+            .. WebhookBench.TwilioArgs(url, twilioUrl),
             .. (redis is null ? [] : new[] { "--Storage:Mode=Redis", $"--Storage:Redis={redis}", "--Storage:KeyPrefix=bench" + Guid.NewGuid().ToString("N")[..12] }),
             .. extra,
         ], dir, environment);
@@ -84,6 +86,7 @@ internal static class MemoryBench
         finally
         {
             service.Kill(entireProcessTree: true);
+            twilio.Kill(entireProcessTree: true);
             await service.WaitForExitAsync();
             Directory.Delete(dir, recursive: true);
         }

@@ -47,6 +47,8 @@ internal static class WebhookBench
         var bareUrl = $"http://127.0.0.1:{barePort}";
         await WaitReadyAsync(bareUrl + "/health");
 
+        var (twilio, twilioUrl) = await StartFakeTwilioAsync();
+        using var twilioProcess = twilio;
         var servicePort = EmbeddedGarnet.FreeLoopbackPort();
         var storePort = EmbeddedGarnet.FreeLoopbackPort();
         var dataDir = Path.Combine(Path.GetTempPath(), "balcao-webhook-bench-" + Guid.NewGuid().ToString("N"));
@@ -60,7 +62,7 @@ internal static class WebhookBench
             $"--Units:Catalog={Files.FindUpwards("deploy/units/trt8.sample.json", AppContext.BaseDirectory)}",
             "--Auth:BootstrapAdmin:Password=bench-password-123",
             $"--contentRoot={Path.GetDirectoryName(Files.FindUpwards("src/BalcaoVirtual.Web/appsettings.json", AppContext.BaseDirectory))}",
-            .. TwilioArgs(serviceUrl),
+            .. TwilioArgs(serviceUrl, twilioUrl),
             .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),
         ], dataDir);
         await WaitReadyAsync(serviceUrl + "/health/ready");
@@ -74,6 +76,7 @@ internal static class WebhookBench
             Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
             Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
             bare.Kill(entireProcessTree: true);
+            twilio.Kill(entireProcessTree: true);
             return 2;
         }
 
@@ -81,7 +84,7 @@ internal static class WebhookBench
 
         var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
         var by = generator == "wrk" ? $"wrk with bench/wrk/twilio.lua over pre-signed requests (-t2 at the bare endpoint, one thread per connection at the service)" : "the bench's own .NET HttpClient";
-        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a {(generator == "wrk" ? WrkWarmSeconds : 2)} s warm-up; generator: {by}.");
+        report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a {(generator == "wrk" ? WrkWarmSeconds : 2)} s warm-up; generator: {by}. The bot's replies go to a fake Twilio on loopback.");
         report.AppendLine();
         report.AppendLine(generator == "wrk"
             ? "| target | mode | requests/s | p50 ms | p90 ms | p99 ms | non-200 |"
@@ -98,6 +101,7 @@ internal static class WebhookBench
 
         service.Kill(entireProcessTree: true);
         bare.Kill(entireProcessTree: true);
+        twilio.Kill(entireProcessTree: true);
         await service.WaitForExitAsync();
         Directory.Delete(dataDir, recursive: true);
         return duplicates == 0 && missing == 0 ? 0 : 1;
@@ -193,6 +197,22 @@ internal static class WebhookBench
             _ = await request.ReadFormAsync();
             return Results.Text(TwilioWebhook.EmptyTwiml, "text/xml");
         });
+
+        // The same process, started apart, is the service's Twilio: a send is answered as Twilio's Messages API does.
+        var sent = 0L;
+        app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", async (HttpRequest request, string accountSid) =>
+        {
+            var form = await request.ReadFormAsync();
+            return Results.Json(new Dictionary<string, object?>
+            {
+                ["sid"] = "SM" + Interlocked.Increment(ref sent).ToString("x32", Inv),
+                ["account_sid"] = accountSid,
+                ["to"] = form["To"].ToString(),
+                ["from"] = form["From"].ToString(),
+                ["status"] = "queued",
+                ["api_version"] = "2010-04-01",
+            }, statusCode: 201);
+        });
         await app.RunAsync();
         return 0;
     }
@@ -209,12 +229,26 @@ internal static class WebhookBench
         return (run.Rate, run.Errors);
     }
 
-    /// <summary>The service's Twilio settings for these webhooks; replies go to a closed port, so they stay queued.</summary>
-    internal static string[] TwilioArgs(string serviceUrl) =>
+    /// <summary>The service's Twilio settings for these webhooks; its replies go to <paramref name="apiBaseUrl"/>.</summary>
+    internal static string[] TwilioArgs(string serviceUrl, string apiBaseUrl) =>
     [
         $"--Twilio:AccountSid={AccountSid}", $"--Twilio:AuthToken={AuthToken}", $"--Twilio:PublicBaseUrl={serviceUrl}",
-        "--Twilio:ApiBaseUrl=http://127.0.0.1:9",
+        $"--Twilio:ApiBaseUrl={apiBaseUrl}",
     ];
+
+    /// <summary>
+    /// A fake Twilio on loopback (this program's bare server, which also answers the Messages API), so the bot's replies
+    /// are sent as in production. Without one they fail and are retried: thousands of exceptions a second, which took
+    /// the cores from the webhooks being measured.
+    /// </summary>
+    internal static async Task<(Process Process, string Url)> StartFakeTwilioAsync()
+    {
+        var port = EmbeddedGarnet.FreeLoopbackPort();
+        var process = StartProcess(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Bench.dll"), ["bare", "--port", port.ToString(Inv)], null);
+        var url = $"http://127.0.0.1:{port}";
+        await WaitReadyAsync(url + "/health");
+        return (process, url);
+    }
 
     /// <summary>A run's rate and latencies: every latency measured, or three percentiles another tool reported.</summary>
     private sealed record Run(double Rate, double[] LatenciesMs, int Errors, List<string> AckedSids, (double, double, double)? Percentiles = null);
@@ -413,6 +447,14 @@ internal static class WebhookBench
         }
 
         ProcessOutput.Enqueue(line);
+        if (Environment.GetEnvironmentVariable("BALCAO_BENCH_SERVICE_LOG") is { Length: > 0 } log)
+        {
+            lock (ProcessOutput)
+            {
+                File.AppendAllText(log, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}");
+            }
+        }
+
         while (ProcessOutput.Count > 200 && ProcessOutput.TryDequeue(out _))
         {
         }

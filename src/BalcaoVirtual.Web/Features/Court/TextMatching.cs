@@ -56,9 +56,13 @@ public static class TextMatching
             return cap + 1;
         }
 
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        // Three rows of the table; on the stack for the words and names compared here (no garbage per comparison: the
+        // intent reader compares every word of a message with every keyword).
+        var width = b.Length + 1;
+        var rows = width <= 64 ? stackalloc int[3 * width] : new int[3 * width];
+        var previous2 = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -86,7 +90,10 @@ public static class TextMatching
                 return cap + 1;
             }
 
-            (previous2, previous, current) = (previous, current, previous2);
+            var reused = previous2;
+            previous2 = previous;
+            previous = current;
+            current = reused;
         }
 
         return previous[b.Length];

@@ -47,7 +47,7 @@ public static class TwilioSignature
         var flattened = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, values) in parameters)
         {
-            flattened[name] = string.Join(name, values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            flattened[name] = values.Count == 1 ? values[0] : string.Join(name, values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         }
 
         try
