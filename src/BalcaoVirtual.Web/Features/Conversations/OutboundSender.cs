@@ -73,7 +73,7 @@ internal sealed partial class OutboundSender(
     internal Task<int> SendBatchAsync(CancellationToken cancellationToken) =>
         LeasedWorkList.TakeAndRunAsync(
             outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) =>
-                throttle is null ? SendOneAsync(work, item, cancellationToken) : throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken)));
+                throttle is null ? SendOneAsync(work, item, cancellationToken) : throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken)), cancellationToken);
 
     private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {
