@@ -94,6 +94,11 @@ public sealed class NodeBenchmarks
                 // replies measure the service, not four numbers' 320/s.
                 settings["Twilio:WhatsAppMessagesPerSecond"] = "1000";
                 settings["Storage:Concurrency"] = concurrency.ToString(Inv);
+                if (Environment.GetEnvironmentVariable("BALCAO_BENCH_UNDER_INTAKE") is { Length: > 0 } underIntake)
+                {
+                    settings["Storage:ConcurrencyUnderIntake"] = underIntake;
+                }
+
                 nodes.Add(await ServiceProcess.StartAsync(Path.Combine(work, $"{nodeCount.ToString(Inv)}-{port.ToString(Inv)}"), port, settings));
             }
 

@@ -101,6 +101,25 @@ public sealed class InboundStoreTests(Backend backend)
     }
 
     [Test]
+    public async Task AppendAsync_CountsOnTheIntakeGauge_WhileItStores()
+    {
+        var gauge = new IntakeGauge(Options.Create(store.Options));
+        var busyWhileStoring = false;
+        var counted = new InboundStore(store.Connections, store.Keys, contactIds, ReplicaWait.None, Metrics, time, gauge)
+        {
+            Scripts = script =>
+            {
+                busyWhileStoring = gauge.Busy;
+                return script;
+            },
+        };
+
+        await counted.AppendAsync(Message("SM1", "primeira"));
+
+        Assert.That((busyWhileStoring, gauge.Busy), Is.EqualTo((true, false)), "the bot's turns yield while a message is being stored, and only then");
+    }
+
+    [Test]
     public async Task AppendAsync_AfterTheOpenConversationWasErased_OpensANewOne_ThoughThisNodeRememberedIt()
     {
         var first = await inbound.AppendAsync(Message("SM1", "primeira"));

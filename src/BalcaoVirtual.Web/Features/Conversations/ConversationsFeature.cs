@@ -33,6 +33,7 @@ public static class ConversationsFeature
     {
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<InboundStore>();
+        services.AddSingleton<IntakeGauge>();
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<ConversationObservers>();

@@ -36,8 +36,10 @@ internal sealed partial class InboundProcessor(
     Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<InboundProcessor> logger,
-    ContactIds? contactIds = null) : BackgroundService
+    ContactIds? contactIds = null,
+    IntakeGauge? intake = null) : BackgroundService
 {
+    private readonly IntakeGauge.Throttle? throttle = intake?.NewThrottle();
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly LeasedWorkList[] queues = [.. RedisKeys.Buckets.Select(b => InboundStore.Queue(redis, keys, time, b))];
     private readonly SemaphoreSlim signal = new(0);
@@ -101,7 +103,14 @@ internal sealed partial class InboundProcessor(
         {
             try
             {
-                await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
+                if (throttle is null)
+                {
+                    await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await throttle.RunAsync(() => HandleAsync(redis.GetDatabase(), queue, item, cancellationToken)).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
             {
@@ -218,6 +227,7 @@ internal sealed partial class InboundProcessor(
     public override void Dispose()
     {
         signal.Dispose();
+        throttle?.Dispose();
         base.Dispose();
     }
 

@@ -33,7 +33,7 @@ public sealed record InboundResult(bool IsNew, string ConversationId, string Mes
 /// open conversation, append the message. All keys share the contact's hash tag, so the Lua script is valid on
 /// Redis Cluster. Then the message is queued for processing (chatbot, routing) off the request path.
 /// </summary>
-public sealed class InboundStore(RedisConnections redis, RedisKeys keys, ContactIds contactIds, ReplicaWait replicas, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time)
+public sealed class InboundStore(RedisConnections redis, RedisKeys keys, ContactIds contactIds, ReplicaWait replicas, Infrastructure.Telemetry.BalcaoMetrics metrics, TimeProvider time, IntakeGauge? intake = null)
 {
     /// <summary>
     /// What runs the store scripts: the scripts as they are. The crash tests put a version in between that stops
@@ -130,6 +130,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
     public async Task<InboundResult> AppendAsync(InboundMessage inbound)
     {
         ArgumentNullException.ThrowIfNull(inbound);
+        using var storing = intake?.Enter();
         using var activity = Infrastructure.Telemetry.BalcaoTracing.Source.StartActivity("inbound.store");
         activity?.SetTag("balcao.channel", ChannelName(inbound.From.Channel));
         var result = await AppendCoreAsync(inbound).ConfigureAwait(false);
