@@ -95,7 +95,7 @@ public sealed partial class PublishedOutputTests
     }
 
     [Test]
-    public void PublishedRuntimeConfig_CarriesTheMemorySettings()
+    public void PublishedRuntimeConfig_CarriesTheMemoryAndThreadPoolSettings()
     {
         // docs/benchmarks.md, goal 4: one GC heap; full collections in the background (the embedded store's data is on it).
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")));
@@ -104,6 +104,8 @@ public sealed partial class PublishedOutputTests
         {
             Assert.That(properties.GetProperty("System.GC.Server").GetBoolean(), Is.False);
             Assert.That(properties.GetProperty("System.GC.Concurrent").GetBoolean(), Is.True);
+            // Webhooks must not wait for the pool to grow while bot turns block threads on their transactions' conditions.
+            Assert.That(properties.GetProperty("System.Threading.ThreadPool.MinThreads").GetInt32(), Is.EqualTo(64));
         });
     }
 

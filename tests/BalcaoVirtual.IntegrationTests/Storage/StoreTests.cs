@@ -38,6 +38,41 @@ public sealed class StoreTests(Backend backend)
     }
 
     [Test]
+    public async Task TransactionsWithACondition_GoOnConnectionsThatWebhooksNeverUse()
+    {
+        // StackExchange.Redis holds a connection while it waits for a condition's answer: a webhook's store queued on
+        // that connection waited with it (the ingest benchmark's slowest seconds, docs/benchmarks.md).
+        var options = Microsoft.Extensions.Options.Options.Create(new StorageOptions
+        {
+            Mode = StorageMode.Redis, Redis = store.ConnectionString, Connections = 3, TransactionConnections = 2,
+        });
+        using var connection = new StoreConnection(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var redis = connection.Connections;
+
+        var general = Enumerable.Range(0, 12).Select(_ => redis.GetDatabase().Multiplexer).Distinct().ToList();
+        var transactions = Enumerable.Range(0, 12).Select(_ => redis.ForTransactions().Multiplexer).Distinct().ToList();
+        var key = store.Keys.Contact("c-" + Guid.NewGuid().ToString("N"));
+        async Task<bool> SetOnceAsync()
+        {
+            var tran = redis.ForTransactions().CreateTransaction();
+            tran.AddCondition(Condition.KeyNotExists(key));
+            _ = tran.HashSetAsync(key, [new("a", "1"), new("b", "2")]);
+            return await tran.ExecuteAsync();
+        }
+
+        var first = await SetOnceAsync();
+        var second = await SetOnceAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(general, Has.Count.EqualTo(3));
+            Assert.That(transactions, Has.Count.EqualTo(2));
+            Assert.That(general.Intersect(transactions), Is.Empty);
+            Assert.That(redis.Primary, Is.AnyOf(general.ToArray()));
+            Assert.That((first, second), Is.EqualTo((true, false)));
+        });
+    }
+
+    [Test]
     public async Task TryCreateBootstrapAdminAsync_CreatesOnlyOnce_EvenWhenRacing()
     {
         var users = new UserStore(store.Connections, store.Keys);

@@ -60,7 +60,7 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
     private async Task<bool> TryCreateAsync(User user, bool onlyIfFirst)
     {
         var emailKey = keys.UserByEmail(User.NormalizeEmail(user.Email));
-        var tran = Db.CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         tran.AddCondition(Condition.KeyNotExists(emailKey));
         if (onlyIfFirst)
         {
@@ -110,7 +110,7 @@ public sealed class UserStore(RedisConnections redis, RedisKeys keys)
                 return null;
             }
 
-            var tran = Db.CreateTransaction();
+            var tran = redis.ForTransactions().CreateTransaction();
             tran.AddCondition(Condition.StringEqual(key, stored));
             _ = tran.StringSetAsync(key, JsonSerializer.Serialize(updated with { Id = id }, Json));
             if (await tran.ExecuteAsync().ConfigureAwait(false))

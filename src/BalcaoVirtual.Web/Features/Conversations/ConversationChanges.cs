@@ -85,7 +85,7 @@ public sealed partial class ConversationChanges(
             var change = await decide(before, now).ConfigureAwait(false);
             var after = change.After ?? before;
             var observed = change.After is null ? [] : await observers.PrepareAsync(before, after, change.Context).ConfigureAwait(false);
-            var tran = redis.GetDatabase().CreateTransaction();
+            var tran = redis.ForTransactions().CreateTransaction();
             tran.AddCondition(Condition.StringEqual(keys.Conversation(id), raw));
             if (change.After is not null)
             {

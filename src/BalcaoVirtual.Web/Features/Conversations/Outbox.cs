@@ -66,7 +66,7 @@ public sealed class Outbox(ConversationStore conversations, RedisConnections red
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var once = keys.OutboundOnce(conversation.Id, purpose);
-        var tran = redis.GetDatabase().CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         tran.AddCondition(Condition.KeyNotExists(once));
         _ = tran.StringSetAsync(once, "1", OnceKept);
         AddQueue(tran, conversation, text, author, null);

@@ -36,7 +36,7 @@ public sealed partial class Anonymizer(
             var contact = await db.HashGetAllAsync(contactKey).ConfigureAwait(false);
             var audit = await db.ListRangeAsync(keys.ConversationAudit(conversationId)).ConfigureAwait(false);
 
-            var tran = db.CreateTransaction();
+            var tran = redis.ForTransactions().CreateTransaction();
             tran.AddCondition(Condition.StringEqual(keys.Conversation(conversationId), raw));
             var after = conversation with
             {

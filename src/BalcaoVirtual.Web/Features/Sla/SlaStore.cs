@@ -78,7 +78,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
 
     public async Task<bool> TryEndAsync(StoredPeriod open, WaitingPeriod ended)
     {
-        var tran = Db.CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         AddEnd(tran, open, ended);
         return await tran.ExecuteAsync().ConfigureAwait(false);
     }
@@ -110,7 +110,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     public async Task<bool> TryWriteEventsAsync(WaitingPeriod period, IReadOnlyList<SlaEvent> events, DateTimeOffset? nextCheck)
     {
         var bucket = RedisKeys.BucketOf(period.ConversationId);
-        var tran = Db.CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         var eventsKey = keys.SlaEvents(period.ConversationId);
         tran.AddCondition(Condition.HashEqual(keys.SlaPeriods(period.ConversationId), Current, period.Seq));
         foreach (var e in events)
@@ -134,7 +134,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     /// <summary>Marks an event delivered and takes it off the pending alerts.</summary>
     public async Task MarkDeliveredAsync(SlaEvent e, DateTimeOffset at)
     {
-        var tran = Db.CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         _ = tran.HashSetAsync(keys.SlaEvents(e.ConversationId), $"{Field(e.Seq)}:{e.Key}", JsonSerializer.Serialize(e with { DeliveredAt = at }, Json));
         _ = tran.SortedSetRemoveAsync(keys.SlaPendingAlerts(RedisKeys.BucketOf(e.ConversationId)), AlertId(e));
         await tran.ExecuteAsync().ConfigureAwait(false);
@@ -178,7 +178,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     public Task<bool> RemoveFromDueAsync(string conversationId, RedisValue currentSeq)
     {
         var periods = keys.SlaPeriods(conversationId);
-        var tran = Db.CreateTransaction();
+        var tran = redis.ForTransactions().CreateTransaction();
         tran.AddCondition(currentSeq.IsNullOrEmpty ? Condition.HashNotExists(periods, Current) : Condition.HashEqual(periods, Current, currentSeq));
         _ = tran.SortedSetRemoveAsync(keys.SlaDue(RedisKeys.BucketOf(conversationId)), conversationId);
         return tran.ExecuteAsync();

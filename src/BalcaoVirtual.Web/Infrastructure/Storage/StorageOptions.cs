@@ -69,6 +69,13 @@ public sealed class StorageOptions
     public int Connections { get; set; } = 8;
 
     /// <summary>
+    /// Connections of their own for transactions with a condition (a bot turn's commit): the client holds a connection
+    /// while it waits for the condition's answer, and webhooks must not wait behind it.
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "Storage:TransactionConnections must be from 1 to 64.")]
+    public int TransactionConnections { get; set; } = 4;
+
+    /// <summary>
     /// How long a node holds a queue item (a bot turn, a send) without renewing it; a live node renews every third of
     /// it, so this is how long the items of a node that died wait before another node (or the restarted one) takes them.
     /// </summary>

@@ -80,8 +80,11 @@ public sealed class StoreConnection : IDisposable
     private readonly Lazy<(EmbeddedGarnet? Embedded, IConnectionMultiplexer[] Pool)> state;
     private RedisConnections? connections;
 
+    private readonly IOptions<StorageOptions> options;
+
     public StoreConnection(IOptions<StorageOptions> options, ILoggerFactory loggerFactory)
     {
+        this.options = options;
         var o = options.Value;
         state = new(() =>
         {
@@ -100,7 +103,7 @@ public sealed class StoreConnection : IDisposable
             var config = ConfigurationOptions.Parse(connection);
             config.AbortOnConnectFail = false;
             // In parallel: with the store down, each connection waits out its connect timeout.
-            var pool = Task.WhenAll(Enumerable.Range(0, o.Connections).Select(async _ =>
+            var pool = Task.WhenAll(Enumerable.Range(0, o.Connections + o.TransactionConnections).Select(async _ =>
                     (IConnectionMultiplexer)await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false)))
                 .GetAwaiter().GetResult();
             return (embedded, pool);
@@ -109,7 +112,7 @@ public sealed class StoreConnection : IDisposable
 
     public IConnectionMultiplexer Multiplexer => state.Value.Pool[0];
 
-    public RedisConnections Connections => connections ??= new(state.Value.Pool);
+    public RedisConnections Connections => connections ??= new(state.Value.Pool[..options.Value.Connections], state.Value.Pool[options.Value.Connections..]);
 
     public EmbeddedGarnet? Embedded => state.Value.Embedded;
 
