@@ -109,7 +109,7 @@ internal sealed partial class InboundProcessor(
                 }
                 else
                 {
-                    await throttle.RunAsync(() => HandleAsync(redis.GetDatabase(), queue, item, cancellationToken)).ConfigureAwait(false);
+                    await throttle.RunAsync(() => HandleAsync(redis.GetDatabase(), queue, item, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
@@ -227,7 +227,6 @@ internal sealed partial class InboundProcessor(
     public override void Dispose()
     {
         signal.Dispose();
-        throttle?.Dispose();
         base.Dispose();
     }
 

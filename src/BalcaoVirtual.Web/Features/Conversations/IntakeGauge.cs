@@ -31,12 +31,16 @@ public sealed class IntakeGauge(IOptions<StorageOptions> storage)
         public void Dispose() => Interlocked.Decrement(ref gauge.inFlight);
     }
 
-    /// <summary>Runs work at once when nothing is being stored; otherwise first waits for one of its few places.</summary>
-    public sealed class Throttle(IntakeGauge gauge, int places) : IDisposable
+    /// <summary>
+    /// Runs work at once when nothing is being stored; otherwise first waits for one of its few places. The semaphore
+    /// is never disposed: it holds no wait handle, and work still running at shutdown must be able to release it.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim without its wait handle holds nothing to free; disposing it under running work would fail their release.")]
+    public sealed class Throttle(IntakeGauge gauge, int places)
     {
         private readonly SemaphoreSlim gate = new(places);
 
-        public async Task RunAsync(Func<Task> work)
+        public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(work);
             if (!gauge.Busy)
@@ -45,7 +49,7 @@ public sealed class IntakeGauge(IOptions<StorageOptions> storage)
                 return;
             }
 
-            await gate.WaitAsync().ConfigureAwait(false);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 await work().ConfigureAwait(false);
@@ -55,7 +59,5 @@ public sealed class IntakeGauge(IOptions<StorageOptions> storage)
                 gate.Release();
             }
         }
-
-        public void Dispose() => gate.Dispose();
     }
 }

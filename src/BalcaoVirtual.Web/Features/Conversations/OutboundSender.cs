@@ -73,7 +73,7 @@ internal sealed partial class OutboundSender(
     internal Task<int> SendBatchAsync(CancellationToken cancellationToken) =>
         LeasedWorkList.TakeAndRunAsync(
             outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) =>
-                throttle is null ? SendOneAsync(work, item, cancellationToken) : throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken)), cancellationToken);
+                throttle is null ? SendOneAsync(work, item, cancellationToken) : throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken), cancellationToken), cancellationToken);
 
     private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {
@@ -246,7 +246,6 @@ internal sealed partial class OutboundSender(
     public override void Dispose()
     {
         signal.Dispose();
-        throttle?.Dispose();
         base.Dispose();
     }
 

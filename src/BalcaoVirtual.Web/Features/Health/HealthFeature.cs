@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -38,13 +39,17 @@ public static class HealthFeature
 }
 
 /// <summary>Ready when the store answers a PING within a second.</summary>
-internal sealed class StoreHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+internal sealed class StoreHealthCheck(RedisConnections redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            // The webhooks' connections and those bot turns commit on (Storage:TransactionConnections): a node that
+            // reaches only one of them cannot do its work.
+            var pings = await Task.WhenAll(redis.GetDatabase().PingAsync(), redis.ForTransactions().PingAsync())
+                .WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            var latency = pings[0];
             return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:F1} ms");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -47,7 +47,7 @@ public static class SlaFeature
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseStorage(new RedisStorage(
-                sp.GetRequiredService<RedisConnections>().Primary,
+                sp.GetRequiredService<RedisConnections>().TransactionsPrimary,
                 new RedisStorageOptions
                 {
                     Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix,

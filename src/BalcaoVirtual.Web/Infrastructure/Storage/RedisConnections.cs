@@ -31,6 +31,12 @@ public sealed class RedisConnections(IReadOnlyList<IConnectionMultiplexer> pool,
 
     public IDatabase GetDatabase() => pool[(int)(Interlocked.Increment(ref next) % (uint)pool.Count)].GetDatabase();
 
+    /// <summary>
+    /// The first connection of the transaction pool: Hangfire's storage, whose locks are transactions with a condition
+    /// and whose workers wait on it synchronously.
+    /// </summary>
+    public IConnectionMultiplexer TransactionsPrimary => transactions[0];
+
     /// <summary>For a transaction with a condition (<c>CreateTransaction</c> then <c>AddCondition</c>): never a connection webhooks use.</summary>
     public IDatabase ForTransactions() => transactions[(int)(Interlocked.Increment(ref nextTransaction) % (uint)transactions.Count)].GetDatabase();
 

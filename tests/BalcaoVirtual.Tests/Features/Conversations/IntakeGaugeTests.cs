@@ -11,7 +11,7 @@ public sealed class IntakeGaugeTests
     [Test]
     public async Task WhileAMessageIsBeingStored_OnlyTheFewPlacesStartWork_AndTheRestRunsAfter()
     {
-        using var throttle = gauge.NewThrottle();
+        var throttle = gauge.NewThrottle();
         var release = new TaskCompletionSource();
         int started = 0, running = 0, widest = 0;
         Task[] works;
@@ -28,7 +28,7 @@ public sealed class IntakeGaugeTests
 
                 await release.Task;
                 Interlocked.Decrement(ref running);
-            }))];
+            }, CancellationToken.None))];
             Assert.That(started, Is.EqualTo(2), "the others wait for a place");
         }
 
@@ -39,16 +39,40 @@ public sealed class IntakeGaugeTests
     }
 
     [Test]
+    public async Task WaitingForAPlace_EndsWhenTheNodeStops_AndTheWorkNeverStarts()
+    {
+        var throttle = gauge.NewThrottle();
+        var release = new TaskCompletionSource();
+        using var stopping = new CancellationTokenSource();
+        var started = 0;
+        using (gauge.Enter())
+        {
+            var works = Enumerable.Range(0, 3).Select(_ => throttle.RunAsync(async () =>
+            {
+                Interlocked.Increment(ref started);
+                await release.Task;
+            }, stopping.Token)).ToList();
+
+            await stopping.CancelAsync();
+            Assert.That(async () => await works[2], Throws.InstanceOf<OperationCanceledException>());
+            release.SetResult();
+            await Task.WhenAll(works.Take(2));
+        }
+
+        Assert.That(started, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task WhenNothingIsBeingStored_WorkStartsAtOnce()
     {
-        using var throttle = gauge.NewThrottle();
+        var throttle = gauge.NewThrottle();
         var release = new TaskCompletionSource();
         var started = 0;
         var works = Enumerable.Range(0, 6).Select(_ => throttle.RunAsync(async () =>
         {
             Interlocked.Increment(ref started);
             await release.Task;
-        })).ToList();
+        }, CancellationToken.None)).ToList();
 
         Assert.That(started, Is.EqualTo(6));
         release.SetResult();
