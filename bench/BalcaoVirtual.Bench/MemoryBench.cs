@@ -56,7 +56,7 @@ internal static class MemoryBench
         var port = EmbeddedGarnet.FreeLoopbackPort();
         var url = $"http://127.0.0.1:{port}";
         var (twilio, twilioUrl) = await WebhookBench.StartFakeTwilioAsync();
-        using var twilioProcess = twilio;
+        using var twilioKilled = new WebhookBench.KilledOnDispose(twilio);
         using var service = WebhookBench.StartProcess(Path.Combine(app, "BalcaoVirtual.Web.dll"),
         [
             $"--urls={url}", "--environment=Production", "--Logging:LogLevel:Default=Warning",

@@ -44,11 +44,12 @@ internal static class WebhookBench
 
         var barePort = EmbeddedGarnet.FreeLoopbackPort();
         using var bare = StartProcess(Path.Combine(AppContext.BaseDirectory, "BalcaoVirtual.Bench.dll"), ["bare", "--port", barePort.ToString(Inv)], null);
+        using var bareKilled = new KilledOnDispose(bare);
         var bareUrl = $"http://127.0.0.1:{barePort}";
         await WaitReadyAsync(bareUrl + "/health");
 
         var (twilio, twilioUrl) = await StartFakeTwilioAsync();
-        using var twilioProcess = twilio;
+        using var twilioKilled = new KilledOnDispose(twilio);
         var servicePort = EmbeddedGarnet.FreeLoopbackPort();
         var storePort = EmbeddedGarnet.FreeLoopbackPort();
         var dataDir = Path.Combine(Path.GetTempPath(), "balcao-webhook-bench-" + Guid.NewGuid().ToString("N"));
@@ -438,6 +439,24 @@ internal static class WebhookBench
     }
 
     internal static readonly ConcurrentQueue<string> ProcessOutput = new();
+
+    /// <summary>Stops a helper process however the run ends (a run that throws must not leave it listening).</summary>
+    internal sealed class KilledOnDispose(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+
+            process.Dispose();
+        }
+    }
 
     private static void Remember(string? line)
     {
