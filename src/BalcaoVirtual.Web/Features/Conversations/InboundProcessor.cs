@@ -39,7 +39,7 @@ internal sealed partial class InboundProcessor(
     ContactIds? contactIds = null,
     IntakeGauge? intake = null) : BackgroundService
 {
-    private readonly IntakeGauge.Throttle? throttle = intake?.NewThrottle();
+    private readonly IntakeGauge.Throttle throttle = intake?.NewThrottle() ?? IntakeGauge.Throttle.None;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly LeasedWorkList[] queues = [.. RedisKeys.Buckets.Select(b => InboundStore.Queue(redis, keys, time, b))];
     private readonly SemaphoreSlim signal = new(0);
@@ -103,14 +103,7 @@ internal sealed partial class InboundProcessor(
         {
             try
             {
-                if (throttle is null)
-                {
-                    await HandleAsync(redis.GetDatabase(), queue, item, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await throttle.RunAsync(() => HandleAsync(redis.GetDatabase(), queue, item, cancellationToken), cancellationToken).ConfigureAwait(false);
-                }
+                await throttle.RunAsync(() => HandleAsync(redis.GetDatabase(), queue, item, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not (RedisException or OperationCanceledException))
             {

@@ -36,14 +36,17 @@ public sealed class IntakeGauge(IOptions<StorageOptions> storage)
     /// is never disposed: it holds no wait handle, and work still running at shutdown must be able to release it.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim without its wait handle holds nothing to free; disposing it under running work would fail their release.")]
-    public sealed class Throttle(IntakeGauge gauge, int places)
+    public sealed class Throttle(IntakeGauge? gauge, int places)
     {
         private readonly SemaphoreSlim gate = new(places);
+
+        /// <summary>For a worker built without a gauge (tests): work always starts at once.</summary>
+        public static Throttle None { get; } = new(null, 1);
 
         public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(work);
-            if (!gauge.Busy)
+            if (gauge?.Busy != true)
             {
                 await work().ConfigureAwait(false);
                 return;

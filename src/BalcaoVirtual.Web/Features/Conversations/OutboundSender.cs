@@ -26,7 +26,7 @@ internal sealed partial class OutboundSender(
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim signal = new(0);
-    private readonly IntakeGauge.Throttle? throttle = services.GetService<IntakeGauge>()?.NewThrottle();
+    private readonly IntakeGauge.Throttle throttle = services.GetService<IntakeGauge>()?.NewThrottle() ?? IntakeGauge.Throttle.None;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +73,7 @@ internal sealed partial class OutboundSender(
     internal Task<int> SendBatchAsync(CancellationToken cancellationToken) =>
         LeasedWorkList.TakeAndRunAsync(
             outbox.Work, 50, storage.Value.WorkLease, InboundProcessor.ConversationOf, storage.Value.Concurrency, (work, item) =>
-                throttle is null ? SendOneAsync(work, item, cancellationToken) : throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken), cancellationToken), cancellationToken);
+                throttle.RunAsync(() => SendOneAsync(work, item, cancellationToken), cancellationToken), cancellationToken);
 
     private async Task SendOneAsync(LeasedWorkList work, string item, CancellationToken cancellationToken)
     {

@@ -134,7 +134,7 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     /// <summary>Marks an event delivered and takes it off the pending alerts.</summary>
     public async Task MarkDeliveredAsync(SlaEvent e, DateTimeOffset at)
     {
-        var tran = redis.ForTransactions().CreateTransaction();
+        var tran = Db.CreateTransaction();
         _ = tran.HashSetAsync(keys.SlaEvents(e.ConversationId), $"{Field(e.Seq)}:{e.Key}", JsonSerializer.Serialize(e with { DeliveredAt = at }, Json));
         _ = tran.SortedSetRemoveAsync(keys.SlaPendingAlerts(RedisKeys.BucketOf(e.ConversationId)), AlertId(e));
         await tran.ExecuteAsync().ConfigureAwait(false);
