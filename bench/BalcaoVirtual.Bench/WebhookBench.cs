@@ -23,7 +23,7 @@ namespace BalcaoVirtual.Bench;
 /// Then an open-loop run at half the service's peak for its latency. Finally every acknowledged MessageSid is
 /// checked to be stored exactly once.
 /// Usage: dotnet BalcaoVirtual.Bench.dll webhook [--connections 32] [--seconds 10] [--generator dotnet|wrk]
-/// [--requests 400000] [--out file]
+/// [--requests 400000] [--wrk-threads 2] [--out file]
 /// </summary>
 internal static class WebhookBench
 {
@@ -70,7 +70,7 @@ internal static class WebhookBench
 
         var generator = Arg(args, "--generator") ?? "dotnet";
         var measured = generator == "wrk"
-            ? await MeasureWithWrkAsync(bareUrl, serviceUrl, connections, seconds, int.Parse(Arg(args, "--requests") ?? "400000", Inv))
+            ? await MeasureWithWrkAsync(bareUrl, serviceUrl, connections, WrkThreads(args, connections), seconds, int.Parse(Arg(args, "--requests") ?? "400000", Inv))
             : await MeasureWithDotnetAsync(bareUrl, serviceUrl, connections, seconds);
         if (service.HasExited)
         {
@@ -84,7 +84,7 @@ internal static class WebhookBench
         var (stored, duplicates, missing) = await VerifyAsync(externalRedis ?? EmbeddedGarnet.RunningConnection(dataDir) ?? $"127.0.0.1:{storePort}", keyPrefix, measured.Acked);
 
         var report = BenchReport.Start("Webhook benchmark", "; load generator, service and store share the machine.");
-        var by = generator == "wrk" ? $"wrk with bench/wrk/twilio.lua over pre-signed requests (-t2 at the bare endpoint, one thread per connection at the service)" : "the bench's own .NET HttpClient";
+        var by = generator == "wrk" ? $"wrk -t{WrkThreads(args, connections)} with bench/wrk/twilio.lua over pre-signed requests, the same at the bare endpoint and at the service" : "the bench's own .NET HttpClient";
         report.AppendLine(Inv, $"Load: signed Twilio inbound webhooks (form, ~600 bytes, unique MessageSid, {Contacts} citizens), {connections} concurrent connections, {seconds} s per run after a {(generator == "wrk" ? WrkWarmSeconds : 2)} s warm-up; generator: {by}. The bot's replies go to a fake Twilio on loopback.");
         report.AppendLine();
         report.AppendLine(generator == "wrk"
@@ -97,7 +97,7 @@ internal static class WebhookBench
         report.AppendLine(Row("Balcão Virtual /webhooks/twilio", measured.PacedMode, measured.Paced));
         report.AppendLine();
         report.AppendLine(Inv, $"Service / bare ratio: {measured.Peak.Rate / measured.Bare.Rate:P1}.");
-        report.AppendLine(Inv, $"Verification: {measured.Acked.Count} MessageSids {measured.AckedMeaning}; stored {stored}; stored twice {duplicates}; missing {missing}.");
+        report.AppendLine(Inv, $"Verification: {measured.Acked.Count} MessageSids {measured.AckedMeaning}; stored {stored}; stored twice {duplicates}; missing {missing}{(measured.MayBeMissing > 0 ? $" (at most {measured.MayBeMissing} may be: the requests not answered 200)" : "")}.");
         BenchReport.Finish(report, args);
 
         service.Kill(entireProcessTree: true);
@@ -105,11 +105,20 @@ internal static class WebhookBench
         twilio.Kill(entireProcessTree: true);
         await service.WaitForExitAsync();
         Directory.Delete(dataDir, recursive: true);
-        return duplicates == 0 && missing == 0 ? 0 : 1;
+        return duplicates == 0 && missing <= measured.MayBeMissing ? 0 : 1;
     }
 
-    /// <summary>What one comparison measured: three runs as table rows, and the MessageSids that must be stored.</summary>
-    private sealed record Measured(Run Bare, Run Peak, string PacedMode, Run Paced, List<string> Acked, string AckedMeaning);
+    /// <summary>
+    /// wrk's threads (<c>--wrk-threads</c>): 2 by default, as the issue measured both endpoints. With one thread per
+    /// connection each answer is known to belong to its request, but wrk then spends more of the same two cores per request.
+    /// </summary>
+    private static int WrkThreads(string[] args, int connections) => Math.Min(connections, int.Parse(Arg(args, "--wrk-threads") ?? "2", Inv));
+
+    /// <summary>
+    /// What one comparison measured: three runs as table rows, and the MessageSids that must be stored, of which at most
+    /// <paramref name="MayBeMissing"/> may be missing (requests sent but not answered 200, when it is not known which).
+    /// </summary>
+    private sealed record Measured(Run Bare, Run Peak, string PacedMode, Run Paced, List<string> Acked, string AckedMeaning, int MayBeMissing = 0);
 
     private static async Task<Measured> MeasureWithDotnetAsync(string bareUrl, string serviceUrl, int connections, int seconds)
     {
@@ -136,9 +145,9 @@ internal static class WebhookBench
     /// sent before each connection's last request (those were answered; the last ones may have been cut off when wrk
     /// stopped) must then be stored.
     /// </summary>
-    private static async Task<Measured> MeasureWithWrkAsync(string bareUrl, string serviceUrl, int connections, int seconds, int requests)
+    private static async Task<Measured> MeasureWithWrkAsync(string bareUrl, string serviceUrl, int connections, int threads, int seconds, int requests)
     {
-        const int WarmFirst = 50_000_000, PeakFirst = 60_000_000, PacedFirst = 70_000_000, BareThreads = 2;
+        const int WarmFirst = 50_000_000, PeakFirst = 60_000_000, PacedFirst = 70_000_000;
         var dir = Directory.CreateTempSubdirectory("balcao-wrk-");
         try
         {
@@ -157,13 +166,13 @@ internal static class WebhookBench
             // measured run was still the JIT compiling): a court's service runs for days, so the steady state is measured.
             var warm = await FileAsync("warm.txt", WarmFirst, WrkWarmSeconds * 8_000);
             var peakFile = await FileAsync("peak.txt", PeakFirst, requests);
-            // The bare endpoint as the issue measured it (two wrk threads); the service with one thread per connection, so
-            // that each answer is known to belong to its request (wrk spends more per request that way, and the service's
-            // rate is far below either ceiling).
-            await WrkRun.RunAsync(bareUrl, warm, BareThreads, connections, WrkWarmSeconds);
-            var bare = await WrkRun.RunAsync(bareUrl, peakFile, BareThreads, connections, seconds); // the bare endpoint stores nothing
-            await WrkRun.RunAsync(serviceUrl, warm, connections, connections, WrkWarmSeconds);
-            var peak = await WrkRun.RunAsync(serviceUrl, peakFile, connections, connections, seconds);
+            // Both endpoints with the same generator: wrk's threads take the same two cores as the service, so a heavier
+            // generator at the service alone (one thread per connection, ~a third of the CPU at its peak) would lower the
+            // service's figure and not the bare one's.
+            await WrkRun.RunAsync(bareUrl, warm, threads, connections, WrkWarmSeconds);
+            var bare = await WrkRun.RunAsync(bareUrl, peakFile, threads, connections, seconds); // the bare endpoint stores nothing
+            await WrkRun.RunAsync(serviceUrl, warm, threads, connections, WrkWarmSeconds);
+            var peak = await WrkRun.RunAsync(serviceUrl, peakFile, threads, connections, seconds);
             if (peak.SentLines.Count >= requests)
             {
                 throw new InvalidOperationException($"wrk went through the whole file ({requests} requests) at the service: raise --requests.");
@@ -171,10 +180,20 @@ internal static class WebhookBench
 
             var half = peak.Rate / 2;
             var pacedFile = await FileAsync("paced.txt", PacedFirst, Math.Max(1000, (int)(half * seconds * 2)));
-            var paced = await WrkRun.RunAsync(serviceUrl, pacedFile, connections, connections, seconds, delayMs: connections * 1000 / half);
+            var paced = await WrkRun.RunAsync(serviceUrl, pacedFile, threads, connections, seconds, delayMs: connections * 1000 / half);
+            var mode = $"paced to ~{half:F0}/s (half the peak): {paced.Rate:F0}/s";
+            var sentCounts = $"{peak.SentLines.Count + paced.SentLines.Count} sent by wrk: {peak.Other + paced.Other} answered otherwise, {peak.InFlight + paced.InFlight} cut off in flight when wrk stopped";
+            if (threads < connections)
+            {
+                // A thread's answers do not say which of its connections' requests they belong to: every request sent is
+                // looked up, and only as many as were not answered 200 may be missing.
+                return new Measured(AsRun(bare), AsRun(peak), mode, AsRun(paced),
+                    [.. peak.SentLines.Select(i => Sid(PeakFirst + i)), .. paced.SentLines.Select(i => Sid(PacedFirst + i))], $"sent ({sentCounts})",
+                    peak.Other + paced.Other + peak.InFlight + paced.InFlight);
+            }
+
             List<string> acknowledged = [.. peak.Acknowledged.Select(i => Sid(PeakFirst + i)), .. paced.Acknowledged.Select(i => Sid(PacedFirst + i))];
-            return new Measured(AsRun(bare), AsRun(peak), $"paced to ~{half:F0}/s (half the peak): {paced.Rate:F0}/s", AsRun(paced), acknowledged,
-                $"acknowledged with 200 (of {peak.SentLines.Count + paced.SentLines.Count} sent by wrk: {peak.Other + paced.Other} answered otherwise, {peak.InFlight + paced.InFlight} cut off in flight when wrk stopped)");
+            return new Measured(AsRun(bare), AsRun(peak), mode, AsRun(paced), acknowledged, $"acknowledged with 200 (of {sentCounts})");
         }
         finally
         {

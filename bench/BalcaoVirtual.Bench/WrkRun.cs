@@ -31,6 +31,27 @@ internal sealed partial record WrkRun(double Rate, double P50, double P90, doubl
         }
     }
 
+    /// <summary>Thread i of n reads "<paramref name="path"/>.i": lines i, i+n, ... (twilio.lua reads nothing else).</summary>
+    private static async Task SplitPerThreadAsync(string path, int threads)
+    {
+        var writers = Enumerable.Range(0, threads).Select(i => new StreamWriter($"{path}.{i}", append: false, new UTF8Encoding(false))).ToArray();
+        try
+        {
+            var number = 0;
+            await foreach (var line in File.ReadLinesAsync(path))
+            {
+                await writers[number++ % threads].WriteLineAsync(line);
+            }
+        }
+        finally
+        {
+            foreach (var writer in writers)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>
     /// wrk -t<paramref name="threads"/> -c<paramref name="connections"/> -d<paramref name="seconds"/>s at
     /// <paramref name="url"/>. With one connection per thread, <see cref="Acknowledged"/> is exact.
@@ -44,8 +65,8 @@ internal sealed partial record WrkRun(double Rate, double P50, double P90, doubl
             start.ArgumentList.Add(arg);
         }
 
+        await SplitPerThreadAsync(requests, threads);
         start.Environment["BALCAO_WRK_REQUESTS"] = requests;
-        start.Environment["BALCAO_WRK_THREADS"] = threads.ToString(Inv);
         start.Environment["BALCAO_WRK_DELAY_MS"] = delayMs.ToString("F0", Inv);
         Process process;
         try
