@@ -31,8 +31,20 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
         // so it is sent to the master of the key written, over the same connection (one per server and multiplexer).
         var endpoint = await db.IdentifyEndpointAsync(written, CommandFlags.DemandMaster).ConfigureAwait(false)
             ?? throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
-        var reached = (long)await db.Multiplexer.GetServer(endpoint)
-            .ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster).ConfigureAwait(false);
+        var server = db.Multiplexer.GetServer(endpoint);
+        long reached;
+        try
+        {
+            reached = (long)await server.ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster)
+                .ConfigureAwait(false);
+        }
+        catch (RedisCommandException) when (server.IsReplica)
+        {
+            // A failover demoted the master between the write and its WAIT (the client then refuses to send WAIT to it):
+            // what it took may be lost with it, so nothing is acknowledged; the provider's retry goes to the new master.
+            throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
+        }
+
         if (reached < o.ReplicasToWait)
         {
             throw new StoreNotReplicatedException(o.ReplicasToWait, reached);
