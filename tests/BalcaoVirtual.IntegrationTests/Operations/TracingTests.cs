@@ -13,6 +13,8 @@ namespace BalcaoVirtual.IntegrationTests.Operations;
 /// citizen's number or words. The collector here is a loopback listener that keeps what it is sent (OTLP protobuf, in
 /// which names and string values travel as plain UTF-8).
 /// </summary>
+// Alone: a tracer listens to every service in the process, so spans of another fixture's service would reach its collector.
+[NonParallelizable]
 public sealed class TracingTests
 {
     [Test]

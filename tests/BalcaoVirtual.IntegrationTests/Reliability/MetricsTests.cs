@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BalcaoVirtual.IntegrationTests.Reliability;
 
 /// <summary>/metrics in Prometheus' format: messages in and out per channel, send failures by code, queue and SLA gauges.</summary>
+// Alone: a process has one set of meters, so a service started beside it by another fixture would add to its counts.
+[NonParallelizable]
 public sealed class MetricsTests
 {
     [Test]

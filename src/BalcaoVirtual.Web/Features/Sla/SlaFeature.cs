@@ -41,18 +41,23 @@ public static class SlaFeature
         services.AddSingleton<SlaAlerts>();
         services.AddTransient<SlaJobs>();
 
-        // Hangfire keeps its jobs in the same store, under a prefix of its own with one hash tag.
+        // Hangfire keeps its jobs in the same store, under a prefix of its own with one hash tag. The storage and the job
+        // activator are this host's own services: left to AddHangfire they are read from Hangfire's process-wide statics,
+        // which the last host to start sets, so a second host in the process (the tests' nodes) could take the first one's
+        // jobs and run them in a container already disposed.
+        services.AddSingleton<JobStorage>(sp => new RedisStorage(
+            sp.GetRequiredService<RedisConnections>().TransactionsPrimary,
+            new RedisStorageOptions
+            {
+                Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix,
+                InvisibilityTimeout = sp.GetRequiredService<IOptions<SlaOptions>>().Value.JobInvisibilityTimeout,
+            }));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseStorage(new RedisStorage(
-                sp.GetRequiredService<RedisConnections>().TransactionsPrimary,
-                new RedisStorageOptions
-                {
-                    Prefix = sp.GetRequiredService<RedisKeys>().HangfirePrefix,
-                    InvisibilityTimeout = sp.GetRequiredService<IOptions<SlaOptions>>().Value.JobInvisibilityTimeout,
-                })));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (RunsJobs(configuration))
         {
             services.AddHangfireServer((sp, server) =>

@@ -1,0 +1,6 @@
+// Fixtures run two at a time: most of this suite's time is spent waiting (for a service process to start, a failover,
+// a page), not computing. Each fixture keeps to its own store keys (a prefix per service), citizens, mailboxes and ports;
+// a fixture that cannot share the machine (a failover, a crash harness, a browser's timing, several nodes) says so with
+// [NonParallelizable] and runs alone.
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: LevelOfParallelism(2)]
