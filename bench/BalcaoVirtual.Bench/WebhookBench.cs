@@ -20,8 +20,10 @@ namespace BalcaoVirtual.Bench;
 /// <summary>
 /// Signed Twilio webhooks at the real service (its own process, embedded store, default durability) with N
 /// concurrent connections, beside the same load at a bare ASP.NET Core endpoint that only answers 200.
-/// Then an open-loop run at half the service's peak for its latency. Finally every acknowledged MessageSid is
-/// checked to be stored exactly once.
+/// Then an open-loop run at half the service's peak for its latency. Finally the store is checked: with one wrk thread
+/// per connection, every acknowledged MessageSid stored exactly once; with fewer threads (the default -t2) a bound:
+/// every request sent is looked up, none may be stored twice, and at most as many may be missing as were not answered
+/// 200 (cut off when wrk stopped, or refused).
 /// Usage: dotnet BalcaoVirtual.Bench.dll webhook [--connections 32] [--seconds 10] [--generator dotnet|wrk]
 /// [--requests 400000] [--wrk-threads 2] [--out file]
 /// </summary>

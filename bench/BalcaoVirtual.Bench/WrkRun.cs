@@ -107,10 +107,16 @@ internal sealed partial record WrkRun(double Rate, double P50, double P90, doubl
             int Group(int i) => int.Parse(thread.Groups[i].Value, Inv);
             var (index, count, lines, answered) = (Group(1), Group(2), Group(3), Group(4));
             var failed = thread.Groups[5].Value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => int.Parse(f, Inv)).ToHashSet();
-            // Thread i of n holds lines i, i+n, ...; it sends them in order (and starts again at its first if it runs out).
+            // Thread i of n holds lines i, i+n, ...; it sends them in order.
             // wrk calls thread 0's request() once before the run to check the script: that first line is never sent.
             var skipped = index == 0 ? 1 : 0;
-            var mine = Enumerable.Range(skipped, Math.Min(count, lines) - skipped).Select(k => index + (k * threads.Count)).ToList();
+            if (count > lines)
+            {
+                // It started its part again: those requests repeat MessageSids (stored once, but counted in the rate).
+                throw new InvalidOperationException($"wrk thread {index} sent {count} requests from its {lines} lines: raise --requests.");
+            }
+
+            var mine = Enumerable.Range(skipped, count - skipped).Select(k => index + (k * threads.Count)).ToList();
             sent.AddRange(mine);
             (ok, other) = (ok + answered - failed.Count, other + failed.Count);
             if (ordered)

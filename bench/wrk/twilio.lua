@@ -2,8 +2,9 @@
 -- beforehand (WrkRun.WriteRequestsAsync), one per line ("<X-Twilio-Signature>\t<form body>"). The bench splits its
 -- file per thread beforehand: thread i of n reads "<BALCAO_WRK_REQUESTS>.<i>" (lines i, i+n, ... of the whole), so no
 -- request is sent twice while the file lasts (each has its own MessageSid). A thread reads its file on its first
--- request, in its own thread: wrk runs init() for one thread after another on its main thread while the threads already
--- started are sending, and a whole file read there per thread took cores from the run being measured.
+-- request (thread 0's on wrk's main thread, when wrk checks the script before starting any thread; the others in their
+-- own thread): wrk runs init() for one thread after another on its main thread while the threads already started are
+-- sending, and a whole file read there per thread took cores from the run being measured.
 -- BALCAO_WRK_DELAY_MS, when set, is a pause per connection between requests (the paced run).
 -- At the end it prints what the bench reads, per thread: "balcao: thread=<i> sent=<n> lines=<n> answered=<n>
 -- failed=<k,...>" (the positions, among the answers, of those that were not 200). With one connection per thread

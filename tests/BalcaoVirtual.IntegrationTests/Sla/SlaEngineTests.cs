@@ -15,6 +15,9 @@ namespace BalcaoVirtual.IntegrationTests.Sla;
 [TestFixture(Backend.Redis)]
 [TestFixture(Backend.Cluster)]
 [TestFixture(Backend.Garnet)]
+// Alone: on the real clock with deadlines seconds apart (a stalled due check turns a warning into a suppressed one), and
+// Hangfire logs through a process-wide provider, so its lines could reach another fixture's captured logs.
+[NonParallelizable]
 public sealed class SlaEngineTests(Backend backend)
 {
     private const string Question = "Minha audiência foi remarcada?";

@@ -26,6 +26,15 @@ public sealed class ReplicaWaitTests
     }
 
     [Test]
+    public void AMasterDemotedBeforeTheClientKnows_RefusingWaitItself_IsNotReplicated()
+    {
+        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
+        var db = Database(Server(isReplica: false, wait: () => throw new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")));
+
+        Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(db, "k"));
+    }
+
+    [Test]
     public void AnotherCommandError_OnAMaster_StaysABug()
     {
         var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));

@@ -38,10 +38,11 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
             reached = (long)await server.ExecuteAsync("WAIT", [o.ReplicasToWait, (long)o.ReplicaWaitTimeout.TotalMilliseconds], CommandFlags.DemandMaster)
                 .ConfigureAwait(false);
         }
-        catch (RedisCommandException) when (server.IsReplica)
+        catch (Exception ex) when (Demoted(ex, server))
         {
-            // A failover demoted the master between the write and its WAIT (the client then refuses to send WAIT to it):
-            // what it took may be lost with it, so nothing is acknowledged; the provider's retry goes to the new master.
+            // A failover demoted the master between the write and its WAIT: the client refuses to send WAIT to a server it
+            // knows is a replica, and one it does not know yet refuses WAIT itself. What it took may be lost with it, so
+            // nothing is acknowledged; the provider's retry goes to the new master.
             throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
         }
 
@@ -50,6 +51,13 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
             throw new StoreNotReplicatedException(o.ReplicasToWait, reached);
         }
     }
+
+    private static bool Demoted(Exception exception, IServer server) => exception switch
+    {
+        RedisCommandException => server.IsReplica,
+        RedisServerException refused => refused.Message.Contains("WAIT cannot be used with replica", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 }
 
 /// <summary>Something the service reads from the store once (a key) is not read yet: the store was down when it started.</summary>
