@@ -175,14 +175,19 @@ internal static class WebhookBench
             var bare = await WrkRun.RunAsync(bareUrl, peakFile, threads, connections, seconds); // the bare endpoint stores nothing
             await WrkRun.RunAsync(serviceUrl, warm, threads, connections, WrkWarmSeconds);
             var peak = await WrkRun.RunAsync(serviceUrl, peakFile, threads, connections, seconds);
-            if (peak.SentLines.Count >= requests)
+            if (peak.Wrapped)
             {
-                throw new InvalidOperationException($"wrk went through the whole file ({requests} requests) at the service: raise --requests.");
+                throw new InvalidOperationException($"a wrk thread went through its part of the file ({requests} requests in all) at the service: raise --requests.");
             }
 
             var half = peak.Rate / 2;
             var pacedFile = await FileAsync("paced.txt", PacedFirst, Math.Max(1000, (int)(half * seconds * 2)));
             var paced = await WrkRun.RunAsync(serviceUrl, pacedFile, threads, connections, seconds, delayMs: connections * 1000 / half);
+            if (paced.Wrapped)
+            {
+                throw new InvalidOperationException("a wrk thread went through its part of the paced run's file: the pause per connection was too short.");
+            }
+
             var mode = $"paced to ~{half:F0}/s (half the peak): {paced.Rate:F0}/s";
             var sentCounts = $"{peak.SentLines.Count + paced.SentLines.Count} sent by wrk: {peak.Other + paced.Other} answered otherwise, {peak.InFlight + paced.InFlight} cut off in flight when wrk stopped";
             if (threads < connections)
