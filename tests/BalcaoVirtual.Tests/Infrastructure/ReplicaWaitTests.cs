@@ -35,6 +35,21 @@ public sealed class ReplicaWaitTests
     }
 
     [Test]
+    public void AMasterThatChangedBetweenTheWriteAndItsWait_IsNotReplicated_EvenIfTheNewOneHasReplicas()
+    {
+        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
+        var db = Database(Server(isReplica: false, wait: () => RedisResult.Create(1)));
+        var before = new IPEndPoint(IPAddress.Loopback, 6380); // the old master, that took the write
+
+        Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(db, "k", before));
+        Assert.DoesNotThrowAsync(() => wait.EnsureAsync(db, "k", Master));
+    }
+
+    [Test]
+    public async Task NoReplicasAwaited_CostsNoRoundTripBeforeTheWrite() =>
+        Assert.That(await new ReplicaWait(Options.Create(new StorageOptions())).MasterBeforeWriteAsync(Database(Server(false, () => RedisResult.Create(0))), "k"), Is.Null);
+
+    [Test]
     public void AnotherCommandError_OnAMaster_StaysABug()
     {
         var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));

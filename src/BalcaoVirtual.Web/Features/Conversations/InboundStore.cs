@@ -180,6 +180,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
         {
             var conversationId = open.Length > 0 ? open : $"{contactId}-{NewId(now)}";
             var db = Db;
+            var master = await replicas.MasterBeforeWriteAsync(db, keys.Contact(contactId)).ConfigureAwait(false);
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 Scripts(Script),
                 [
@@ -197,7 +198,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
                 continue;
             }
 
-            await replicas.EnsureAsync(db, keys.Contact(contactId)).ConfigureAwait(false);
+            await replicas.EnsureAsync(db, keys.Contact(contactId), master).ConfigureAwait(false);
             var stored = await StoredAsync(result, inbound).ConfigureAwait(false);
             if (stored.IsNew)
             {
@@ -251,6 +252,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
         }
 
         var db = Db;
+        var master = await replicas.MasterBeforeWriteAsync(db, keys.Conversation(conversationId)).ConfigureAwait(false);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(
             Scripts(ThreadScript),
             [
@@ -264,7 +266,7 @@ public sealed class InboundStore(RedisConnections redis, RedisKeys keys, Contact
             return null;
         }
 
-        await replicas.EnsureAsync(db, keys.Conversation(conversationId)).ConfigureAwait(false);
+        await replicas.EnsureAsync(db, keys.Conversation(conversationId), master).ConfigureAwait(false);
         return await StoredAsync(result, inbound).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,10 +16,22 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
     public static readonly ReplicaWait None = new(Options.Create(new StorageOptions()));
 
     /// <summary>
-    /// Waits until the writes made so far on <paramref name="db"/>'s connection to the master of
-    /// <paramref name="written"/> reached enough replicas.
+    /// The master a write of <paramref name="key"/> is about to go to, to give to <see cref="EnsureAsync"/> after the
+    /// write; null when no replicas are awaited (no round trip then).
     /// </summary>
-    public async Task EnsureAsync(IDatabase db, RedisKey written)
+    public async Task<EndPoint?> MasterBeforeWriteAsync(IDatabase db, RedisKey key)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return options.Value.ReplicasToWait == 0 ? null : await db.IdentifyEndpointAsync(key, CommandFlags.DemandMaster).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until the writes made so far on <paramref name="db"/>'s connection to the master of
+    /// <paramref name="written"/> reached enough replicas. With <paramref name="masterBefore"/> (see
+    /// <see cref="MasterBeforeWriteAsync"/>), a master that changed since is refused: the WAIT would go to the new master
+    /// over a connection that wrote nothing, and count its replicas for a write the old master may drop.
+    /// </summary>
+    public async Task EnsureAsync(IDatabase db, RedisKey written, EndPoint? masterBefore = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var o = options.Value;
@@ -31,6 +44,11 @@ public sealed class ReplicaWait(IOptions<StorageOptions> options)
         // so it is sent to the master of the key written, over the same connection (one per server and multiplexer).
         var endpoint = await db.IdentifyEndpointAsync(written, CommandFlags.DemandMaster).ConfigureAwait(false)
             ?? throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
+        if (masterBefore is not null && !masterBefore.Equals(endpoint))
+        {
+            throw new StoreNotReplicatedException(o.ReplicasToWait, 0);
+        }
+
         var server = db.Multiplexer.GetServer(endpoint);
         long reached;
         try
