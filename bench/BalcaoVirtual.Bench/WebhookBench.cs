@@ -68,6 +68,7 @@ internal static class WebhookBench
             .. TwilioArgs(serviceUrl, twilioUrl),
             .. args.Select((a, i) => (a, i)).Where(p => p.a == "--service-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]),
         ], dataDir);
+        using var serviceKilled = new KilledOnDispose(service); // also when the run fails part way (a thrown check)
         await WaitReadyAsync(serviceUrl + "/health/ready");
 
         var generator = Arg(args, "--generator") ?? "dotnet";
