@@ -142,9 +142,10 @@ public sealed class PublicApiTests
     public async Task HealthReady_Is503WithReason_WhenStoreIsDown_WhileLiveStays200()
     {
         // A port nobody listens on: the service starts (it retries in the background) but is not ready.
+        using var closed = TestServers.RefusingPort();
         await using var factory = new ApiFactory(new Dictionary<string, string?>
         {
-            ["Storage:Redis"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=200,asyncTimeout=1000,syncTimeout=1000",
+            ["Storage:Redis"] = $"127.0.0.1:{closed.Port},connectTimeout=200,asyncTimeout=1000,syncTimeout=1000",
             ["Auth:BootstrapAdmin:Email"] = null,
         });
         using var client = factory.CreateClient();

@@ -80,6 +80,12 @@ internal static class TestServers
 
     public static int FreePort() => BalcaoVirtual.Web.Infrastructure.Storage.EmbeddedGarnet.FreeLoopbackPort();
 
+    /// <summary>
+    /// A loopback port that refuses connections for as long as the result lives: bound, never listening, so no server of
+    /// another fixture running beside this one can take it meanwhile (a port merely found free could be).
+    /// </summary>
+    public static ClosedPort RefusingPort() => new();
+
     public static string TempDir(string purpose)
     {
         var dir = Path.Combine(Path.GetTempPath(), "balcao-tests", $"{purpose}-{Guid.NewGuid():N}");
@@ -219,4 +225,16 @@ internal sealed class RedisServerProcess : IDisposable
     }
 
     public void Dispose() => Kill();
+}
+
+/// <summary>See <see cref="TestServers.RefusingPort"/>.</summary>
+internal sealed class ClosedPort : IDisposable
+{
+    private readonly System.Net.Sockets.Socket socket = new(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+
+    public ClosedPort() => socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+
+    public int Port => ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+
+    public void Dispose() => socket.Dispose();
 }

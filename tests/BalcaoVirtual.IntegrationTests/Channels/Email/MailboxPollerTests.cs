@@ -66,7 +66,8 @@ public sealed class MailboxPollerTests
     public async Task Poll_OfAnUnreachableMailbox_IsReportedAsItsStatus_CountingFailuresInARow_ThenRecovers()
     {
         var user = NewUser();
-        await using var bot = await BotHarness.StartAsync(Settings(user, port: TestServers.FreePort()));
+        using var closed = TestServers.RefusingPort();
+        await using var bot = await BotHarness.StartAsync(Settings(user, port: closed.Port));
         var jobs = bot.Factory.Services.GetRequiredService<MailJobs>();
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
         var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
