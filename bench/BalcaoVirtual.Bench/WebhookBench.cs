@@ -79,8 +79,6 @@ internal static class WebhookBench
         {
             Console.Error.WriteLine($"The service exited with code {service.ExitCode} during the run; its last output:");
             Console.Error.WriteLine(string.Join(Environment.NewLine, ProcessOutput));
-            bare.Kill(entireProcessTree: true);
-            twilio.Kill(entireProcessTree: true);
             return 2;
         }
 
@@ -103,9 +101,7 @@ internal static class WebhookBench
         report.AppendLine(Inv, $"Verification: {measured.Acked.Count} MessageSids {measured.AckedMeaning}; stored {stored}; stored twice {duplicates}; missing {missing}{(measured.MayBeMissing > 0 ? $" (at most {measured.MayBeMissing} may be: the requests not answered 200)" : "")}.");
         BenchReport.Finish(report, args);
 
-        service.Kill(entireProcessTree: true);
-        bare.Kill(entireProcessTree: true);
-        twilio.Kill(entireProcessTree: true);
+        service.Kill(entireProcessTree: true); // before its data folder goes; the helpers go with their KilledOnDispose
         await service.WaitForExitAsync();
         Directory.Delete(dataDir, recursive: true);
         return duplicates == 0 && missing <= measured.MayBeMissing ? 0 : 1;
@@ -144,9 +140,8 @@ internal static class WebhookBench
     /// <summary>
     /// The same comparison with wrk (a load generator in C, far faster than the .NET client): the bare endpoint and
     /// the service at their peak over one file of pre-signed webhooks, then the service paced at about half its peak
-    /// (a pause per connection: wrk cannot hold an exact rate, and its latency excludes the pause). Every request wrk
-    /// sent before each connection's last request (those were answered; the last ones may have been cut off when wrk
-    /// stopped) must then be stored.
+    /// (a pause per connection: wrk cannot hold an exact rate, and its latency excludes the pause). What must then be
+    /// stored: see <see cref="Measured"/> (each acknowledged request with one thread per connection, else a bound).
     /// </summary>
     private static async Task<Measured> MeasureWithWrkAsync(string bareUrl, string serviceUrl, int connections, int threads, int seconds, int requests)
     {

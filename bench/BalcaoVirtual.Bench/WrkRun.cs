@@ -34,9 +34,17 @@ internal sealed partial record WrkRun(double Rate, double P50, double P90, doubl
         }
     }
 
+    /// <summary>The request files already split, and for how many threads (a file serves several runs).</summary>
+    private static readonly Dictionary<string, int> Split = new(StringComparer.Ordinal);
+
     /// <summary>Thread i of n reads "<paramref name="path"/>.i": lines i, i+n, ... (twilio.lua reads nothing else).</summary>
     private static async Task SplitPerThreadAsync(string path, int threads)
     {
+        if (Split.GetValueOrDefault(path) == threads)
+        {
+            return;
+        }
+
         var writers = Enumerable.Range(0, threads).Select(i => new StreamWriter($"{path}.{i}", append: false, new UTF8Encoding(false))).ToArray();
         try
         {
@@ -53,6 +61,8 @@ internal sealed partial record WrkRun(double Rate, double P50, double P90, doubl
                 await writer.DisposeAsync();
             }
         }
+
+        Split[path] = threads;
     }
 
     /// <summary>

@@ -13,14 +13,14 @@ namespace BalcaoVirtual.Tests.Infrastructure;
 public sealed class ReplicaWaitTests
 {
     private static readonly EndPoint Master = new IPEndPoint(IPAddress.Loopback, 6379);
+    private static readonly ReplicaWait OneReplica = new(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
 
     [Test]
     public void AMasterDemotedBeforeItsWait_IsNotReplicated_SoTheWebhookIsAnswered503()
     {
-        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
         var db = Database(Server(isReplica: true, wait: () => throw new RedisCommandException("Command cannot be issued to a replica: WAIT")));
 
-        var refused = Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(db, "k"));
+        var refused = Assert.ThrowsAsync<StoreNotReplicatedException>(() => OneReplica.EnsureAsync(db, "k"));
 
         Assert.That(Web.Infrastructure.Http.StoreOutageHandler.IsOutage(refused!), Is.True);
     }
@@ -28,21 +28,19 @@ public sealed class ReplicaWaitTests
     [Test]
     public void AMasterDemotedBeforeTheClientKnows_RefusingWaitItself_IsNotReplicated()
     {
-        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
         var db = Database(Server(isReplica: false, wait: () => throw new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")));
 
-        Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(db, "k"));
+        Assert.ThrowsAsync<StoreNotReplicatedException>(() => OneReplica.EnsureAsync(db, "k"));
     }
 
     [Test]
     public void AMasterThatChangedBetweenTheWriteAndItsWait_IsNotReplicated_EvenIfTheNewOneHasReplicas()
     {
-        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
         var db = Database(Server(isReplica: false, wait: () => RedisResult.Create(1)));
         var before = new IPEndPoint(IPAddress.Loopback, 6380); // the old master, that took the write
 
-        Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(db, "k", before));
-        Assert.DoesNotThrowAsync(() => wait.EnsureAsync(db, "k", Master));
+        Assert.ThrowsAsync<StoreNotReplicatedException>(() => OneReplica.EnsureAsync(db, "k", before));
+        Assert.DoesNotThrowAsync(() => OneReplica.EnsureAsync(db, "k", Master));
     }
 
     [Test]
@@ -52,19 +50,17 @@ public sealed class ReplicaWaitTests
     [Test]
     public void AnotherCommandError_OnAMaster_StaysABug()
     {
-        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
         var db = Database(Server(isReplica: false, wait: () => throw new RedisCommandException("something else")));
 
-        Assert.ThrowsAsync<RedisCommandException>(() => wait.EnsureAsync(db, "k"));
+        Assert.ThrowsAsync<RedisCommandException>(() => OneReplica.EnsureAsync(db, "k"));
     }
 
     [Test]
     public void EnoughReplicas_IsAcknowledged_AndTooFewIsNot()
     {
-        var wait = new ReplicaWait(Options.Create(new StorageOptions { ReplicasToWait = 1 }));
 
-        Assert.DoesNotThrowAsync(() => wait.EnsureAsync(Database(Server(isReplica: false, wait: () => RedisResult.Create(1))), "k"));
-        Assert.ThrowsAsync<StoreNotReplicatedException>(() => wait.EnsureAsync(Database(Server(isReplica: false, wait: () => RedisResult.Create(0))), "k"));
+        Assert.DoesNotThrowAsync(() => OneReplica.EnsureAsync(Database(Server(isReplica: false, wait: () => RedisResult.Create(1))), "k"));
+        Assert.ThrowsAsync<StoreNotReplicatedException>(() => OneReplica.EnsureAsync(Database(Server(isReplica: false, wait: () => RedisResult.Create(0))), "k"));
     }
 
     private static IServer Server(bool isReplica, Func<RedisResult> wait) => Stub.Of<IServer>((method, args) => method.Name switch
