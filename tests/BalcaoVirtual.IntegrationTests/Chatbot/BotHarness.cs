@@ -76,7 +76,7 @@ internal sealed class BotHarness : IAsyncDisposable
         settings["Twilio:ApiBaseUrl"] = twilio.BaseUrl.ToString();
         settings["DataJud:BaseUrl"] = dataJud.BaseUrl.ToString();
         settings["DataJud:ApiKey"] = FakeDataJud.ApiKey;
-        settings["DataJud:Timeout"] = "00:00:00.5";
+        settings["DataJud:Timeout"] = "00:00:10"; // a first request on a busy machine (two fixtures at a time) is slow
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
