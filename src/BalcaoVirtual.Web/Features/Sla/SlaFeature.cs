@@ -314,7 +314,7 @@ public static class SlaFeature
     }
 
     /// <summary>The report as CSV (<c>format=csv</c>): the same 200, in the type the OpenAPI document states.</summary>
-    private sealed class CsvResult(string csv) : IResult, IEndpointMetadataProvider
+    internal sealed class CsvResult(string csv) : IResult, IEndpointMetadataProvider
     {
         public Task ExecuteAsync(HttpContext httpContext) => Results.Text(csv, "text/csv; charset=utf-8").ExecuteAsync(httpContext);
 

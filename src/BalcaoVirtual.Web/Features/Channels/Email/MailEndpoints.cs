@@ -117,7 +117,7 @@ internal static class MailEndpoints
     }
 
     /// <summary>A file result that the browser must save, never render or sniff.</summary>
-    private sealed class DownloadResult(IResult file) : IResult, IEndpointMetadataProvider
+    internal sealed class DownloadResult(IResult file) : IResult, IEndpointMetadataProvider
     {
         public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
             builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(Stream), ["application/octet-stream"]));
