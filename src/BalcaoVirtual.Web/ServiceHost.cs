@@ -129,6 +129,10 @@ internal static class StartupError
         InvalidOperationException e when e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal)
             || e.Message.Contains("were not found on the instance", StringComparison.Ordinal) => e.Message,
         InvalidOperationException e when e.Message.StartsWith("The embedded store", StringComparison.Ordinal) => e.Message,
+        // Kestrel's own message names the address ("Failed to bind to address http://127.0.0.1:5080: address already in use.").
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
+            $"{e.Message} Another program (another Balcão Virtual?) is listening there: stop it, or give this one another "
+            + "address with --urls http://localhost:5081 or the setting Urls (environment variable Urls).",
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerExceptions[0]),
         _ => null,
     };

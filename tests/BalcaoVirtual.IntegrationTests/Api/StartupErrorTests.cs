@@ -56,6 +56,19 @@ public sealed class StartupErrorTests
         Assert.That(error, Does.Contain(key));
     }
 
+    [Test]
+    public async Task RunAsync_Exits2_NamingTheAddress_WhenAnotherProgramListensThere()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (code, error) = await RunAsync($"--urls={url}");
+
+        Assert.That(code, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain(url).And.Contain("--urls").And.Not.Contain("   at "));
+    }
+
     private static async Task<(int Code, string Error)> RunAsync(string setting)
     {
         var error = new StringWriter();

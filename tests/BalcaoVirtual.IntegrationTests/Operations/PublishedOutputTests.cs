@@ -95,6 +95,25 @@ public sealed partial class PublishedOutputTests
     }
 
     [Test]
+    public async Task TheImagesEnvironment_SetsWhereTheServiceListens_OverTheDefaultInAppsettings()
+    {
+        // The container listens where the Dockerfile's environment says (compose maps that port); appsettings.json has
+        // its own Urls, and ASPNETCORE_URLS loses to it. Run with the Dockerfile's variables as they are, only the port
+        // moved to a free one and "+" (any address) to loopback.
+        var variables = DockerfileEnv().Matches(File.ReadAllText(TestServers.RepoFile("deploy/compose/Dockerfile")))
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+        var (key, url) = variables.Single(v => v.Value.StartsWith("http", StringComparison.Ordinal));
+        Assert.That(url, Is.EqualTo("http://+:8080"), "compose.yaml maps the containers' port 8080");
+        var port = TestServers.FreePort();
+        var image = new Dictionary<string, string>(environment) { [key] = $"http://127.0.0.1:{port}" };
+
+        using var service = await ServiceProcess.StartPublishedAsync(dll, elsewhere, port, image, portFromEnvironment: true);
+
+        Assert.That(service.HasExited, Is.False);
+        service.KillHard();
+    }
+
+    [Test]
     public void PublishedRuntimeConfig_CarriesTheMemoryAndThreadPoolSettings()
     {
         // docs/benchmarks.md, goal 4: one GC heap; full collections in the background (the embedded store's data is on it).
@@ -142,6 +161,9 @@ public sealed partial class PublishedOutputTests
 
     private static async Task<HttpStatusCode> SignInAsync(HttpClient http, string password) =>
         (await http.PostAsJsonAsync("/api/auth/token", new { email = "admin@localhost", password })).StatusCode;
+
+    [GeneratedRegex(@"^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex DockerfileEnv();
 
     [GeneratedRegex(@"password: (\S+)")]
     private static partial Regex PasswordLine();

@@ -71,9 +71,11 @@ internal sealed class ServiceProcess : IDisposable
 
     /// <summary>
     /// Starts a published service as an operator would: its dll from <paramref name="workDir"/> (another folder), with
-    /// only <paramref name="environment"/> and the port given, and waits until /health/ready answers 200.
+    /// only <paramref name="environment"/> and the port given, and waits until /health/ready answers 200. With
+    /// <paramref name="portFromEnvironment"/> the port is not given on the command line: the environment must say it.
     /// </summary>
-    public static Task<ServiceProcess> StartPublishedAsync(string dll, string workDir, int httpPort, IReadOnlyDictionary<string, string> environment)
+    public static Task<ServiceProcess> StartPublishedAsync(
+        string dll, string workDir, int httpPort, IReadOnlyDictionary<string, string> environment, bool portFromEnvironment = false)
     {
         var start = Command(dll, workDir);
         foreach (var (key, value) in environment)
@@ -81,7 +83,7 @@ internal sealed class ServiceProcess : IDisposable
             start.Environment[key] = value;
         }
 
-        return StartAsync(start, workDir, httpPort);
+        return StartAsync(start, workDir, httpPort, portFromEnvironment);
     }
 
     /// <summary><c>dotnet <paramref name="dll"/></c> in <paramref name="workDir"/>, in Production, its output read by the caller.</summary>
@@ -104,9 +106,13 @@ internal sealed class ServiceProcess : IDisposable
         return start;
     }
 
-    private static async Task<ServiceProcess> StartAsync(ProcessStartInfo start, string workDir, int httpPort)
+    private static async Task<ServiceProcess> StartAsync(ProcessStartInfo start, string workDir, int httpPort, bool portFromEnvironment = false)
     {
-        start.ArgumentList.Insert(1, $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+        if (!portFromEnvironment)
+        {
+            start.ArgumentList.Insert(1, $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         var process = Process.Start(start)!;
         var logFile = Path.Combine(workDir, "service.log");
         var service = new ServiceProcess(process, httpPort, logFile) { LogFile = logFile };
@@ -115,7 +121,21 @@ internal sealed class ServiceProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await TestServers.WaitUntilAsync(async () =>
+        try
+        {
+            await WaitUntilReadyAsync(service, process, http);
+        }
+        catch
+        {
+            service.Dispose(); // never ready: not left running for the next test to collide with
+            throw;
+        }
+
+        return service;
+    }
+
+    private static Task WaitUntilReadyAsync(ServiceProcess service, Process process, HttpClient http) =>
+        TestServers.WaitUntilAsync(async () =>
         {
             if (process.HasExited)
             {
@@ -132,8 +152,6 @@ internal sealed class ServiceProcess : IDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(90), $"the service at {service.Url} to be ready");
-        return service;
-    }
 
     /// <summary>SIGKILL: no shutdown, no flush; whatever was not committed is gone.</summary>
     public void KillHard()
