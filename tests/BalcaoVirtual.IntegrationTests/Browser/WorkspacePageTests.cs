@@ -296,6 +296,31 @@ public sealed class WorkspacePageTests
         await Assertions.Expect(page.Locator(Row(bia.Id))).ToBeVisibleAsync();
     }
 
+    /// <summary>A payment demand the citizen wrote of (the fake-lawyer scam) flags the row and says why in the thread, on a phone too.</summary>
+    [Test]
+    public async Task APaymentDemand_FlagsTheRow_AndTheThreadSaysWhy()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        (await bot.Factory.ClientForNewUserAsync("ana.golpe@trt8.jus.br", clerkOf: [Macapa], name: "Ana Souza")).Dispose();
+        await bot.SayAsync("Quando sai o alvará?", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("o advogado pediu um pix de 380 reais pra liberar", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Minha audiência foi remarcada?", from: Bia, to: BotHarness.MacapaNumber);
+        var bia = await bot.ConversationAsync(from: Bia, to: BotHarness.MacapaNumber);
+
+        await using var browser = await SystemChromium.SessionAsync();
+        foreach (var width in new[] { 1280, 360 })
+        {
+            var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 }, Locale = "pt-BR" })).NewPageAsync();
+            await InboxPageTests.SignInAsync(page, bot.BaseUrl, "ana.golpe@trt8.jus.br");
+            await Assertions.Expect(page.Locator(Row(maria.Id)).Locator(".payment-chip")).ToHaveTextAsync("⚠ pedido de pagamento");
+            await Assertions.Expect(page.Locator(Row(bia.Id)).Locator(".payment-chip")).ToHaveCountAsync(0);
+            await page.Locator(Row(maria.Id)).Locator("a").ClickAsync();
+            await Assertions.Expect(page.Locator(".pane-head .payment-hint")).ToContainTextAsync("golpe do falso advogado");
+            await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath($"workspace-payment-warning-{width}.png") });
+        }
+    }
+
     /// <summary>
     /// A transfer puts the clerk back on the list saying where it went, and the receiving unit reads why at the top;
     /// closing asks first and can say a last word to the citizen.

@@ -48,7 +48,7 @@ public sealed class DevPhoneTests
             Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Telefone de teste"));
             Assert.That(sendBody.GetProperty("status").GetInt32(), Is.EqualTo(200), "the signed webhook was accepted");
-            Assert.That(replies[0].GetProperty("text").GetString(), Does.StartWith("Olá! Este é o Balcão Virtual"), "the chatbot greets first");
+            Assert.That(replies[0].GetProperty("text").GetString(), Does.StartWith("Olá! Balcão Virtual"), "the chatbot greets first");
             Assert.That(replies[replies.GetArrayLength() - 1].GetProperty("text").GetString(), Is.EqualTo("Bom dia! Como podemos ajudar?"));
         });
     }

@@ -161,6 +161,29 @@ public sealed class MetaChannelTests
     }
 
     [Test]
+    public async Task FakeLawyer_ThroughMeta_APaymentDemandIsWarnedAtOnce_AndACheckedNumberIsNamed()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var central = "whatsapp:+" + FakeMeta.CentralDisplay;
+
+        var demand = FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay,
+            [FakeMeta.Text("wamid.SCAM1", "Dr. Carlos: seu alvará saiu. Para liberar faça um pix da taxa de R$ 380 para 91988887777")]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, demand)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await bot.WaitProcessedAsync("wamid.SCAM1", to: central);
+        Assert.That(meta.Requests.Select(r => r.Text), Has.Some.Contains(Chatbot.ChatbotTranscriptTests.PaymentWarning), "the rule, through the Graph API");
+        Assert.That((await bot.ConversationAsync(to: central)).PaymentWarningAt, Is.Not.Null, "flagged for the unit");
+
+        var asked = meta.Requests.Count;
+        var check = FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, [FakeMeta.Text("wamid.SCAM2", "esse número é oficial? +55 91 98888-7777")]);
+        Assert.That((await FakeMeta.PostAsync(bot.Service, check)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await bot.WaitProcessedAsync("wamid.SCAM2", to: central);
+        Assert.That(meta.Requests.Skip(asked).Select(r => r.Text), Has.Some.StartsWith("⚠️ +55 91 98888-7777 NÃO é um canal oficial"));
+        Assert.That(bot.Twilio.Requests, Is.Empty, "nothing through Twilio");
+    }
+
+    [Test]
     public async Task LateAnswer_GoesAsTheMetaTemplate_FollowsWhenTheCitizenWrites_A131047IsRecovered_And130429IsRetried()
     {
         var (meta, bot) = await StartAsync(new()

@@ -13,10 +13,11 @@ namespace BalcaoVirtual.IntegrationTests.Chatbot;
 /// </summary>
 public sealed class ChatbotTranscriptTests
 {
-    private const string Greeting = "Olá! Este é o Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região.";
+    private const string Greeting = "Olá! Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região. Nunca pedimos PIX.";
     private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região usa seus dados só para este atendimento (LGPD); não envie CPF nem documentos por aqui. Saiba mais: https://www.trt8.jus.br/lgpd";
     private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nEscreva menu para voltar aqui ou sair para encerrar.";
     private const string AfterAnswer = "Posso ajudar em algo mais? Escreva menu para ver as opções.";
+    internal const string PaymentWarning = "Atenção: o tribunal nunca pede PIX, boleto, depósito ou taxa por mensagem para liberar alvará ou valores. Se alguém pediu, pode ser golpe: não pague e fale com a vara pelos canais oficiais.";
     private const string OfferClerk = "Quer que eu passe sua mensagem para um atendente? Responda 1 para sim ou 2 para voltar ao menu.";
     private const string AskUnit = "Qual é a sua cidade, ou a vara do seu processo? O número do processo também serve.";
     private const string Caveat = "Os dados públicos do CNJ podem demorar alguns dias para mostrar as novidades. Detalhes no PJe: https://pje.trt8.jus.br";
@@ -346,6 +347,38 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.SayAsync("sair"), Is.EqualTo(new[] { "Atendimento encerrado. Obrigado pelo contato! Quando precisar, é só escrever de novo." }));
         Assert.That((await bot.ConversationAsync()).State, Is.EqualTo(ConversationState.Closed));
         Assert.That(await bot.SayAsync("oi"), Is.EqualTo(new[] { $"{Greeting}\n\n{Menu}" }), "a new start; the notice went to this contact already");
+    }
+
+    [TestCase(BotHarness.Citizen, BotHarness.Central)]
+    [TestCase(BotHarness.SmsCitizen, BotHarness.SmsCentral)]
+    public async Task FakeLawyer_ACheckedNumberIsNamedOfficialOrNot_AndAPaymentDemandIsWarnedAtOnce_AndFlaggedForTheUnit(string from, string to)
+    {
+        // "Isso é oficial?": one number that is not the court's, one that is (the 7ª Vara de Macapá's, written the local way).
+        var strange = await bot.SayAsync("esse numero (91) 98888-7777 é oficial? disseram que é da vara", from, to);
+        Assert.That(strange, Is.EqualTo(new[]
+        {
+            Open($"⚠️ (91) 98888-7777 NÃO é um canal oficial do Tribunal Regional do Trabalho da 8ª Região. Não responda e não pague nada.\n\n{PaymentWarning}\n\n{AfterAnswer}"),
+        }));
+        Assert.That((await bot.ConversationAsync(from, to)).PaymentWarningAt, Is.Null, "asking is no payment demand");
+        Assert.That(await bot.SayAsync("e esse, é oficial? (96) 2101-0210", from, to), Is.EqualTo(new[]
+        {
+            $"✅ (96) 2101-0210 é um canal oficial: 7ª Vara do Trabalho de Macapá.\n\n{PaymentWarning}\n\n{AfterAnswer}",
+        }));
+
+        // The scam's demand, forwarded to the desk: warned at once, and the question still reaches the unit, flagged.
+        Assert.That(await bot.SayAsync("quero falar com a 7a vara do trabalho de macapa", from, to), Has.Count.EqualTo(1));
+        var demand = await bot.SayAsync("o advogado pediu um pix de 380 reais para liberar meu alvara, posso pagar?", from, to);
+        Assert.That(demand.Single(), Does.StartWith(PaymentWarning + "\n\n"));
+        var waiting = await bot.ConversationAsync(from, to);
+        Assert.That(waiting.State, Is.EqualTo(ConversationState.Waiting));
+        Assert.That(waiting.UnitId, Is.EqualTo("trt8-vt-macapa-7"));
+        Assert.That(waiting.PaymentWarningAt, Is.EqualTo(bot.Factory.Time.GetUtcNow()));
+
+        // While the unit has it: once a day, not at every mention.
+        Assert.That(await bot.SayAsync("ja fiz o pix ontem", from, to), Is.Empty);
+        bot.Factory.Time.Advance(TimeSpan.FromDays(1));
+        Assert.That(await bot.SayAsync("agora pediram outra taxa pra liberar o alvara", from, to), Is.EqualTo(new[] { PaymentWarning }));
+        Assert.That((await bot.ConversationAsync(from, to)).PaymentWarningAt, Is.EqualTo(bot.Factory.Time.GetUtcNow()));
     }
 
     [Test]

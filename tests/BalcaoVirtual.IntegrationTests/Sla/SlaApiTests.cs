@@ -131,7 +131,10 @@ public sealed class SlaApiTests
         var clerk = await bot.Factory.ClientForNewUserAsync("clerk.report@trt8.jus.br", clerkOf: [SlaSupport.Macapa]);
         var onTime = await HandOffAsync("whatsapp:+5591981110001");
         var late = await HandOffAsync("whatsapp:+5591981110002");
-        await HandOffAsync("whatsapp:+5591981110003"); // never answered
+        var unanswered = await HandOffAsync("whatsapp:+5591981110003"); // never answered
+        // While it waits, that citizen writes of the scam's demand: warned, and the conversation flagged for the report.
+        Assert.That(await bot.SayAsync("o advogado pediu um pix pra liberar o alvara", "whatsapp:+5591981110003", BotHarness.MacapaNumber),
+            Is.EqualTo(new[] { Chatbot.ChatbotTranscriptTests.PaymentWarning }));
         await HandOffAsync("whatsapp:+5591981110004", "whatsapp:+559140080001"); // Belém: not in Macapá's report
         var store = bot.Factory.Services.GetRequiredService<SlaStore>();
 
@@ -175,6 +178,7 @@ public sealed class SlaApiTests
             Assert.That(report.GetProperty("days").EnumerateArray().Count(), Is.EqualTo(30));
             Assert.That(report.GetProperty("byLabel").EnumerateArray().Select(l => (l.GetProperty("name").GetString(), l.GetProperty("conversations").GetInt32())),
                 Is.EqualTo(new[] { ("Alvará", 2), ("Audiência", 1) }));
+            Assert.That(report.GetProperty("paymentWarnings").GetInt32(), Is.EqualTo(1), "one of Macapá's conversations flagged this month");
         });
 
         var csv = await clerk.GetStringAsync($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30&format=csv");
@@ -182,8 +186,10 @@ public sealed class SlaApiTests
         Assert.That(lines[0], Does.StartWith("conversation,period,channel,started,due,ended,outcome"));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[6]), Is.EquivalentTo(new[] { "met", "breached", "open" }));
         Assert.That(csv, Does.Not.Contain("5591981110001"), "no phone numbers in the export");
-        Assert.That(lines[0], Does.EndWith(",labels"));
-        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)).Split(',')[^1].Split("; "), Is.EquivalentTo(new[] { "Alvará", "Audiência" }));
+        Assert.That(lines[0], Does.EndWith(",labels,payment_warning"));
+        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)).Split(',')[^2].Split("; "), Is.EquivalentTo(new[] { "Alvará", "Audiência" }));
+        Assert.That(lines.Skip(1).Select(l => (l.Split(',')[0], l.Split(',')[^1])),
+            Is.EquivalentTo(new[] { (onTime.Id, ""), (late.Id, ""), (unanswered.Id, "yes") }));
 
         var page = await clerk.GetAsync($"/reports/sla/{SlaSupport.Macapa}/2026-11");
         var html = await page.Content.ReadAsStringAsync();
@@ -194,6 +200,7 @@ public sealed class SlaApiTests
             Assert.That(html, Does.Contain("Prazos da 7ª Vara do Trabalho de Macapá: novembro de 2026"));
             Assert.That(html, Does.Contain("33%").And.Contain("<svg").And.Contain("format=csv").And.Not.Contain("<script"));
             Assert.That(html, Does.Contain("Conversas por etiqueta: Alvará: 2 · Audiência: 1"));
+            Assert.That(html, Does.Contain("Pedidos de pagamento (possível golpe)<b>1</b>"));
         });
 
         using var belemClerk = await bot.Factory.ClientForNewUserAsync("clerk.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);

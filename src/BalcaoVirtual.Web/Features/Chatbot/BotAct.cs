@@ -34,6 +34,12 @@ public enum BotActKind
     NotUnderstood,
     OfferClerk,
     Audio,
+
+    /// <summary>Said whether the numbers, addresses or links in the message are the court's; the detail is "official", "not-official" or "none".</summary>
+    Verify,
+
+    /// <summary>Warned that the court never asks for payment by message (the fake-lawyer scam), and flagged the conversation.</summary>
+    PaymentWarning,
 }
 
 /// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>

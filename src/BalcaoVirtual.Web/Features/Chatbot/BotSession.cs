@@ -62,4 +62,7 @@ public sealed record BotSession
 
     /// <summary>The day (in the unit's time zone) the citizen was last told, while the unit had the conversation, that a document sent here is not a filing.</summary>
     public DateOnly? PetitionNoticeOn { get; init; }
+
+    /// <summary>The day (in the unit's time zone) the citizen was last warned, while the unit had the conversation, about paying by message.</summary>
+    public DateOnly? PaymentWarningOn { get; init; }
 }

@@ -22,7 +22,8 @@ public sealed class ChatFlow(
     UnitResolver resolver,
     UnitHours hours,
     Sla.SlaClock sla,
-    ICaseStatusLookup cases)
+    ICaseStatusLookup cases,
+    OfficialChannels official)
 {
     /// <summary>An example number with valid check digits, shown when a citizen's number is wrong.</summary>
     public static readonly string ExampleNumber = CnjNumber.Create(1234, 2025, 5, 8, 1).Canonical;
@@ -40,6 +41,7 @@ public sealed class ChatFlow(
         new("document", null, t => t.Document && t.Blank, _ => { }), // the turn said what a document sent here is
         new("exit", null, t => t.Intent == Intent.Exit, t => t.Goodbye()),
         new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
+        new("verify", null, t => t.R.AsksIfOfficial, t => t.Verify()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting || (t.R.Greets && t.Intent == Intent.Unknown && !t.IsQuestion())),
             t => t.ShowMenu()),
@@ -111,6 +113,8 @@ public sealed class ChatFlow(
 
     private ICaseStatusLookup Cases => cases;
 
+    private OfficialChannels Official => official;
+
     /// <summary>How units are called in this deployment's courts: "a vara", "a zona eleitoral", "a vara ou zona".</summary>
     private string UnitWord => field ??= Texts.Get(
         catalog.Courts.All(c => c.CnjCode.StartsWith("6.", StringComparison.Ordinal)) ? "BotUnitWordZone"
@@ -118,6 +122,11 @@ public sealed class ChatFlow(
         : "BotUnitWordVara");
 
     private string UnitNotFound => Texts.Format("BotUnitNotFound", catalog.Units.Count > 0 ? catalog.Units[0].Name : "");
+
+    /// <summary>The rule against the fake-lawyer scam, with where the official channels are listed.</summary>
+    private string PaymentWarning => official.PublicPage is { } page
+        ? Texts.Format("BotPaymentWarningWithPage", page.OriginalString)
+        : Texts.Get("BotPaymentWarning");
 
     /// <summary>The transition a turn takes (for tests: the table read for one message in one step).</summary>
     internal static Transition Choose(Turn turn) =>
@@ -167,14 +176,25 @@ public sealed class ChatFlow(
         var reading = IntentReader.Read(message.Text);
         // A case number given to the unit is searchable and shown to the clerk like one given to the bot.
         conversation = conversation.Mentioning(reading.ValidNumbers);
+        var today = LocalDay(conversation.UnitId, now);
+        if (reading.MentionsPayment)
+        {
+            // The scam's demand reaches the unit's thread flagged; the citizen is warned at once, once a day.
+            conversation = conversation with { PaymentWarningAt = now };
+            if (message.Channel != Channel.Email && session.PaymentWarningOn != today)
+            {
+                return new ChatOutcome(
+                    conversation with { Bot = session with { PaymentWarningOn = today } },
+                    [PaymentWarning],
+                    [new BotAct(BotActKind.PaymentWarning)]);
+            }
+        }
+
         if (message.Channel == Channel.Email || (!document && reading.Intent != Intent.Petition))
         {
             return new ChatOutcome(conversation, [], []);
         }
 
-        var zone = (conversation.UnitId is { } id ? catalog.Find(id)?.TimeZone : null)
-            ?? (catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         if (session.PetitionNoticeOn == today)
         {
             return new ChatOutcome(conversation, [], []);
@@ -184,6 +204,14 @@ public sealed class ChatFlow(
             conversation with { Bot = session with { PetitionNoticeOn = today } },
             [Texts.Format("BotPetitionWhileWaiting", Options.PjeUrl!.OriginalString)],
             [new BotAct(BotActKind.Petition)]);
+    }
+
+    /// <summary>The day it is at the unit (in the court's time zone while no unit is known).</summary>
+    private DateOnly LocalDay(string? unitId, DateTimeOffset now)
+    {
+        var zone = (unitId is not null ? catalog.Find(unitId)?.TimeZone : null)
+            ?? (catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
     }
 
     private static bool IsAudio(string type) => type.StartsWith("audio/", StringComparison.OrdinalIgnoreCase);
@@ -333,7 +361,8 @@ public sealed class ChatFlow(
         {
             if (Conversation.Bot is null)
             {
-                Say(Texts.Format("BotGreeting", Flow.Options.CourtName));
+                // The fake-lawyer scam's tell, from the first message on (in few words: greeting and menu fit one screen).
+                Say(Texts.Format("BotGreeting", Flow.Options.CourtName) + " " + Texts.Get("BotOfficialNote"));
             }
             else if (idle)
             {
@@ -348,7 +377,24 @@ public sealed class ChatFlow(
             }
 
             this.cancellationToken = cancellationToken;
-            await Choose(this).Do(this).ConfigureAwait(false);
+            var row = Choose(this);
+            if (R.MentionsPayment)
+            {
+                // The scam's demand: flagged for the unit, and the rule said first (checking names it itself).
+                Act(BotActKind.PaymentWarning);
+                Conversation = Conversation with { PaymentWarningAt = now };
+                if (row.Name != "verify")
+                {
+                    Say(Flow.PaymentWarning);
+                }
+            }
+
+            await row.Do(this).ConfigureAwait(false);
+            if (R.MentionsPayment)
+            {
+                // Warned today: not again while the unit has the conversation (whichever unit the turn settled on).
+                Session = Session with { PaymentWarningOn = Flow.LocalDay(Conversation.UnitId ?? Session.UnitId, now) };
+            }
             Session = Session with { Misses = understood ? 0 : Session.Misses };
             if (notice is not null)
             {
@@ -393,6 +439,34 @@ public sealed class ChatFlow(
         {
             Act(BotActKind.Audio);
             Say(Texts.Get("BotAudio"));
+        }
+
+        /// <summary>
+        /// "Isso é oficial?": whether each number, address or link in the message is one of the court's channels, then the
+        /// rule (the court never asks for payment by message). Without anything to check: how to ask, and the rule.
+        /// </summary>
+        public void Verify()
+        {
+            var checks = Flow.Official.Check(message.Text);
+            Act(BotActKind.Verify, checks.Count == 0 ? "none" : checks.All(c => c.Official) ? "official" : "not-official");
+            if (checks.Count == 0)
+            {
+                Say(Texts.Get("BotVerifyHow"));
+            }
+
+            foreach (var check in checks)
+            {
+                Say(check switch
+                {
+                    { Incomplete: true } => Texts.Format("BotVerifyNoAreaCode", check.Written),
+                    { Owner: { } owner } => Texts.Format("BotVerifyOfficial", check.Written, owner),
+                    _ => Texts.Format(check.Kind == ChannelKind.Link ? "BotVerifyNotOfficialLink" : "BotVerifyNotOfficial", check.Written, Flow.Options.CourtName),
+                });
+            }
+
+            Say(Flow.PaymentWarning);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            Say(Texts.Get("BotAfterAnswer"));
         }
 
         public void Goodbye()

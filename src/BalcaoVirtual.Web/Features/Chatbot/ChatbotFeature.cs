@@ -9,6 +9,7 @@ public static class ChatbotFeature
     public static IServiceCollection AddChatbot(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStrictOptions<ChatbotOptions, ChatbotOptionsValidator>(configuration, ChatbotOptions.Section);
+        services.AddSingleton<OfficialChannels>();
         services.AddSingleton<ChatFlow>();
         services.AddSingleton<IInboundHandler, Dialog>();
         return services;

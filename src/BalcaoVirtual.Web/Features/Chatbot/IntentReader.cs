@@ -87,6 +87,15 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
 
     /// <summary>Changes its mind inside the message ("esquece, quero o link"): what follows is what it asks.</summary>
     public bool ChangedMind { get; init; }
+
+    /// <summary>Asks whether a number, address, link or message is the court's ("isso é oficial?", "é golpe?", "verificar").</summary>
+    public bool AsksIfOfficial { get; init; }
+
+    /// <summary>
+    /// Mentions paying by message: PIX, a boleto (not for an electoral fine, which is paid by boleto), a fee to release
+    /// money ("taxa para liberar o alvará"), or a lawyer asking for money: what the fake-lawyer scam asks for.
+    /// </summary>
+    public bool MentionsPayment { get; init; }
 }
 
 /// <summary>
@@ -186,6 +195,36 @@ public static partial class IntentReader
     private static readonly string[][] FiledWords = Phrases(
         "peticionei", "protocolei", "protocolado", "protocolada", "protocolamos", "peticionamos", "juntaram", "foi juntado", "foi juntada",
         "ja juntei", "juntei", "dei entrada", "foi recebida", "foi recebido", "ja enviei", "ja mandei", "enviei pelo pje", "mandei pelo pje");
+
+    /// <summary>Asking whether something is the court's: a number, an address, a link, a forwarded message.</summary>
+    private static readonly string[][] OfficialWords = Phrases(
+        "e oficial", "eh oficial", "isso e oficial", "sao oficiais", "numero oficial", "canal oficial", "oficial mesmo", "e golpe",
+        "eh golpe", "isso e golpe", "sera golpe", "seria golpe", "pode ser golpe", "sera que e golpe", "conferir se", "e confiavel", "e verdadeiro", "e verdadeira", "e de voces", "e de vcs", "e do tribunal",
+        "e da vara", "e da justica", "falso advogado", "falsa advogada", "golpe do advogado", "golpe do falso advogado");
+
+    /// <summary>"Verificar": a command when said alone or with a number, an address or a link to check ("poderia verificar a movimentação" asks a clerk).</summary>
+    private static readonly string[][] VerifyWords = Phrases("verificar", "verifica", "verificacao", "verifique", "conferir", "confere", "checar");
+
+    /// <summary>Paying by message: said alone, what the scam asks for.</summary>
+    private static readonly string[][] ScamPaymentWords = Phrases(
+        "pix", "chave pix", "fazer um pix", "advogado pediu", "advogada pediu", "advogado esta pedindo", "advogado ta pedindo",
+        "pediu dinheiro", "pediram dinheiro", "pediu um deposito", "pediu deposito", "pediram deposito", "pediu pagamento",
+        "pediram pagamento", "pediu uma taxa", "pediram uma taxa", "falso advogado", "falsa advogada");
+
+    /// <summary>A charge, which beside the release of money (<see cref="ReleaseWords"/>) is the scam's demand.</summary>
+    private static readonly string[][] ChargeWords = Phrases(
+        "taxa", "taxas", "custas", "tarifa", "pagar", "pague", "paguei", "depositar", "deposite", "transferir", "transfira", "boleto",
+        "cobrando", "cobrou", "cobraram", "cobranca");
+
+    private static readonly string[][] ReleaseWords = Phrases(
+        "liberar", "liberacao", "libera", "liberado", "liberada", "alvara", "levantar", "levantamento", "desbloquear", "desbloqueio",
+        "resgatar", "resgate", "sacar", "saque", "receber o valor", "receber os valores", "receber a indenizacao", "causa ganha",
+        "ganhou a causa", "ganhei a causa");
+
+    private static readonly string[][] BoletoWords = Phrases("boleto", "boletos");
+
+    /// <summary>A fine (an electoral one is paid by boleto, and asking for it is no scam).</summary>
+    private static readonly string[][] FineWords = Phrases("multa", "multas");
 
     /// <summary>A change of mind inside one message: what follows the last of these is what is asked.</summary>
     private static readonly string[] ChangeOfMind =
@@ -338,6 +377,7 @@ public static partial class IntentReader
         // "Qual o horário? Aliás, esquece, me manda o link": the last thing asked is what is asked.
         var asked = LastRequest(normalized);
         var words = asked.Length == 0 ? [] : asked.Split(' ');
+        var all = normalized.Length == 0 ? [] : normalized.Split(' ');
         var questionMark = text?.Contains('?', StringComparison.Ordinal) == true;
         var intent = Classify(words, numbers.Count > 0 || malformed, questionMark, out var option);
         // A branch's matter needs a telling phrase ("pensão alimentícia") or two common words ("loja" and "defeito"): "o banco
@@ -357,6 +397,10 @@ public static partial class IntentReader
             AsksInWords = Exactly(words, QuestionWords),
             AsksForPerson = Exactly(words, PersonWords),
             NamesTopic = Exactly(words, TopicWords),
+            AsksIfOfficial = Exactly(all, OfficialWords)
+                || (Exactly(all, VerifyWords) && (all.Length <= CommandMaxWords || OfficialChannels.Candidates(text).Count > 0)),
+            MentionsPayment = Exactly(all, ScamPaymentWords) || (Exactly(all, ChargeWords) && Exactly(all, ReleaseWords))
+                || (Exactly(all, BoletoWords) && !Exactly(all, FineWords)),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

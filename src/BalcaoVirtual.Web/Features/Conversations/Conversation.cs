@@ -96,6 +96,12 @@ public sealed record Conversation
     /// <summary>How many messages the citizen sent in it (what a clerk has not seen yet is counted against it).</summary>
     public int CitizenMessages { get; init; }
 
+    /// <summary>
+    /// When the citizen last wrote of paying by message (PIX, a boleto, a fee to release money, a lawyer asking for money):
+    /// the bot warned them, and the unit's inbox shows the conversation as a possible fake-lawyer scam.
+    /// </summary>
+    public DateTimeOffset? PaymentWarningAt { get; init; }
+
     /// <summary>This conversation with these case numbers among those it mentions.</summary>
     public Conversation Mentioning(IEnumerable<string> numbers) => this with { ProcessNumbers = [.. ProcessNumbers.Concat(numbers).Distinct()] };
 }

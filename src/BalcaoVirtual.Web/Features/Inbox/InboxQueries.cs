@@ -36,7 +36,7 @@ public sealed record InboxList(IEnumerable<InboxItem> Items, int Page, int PageS
 public sealed record InboxItem(
     string Id, string? UnitId, Channel Channel, ConversationState State, string ContactAddress, string? ContactName, string? Subject, DateTimeOffset? DueAt,
     string? AssigneeId, string? AssigneeName, IReadOnlyList<string> ProcessNumbers, IReadOnlyList<string> Labels, DateTimeOffset LastActivityAt, int Unread,
-    InboxPreview? Last);
+    InboxPreview? Last, DateTimeOffset? PaymentWarningAt);
 
 /// <summary>
 /// The inbox list: waiting conversations by due time (from each unit's due index, or the index of those one clerk or
@@ -387,7 +387,7 @@ public sealed class InboxQueries(
         var items = found.Rows.Select(r => new InboxItem(
             r.Conversation.Id, r.Conversation.UnitId, r.Conversation.Channel, r.Conversation.State, r.Conversation.ContactAddress, r.Conversation.ContactName,
             r.Conversation.Subject, r.Conversation.DueAt, r.Conversation.AssigneeId, r.AssigneeName, r.Conversation.ProcessNumbers, r.Conversation.Labels,
-            r.Conversation.LastActivityAt, r.Unread, r.Last));
+            r.Conversation.LastActivityAt, r.Unread, r.Last, r.Conversation.PaymentWarningAt));
         return TypedResults.Ok(new InboxList(items, found.Page, found.PageSize, found.Total, found.Counts, found.Truncated));
     }
 }

@@ -44,6 +44,7 @@ internal static class SlaReportPage
                      (Texts.Get("ReportHitRate"), Pct(report.HitRate)),
                      (Texts.Get("ReportMedian"), Minutes(report.MedianFirstAnswerMinutes)),
                      (Texts.Get("ReportP90"), Minutes(report.P90FirstAnswerMinutes)),
+                     (Texts.Get("ReportPaymentWarnings"), report.PaymentWarnings.ToString(PtBr)),
                  })
         {
             html.Append("<div>").Append(H(label)).Append("<b>").Append(H(value)).Append("</b></div>");

@@ -59,14 +59,24 @@ public sealed record SlaReport
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// How many of the report's conversations were flagged in its days for a payment demand (PIX, boleto, a fee: the
+    /// fake-lawyer scam), the citizen warned by the bot.
+    /// </summary>
+    public int PaymentWarnings { get; init; }
+
+    /// <summary>The report's conversations flagged in its days, for the CSV.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlySet<string> PaymentWarned { get; init; } = new HashSet<string>();
+
     public IReadOnlyList<SlaDay> Days { get; init; } = [];
 
     public IReadOnlyList<WaitingPeriod> Items { get; init; } = [];
 
-    /// <param name="labels">The names of the labels each conversation bears (none when missing).</param>
-    public static SlaReport Build(
-        Unit unit, DateOnly from, DateOnly to, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null)
+    /// <param name="facts">The names of the labels each conversation bears, and when each was flagged for a payment demand (none when missing).</param>
+    public static SlaReport Build(Unit unit, DateOnly from, DateOnly to, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset now, ConversationFacts? facts = null)
     {
+        var labels = facts?.Labels;
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(periods);
         var items = periods.OrderBy(p => p.StartedAt).ToList();
@@ -88,6 +98,9 @@ public sealed record SlaReport
         var metTotal = items.Count(p => p.Outcome == PeriodOutcome.Met);
         var conversationIds = items.Select(p => p.ConversationId).ToHashSet(StringComparer.Ordinal);
         var missedTotal = items.Count(Missed);
+        var warned = (facts?.PaymentWarnings ?? new Dictionary<string, DateTimeOffset>())
+            .Where(w => conversationIds.Contains(w.Key) && LocalDate(w.Value, unit) is var day && day >= from && day <= to)
+            .Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
         return new SlaReport
         {
             UnitId = unit.Id,
@@ -107,6 +120,8 @@ public sealed record SlaReport
             ByChannel = Enum.GetValues<Channel>().ToDictionary(c => c.ToString().ToLowerInvariant(), c => items.Count(p => p.Channel == c)),
             Days = days,
             Items = items,
+            PaymentWarnings = warned.Count,
+            PaymentWarned = warned,
             Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
             ByLabel = [.. (labels ?? new Dictionary<string, IReadOnlyList<string>>())
                 .Where(l => conversationIds.Contains(l.Key))
@@ -128,7 +143,7 @@ public sealed record SlaReport
         ArgumentNullException.ThrowIfNull(unit);
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder();
-        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to,labels\r\n");
+        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to,labels,payment_warning\r\n");
         foreach (var p in Items)
         {
             string Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, unit.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", inv) : "";
@@ -138,7 +153,8 @@ public sealed record SlaReport
             csv.Append(string.Join(',',
                 Field(p.ConversationId), p.Seq.ToString(inv), p.Channel.ToString().ToLowerInvariant(), Local(p.StartedAt), Local(p.DueAt), Local(p.EndedAt),
                 p.Outcome.ToString().ToLowerInvariant(), answered, p.Late?.TotalMinutes.ToString("0.0", inv) ?? "",
-                Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? ""), Field(string.Join("; ", Labels.GetValueOrDefault(p.ConversationId) ?? []))));
+                Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? ""), Field(string.Join("; ", Labels.GetValueOrDefault(p.ConversationId) ?? [])),
+                PaymentWarned.Contains(p.ConversationId) ? "yes" : ""));
             csv.Append("\r\n");
         }
 
@@ -157,22 +173,26 @@ public sealed record SlaReport
     }
 }
 
-/// <summary>The unit's labels each conversation of a report bears now, by name: what the report counts per label.</summary>
+/// <summary>What a report reads from its conversations' records: their labels by name, and when each was flagged for a payment demand.</summary>
+public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList<string>> Labels, IReadOnlyDictionary<string, DateTimeOffset> PaymentWarnings);
+
+/// <summary>
+/// The unit's labels each conversation of a report bears now, by name (what the report counts per label), and the
+/// conversations flagged for a payment demand (the fake-lawyer scam).
+/// </summary>
 public sealed class SlaReportLabels(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
 {
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods)
+    public async Task<ConversationFacts> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods)
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(periods);
         var names = (await Inbox.InboxLabels.ReadAsync(redis.GetDatabase(), keys, unit.Id).ConfigureAwait(false))
             .ToDictionary(l => l.Id, l => l.Name, StringComparer.Ordinal);
-        if (names.Count == 0)
-        {
-            return new Dictionary<string, IReadOnlyList<string>>();
-        }
-
-        var records = await Task.WhenAll(periods.Select(p => p.ConversationId).Distinct().Select(conversations.GetAsync)).ConfigureAwait(false);
-        return records.OfType<Conversation>().Where(c => c.UnitId == unit.Id && c.Labels.Any(names.ContainsKey))
-            .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]);
+        var records = (await Task.WhenAll(periods.Select(p => p.ConversationId).Distinct().Select(conversations.GetAsync)).ConfigureAwait(false))
+            .OfType<Conversation>().Where(c => c.UnitId == unit.Id).ToList();
+        return new ConversationFacts(
+            records.Where(c => c.Labels.Any(names.ContainsKey))
+                .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]),
+            records.Where(c => c.PaymentWarningAt is not null).ToDictionary(c => c.Id, c => c.PaymentWarningAt!.Value));
     }
 }

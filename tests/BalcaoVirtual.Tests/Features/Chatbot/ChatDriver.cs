@@ -4,6 +4,7 @@ using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Court.DataJud;
 using BalcaoVirtual.Web.Features.Privacy;
+using BalcaoVirtual.Web.Features.PublicSite;
 using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,8 @@ internal sealed class ChatDriver
             DataProtectionOfficer = "encarregado@example.jus.br",
         });
         var hours = new UnitHours(ForensicCalendar.Default);
-        flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog));
+        flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog),
+            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())));
         conversation = new Conversation
         {
             Id = "c0ffee-1",

@@ -22,6 +22,8 @@ public sealed class ChatFlowTransitionTests
         [BotStep.Menu, null, "", "image/jpeg", "document"],
         [BotStep.AskUnit, null, "sair", null, "exit"],
         [BotStep.AskQuestion, Macapa, "menu", null, "menu"],
+        [BotStep.AskQuestion, Macapa, "isso é oficial? (91) 98888-7777", null, "verify"],
+        [BotStep.Menu, null, "verificar", null, "verify"],
         [BotStep.OfferClerk, null, "obrigado", null, "thanks"],
         [null, null, "Oi, bom dia", null, "first-greeting"],
         [null, null, "oi, de novo", null, "first-greeting"],

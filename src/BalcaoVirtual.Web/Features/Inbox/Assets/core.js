@@ -102,3 +102,8 @@ function paintDue(node) {
 }
 
 setInterval(() => document.querySelectorAll('.due').forEach(paintDue), 1000);
+
+/** The fake-lawyer scam's flag: the citizen wrote of paying by message (PIX, boleto, a fee); the bot already warned them. */
+export const paymentChip = c => c.paymentWarningAt
+  ? el('span', { class: 'payment-chip', title: T.InboxPaymentWarningHint, text: T.InboxPaymentWarningChip })
+  : '';

@@ -1,4 +1,4 @@
-import { T, api, button, channelName, day, dueCell, el, fmt, labels, masked, problem, rooms, stateName, units, useZone, when } from './core.js';
+import { T, api, button, channelName, day, dueCell, el, fmt, labels, masked, paymentChip, problem, rooms, stateName, units, useZone, when } from './core.js';
 
 // One conversation in the workspace's right pane: who and what, the thread (the chatbot's part folded into one line),
 // and the reply box fixed at the bottom. Reloaded when it changes, keeping what the clerk is typing.
@@ -7,7 +7,7 @@ const openFolds = new Set();
 const drafts = new Map(); // conversation id -> { reply, note, caret }
 
 const ACTS = ['menu', 'status', 'no-status', 'wrong-number', 'other-court', 'other-branch', 'ask-number', 'ask-unit', 'choose-unit', 'ask-question',
-  'handoff', 'hours', 'video', 'video-closed', 'petition', 'new-claim', 'thanks', 'goodbye', 'not-understood', 'offer-clerk', 'audio'];
+  'handoff', 'hours', 'video', 'video-closed', 'petition', 'new-claim', 'thanks', 'goodbye', 'not-understood', 'offer-clerk', 'audio', 'verify', 'payment-warning'];
 const actName = act => {
   const kind = act.split(' ')[0];
   return ACTS.includes(kind) ? T['InboxAct' + kind.split('-').map(w => w[0].toUpperCase() + w.slice(1)).join('')] : null;
@@ -44,7 +44,7 @@ function fold(messages) {
 
 function foldSummary(run) {
   const done = [...new Set(run.filter(m => m.author === 'bot').flatMap(m => m.botActs || []).map(actName).filter(Boolean))];
-  return done.length ? fmt('InboxBotSummary', done.join(', ')) : fmt('InboxBotMessages', run.length);
+  return done.length ? fmt('InboxBotSummary', done.join(', ')) : run.length === 1 ? T.InboxBotMessageOne : fmt('InboxBotMessages', run.length);
 }
 
 // Marks every counter PC's fonts have (no emoji): waiting, with the provider, delivered, read (blue), not delivered.
@@ -220,6 +220,7 @@ export async function conversationPane(pane, id, me, { back, left, changed, typi
     const unitLabels = labels[c.unitId] || {};
     const chips = (c.labels || []).filter(l => unitLabels[l]);
     if (chips.length) facts.append(el('span', { class: 'labels' }, ...chips.map(l => el('span', { class: 'label-chip', text: unitLabels[l] }))));
+    if (c.paymentWarningAt) facts.append(' ', paymentChip(c), el('span', { class: 'payment-hint', text: ' ' + T.InboxPaymentWarningHint }));
 
     const actions = el('div', { class: 'actions' });
     if (c.assigneeId !== me.id) {

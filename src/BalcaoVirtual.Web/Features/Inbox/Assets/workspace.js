@@ -1,4 +1,4 @@
-import { T, api, button, channelName, dueCell, el, fmt, labelNames, labels, loadLabels, main, masked, problem, units } from './core.js';
+import { T, api, button, channelName, dueCell, el, fmt, labelNames, labels, loadLabels, main, masked, paymentChip, problem, units } from './core.js';
 import { connect, liveNote, send } from './live.js';
 import { alerts } from './alerts.js';
 import { help, shortcuts } from './keys.js';
@@ -87,7 +87,7 @@ export async function workspace() {
           row.state === 'waiting' ? dueCell(row.dueAt) : el('span', { text: T['InboxState' + row.state[0].toUpperCase() + row.state.slice(1)] }),
           el('span', { text: ' · ' + facts.join(' · ') + ' · ' }), el('span', { class: 'holder', text: holder(row) }),
           (row.processNumbers || []).length ? el('span', { class: 'numbers', text: ' · ' + row.processNumbers.join(', ') }) : ''),
-        labelChips(row.unitId, row.labels)));
+        labelChips(row.unitId, row.labels), row.paymentWarningAt ? el('span', { class: 'labels' }, paymentChip(row)) : ''));
     item.querySelector('a').addEventListener('click', event => {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab stays a new tab
       event.preventDefault();
