@@ -65,6 +65,9 @@ public sealed class PublicPageTests
         var response = await page.GotoAsync(bot.BaseUrl + "/");
         Assert.That(response!.Status, Is.EqualTo(200));
         Assert.That(await UnitNamesAsync(), Has.Count.EqualTo(8), "every unit, open or closed");
+        // How to tell the desk from the fake-lawyer scam, before the list: the rule, and where to check a number.
+        Assert.That(await page.InnerTextAsync("header .bv-official"), Does.StartWith("Cuidado com o golpe do falso advogado:")
+            .And.Contain("nunca pede PIX").And.Contain("(91) 3000-0000"));
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("public-page-360.png") });
         Assert.That(requests, Has.Count.EqualTo(1), "no stylesheet, script, font or image to download: " + string.Join(", ", requests));
 

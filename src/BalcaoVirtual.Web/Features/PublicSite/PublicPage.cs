@@ -35,7 +35,7 @@ internal static class PublicPage
 
     private const string PageCss =
         "body{margin:0;background:#fff}header,main,footer{max-width:44rem;margin:0 auto;padding:.8rem 1rem}header{border-bottom:4px solid #0b4f8a}" +
-        "h1{font-size:1.5rem;margin:.2rem 0}header p{margin:.3rem 0}footer{color:#4a4a4a;font-size:.9rem}" +
+        "h1{font-size:1.5rem;margin:.2rem 0}header p{margin:.3rem 0}.bv-official{border-left:4px solid #8a1c1c;padding:.3rem .6rem;background:#fdf3f3}.bv-nowrap{white-space:nowrap}footer{color:#4a4a4a;font-size:.9rem}" +
         ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.4rem}";
 
     private static string H(string? text) => Html.Encode(text ?? "");
@@ -51,7 +51,19 @@ internal static class PublicPage
         html.Append("<style>").Append(PageCss).Append(Css).Append("</style></head><body class=\"bv\">");
         html.Append("<a class=\"skip\" href=\"#conteudo\">").Append(H(Texts.Get("PublicSkip"))).Append("</a>");
         html.Append("<header><h1>").Append(H(Texts.Get("PublicTitle"))).Append("</h1><p>").Append(H(courtNames)).Append("</p><p>")
-            .Append(H(Texts.Get("PublicIntro"))).Append("</p></header><main id=\"conteudo\">");
+            .Append(H(Texts.Get("PublicIntro"))).Append("</p>");
+        // The fake-lawyer scam writes from numbers that look official and asks for money: what the court never does.
+        html.Append("<p class=\"bv-official\"><strong>").Append(H(Texts.Get("PublicOfficialHeading"))).Append("</strong> ")
+            .Append(H(Texts.Get("PublicOfficial")));
+        if (courts.FirstOrDefault(c => c.WhatsApp is not null)?.WhatsApp is { } central)
+        {
+            // The number kept on one line ("(91) 3000-" above "0000" on a phone reads as two numbers).
+            var check = Texts.Get("PublicOfficialCheck").Split("{0}");
+            html.Append(' ').Append(H(check[0])).Append("<span class=\"bv-nowrap\">").Append(H(BotFormat.Phone(central))).Append("</span>")
+                .Append(H(check[^1]));
+        }
+
+        html.Append("</p></header><main id=\"conteudo\">");
         if (single is not null)
         {
             html.Append("<p><a href=\"/\">").Append(H(Texts.Get("PublicAllUnits"))).Append("</a></p>");
