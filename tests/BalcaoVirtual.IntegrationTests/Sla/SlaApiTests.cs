@@ -203,6 +203,15 @@ public sealed class SlaApiTests
             Assert.That(html, Does.Contain("Pedidos de pagamento (possível golpe)<b>1</b>"));
         });
 
+        // Flagged again in December: November's report still counts it (each day's flag is kept, not only the last).
+        bot.Factory.Time.Advance(TimeSpan.FromDays(8));
+        await bot.SayAsync("pediram outra taxa pra liberar o alvara", "whatsapp:+5591981110003", BotHarness.MacapaNumber);
+        Assert.That((await bot.ConversationAsync("whatsapp:+5591981110003", BotHarness.MacapaNumber)).PaymentWarnings, Has.Count.EqualTo(2));
+        clerk.Dispose();
+        clerk = await bot.Factory.ClientAsAsync("clerk.report@trt8.jus.br", "senha-forte-do-servidor");
+        var november = await clerk.GetFromJsonAsync<JsonElement>($"/api/reports/sla?unit={SlaSupport.Macapa}&from=2026-11-01&to=2026-11-30");
+        Assert.That(november.GetProperty("paymentWarnings").GetInt32(), Is.EqualTo(1));
+
         using var belemClerk = await bot.Factory.ClientForNewUserAsync("clerk.belem@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
         Assert.Multiple(async () =>
         {

@@ -40,6 +40,9 @@ public enum BotGoal
 
     Video,
     Hours,
+
+    /// <summary>Asked for the number, address or link to check ("verificar" alone).</summary>
+    Verify,
 }
 
 /// <summary>The chatbot's explicit state, stored on the conversation record (one write with the turn's replies).</summary>

@@ -42,6 +42,7 @@ public sealed class ChatFlow(
         new("exit", null, t => t.Intent == Intent.Exit, t => t.Goodbye()),
         new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
         new("verify", null, t => t.R.AsksIfOfficial, t => t.Verify()),
+        new("verify-item", null, t => t.Session.Goal == BotGoal.Verify && t.NamesChannel, t => t.Verify()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting || (t.R.Greets && t.Intent == Intent.Unknown && !t.IsQuestion())),
             t => t.ShowMenu()),
@@ -179,8 +180,20 @@ public sealed class ChatFlow(
         var today = LocalDay(conversation.UnitId, now);
         if (reading.MentionsPayment)
         {
+            conversation = conversation.WarnedOfPayment(now);
+        }
+
+        if (reading.AsksIfOfficial && message.Channel != Channel.Email)
+        {
+            // "Isso é oficial?" gets its answer whoever has the conversation: the public page tells citizens to ask it here.
+            var (replies, detail) = Check(message.Text);
+            return new ChatOutcome(conversation with { Bot = session with { PaymentWarningOn = today } }, replies,
+                [new BotAct(BotActKind.Verify, detail), .. reading.MentionsPayment ? [new BotAct(BotActKind.PaymentWarning)] : Array.Empty<BotAct>()]);
+        }
+
+        if (reading.MentionsPayment)
+        {
             // The scam's demand reaches the unit's thread flagged; the citizen is warned at once, once a day.
-            conversation = conversation with { PaymentWarningAt = now };
             if (message.Channel != Channel.Email && session.PaymentWarningOn != today)
             {
                 return new ChatOutcome(
@@ -205,6 +218,27 @@ public sealed class ChatFlow(
             [Texts.Format("BotPetitionWhileWaiting", Options.PjeUrl!.OriginalString)],
             [new BotAct(BotActKind.Petition)]);
     }
+
+    /// <summary>
+    /// "Isso é oficial?": whether each number, address or link in the message is one of the court's channels, then the
+    /// rule (the court never asks for payment by message); without anything to check, how to ask. A link that is not
+    /// the court's is written so that WhatsApp does not make it one to tap ("trt8-alvaras[.]com").
+    /// </summary>
+    private (List<string> Replies, string Detail) Check(string? text)
+    {
+        var checks = official.Check(text);
+        var replies = checks.Count == 0 ? [Texts.Get("BotVerifyHow")] : checks.Select(check => check switch
+        {
+            { Incomplete: true } => Texts.Format("BotVerifyNoAreaCode", check.Written),
+            { Owner: { } owner } => Texts.Format("BotVerifyOfficial", check.Written, owner),
+            { Kind: ChannelKind.Link } => Texts.Format("BotVerifyNotOfficialLink", Defanged(check.Written), Options.CourtName),
+            _ => Texts.Format("BotVerifyNotOfficial", check.Written, Options.CourtName),
+        }).ToList();
+        replies.Add(PaymentWarning);
+        return (replies, checks.Count == 0 ? "none" : checks.All(c => c.Official) ? "official" : "not-official");
+    }
+
+    private static string Defanged(string link) => link.Replace("://", "[:]//", StringComparison.Ordinal).Replace(".", "[.]", StringComparison.Ordinal);
 
     /// <summary>The day it is at the unit (in the court's time zone while no unit is known).</summary>
     private DateOnly LocalDay(string? unitId, DateTimeOffset now)
@@ -382,7 +416,7 @@ public sealed class ChatFlow(
             {
                 // The scam's demand: flagged for the unit, and the rule said first (checking names it itself).
                 Act(BotActKind.PaymentWarning);
-                Conversation = Conversation with { PaymentWarningAt = now };
+                Conversation = Conversation.WarnedOfPayment(now);
                 if (row.Name != "verify")
                 {
                     Say(Flow.PaymentWarning);
@@ -447,27 +481,15 @@ public sealed class ChatFlow(
         /// </summary>
         public void Verify()
         {
-            var checks = Flow.Official.Check(message.Text);
-            Act(BotActKind.Verify, checks.Count == 0 ? "none" : checks.All(c => c.Official) ? "official" : "not-official");
-            if (checks.Count == 0)
-            {
-                Say(Texts.Get("BotVerifyHow"));
-            }
-
-            foreach (var check in checks)
-            {
-                Say(check switch
-                {
-                    { Incomplete: true } => Texts.Format("BotVerifyNoAreaCode", check.Written),
-                    { Owner: { } owner } => Texts.Format("BotVerifyOfficial", check.Written, owner),
-                    _ => Texts.Format(check.Kind == ChannelKind.Link ? "BotVerifyNotOfficialLink" : "BotVerifyNotOfficial", check.Written, Flow.Options.CourtName),
-                });
-            }
-
-            Say(Flow.PaymentWarning);
-            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Candidates = [] };
+            var (replies, detail) = Flow.Check(message.Text);
+            Act(BotActKind.Verify, detail);
+            replies.ForEach(Say);
+            Session = Session with { Step = BotStep.Menu, Goal = detail == "none" ? BotGoal.Verify : BotGoal.None, Candidates = [] };
             Say(Texts.Get("BotAfterAnswer"));
         }
+
+        /// <summary>The message names a phone number, an e-mail address or a link.</summary>
+        public bool NamesChannel => OfficialChannels.Candidates(message.Text).Count > 0;
 
         public void Goodbye()
         {

@@ -196,32 +196,45 @@ public static partial class IntentReader
         "peticionei", "protocolei", "protocolado", "protocolada", "protocolamos", "peticionamos", "juntaram", "foi juntado", "foi juntada",
         "ja juntei", "juntei", "dei entrada", "foi recebida", "foi recebido", "ja enviei", "ja mandei", "enviei pelo pje", "mandei pelo pje");
 
-    /// <summary>Asking whether something is the court's: a number, an address, a link, a forwarded message.</summary>
+    /// <summary>
+    /// Asking whether something is the court's: a number, an address, a link, a forwarded message. Not "é da vara de
+    /// Marabá" (where a case is) nor "conferir se o alvará saiu" (a question for the clerk).
+    /// </summary>
     private static readonly string[][] OfficialWords = Phrases(
         "e oficial", "eh oficial", "isso e oficial", "sao oficiais", "numero oficial", "canal oficial", "oficial mesmo", "e golpe",
-        "eh golpe", "isso e golpe", "sera golpe", "seria golpe", "pode ser golpe", "sera que e golpe", "conferir se", "e confiavel", "e verdadeiro", "e verdadeira", "e de voces", "e de vcs", "e do tribunal",
-        "e da vara", "e da justica", "falso advogado", "falsa advogada", "golpe do advogado", "golpe do falso advogado");
+        "eh golpe", "isso e golpe", "sera golpe", "seria golpe", "pode ser golpe", "sera que e golpe", "e confiavel", "e verdadeiro",
+        "e verdadeira", "falso advogado", "falsa advogada", "golpe do advogado", "golpe do falso advogado", "esse numero e de voces",
+        "esse numero e da vara", "esse numero e do tribunal", "esse contato e de voces", "esse contato e da vara");
 
     /// <summary>"Verificar": a command when said alone or with a number, an address or a link to check ("poderia verificar a movimentação" asks a clerk).</summary>
     private static readonly string[][] VerifyWords = Phrases("verificar", "verifica", "verificacao", "verifique", "conferir", "confere", "checar");
 
-    /// <summary>Paying by message: said alone, what the scam asks for.</summary>
-    private static readonly string[][] ScamPaymentWords = Phrases(
-        "pix", "chave pix", "fazer um pix", "advogado pediu", "advogada pediu", "advogado esta pedindo", "advogado ta pedindo",
-        "pediu dinheiro", "pediram dinheiro", "pediu um deposito", "pediu deposito", "pediram deposito", "pediu pagamento",
-        "pediram pagamento", "pediu uma taxa", "pediram uma taxa", "falso advogado", "falsa advogada");
+    /// <summary>Paying by message: said alone, what the scam asks for (not for a fine, nor a citizen's own key).</summary>
+    private static readonly string[][] ScamPaymentWords = Phrases("pix", "boleto", "boletos", "falso advogado", "falsa advogada");
 
-    /// <summary>A charge, which beside the release of money (<see cref="ReleaseWords"/>) is the scam's demand.</summary>
+    /// <summary>A citizen's own PIX key or account, given for a payment to them: no demand.</summary>
+    private static readonly string[][] OwnKeyWords = Phrases("minha chave pix", "minha chave", "meu pix", "meus dados bancarios", "minha conta");
+
+    /// <summary>Someone asking for money ("me pediu", "cobrando"): beside money (<see cref="ChargeWords"/>), the scam's demand.</summary>
+    private static readonly string[][] DemandWords = Phrases(
+        "pediu", "pediram", "pedindo", "pede", "cobrou", "cobraram", "cobrando", "cobranca", "exigiu", "exigindo", "mandou pagar",
+        "mandaram pagar", "quer que eu pague", "querem que eu pague");
+
     private static readonly string[][] ChargeWords = Phrases(
-        "taxa", "taxas", "custas", "tarifa", "pagar", "pague", "paguei", "depositar", "deposite", "transferir", "transfira", "boleto",
-        "cobrando", "cobrou", "cobraram", "cobranca");
+        "taxa", "taxas", "custas", "tarifa", "pagar", "pague", "pagamento", "deposito", "deposite", "depositar", "transfira", "transferencia",
+        "imposto", "impostos", "honorarios", "dinheiro", "reais");
+
+    /// <summary>Charges that beside the release of money (<see cref="ReleaseWords"/>) are the demand ("taxa para liberar o alvará").</summary>
+    private static readonly string[][] ChargeOnlyWords = Phrases("taxa", "taxas", "tarifa", "deposite", "transfira", "imposto", "impostos", "custas");
 
     private static readonly string[][] ReleaseWords = Phrases(
         "liberar", "liberacao", "libera", "liberado", "liberada", "alvara", "levantar", "levantamento", "desbloquear", "desbloqueio",
-        "resgatar", "resgate", "sacar", "saque", "receber o valor", "receber os valores", "receber a indenizacao", "causa ganha",
-        "ganhou a causa", "ganhei a causa");
+        "resgatar", "resgate", "sacar", "saque", "causa ganha", "ganhou a causa", "ganhei a causa", "ganhei o processo", "ganhou o processo",
+        "ganhei a acao", "ganhou a acao");
 
-    private static readonly string[][] BoletoWords = Phrases("boleto", "boletos");
+
+    /// <summary>The court officer ("oficial de justiça"), not an official channel.</summary>
+    private static readonly string[][] OfficerWords = Phrases("oficial de justica", "oficiala de justica");
 
     /// <summary>A fine (an electoral one is paid by boleto, and asking for it is no scam).</summary>
     private static readonly string[][] FineWords = Phrases("multa", "multas");
@@ -397,15 +410,24 @@ public static partial class IntentReader
             AsksInWords = Exactly(words, QuestionWords),
             AsksForPerson = Exactly(words, PersonWords),
             NamesTopic = Exactly(words, TopicWords),
-            AsksIfOfficial = Exactly(all, OfficialWords)
-                || (Exactly(all, VerifyWords) && (all.Length <= CommandMaxWords || OfficialChannels.Candidates(text).Count > 0)),
-            MentionsPayment = Exactly(all, ScamPaymentWords) || (Exactly(all, ChargeWords) && Exactly(all, ReleaseWords))
-                || (Exactly(all, BoletoWords) && !Exactly(all, FineWords)),
+            AsksIfOfficial = (Exactly(all, OfficialWords) && !Exactly(all, OfficerWords))
+                || (Exactly(all, VerifyWords) && (all.Length == 1 || OfficialChannels.Candidates(text).Count > 0)),
+            MentionsPayment = MentionsPayment(all),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],
         };
     }
+
+    /// <summary>
+    /// PIX, a boleto, a fee to release money, someone asking for money: what the fake-lawyer scam asks for. Not a fine
+    /// (an electoral fine is paid by boleto), nor the citizen's own key or account for a payment to them.
+    /// </summary>
+    private static bool MentionsPayment(string[] all) =>
+        all.Length > 0 && !Exactly(all, FineWords) && !Exactly(all, OwnKeyWords)
+        && (Exactly(all, ScamPaymentWords)
+            || (Exactly(all, DemandWords) && Exactly(all, ChargeWords))
+            || (Exactly(all, ChargeOnlyWords) && Exactly(all, ReleaseWords)));
 
     private static string LastRequest(string normalized)
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.PublicSite;
 using BalcaoVirtual.Web.Features.Units;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,13 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
             _ => c with { Owner = OwnerOfPhone(new string([.. c.Written.Where(char.IsAsciiDigit)])) },
         })];
 
-    /// <summary>The phone numbers, e-mail addresses and links <paramref name="text"/> names (at most <see cref="MaxChecked"/>), unchecked.</summary>
+    /// <summary>What is read of a message for channels: a forwarded message fits; more is cut, never scanned whole.</summary>
+    private const int MaxScanned = 2_000;
+
+    /// <summary>
+    /// The phone numbers, e-mail addresses and links <paramref name="text"/> names, unchecked: phone numbers first (what
+    /// the scam writes from), then addresses, then links, at most <see cref="MaxChecked"/>.
+    /// </summary>
     public static IReadOnlyList<ChannelCheck> Candidates(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -52,31 +59,59 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
             return [];
         }
 
-        var found = new List<ChannelCheck>();
-        found.AddRange(EmailPattern().Matches(text).Select(m => new ChannelCheck(ChannelKind.Email, m.Value, null)));
+        text = text.Length > MaxScanned ? text[..MaxScanned] : text;
+        var emails = EmailPattern().Matches(text).Select(m => new ChannelCheck(ChannelKind.Email, m.Value, null)).ToList();
         var rest = EmailPattern().Replace(text, " ");
-        found.AddRange(LinkPattern().Matches(rest).Select(m => new ChannelCheck(ChannelKind.Link, m.Value.TrimEnd('.', ',', ';', ')'), null)));
-        rest = LinkPattern().Replace(rest, " ");
+        var links = LinkPattern().Matches(rest).Select(m => Trimmed(m.Value))
+            .Where(IsLink).Select(l => new ChannelCheck(ChannelKind.Link, l, null)).ToList();
+        rest = LinkPattern().Replace(rest, m => IsLink(Trimmed(m.Value)) ? " " : m.Value);
+        var phones = new List<ChannelCheck>();
         foreach (Match m in PhonePattern().Matches(rest))
         {
             var digits = m.Value.Count(char.IsAsciiDigit);
             if (digits is >= 8 and <= 13 && !CpfShape().IsMatch(m.Value.Trim()))
             {
                 // Not a case number (20 digits), a date or a sum; 8 or 9 digits are a number without its area code.
-                found.Add(new ChannelCheck(ChannelKind.Phone, m.Value.Trim(), null, Incomplete: digits <= 9));
+                phones.Add(new ChannelCheck(ChannelKind.Phone, m.Value.Trim(), null, Incomplete: digits <= 9));
             }
         }
 
-        return [.. found.Take(MaxChecked)];
+        return [.. phones.Concat(emails).Concat(links).Take(MaxChecked)];
     }
+
+    /// <summary>
+    /// A token read as a link: with a scheme or "www.", or a host whose last label is a common top-level domain, or a
+    /// host of three labels or more ("trt8.jus.br.alvara.lat").
+    /// </summary>
+    private static bool IsLink(string token)
+    {
+        if (token.Contains("://", StringComparison.Ordinal) || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var host = token.Split('/')[0];
+        var labels = host.Split('.');
+        // "12.400", a CPF or a case number is no host: its last label has no letter.
+        return labels[^1].Any(char.IsAsciiLetter) && (labels.Length >= 3 || CommonTopLevel.Contains(labels[^1]));
+    }
+
+    private static string Trimmed(string token) => token.TrimEnd('.', ',', ';', ')', '?', '!');
+
+    private static readonly HashSet<string> CommonTopLevel = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "br", "com", "net", "org", "info", "xyz", "site", "online", "app", "link", "ly", "me", "io", "top", "shop", "vip", "lat", "icu",
+        "cc", "ru", "cn", "co", "club", "live", "store", "biz", "pro", "tk", "ml", "ga", "cf", "gq",
+    };
 
     /// <summary>The court's sites, for the bot to say where the official channels are listed.</summary>
     public Uri? PublicPage => site.Value.BaseUrl;
 
     private string? OwnerOfPhone(string digits)
     {
-        // Brazilian numbers as people write them: with or without the country code, and mobiles with or without the
-        // ninth digit (an old contact card has "91 8123-4567" for "91 98123-4567").
+        // Brazilian numbers as people write them: with or without the country code, the trunk 0 ("091 …"), and mobiles
+        // with or without the ninth digit (an old contact card has "91 8123-4567" for "91 98123-4567").
+        digits = digits.TrimStart('0');
         var full = digits.Length is 10 or 11 ? "55" + digits : digits;
         foreach (var (number, owner) in Phones())
         {
@@ -89,18 +124,8 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
         return null;
     }
 
-    /// <summary>Whether two numbers (digits, with the country code) are one, a mobile's ninth digit or not.</summary>
-    internal static bool SamePhone(string a, string b)
-    {
-        if (a == b)
-        {
-            return true;
-        }
-
-        // 55 + DDD (2) + 9 + 8 digits against 55 + DDD + 8 digits.
-        static string WithoutNinth(string n) => n.Length == 13 && n.StartsWith("55", StringComparison.Ordinal) && n[4] == '9' ? n.Remove(4, 1) : n;
-        return WithoutNinth(a) == WithoutNinth(b);
-    }
+    /// <summary>Whether two numbers (digits, with the country code) are one: a mobile's ninth digit restored on both.</summary>
+    internal static bool SamePhone(string a, string b) => ContactAddress.NormalizeDigits(a) == ContactAddress.NormalizeDigits(b);
 
     private IEnumerable<(string Digits, string Owner)> Phones()
     {
@@ -175,9 +200,8 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
-    /// <summary>A link with its scheme, or starting "www.", or a host under a common top-level domain ("trt8-pagamentos.com/x").</summary>
-    [GeneratedRegex(@"(?:https?://[^\s<>""]+|www\.[^\s<>""]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:br|com|net|org|info|xyz|site|online|app|link|ly|me|io|top|shop|vip)(?:/[^\s<>""]*)?)",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>A link-shaped token, whole ("trt8.jus.br.alvara.lat/x", not its first three labels); <see cref="IsLink"/> decides.</summary>
+    [GeneratedRegex(@"(?:https?://|www\.)[^\s<>""]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+(?:/[^\s<>""]*)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LinkPattern();
 
     [GeneratedRegex(@"^\d{3}\.\d{3}\.\d{3}-\d{2}$", RegexOptions.CultureInvariant)]

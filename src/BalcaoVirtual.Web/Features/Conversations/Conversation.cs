@@ -97,10 +97,22 @@ public sealed record Conversation
     public int CitizenMessages { get; init; }
 
     /// <summary>
-    /// When the citizen last wrote of paying by message (PIX, a boleto, a fee to release money, a lawyer asking for money):
-    /// the bot warned them, and the unit's inbox shows the conversation as a possible fake-lawyer scam.
+    /// When the citizen wrote of paying by message (PIX, a boleto, a fee to release money, a lawyer asking for money),
+    /// the first time each day, the latest <see cref="MaxPaymentWarnings"/>: the bot warned them, the unit's inbox shows
+    /// the conversation as a possible fake-lawyer scam, and each month's report counts it.
     /// </summary>
-    public DateTimeOffset? PaymentWarningAt { get; init; }
+    public IReadOnlyList<DateTimeOffset> PaymentWarnings { get; init; } = [];
+
+    /// <summary>The latest of <see cref="PaymentWarnings"/> (what the inbox shows).</summary>
+    public DateTimeOffset? PaymentWarningAt => PaymentWarnings.Count > 0 ? PaymentWarnings[^1] : null;
+
+    public const int MaxPaymentWarnings = 60;
+
+    /// <summary>This conversation flagged for a payment demand at <paramref name="now"/> (once per UTC day).</summary>
+    public Conversation WarnedOfPayment(DateTimeOffset now) =>
+        PaymentWarningAt is { } last && last.UtcDateTime.Date == now.UtcDateTime.Date
+            ? this
+            : this with { PaymentWarnings = [.. PaymentWarnings.TakeLast(MaxPaymentWarnings - 1), now] };
 
     /// <summary>This conversation with these case numbers among those it mentions.</summary>
     public Conversation Mentioning(IEnumerable<string> numbers) => this with { ProcessNumbers = [.. ProcessNumbers.Concat(numbers).Distinct()] };

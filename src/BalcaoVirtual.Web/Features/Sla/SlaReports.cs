@@ -60,7 +60,7 @@ public sealed record SlaReport
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>
-    /// How many of the report's conversations were flagged in its days for a payment demand (PIX, boleto, a fee: the
+    /// How many of the report's conversations were flagged on one of its days for a payment demand (PIX, boleto, a fee: the
     /// fake-lawyer scam), the citizen warned by the bot.
     /// </summary>
     public int PaymentWarnings { get; init; }
@@ -98,8 +98,8 @@ public sealed record SlaReport
         var metTotal = items.Count(p => p.Outcome == PeriodOutcome.Met);
         var conversationIds = items.Select(p => p.ConversationId).ToHashSet(StringComparer.Ordinal);
         var missedTotal = items.Count(Missed);
-        var warned = (facts?.PaymentWarnings ?? new Dictionary<string, DateTimeOffset>())
-            .Where(w => conversationIds.Contains(w.Key) && LocalDate(w.Value, unit) is var day && day >= from && day <= to)
+        var warned = (facts?.PaymentWarnings ?? new Dictionary<string, IReadOnlyList<DateTimeOffset>>())
+            .Where(w => conversationIds.Contains(w.Key) && w.Value.Any(at => LocalDate(at, unit) is var day && day >= from && day <= to))
             .Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
         return new SlaReport
         {
@@ -174,7 +174,7 @@ public sealed record SlaReport
 }
 
 /// <summary>What a report reads from its conversations' records: their labels by name, and when each was flagged for a payment demand.</summary>
-public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList<string>> Labels, IReadOnlyDictionary<string, DateTimeOffset> PaymentWarnings);
+public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList<string>> Labels, IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> PaymentWarnings);
 
 /// <summary>
 /// The unit's labels each conversation of a report bears now, by name (what the report counts per label), and the
@@ -193,6 +193,6 @@ public sealed class SlaReportLabels(ConversationStore conversations, Infrastruct
         return new ConversationFacts(
             records.Where(c => c.Labels.Any(names.ContainsKey))
                 .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]),
-            records.Where(c => c.PaymentWarningAt is not null).ToDictionary(c => c.Id, c => c.PaymentWarningAt!.Value));
+            records.Where(c => c.PaymentWarnings.Count > 0).ToDictionary(c => c.Id, c => c.PaymentWarnings));
     }
 }

@@ -24,6 +24,7 @@ public sealed class ChatFlowTransitionTests
         [BotStep.AskQuestion, Macapa, "menu", null, "menu"],
         [BotStep.AskQuestion, Macapa, "isso é oficial? (91) 98888-7777", null, "verify"],
         [BotStep.Menu, null, "verificar", null, "verify"],
+        [BotStep.Menu, null, "(91) 98888-7777", null, "verify-item"],
         [BotStep.OfferClerk, null, "obrigado", null, "thanks"],
         [null, null, "Oi, bom dia", null, "first-greeting"],
         [null, null, "oi, de novo", null, "first-greeting"],
@@ -73,6 +74,7 @@ public sealed class ChatFlowTransitionTests
                 Bot = new BotSession
                 {
                     Step = step.Value,
+                    Goal = row == "verify-item" ? BotGoal.Verify : BotGoal.None, // "verificar" alone asked for what to check
                     UnitId = unitId,
                     LastTurnAt = ChatDriver.Tuesday10,
                     Candidates = step == BotStep.ChooseUnit ? ["trt8-vt-belem-1", "trt8-vt-belem-2", "trt8-vt-belem-3"] : [],
@@ -110,6 +112,16 @@ public sealed class ChatFlowWordingTests
         await driver.SayAsync("oi", ChatDriver.Tuesday10);
         var outcome = await driver.SayAsync("quero falar com um atendente", ChatDriver.Tuesday10.AddMinutes(1));
         Assert.That(outcome.Replies[0], Does.StartWith(asked));
+    }
+
+    [Test]
+    public async Task ALinkThatIsNotTheCourts_IsNotRepeatedAsALinkToTap()
+    {
+        var driver = new ChatDriver("trt8");
+        await driver.SayAsync("oi", ChatDriver.Tuesday10);
+        var outcome = await driver.SayAsync("recebi https://trt8-alvaras.com/liberar é golpe?", ChatDriver.Tuesday10.AddMinutes(1));
+        var said = string.Join("\n", outcome.Replies);
+        Assert.That(said, Does.Contain("https[:]//trt8-alvaras[.]com/liberar NÃO é um site oficial").And.Not.Contain("trt8-alvaras.com"));
     }
 
     [Test]

@@ -46,5 +46,48 @@ public sealed class IntentReaderTests
     public void ATownsShortName_MustBeSpelledRight() =>
         Assert.That((IntentReader.Read("Esse canal funciona?", Trt8).Unit.Kind, IntentReader.Read("moro em canaã", Trt8).Unit.Unit?.Id),
             Is.EqualTo((UnitMatchKind.NotFound, "trt8-vt-parauapebas-4")));
-}
 
+    // The fake-lawyer scam: what it asks for, as victims forward or retell it.
+    [TestCase("Dr. Carlos aqui, seu alvará saiu! Para liberar faça um pix da taxa de R$ 380")]
+    [TestCase("o advogado me pediu 2 mil pra liberar o dinheiro")]
+    [TestCase("me pediram um depósito para liberar o alvará")]
+    [TestCase("a advogada está pedindo dinheiro pra soltar o valor")]
+    [TestCase("ganhei o processo e tenho que pagar uma taxa")]
+    [TestCase("me mandaram um boleto de custas pra receber a indenização")]
+    [TestCase("é do escritório do falso advogado?")]
+    [TestCase("estão cobrando impostos pra liberar meu alvará")]
+    public void APaymentDemand_IsMentionedPayment(string text) =>
+        Assert.That(IntentReader.Read(text).MentionsPayment, Is.True);
+
+    // Money matters of a real case, and an electoral fine, which is paid by boleto.
+    [TestCase("queria saber quando vou receber o pagamento do acordo")]
+    [TestCase("A empresa já vai depositar? Quando libera o alvará?")]
+    [TestCase("Pode transferir o valor do alvará pra minha conta?")]
+    [TestCase("minha chave pix é 91988887777, pra transferirem o alvará")]
+    [TestCase("QUERO PAGAR MINHA MULTA ELEITORAL ME MANDA O BOLETO")]
+    [TestCase("Paguei o boleto da multa, quando meu título será liberado?")]
+    [TestCase("preciso pagar a multa pra desbloquear o título")]
+    [TestCase("o juiz pediu os documentos para liberar o alvará")]
+    [TestCase("a vara pediu o valor da causa")]
+    public void AMoneyQuestion_IsNoPaymentDemand(string text) =>
+        Assert.That(IntentReader.Read(text).MentionsPayment, Is.False);
+
+    [TestCase("isso é oficial? (91) 98888-7777")]
+    [TestCase("esse numero é de voces?")]
+    [TestCase("recebi esse link, será que é golpe?")]
+    [TestCase("verificar")]
+    [TestCase("verificar 91 98888-7777")]
+    [TestCase("o falso advogado me mandou mensagem")]
+    public void AskingIfSomethingIsTheCourts_IsAsksIfOfficial(string text) =>
+        Assert.That(IntentReader.Read(text).AsksIfOfficial, Is.True);
+
+    [TestCase("Poderia verificar a movimentação da RT 0001764-62.2023.5.08.0003 por gentileza?")]
+    [TestCase("verifica meu processo")]
+    [TestCase("verificar andamento")]
+    [TestCase("é da vara do trabalho de Marabá")]
+    [TestCase("Poderia conferir se o alvará foi expedido?")]
+    [TestCase("o oficial de justiça veio aqui e oficial disse que era pra ligar")]
+    [TestCase("meu marido é oficial de justiça")]
+    public void AQuestionForTheClerk_IsNoCheck(string text) =>
+        Assert.That(IntentReader.Read(text).AsksIfOfficial, Is.False);
+}

@@ -27,10 +27,14 @@ public sealed class OfficialChannelsTests
     [TestCase("559181234567", "5591981234567", true)]
     [TestCase("5591981234567", "5591981234567", true)]
     [TestCase("5591981234567", "5591981234568", false)]
-    [TestCase("559140080001", "5591940080001", true)]
+    [TestCase("559130000000", "5591930000000", false)] // a landline is no mobile with its ninth digit
     [TestCase("5591981234567", "5592981234567", false)]
     public void AMobile_IsTheSameWithOrWithoutItsNinthDigit(string a, string b, bool same) =>
         Assert.That(OfficialChannels.SamePhone(a, b), Is.EqualTo(same));
+
+    [Test]
+    public void TheTrunkZero_IsRead() =>
+        Assert.That(Channels.Check("091 3000-0000").Single().Owner, Does.StartWith("Tribunal Regional do Trabalho da 8ª Região"));
 
     [TestCase("91 98888-7777")]
     [TestCase("+55 91 98888-7777")]
@@ -48,17 +52,32 @@ public sealed class OfficialChannelsTests
     public void AnAddress_IsOfficialOnlyAsWritten(string address, bool official) =>
         Assert.That(Channels.Check($"recebi um email de {address} pedindo a taxa").Single().Official, Is.EqualTo(official));
 
-    [TestCase("https://pje.trt8.jus.br/consultaprocessual", true)]
-    [TestCase("www.trt8.jus.br/noticias", true)]
-    [TestCase("https://balcao.trt8.jus.br/", true)]
-    [TestCase("https://meet.google.com/bvt-belm-001", true)]
-    [TestCase("https://meet.google.com/abc-defg-hij", false)]
-    [TestCase("trt8-alvaras.com/liberar", false)]
-    [TestCase("https://trt8.jus.br.alvara-online.site/login", false)]
-    [TestCase("http://bit.ly/alvara-trt8", false)]
-    public void ALink_IsOfficialOnTheCourtsDomainsOrAsAUnitsOwnRoom(string link, bool official) =>
-        Assert.That(Channels.Check("esse link é oficial? " + link).Single(), Is.EqualTo(new ChannelCheck(ChannelKind.Link, link, official ? Channels.Check(link).Single().Owner : null))
-            .And.Property(nameof(ChannelCheck.Official)).EqualTo(official));
+    [TestCase("https://pje.trt8.jus.br/consultaprocessual", "Tribunal Regional do Trabalho da 8ª Região (Pará e Amapá)")]
+    [TestCase("www.trt8.jus.br/noticias", "Tribunal Regional do Trabalho da 8ª Região (Pará e Amapá)")]
+    [TestCase("https://balcao.trt8.jus.br/", "Tribunal Regional do Trabalho da 8ª Região (Pará e Amapá)")]
+    [TestCase("https://meet.google.com/bvt-belm-001", "1ª Vara do Trabalho de Belém")]
+    [TestCase("https://meet.google.com/abc-defg-hij", null)]
+    [TestCase("trt8-alvaras.com/liberar", null)]
+    [TestCase("https://trt8.jus.br.alvara-online.site/login", null)]
+    [TestCase("trt8.jus.br.alvara.lat/login", null)]
+    [TestCase("pje.trt8.jus.br.consulta.icu", null)]
+    [TestCase("http://bit.ly/alvara-trt8", null)]
+    public void ALink_IsOfficialOnTheCourtsDomainsOrAsAUnitsOwnRoom(string link, string? owner) =>
+        Assert.That(Channels.Check("esse link é oficial? " + link).Single(), Is.EqualTo(new ChannelCheck(ChannelKind.Link, link, owner)));
+
+    [Test]
+    public void PhoneNumbers_AreCheckedFirst() =>
+        Assert.That(Channels.Check("https://pje.trt8.jus.br/a https://pje.trt8.jus.br/b vt1belem@trt8.jus.br e liga 91 98888-7777").Select(c => c.Kind),
+            Is.EqualTo(new[] { ChannelKind.Phone, ChannelKind.Email, ChannelKind.Link }));
+
+    [Test]
+    public void OnlyTheStartOfALongMessage_IsScanned()
+    {
+        // What bounds the regexes' work on a hostile message (backtracking over "a-a-a-…"): they never see more than this.
+        var padding = string.Concat(Enumerable.Repeat("a-", 1_000));
+        Assert.That(Channels.Check(padding[..1_995] + " 91 98888-7777"), Is.Empty, "cut by the first 2,000 characters");
+        Assert.That(Channels.Check(padding[..1_900] + " 91 98888-7777"), Has.Count.EqualTo(1));
+    }
 
     [TestCase("meu processo 0001764-62.2023.5.08.0003 e o cpf 123.456.789-09, valor R$ 1.500,00 em 02/12/2026")]
     [TestCase("")]
