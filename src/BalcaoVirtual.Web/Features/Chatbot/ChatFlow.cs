@@ -125,7 +125,7 @@ public sealed class ChatFlow(
     private string UnitNotFound => Texts.Format("BotUnitNotFound", catalog.Units.Count > 0 ? catalog.Units[0].Name : "");
 
     /// <summary>The rule against the fake-lawyer scam, with where the official channels are listed.</summary>
-    private string PaymentWarning => official.PublicPage is { } page
+    internal string PaymentWarning => official.PublicPage is { } page
         ? Texts.Format("BotPaymentWarningWithPage", page.OriginalString)
         : Texts.Get("BotPaymentWarning");
 

@@ -63,6 +63,11 @@ internal sealed class Dialog(
     private async Task<InboundOutcome> MailTurnAsync(Conversation conversation, Message message, DateTimeOffset now, DateTimeOffset activity)
     {
         var (reading, named) = IntentReader.Read(message.Text, resolver);
+        if (reading.MentionsPayment)
+        {
+            conversation = conversation.WarnedOfPayment(now); // the fake-lawyer scam's demand, flagged for the unit
+        }
+
         var unit = conversation.UnitId is { } id ? catalog.Find(id) : named.Unit;
         var contact = Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id);
         if (unit is null)
@@ -90,7 +95,8 @@ internal sealed class Dialog(
             ? Texts.Format("MailDeadline", BotFormat.When(sla.Promised(unit, at), unit.TimeZone))
             : Texts.Get("MailNoDeadline");
         var notice = await notices.PendingAsync(contact, unit.Court.Id).ConfigureAwait(false);
-        var ack = Texts.Format("MailAcknowledgement", unit.Name, deadline, options.Value.PjeUrl!.OriginalString);
+        var ack = Texts.Format("MailAcknowledgement", unit.Name, deadline, options.Value.PjeUrl!.OriginalString)
+            + (reading.MentionsPayment ? "\n\n" + flow.PaymentWarning : "");
         return new InboundOutcome(updated, [notice is null ? ack : ack + "\n\n" + notice.Text], notice?.Version, [new BotAct(BotActKind.HandOff, unit.Id).ToString()]);
     }
 

@@ -63,6 +63,21 @@ public sealed class MailboxPollerTests
     }
 
     [Test]
+    public async Task AFirstMail_WithThePaymentDemand_IsFlaggedForTheUnit_AndItsAcknowledgementWarns()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user));
+        var victim = NewCitizen("vitima");
+        await AppendAsync(user, Mail(victim, "Alvará", "O advogado pediu um PIX de R$ 500 para liberar meu alvará. Posso pagar?"));
+
+        Assert.That(await bot.Factory.Services.GetRequiredService<MailboxPoller>().PollAsync(Unit, CancellationToken.None), Is.EqualTo(new MailPollResult(1, 0, 0)));
+
+        var stored = (await WaitingAsync(bot, 1)).Single();
+        Assert.That(stored.Conversation.PaymentWarningAt, Is.Not.Null, "flagged: the chip in the unit's list, the count in its report");
+        Assert.That((await ReceivedAsync(victim, 1)).Single().TextBody, Does.Contain("o tribunal nunca pede PIX, boleto, depósito ou taxa por mensagem"));
+    }
+
+    [Test]
     public async Task Poll_OfAnUnreachableMailbox_IsReportedAsItsStatus_CountingFailuresInARow_ThenRecovers()
     {
         var user = NewUser();
