@@ -114,8 +114,6 @@ public sealed class ChatFlow(
 
     private ICaseStatusLookup Cases => cases;
 
-    private OfficialChannels Official => official;
-
     /// <summary>How units are called in this deployment's courts: "a vara", "a zona eleitoral", "a vara ou zona".</summary>
     private string UnitWord => field ??= Texts.Get(
         catalog.Courts.All(c => c.CnjCode.StartsWith("6.", StringComparison.Ordinal)) ? "BotUnitWordZone"
@@ -191,16 +189,13 @@ public sealed class ChatFlow(
                 [new BotAct(BotActKind.Verify, detail), .. reading.MentionsPayment ? [new BotAct(BotActKind.PaymentWarning)] : Array.Empty<BotAct>()]);
         }
 
-        if (reading.MentionsPayment)
+        if (reading.MentionsPayment && message.Channel != Channel.Email && session.PaymentWarningOn != today)
         {
             // The scam's demand reaches the unit's thread flagged; the citizen is warned at once, once a day.
-            if (message.Channel != Channel.Email && session.PaymentWarningOn != today)
-            {
-                return new ChatOutcome(
-                    conversation with { Bot = session with { PaymentWarningOn = today } },
-                    [PaymentWarning],
-                    [new BotAct(BotActKind.PaymentWarning)]);
-            }
+            return new ChatOutcome(
+                conversation with { Bot = session with { PaymentWarningOn = today } },
+                [PaymentWarning],
+                [new BotAct(BotActKind.PaymentWarning)]);
         }
 
         if (message.Channel == Channel.Email || (!document && reading.Intent != Intent.Petition))

@@ -42,7 +42,7 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
             ChannelKind.Email => c with { Owner = OwnerOfEmail(c.Written) },
             ChannelKind.Link => c with { Owner = OwnerOfLink(c.Written) },
             _ when c.Incomplete => c,
-            _ => c with { Owner = OwnerOfPhone(new string([.. c.Written.Where(char.IsAsciiDigit)])) },
+            _ => c with { Owner = OwnerOfPhone(Digits(c.Written)) },
         })];
 
     /// <summary>What is read of a message for channels: a forwarded message fits; more is cut, never scanned whole.</summary>
@@ -153,7 +153,7 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
     private string? OwnerOfLink(string written)
     {
         var withScheme = written.Contains("://", StringComparison.Ordinal) ? written : "https://" + written;
-        if (!Uri.TryCreate(withScheme.TrimEnd('.', ',', ';', ')'), UriKind.Absolute, out var link) || link.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var link) || link.Scheme is not ("http" or "https"))
         {
             return null;
         }
@@ -195,7 +195,7 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
         }
     }
 
-    private static string Digits(string e164) => new([.. e164.Where(char.IsAsciiDigit)]);
+    private static string Digits(string written) => new([.. written.Where(char.IsAsciiDigit)]);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();

@@ -35,7 +35,7 @@ public static class SlaFeature
         services.AddStrictOptions<SlaOptions, SlaOptionsValidator>(configuration, SlaOptions.Section);
         services.AddSingleton<SlaClock>();
         services.AddSingleton<SlaStore>();
-        services.AddSingleton<SlaReportLabels>();
+        services.AddSingleton<SlaReportFacts>();
         services.AddSingleton<SlaPeriods>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<SlaPeriods>());
         services.AddSingleton<SlaAlerts>();
@@ -114,7 +114,7 @@ public static class SlaFeature
 
     /// <summary>GET /api/reports/sla?unit=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd[&amp;format=csv]; days in the unit's time zone, both inclusive.</summary>
     private static async Task<Results<Ok<SlaReport>, CsvResult, ValidationProblem, Refusal>> ReportAsync(
-        ClaimsPrincipal user, UnitCatalog catalog, SlaStore store, SlaReportLabels labels, TimeProvider time,
+        ClaimsPrincipal user, UnitCatalog catalog, SlaStore store, SlaReportFacts facts, TimeProvider time,
         string? unit = null, string? from = null, string? to = null, string? format = null)
     {
         var errors = new List<(string, string)>();
@@ -150,7 +150,7 @@ public static class SlaFeature
             return Problems.Validation(("to", Texts.Format("ReportRangeInvalid", MaxReportDays)));
         }
 
-        var report = await BuildAsync(found, first, last, store, labels, time).ConfigureAwait(false);
+        var report = await BuildAsync(found, first, last, store, facts, time).ConfigureAwait(false);
         return format == "csv"
             ? new CsvResult(report.ToCsv(found))
             : TypedResults.Ok(report);
@@ -192,7 +192,7 @@ public static class SlaFeature
     }
 
     private static async Task<IResult> ReportPageAsync(
-        string unit, string month, HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, SlaStore store, SlaReportLabels labels, TimeProvider time)
+        string unit, string month, HttpContext http, IAntiforgery antiforgery, UnitCatalog catalog, SlaStore store, SlaReportFacts facts, TimeProvider time)
     {
         if (http.User.Identity?.IsAuthenticated != true)
         {
@@ -206,7 +206,7 @@ public static class SlaFeature
 
         var last = first.AddMonths(1).AddDays(-1);
         var latest = CurrentMonth(found!, catalog, time);
-        var report = await BuildAsync(found!, first, last, store, labels, time).ConfigureAwait(false);
+        var report = await BuildAsync(found!, first, last, store, facts, time).ConfigureAwait(false);
         var id = Uri.EscapeDataString(found!.Id);
         var html = SlaReportPage.Render(
             report, found, VisibleUnits(http.User, catalog), latest,
@@ -275,7 +275,7 @@ public static class SlaFeature
         return new DateOnly(today.Year, today.Month, 1);
     }
 
-    internal static async Task<SlaReport> BuildAsync(Unit unit, DateOnly first, DateOnly last, SlaStore store, SlaReportLabels labels, TimeProvider time)
+    internal static async Task<SlaReport> BuildAsync(Unit unit, DateOnly first, DateOnly last, SlaStore store, SlaReportFacts facts, TimeProvider time)
     {
         DateTimeOffset Start(DateOnly day)
         {
@@ -288,7 +288,7 @@ public static class SlaFeature
             .Select(p => store.GetAsync(p[0], int.Parse(p[1], CultureInfo.InvariantCulture)))).ConfigureAwait(false);
         // A transferred conversation's period stays in the report of the unit that had it.
         var kept = periods.Where(p => p is not null && p.Period.UnitId == unit.Id).Select(p => p!.Period).ToList();
-        return SlaReport.Build(unit, first, last, kept, time.GetUtcNow(), await labels.ForAsync(unit, kept).ConfigureAwait(false));
+        return SlaReport.Build(unit, first, last, kept, time.GetUtcNow(), await facts.ForAsync(unit, kept).ConfigureAwait(false));
     }
 
     private static DateOnly? ParseDate(string? text, string field, List<(string, string)> errors)

@@ -63,7 +63,7 @@ public sealed record SlaReport
     /// How many of the report's conversations were flagged on one of its days for a payment demand (PIX, boleto, a fee: the
     /// fake-lawyer scam), the citizen warned by the bot.
     /// </summary>
-    public int PaymentWarnings { get; init; }
+    public int PaymentWarnings => PaymentWarned.Count;
 
     /// <summary>The report's conversations flagged in its days, for the CSV.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -120,7 +120,6 @@ public sealed record SlaReport
             ByChannel = Enum.GetValues<Channel>().ToDictionary(c => c.ToString().ToLowerInvariant(), c => items.Count(p => p.Channel == c)),
             Days = days,
             Items = items,
-            PaymentWarnings = warned.Count,
             PaymentWarned = warned,
             Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
             ByLabel = [.. (labels ?? new Dictionary<string, IReadOnlyList<string>>())
@@ -180,7 +179,7 @@ public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList
 /// The unit's labels each conversation of a report bears now, by name (what the report counts per label), and the
 /// conversations flagged for a payment demand (the fake-lawyer scam).
 /// </summary>
-public sealed class SlaReportLabels(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
+public sealed class SlaReportFacts(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
 {
     public async Task<ConversationFacts> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods)
     {
