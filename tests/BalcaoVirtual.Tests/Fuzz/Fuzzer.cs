@@ -60,9 +60,9 @@ internal static class Fuzzer
         })
         { IsBackground = true, Name = $"fuzz {target} {w}" }).ToList();
         threads.ForEach(t => t.Start());
-        while (threads.Any(t => t.IsAlive))
+        while (threads.Find(t => t.IsAlive) is { } alive)
         {
-            threads.First(t => t.IsAlive).Join(200);
+            alive.Join(200); // the one found alive may have ended since; Join returns at once then
             for (var w = 0; w < workers; w++)
             {
                 var since = Volatile.Read(ref started[w]);
