@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Conversations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BalcaoVirtual.IntegrationTests.Browser;
@@ -318,6 +320,50 @@ public sealed class WorkspacePageTests
             await page.Locator(Row(maria.Id)).Locator("a").ClickAsync();
             await Assertions.Expect(page.Locator(".pane-head .payment-hint")).ToContainTextAsync("golpe do falso advogado");
             await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath($"workspace-payment-warning-{width}.png") });
+        }
+    }
+
+    /// <summary>
+    /// Honest waiting times, as the unit sees them: each waiting row says its place in the unit's queue (what the bot told
+    /// the citizen) and the list says the unit's typical time to a first answer (what the bot's likely time comes from).
+    /// </summary>
+    [Test]
+    public async Task TheQueue_ShowsEachPlace_AndTheUnitsTypicalFirstAnswer()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        using var api = await bot.Factory.ClientForNewUserAsync("rui.fila@trt8.jus.br", clerkOf: [Macapa], name: "Rui Lima");
+        var answered = new List<Conversation>();
+        for (var i = 1; i <= Web.Features.Sla.WaitLookup.MinimumAnswers; i++)
+        {
+            await bot.SayAsync("Minha audiência foi remarcada?", from: $"whatsapp:+559198111100{i}", to: BotHarness.MacapaNumber);
+            answered.Add(await bot.ConversationAsync(from: $"whatsapp:+559198111100{i}", to: BotHarness.MacapaNumber));
+        }
+
+        bot.Factory.Time.Advance(TimeSpan.FromMinutes(90));
+        foreach (var c in answered)
+        {
+            Assert.That((int)(await api.PostAsJsonAsync($"/api/conversations/{c.Id}/messages", new { text = "Respondido." })).StatusCode, Is.EqualTo(202));
+        }
+
+        var store = bot.Factory.Services.GetRequiredService<Web.Features.Sla.SlaStore>();
+        await TestServers.WaitUntilAsync(async () => (await Task.WhenAll(answered.Select(c => store.GetCurrentAsync(c.Id)))).All(p => p.Period?.Period.IsOpen == false),
+            TimeSpan.FromSeconds(20), "the answers to end the waits");
+        await bot.SayAsync("Quando sai o alvará?", to: BotHarness.MacapaNumber);
+        var maria = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        var told = await bot.SayAsync("Minha audiência foi remarcada?", from: Bia, to: BotHarness.MacapaNumber);
+        Assert.That(told.Single(), Does.Contain("Há 1 conversa antes da sua na fila da 7ª Vara do Trabalho de Macapá."));
+        var bia = await bot.ConversationAsync(from: Bia, to: BotHarness.MacapaNumber);
+
+        await using var browser = await SystemChromium.SessionAsync();
+        foreach (var width in new[] { 1280, 360 })
+        {
+            var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 }, Locale = "pt-BR" })).NewPageAsync();
+            await InboxPageTests.SignInAsync(page, bot.BaseUrl, "rui.fila@trt8.jus.br");
+            await Assertions.Expect(page.Locator(Row(maria.Id)).Locator(".place")).ToHaveTextAsync(" · 1º na fila");
+            await Assertions.Expect(page.Locator(Row(bia.Id)).Locator(".place")).ToHaveTextAsync(" · 2º na fila");
+            await Assertions.Expect(page.Locator(".pace")).ToHaveTextAsync("1ª resposta costuma levar 1 h 30 min");
+            await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath($"workspace-queue-{width}.png") });
         }
     }
 

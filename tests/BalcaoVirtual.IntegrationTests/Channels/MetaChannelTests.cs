@@ -184,6 +184,36 @@ public sealed class MetaChannelTests
     }
 
     [Test]
+    public async Task WaitingTime_ThroughMeta_TheHandOffSaysThePlace_AndANudgeGetsTheDeadlineAndThePlace()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var central = "whatsapp:+" + FakeMeta.CentralDisplay;
+        var n = 0;
+
+        async Task<IReadOnlyList<string?>> SayAsync(string text)
+        {
+            var asked = meta.Requests.Count;
+            var id = $"wamid.WAIT{++n}";
+            Assert.That((await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, [FakeMeta.Text(id, text)]))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
+            await bot.WaitProcessedAsync(id, to: central);
+            return [.. meta.Requests.Skip(asked).Select(r => r.Text)];
+        }
+
+        await SayAsync("quero falar com um atendente");
+        await SayAsync("Macapá");
+        Assert.That(await SayAsync("Minha audiência foi remarcada?"), Has.Some.EndsWith("Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá."));
+        Assert.That(await SayAsync("quando vão responder?"), Is.EqualTo(new[]
+        {
+            "Sua mensagem está com a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h.\n\n" +
+            "Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá.",
+        }));
+        Assert.That((await bot.ConversationAsync(to: central)).State, Is.EqualTo(ConversationState.Waiting));
+    }
+
+    [Test]
     public async Task LateAnswer_GoesAsTheMetaTemplate_FollowsWhenTheCitizenWrites_A131047IsRecovered_And130429IsRetried()
     {
         var (meta, bot) = await StartAsync(new()

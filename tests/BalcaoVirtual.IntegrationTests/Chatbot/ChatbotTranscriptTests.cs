@@ -126,7 +126,8 @@ public sealed class ChatbotTranscriptTests
         }));
         Assert.That(await bot.SayAsync("sim"), Is.EqualTo(new[]
         {
-            "Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.",
+            "Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.\n\n" +
+            "Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá.",
         }));
         var conversation = await bot.ConversationAsync();
         Assert.Multiple(() =>
@@ -169,7 +170,8 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.SayAsync("Quando sai meu alvará?", from, to), Is.EqualTo(new[]
         {
             // 24 service hours of 8h–13h on business days, from Monday 9h: 4 + 5 + 5 + 5 + 5, Friday at 13h.
-            "Pronto! Sua mensagem foi encaminhada para a 2ª Vara do Trabalho de Belém. A resposta chega por aqui até sexta-feira, 27/11, às 13h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.",
+            "Pronto! Sua mensagem foi encaminhada para a 2ª Vara do Trabalho de Belém. A resposta chega por aqui até sexta-feira, 27/11, às 13h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.\n\n" +
+            "Sua conversa é a primeira da fila da 2ª Vara do Trabalho de Belém.",
         }));
         Assert.That(await bot.SayAsync("Esqueci: sou a reclamante", from, to), Is.Empty, "the unit has it now: the bot stays quiet");
 
@@ -192,7 +194,8 @@ public sealed class ChatbotTranscriptTests
     {
         Assert.That(await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
-            Open($"Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa."),
+            Open("Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.\n\n" +
+                "Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá."),
         }));
         Assert.That(bot.Twilio.Requests.Single().From, Is.EqualTo(BotHarness.MacapaNumber));
     }

@@ -40,6 +40,9 @@ public enum BotActKind
 
     /// <summary>Warned that the court never asks for payment by message (the fake-lawyer scam), and flagged the conversation.</summary>
     PaymentWarning,
+
+    /// <summary>Said, to "e aí?" while the unit has the conversation, where the wait stands: the deadline, the place in the queue, the likely time.</summary>
+    WaitTime,
 }
 
 /// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>

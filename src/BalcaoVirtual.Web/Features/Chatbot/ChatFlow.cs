@@ -23,7 +23,8 @@ public sealed class ChatFlow(
     UnitHours hours,
     Sla.SlaClock sla,
     ICaseStatusLookup cases,
-    OfficialChannels official)
+    OfficialChannels official,
+    Sla.IWaitLookup waits)
 {
     /// <summary>An example number with valid check digits, shown when a citizen's number is wrong.</summary>
     public static readonly string ExampleNumber = CnjNumber.Create(1234, 2025, 5, 8, 1).Canonical;
@@ -139,17 +140,17 @@ public sealed class ChatFlow(
         {
             case ConversationState.Waiting:
                 // Joins the unit's open conversation; its clock keeps running from the hand-off.
-                return WithTheUnit(conversation with { LastActivityAt = activity }, message, now);
+                return await WithTheUnitAsync(conversation with { LastActivityAt = activity }, message, now).ConfigureAwait(false);
             case ConversationState.Answered:
                 // A new question after the clerk's answer: a new waiting period for the same unit.
                 var unit = conversation.UnitId is null ? null : catalog.Find(conversation.UnitId);
-                return WithTheUnit(conversation with
+                return await WithTheUnitAsync(conversation with
                 {
                     State = ConversationState.Waiting,
                     WaitingSince = now,
                     DueAt = unit is null ? null : sla.DueAt(unit, now),
                     LastActivityAt = activity,
-                }, message, now);
+                }, message, now).ConfigureAwait(false);
             case ConversationState.Closed:
                 conversation = conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null };
                 break;
@@ -164,11 +165,61 @@ public sealed class ChatFlow(
     }
 
     /// <summary>
-    /// A message while the unit has the conversation: silent, except a document or a petition by chat, which gets the
-    /// reminder that this is not a filing once per day (a lawyer must not think it was filed); the clerk sees it in the
-    /// thread. A letter in the unit's thread gets no automatic answer.
+    /// Where a waiting conversation stands, said honestly: how many of the unit's waiting conversations come before it
+    /// and, from the unit's typical time to a first answer (its own counting), when the answer is likely. The
+    /// likely time is said only while it is before the deadline the citizen was told, and once the wait has outlasted
+    /// the typical time, that it has (the deadline stands).
     /// </summary>
-    private ChatOutcome WithTheUnit(Conversation conversation, Message message, DateTimeOffset now)
+    internal async Task<string> StandingAsync(Unit unit, Conversation conversation, DateTimeOffset now)
+    {
+        var ahead = await waits.AheadAsync(unit.Id, conversation).ConfigureAwait(false);
+        var place = ahead switch
+        {
+            0 => Texts.Format("BotQueueFirst", unit.Name),
+            1 => Texts.Format("BotQueueOne", unit.Name),
+            _ => Texts.Format("BotQueueMany", unit.Name, ahead),
+        };
+        if (await waits.TypicalFirstAnswerAsync(unit).ConfigureAwait(false) is not { } typical)
+        {
+            return place;
+        }
+
+        var likely = sla.Add(unit, conversation.WaitingSince ?? now, typical);
+        if (likely <= now)
+        {
+            return place + " " + Texts.Get("BotQueueLate");
+        }
+
+        var told = sla.Promised(unit, likely);
+        return conversation.DueAt is { } due && told >= sla.Promised(unit, due)
+            ? place
+            : place + " " + Texts.Format("BotQueueLikely", BotFormat.When(told, unit.TimeZone));
+    }
+
+    /// <summary>"E aí?" while the unit has the conversation: whom it is with, the deadline (or that it passed), and where it stands.</summary>
+    private async Task<IReadOnlyList<string>> WaitAnswerAsync(Conversation conversation, DateTimeOffset now)
+    {
+        if (conversation.UnitId is not { } unitId || catalog.Find(unitId) is not { } unit)
+        {
+            return [Texts.Get("BotQueueNoUnit")];
+        }
+
+        var status = conversation.DueAt switch
+        {
+            null => Texts.Format("BotQueueWith", unit.Name),
+            { } due when due <= now => Texts.Format("BotQueueOverdue", unit.Name),
+            { } due => Texts.Format("BotQueueWithDeadline", unit.Name, BotFormat.When(sla.Promised(unit, due), unit.TimeZone)),
+        };
+        return [status, await StandingAsync(unit, conversation, now).ConfigureAwait(false)];
+    }
+
+    /// <summary>
+    /// A message while the unit has the conversation: silent, except "isso é oficial?", the scam's payment demand (warned
+    /// once a day), "e aí?" (where the wait stands), and a document or a petition by chat, which gets the reminder that
+    /// this is not a filing once per day (a lawyer must not think it was filed); the clerk sees each in the thread. A
+    /// letter in the unit's thread gets no automatic answer.
+    /// </summary>
+    private async Task<ChatOutcome> WithTheUnitAsync(Conversation conversation, Message message, DateTimeOffset now)
     {
         var session = conversation.Bot ?? new BotSession();
         var document = message.MediaUrls.Count > 0 && !message.MediaTypes.Any(IsAudio);
@@ -196,6 +247,12 @@ public sealed class ChatFlow(
                 conversation with { Bot = session with { PaymentWarningOn = today } },
                 [PaymentWarning],
                 [new BotAct(BotActKind.PaymentWarning)]);
+        }
+
+        if (reading.AsksAboutWait && message.Channel != Channel.Email && !document)
+        {
+            // "E aí?", "quando vão responder?": the honest answer is where it stands; the clerk sees the question too.
+            return new ChatOutcome(conversation, await WaitAnswerAsync(conversation, now).ConfigureAwait(false), [new BotAct(BotActKind.WaitTime)]);
         }
 
         if (message.Channel == Channel.Email || (!document && reading.Intent != Intent.Petition))
@@ -424,6 +481,13 @@ public sealed class ChatFlow(
                 // Warned today: not again while the unit has the conversation (whichever unit the turn settled on).
                 Session = Session with { PaymentWarningOn = Flow.LocalDay(Conversation.UnitId ?? Session.UnitId, now) };
             }
+
+            if (Acts.Any(a => a.Kind == BotActKind.HandOff) && Conversation.UnitId is { } handedTo && Flow.Catalog.Find(handedTo) is { } unit)
+            {
+                // Handed off: where the citizen stands in the unit's queue, and when an answer is likely.
+                Say(await Flow.StandingAsync(unit, Conversation, now).ConfigureAwait(false));
+            }
+
             Session = Session with { Misses = understood ? 0 : Session.Misses };
             if (notice is not null)
             {

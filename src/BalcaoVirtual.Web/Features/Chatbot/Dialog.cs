@@ -57,8 +57,9 @@ internal sealed class Dialog(
     /// <summary>
     /// A new e-mail conversation (or a closed one written to again) goes to its unit's clerks at once: the mailbox's
     /// unit, or for the court's central mailbox the unit its case number or town names. The chatbot's menus are made for
-    /// chat, not for letters: the citizen gets one acknowledgement with the unit, the deadline and the privacy notice,
-    /// or, when no unit can be told, a request for the case number or the town. Both are limited per sender and day.
+    /// chat, not for letters: the citizen gets one acknowledgement with the unit, the deadline, where the letter stands in
+    /// the unit's queue and the privacy notice, or, when no unit can be told, a request for the case number or the town.
+    /// Both are limited per sender and day.
     /// </summary>
     private async Task<InboundOutcome> MailTurnAsync(Conversation conversation, Message message, DateTimeOffset now, DateTimeOffset activity)
     {
@@ -91,9 +92,9 @@ internal sealed class Dialog(
             return new InboundOutcome(updated, []);
         }
 
-        var deadline = due is { } at
+        var deadline = (due is { } at
             ? Texts.Format("MailDeadline", BotFormat.When(sla.Promised(unit, at), unit.TimeZone))
-            : Texts.Get("MailNoDeadline");
+            : Texts.Get("MailNoDeadline")) + " " + await flow.StandingAsync(unit, updated, now).ConfigureAwait(false);
         var notice = await notices.PendingAsync(contact, unit.Court.Id).ConfigureAwait(false);
         var ack = Texts.Format("MailAcknowledgement", unit.Name, deadline, options.Value.PjeUrl!.OriginalString)
             + (reading.MentionsPayment ? "\n\n" + flow.PaymentWarning : "");

@@ -96,6 +96,9 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
     /// money ("taxa para liberar o alvará"), or a lawyer asking for money: what the fake-lawyer scam asks for.
     /// </summary>
     public bool MentionsPayment { get; init; }
+
+    /// <summary>Asks about the wait for the unit's answer ("e aí?", "quando vão responder?", "ninguém responde").</summary>
+    public bool AsksAboutWait { get; init; }
 }
 
 /// <summary>
@@ -232,6 +235,24 @@ public static partial class IntentReader
         "resgatar", "resgate", "sacar", "saque", "causa ganha", "ganhou a causa", "ganhei a causa", "ganhei o processo", "ganhou o processo",
         "ganhei a acao", "ganhou a acao");
 
+
+    /// <summary>Asking when the answer comes, or whether anyone is there: meaningful while a unit has the conversation.</summary>
+    private static readonly string[][] WaitWords = Phrases(
+        "quando vao responder", "quando vai responder", "quando vao me responder", "quando vai me responder", "quando me respondem",
+        "quando vou ter resposta", "quando vou ter retorno", "quando vou receber resposta", "quando vou receber retorno", "quando vem a resposta",
+        "quando sai a resposta", "quando vai ter resposta", "quando terei resposta", "quando terei retorno", "cade a resposta", "cade minha resposta",
+        "cade o retorno", "cade voces", "ninguem responde", "ninguem respondeu", "ninguem me respondeu", "ninguem me responde", "ninguem vai responder",
+        "ainda aguardando", "ainda esperando", "continuo esperando", "continuo aguardando", "ainda estou esperando", "ainda to esperando",
+        "ainda estou aguardando", "aguardando resposta", "aguardando retorno", "esperando resposta", "esperando retorno", "previsao de resposta", "previsao de retorno",
+        "alguma previsao", "qual a previsao", "tem previsao", "quanto tempo para responder", "quanto tempo pra responder", "quanto tempo vai demorar",
+        "vai demorar", "demora muito", "ta demorando", "esta demorando", "tem alguem ai", "alguem ai", "alguma resposta", "algum retorno");
+
+    /// <summary>
+    /// Said alone, a nudge about the wait ("e aí?", "alô?", "to esperando"); in a longer message these tell the unit
+    /// something ("faz 3 meses que to esperando"). Not "e agora?", which asks what to do.
+    /// </summary>
+    private static readonly string[][] ShortWaitWords = Phrases(
+        "e ai", "e entao", "alo", "alguma novidade", "novidades", "novidade", "to esperando", "estou esperando", "estou aguardando", "to aguardando");
 
     /// <summary>The court officer ("oficial de justiça"), not an official channel.</summary>
     private static readonly string[][] OfficerWords = Phrases("oficial de justica", "oficiala de justica");
@@ -413,6 +434,7 @@ public static partial class IntentReader
             AsksIfOfficial = (Exactly(all, OfficialWords) && !Exactly(all, OfficerWords))
                 || (Exactly(all, VerifyWords) && (all.Length == 1 || OfficialChannels.Candidates(text).Count > 0)),
             MentionsPayment = MentionsPayment(all),
+            AsksAboutWait = Exactly(all, WaitWords) || (all.Length <= CommandMaxWords && Exactly(all, ShortWaitWords)),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Sla;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
 using BalcaoVirtual.Web.Infrastructure.Storage;
@@ -29,14 +30,20 @@ public sealed record InboxRow(Conversation Conversation, InboxPreview? Last, str
 /// <param name="Truncated">A word search found more than it reads (the most recent are shown): the clerk may add words.</param>
 public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated = false);
 
-/// <summary>GET /api/inbox: a page of rows, the tabs' counts, and whether a search matched more than it reads.</summary>
-public sealed record InboxList(IEnumerable<InboxItem> Items, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated);
+/// <summary>
+/// GET /api/inbox: a page of rows, the tabs' counts, whether a search matched more than it reads, and for each unit
+/// listed the typical time to a first answer the bot tells citizens their likely time from.
+/// </summary>
+public sealed record InboxList(IEnumerable<InboxItem> Items, int Page, int PageSize, long Total, InboxCounts Counts, bool Truncated, IReadOnlyList<InboxUnitPace> Paces);
+
+/// <summary>A unit's typical time to a first answer (median of its latest answered waits), in its own counting; null with too few.</summary>
+public sealed record InboxUnitPace(string UnitId, double? TypicalFirstAnswerMinutes, bool ServiceHours);
 
 /// <summary>One row of the inbox: the conversation's fields the list shows, its holder's name, unread count and last message.</summary>
 public sealed record InboxItem(
     string Id, string? UnitId, Channel Channel, ConversationState State, string ContactAddress, string? ContactName, string? Subject, DateTimeOffset? DueAt,
     string? AssigneeId, string? AssigneeName, IReadOnlyList<string> ProcessNumbers, IReadOnlyList<string> Labels, DateTimeOffset LastActivityAt, int Unread,
-    InboxPreview? Last, DateTimeOffset? PaymentWarningAt);
+    InboxPreview? Last, DateTimeOffset? PaymentWarningAt, long? Place);
 
 /// <summary>
 /// The inbox list: waiting conversations by due time (from each unit's due index, or the index of those one clerk or
@@ -315,7 +322,7 @@ public sealed class InboxQueries(
     /// GET /api/inbox?unit=&amp;tab=mine|unassigned|all|breached&amp;state=&amp;channel=&amp;assignee=me|none|id&amp;breached=true&amp;q=&amp;label=&amp;page=&amp;pageSize=
     /// </summary>
     internal static async Task<Results<Ok<InboxList>, ValidationProblem, Refusal>> ListAsync(
-        ClaimsPrincipal user, UnitCatalog catalog, InboxQueries queries,
+        ClaimsPrincipal user, UnitCatalog catalog, InboxQueries queries, WaitLookup waits,
         string? unit = null, string? tab = null, string? state = null, string? channel = null, string? assignee = null, string? breached = null,
         string? q = null, string? page = null, string? pageSize = null, string? label = null)
     {
@@ -384,10 +391,14 @@ public sealed class InboxQueries(
         };
         var filter = new InboxFilter(units, wanted, onlyChannel, who, breached == "true" || tab == "breached", search, pageNumber, size, string.IsNullOrEmpty(label) ? null : label);
         var found = await queries.QueryAsync(filter, user.UserId()).ConfigureAwait(false);
+        // The place in its unit's queue the bot tells the citizen, and the unit's typical time it tells them the likely time from.
+        var places = await waits.PlacesAsync(found.Rows.Select(r => r.Conversation)).ConfigureAwait(false);
+        var paces = await Task.WhenAll(units.Select(catalog.Find).OfType<Unit>().Select(async u => new InboxUnitPace(
+            u.Id, (await waits.TypicalFirstAnswerAsync(u).ConfigureAwait(false))?.TotalMinutes, u.Sla.Counting == SlaCounting.ServiceHours))).ConfigureAwait(false);
         var items = found.Rows.Select(r => new InboxItem(
             r.Conversation.Id, r.Conversation.UnitId, r.Conversation.Channel, r.Conversation.State, r.Conversation.ContactAddress, r.Conversation.ContactName,
             r.Conversation.Subject, r.Conversation.DueAt, r.Conversation.AssigneeId, r.AssigneeName, r.Conversation.ProcessNumbers, r.Conversation.Labels,
-            r.Conversation.LastActivityAt, r.Unread, r.Last, r.Conversation.PaymentWarningAt));
-        return TypedResults.Ok(new InboxList(items, found.Page, found.PageSize, found.Total, found.Counts, found.Truncated));
+            r.Conversation.LastActivityAt, r.Unread, r.Last, r.Conversation.PaymentWarningAt, places.TryGetValue(r.Conversation.Id, out var place) ? place : null));
+        return TypedResults.Ok(new InboxList(items, found.Page, found.PageSize, found.Total, found.Counts, found.Truncated, paces));
     }
 }

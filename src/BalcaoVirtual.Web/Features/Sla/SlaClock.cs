@@ -95,7 +95,8 @@ public sealed class SlaClock(UnitHours hours)
         return intoHour == TimeSpan.Zero ? due : due - intoHour + TimeSpan.FromHours(1);
     }
 
-    private DateTimeOffset Add(Unit unit, DateTimeOffset from, TimeSpan duration) =>
+    /// <summary>The instant <paramref name="duration"/> after <paramref name="from"/>, in the unit's counting (service hours or calendar).</summary>
+    public DateTimeOffset Add(Unit unit, DateTimeOffset from, TimeSpan duration) =>
         unit.Sla.Counting == SlaCounting.ServiceHours
             ? hours.AddServiceTime(unit, from, duration) ?? from + duration
             : from + duration;

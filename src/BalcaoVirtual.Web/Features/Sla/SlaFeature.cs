@@ -35,6 +35,8 @@ public static class SlaFeature
         services.AddStrictOptions<SlaOptions, SlaOptionsValidator>(configuration, SlaOptions.Section);
         services.AddSingleton<SlaClock>();
         services.AddSingleton<SlaStore>();
+        services.AddSingleton<WaitLookup>();
+        services.AddSingleton<IWaitLookup>(sp => sp.GetRequiredService<WaitLookup>());
         services.AddSingleton<SlaReportFacts>();
         services.AddSingleton<SlaPeriods>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<SlaPeriods>());
@@ -284,10 +286,8 @@ public static class SlaFeature
         }
 
         var ids = await store.UnitPeriodIdsAsync(unit.Id, Start(first), Start(last.AddDays(1))).ConfigureAwait(false);
-        var periods = await Task.WhenAll(ids.Select(id => id.Split('|')).Where(p => p.Length == 2)
-            .Select(p => store.GetAsync(p[0], int.Parse(p[1], CultureInfo.InvariantCulture)))).ConfigureAwait(false);
         // A transferred conversation's period stays in the report of the unit that had it.
-        var kept = periods.Where(p => p is not null && p.Period.UnitId == unit.Id).Select(p => p!.Period).ToList();
+        var kept = (await store.GetManyAsync(ids).ConfigureAwait(false)).Where(p => p.UnitId == unit.Id).ToList();
         return SlaReport.Build(unit, first, last, kept, time.GetUtcNow(), await facts.ForAsync(unit, kept).ConfigureAwait(false));
     }
 

@@ -37,6 +37,14 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
         return raw[0].IsNullOrEmpty ? null : new StoredPeriod(PeriodCodec.Decode(conversationId, seq, new StoredFields(raw[0]!, raw[1], raw[2])), raw[0]);
     }
 
+    /// <summary>The periods of ids "conversationId|seq" (as the unit index holds them) that exist, in one pipeline.</summary>
+    public async Task<IReadOnlyList<WaitingPeriod>> GetManyAsync(IEnumerable<string> ids)
+    {
+        var found = await Task.WhenAll(ids.Select(id => id.Split('|')).Where(p => p.Length == 2 && int.TryParse(p[1], CultureInfo.InvariantCulture, out _))
+            .Select(p => GetAsync(p[0], int.Parse(p[1], CultureInfo.InvariantCulture)))).ConfigureAwait(false);
+        return [.. found.OfType<StoredPeriod>().Select(p => p.Period)];
+    }
+
     public async Task<IReadOnlyList<WaitingPeriod>> GetAllAsync(string conversationId)
     {
         var entries = (await Db.HashGetAllAsync(keys.SlaPeriods(conversationId)).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
@@ -204,6 +212,14 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     public async Task<IReadOnlyList<string>> UnitPeriodIdsAsync(string unitId, DateTimeOffset from, DateTimeOffset to)
     {
         var ids = await Db.SortedSetRangeByScoreAsync(keys.UnitPeriods(unitId), from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), Exclude.Stop).ConfigureAwait(false);
+        return [.. ids.Select(i => i.ToString())];
+    }
+
+    /// <summary>The ids of a unit's latest periods started in [from, to), newest first, at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<string>> LatestUnitPeriodIdsAsync(string unitId, DateTimeOffset from, DateTimeOffset to, int take)
+    {
+        var ids = await Db.SortedSetRangeByScoreAsync(keys.UnitPeriods(unitId), from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), Exclude.Stop,
+            Order.Descending, 0, take).ConfigureAwait(false);
         return [.. ids.Select(i => i.ToString())];
     }
 

@@ -281,7 +281,8 @@ public sealed class MailThreadingTests
 
         var routed = (await MailboxPollerTests.WaitingAsync(bot, 1)).Single().Conversation;
         Assert.That(routed.ContactAddress, Is.EqualTo(lawyer), "the case number's origin code 0210 is Macapá's");
-        Assert.That((await ReceivedAsync(lawyer, 1)).Single().TextBody, Does.Contain("encaminhada à 7ª Vara do Trabalho de Macapá"));
+        Assert.That((await ReceivedAsync(lawyer, 1)).Single().TextBody, Does.Contain("encaminhada à 7ª Vara do Trabalho de Macapá")
+            .And.Contain("Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá."), "the deadline, then where the letter stands");
         var ask = (await ReceivedAsync(unsure, 1)).Single();
         Assert.That(ask.TextBody, Does.Contain("número do processo").And.Contain("cidade"));
         Assert.That(ask.From.Mailboxes.Single().Address, Is.EqualTo(CourtAddress));

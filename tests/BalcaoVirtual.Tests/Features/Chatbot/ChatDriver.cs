@@ -38,7 +38,7 @@ internal sealed class ChatDriver
         });
         var hours = new UnitHours(ForensicCalendar.Default);
         flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog),
-            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())));
+            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())), Waits);
         conversation = new Conversation
         {
             Id = "c0ffee-1",
@@ -51,6 +51,9 @@ internal sealed class ChatDriver
     }
 
     public UnitCatalog Catalog { get; }
+
+    /// <summary>The unit's queue as the flow reads it: how many wait before, and the unit's typical time to a first answer.</summary>
+    public FakeWaits Waits { get; } = new();
 
     public ChatFlow Flow => flow;
 
@@ -89,6 +92,17 @@ internal sealed class ChatDriver
         noticeGiven |= outcome.Conversation.Bot is not null;
         conversation = outcome.Conversation;
         return outcome;
+    }
+
+    internal sealed class FakeWaits : IWaitLookup
+    {
+        public long Ahead { get; set; }
+
+        public TimeSpan? Typical { get; set; }
+
+        public Task<long> AheadAsync(string unitId, Conversation conversation) => Task.FromResult(Ahead);
+
+        public Task<TimeSpan?> TypicalFirstAnswerAsync(Unit unit) => Task.FromResult(Typical);
     }
 
     private sealed class FakeCases(UnitCatalog catalog) : ICaseStatusLookup

@@ -72,6 +72,29 @@ public sealed class IntentReaderTests
     public void AMoneyQuestion_IsNoPaymentDemand(string text) =>
         Assert.That(IntentReader.Read(text).MentionsPayment, Is.False);
 
+    // Asking about the wait for the unit's answer, as citizens nudge.
+    [TestCase("e aí?")]
+    [TestCase("E aiii")]
+    [TestCase("alô?")]
+    [TestCase("quando vão me responder??")]
+    [TestCase("ninguem respondeu ate agora")]
+    [TestCase("cadê a resposta")]
+    [TestCase("ainda estou esperando")]
+    [TestCase("tem previsão?")]
+    [TestCase("vai demorar muito?")]
+    [TestCase("tem alguém aí")]
+    public void ANudge_AsksAboutTheWait(string text) =>
+        Assert.That(IntentReader.Read(text).AsksAboutWait, Is.True);
+
+    [TestCase("e aí, a audiência foi remarcada mesmo? preciso saber se vou ou não")]
+    [TestCase("oi")]
+    [TestCase("Quando vai ser a audiência?")]
+    [TestCase("quando vou receber o alvará")]
+    [TestCase("obrigado pela resposta")]
+    [TestCase("Aguardo retorno.")]
+    public void AQuestionOrCourtesy_DoesNotAskAboutTheWait(string text) =>
+        Assert.That(IntentReader.Read(text).AsksAboutWait, Is.False);
+
     [TestCase("isso é oficial? (91) 98888-7777")]
     [TestCase("esse numero é de voces?")]
     [TestCase("recebi esse link, será que é golpe?")]

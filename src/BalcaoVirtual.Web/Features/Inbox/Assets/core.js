@@ -79,7 +79,7 @@ export async function loadUnits() {
   } catch { /* names fall back to ids */ }
 }
 
-function span(ms) {
+export function span(ms) {
   const minutes = Math.max(0, Math.floor(ms / 60000));
   if (minutes < 60) return fmt('InboxMinutes', minutes);
   if (minutes < 1440) return fmt('InboxHours', Math.floor(minutes / 60), minutes % 60);
@@ -102,6 +102,12 @@ function paintDue(node) {
 }
 
 setInterval(() => document.querySelectorAll('.due').forEach(paintDue), 1000);
+
+/** How long a unit's first answers typically take, as told to citizens: "2 h", "45 min", "1 d 3 h" (to 5 minutes). */
+export function pace(minutes) {
+  const rounded = Math.max(5, Math.round(minutes / 5) * 5);
+  return rounded >= 60 && rounded < 1440 && rounded % 60 === 0 ? fmt('InboxWholeHours', rounded / 60) : span(rounded * 60000);
+}
 
 /** The fake-lawyer scam's flag: the citizen wrote of paying by message (PIX, boleto, a fee); the bot already warned them. */
 export const paymentChip = c => c.paymentWarningAt

@@ -1,4 +1,4 @@
-import { T, api, button, channelName, dueCell, el, fmt, labelNames, labels, loadLabels, main, masked, paymentChip, problem, units } from './core.js';
+import { T, api, button, channelName, dueCell, el, fmt, labelNames, labels, loadLabels, main, masked, pace, paymentChip, problem, units } from './core.js';
 import { connect, liveNote, send } from './live.js';
 import { alerts } from './alerts.js';
 import { help, shortcuts } from './keys.js';
@@ -40,6 +40,7 @@ export async function workspace() {
   for (const [id, name] of Object.entries(names).sort((a, b) => a[1].localeCompare(b[1], 'pt-BR'))) label.append(el('option', { value: id, text: name }));
   const filters = el('form', { class: 'filters', role: 'search' }, search, state, channel, Object.keys(names).length ? label : '');
   const status = el('p', { class: 'status', role: 'status' });
+  const paces = el('p', { class: 'pace', title: T.InboxPaceHint }); // what the bot tells citizens their likely answer time from
   const done = el('p', { class: 'done', id: 'list-note', role: 'status' }); // what just happened (a transfer, a close)
   const list = el('ul', { id: 'conversations', class: 'rows', 'aria-label': T.InboxListLabel });
   const previous = button(T.InboxPrevious, () => { page = Math.max(1, page - 1); refresh(); }, { id: 'previous' });
@@ -47,7 +48,7 @@ export async function workspace() {
   const total = el('span', { class: 'total' });
   const listPane = el('section', { class: 'list-pane', 'aria-label': T.InboxListLabel },
     el('div', { class: 'list-head' }, el('h2', { text: T.InboxHeading }), alerts.controls()),
-    done, tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
+    paces, done, tabs, filters, status, list, el('p', { class: 'pager' }, previous, next, total));
   const pane = el('section', { class: 'conversation-pane', id: 'conversation', 'aria-label': T.InboxConversationLabel });
   main.classList.add('workspace');
   // One heading for the page whichever pane shows (at phone width only one does).
@@ -85,6 +86,7 @@ export async function workspace() {
         el('span', { class: 'preview', text: preview(row.last) }),
         el('span', { class: 'facts' },
           row.state === 'waiting' ? dueCell(row.dueAt) : el('span', { text: T['InboxState' + row.state[0].toUpperCase() + row.state.slice(1)] }),
+          row.place ? el('span', { class: 'place', text: ' · ' + fmt('InboxPlace', row.place) }) : '',
           el('span', { text: ' · ' + facts.join(' · ') + ' · ' }), el('span', { class: 'holder', text: holder(row) }),
           (row.processNumbers || []).length ? el('span', { class: 'numbers', text: ' · ' + row.processNumbers.join(', ') }) : ''),
         labelChips(row.unitId, row.labels), row.paymentWarningAt ? el('span', { class: 'labels' }, paymentChip(row)) : ''));
@@ -114,6 +116,9 @@ export async function workspace() {
         tabButtons[name].querySelector('.count').textContent = String(result.counts[name === 'unassigned' ? 'unassigned' : name]);
       }
       rows = result.items;
+      const timed = (result.paces || []).filter(p => p.typicalFirstAnswerMinutes != null);
+      paces.textContent = timed.length === 0 ? '' : T.InboxPace + ' ' + timed.map(p =>
+        (timed.length > 1 ? (units[p.unitId] || p.unitId) + ': ' : '') + pace(p.typicalFirstAnswerMinutes) + (p.serviceHours ? T.InboxPaceServiceHours : '')).join(' · ');
       const shown = JSON.stringify([rows, openId]);
       if (shown !== listed) {
         listed = shown;
