@@ -198,4 +198,35 @@ public sealed class AroundInboxPageTests
             await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath($"report-{width}.png"), FullPage = width == 1280 });
         }
     }
+
+    /// <summary>A unit's manager reads the month's satisfaction: the figures and each comment, as text, linked to its conversation.</summary>
+    [Test]
+    public async Task ReportPage_ShowsTheManagerTheSatisfaction_WithTheCommentsAsText()
+    {
+        await using var bot = await BotHarness.StartAsync(kestrel: true);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("rita.pesquisa@trt8.jus.br", clerkOf: [Macapa]);
+        (await bot.Factory.ClientForNewUserAsync("chefe.rel@trt8.jus.br", managerOf: [Macapa], name: "Chefe")).Dispose();
+        foreach (var (citizen, rating) in new[] { ("whatsapp:+5591981110001", "5"), ("whatsapp:+5591981110002", "2 <b>demorou</b> e não resolveu") })
+        {
+            await bot.SayAsync("Minha audiência foi remarcada?", from: citizen, to: BotHarness.MacapaNumber);
+            var conversation = await bot.ConversationAsync(citizen, BotHarness.MacapaNumber);
+            Assert.That((int)(await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Sim." })).StatusCode, Is.EqualTo(202));
+            Assert.That((await clerk.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+            await bot.SayAsync(rating, from: citizen, to: BotHarness.MacapaNumber);
+        }
+
+        await using var browser = await SystemChromium.SessionAsync();
+        foreach (var width in new[] { 1280, 360 })
+        {
+            var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 }, Locale = "pt-BR" })).NewPageAsync();
+            await InboxPageTests.SignInAsync(page, bot.BaseUrl, "chefe.rel@trt8.jus.br");
+            await page.GotoAsync($"{bot.BaseUrl}/reports/sla/{Macapa}/2026-11");
+            var section = page.Locator("#satisfaction");
+            await Assertions.Expect(section.Locator(".kpi")).ToContainTextAsync("Nota média (1 a 5)3,5");
+            await Assertions.Expect(section.Locator("#ratings")).ToHaveTextAsync("Notas: 1: 0 · 2: 1 · 3: 0 · 4: 0 · 5: 1");
+            await Assertions.Expect(section.Locator("ul.comments li")).ToHaveTextAsync("Nota 2: <b>demorou</b> e não resolveu ver conversa");
+            await section.ScrollIntoViewIfNeededAsync();
+            await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath($"report-satisfaction-{width}.png") });
+        }
+    }
 }

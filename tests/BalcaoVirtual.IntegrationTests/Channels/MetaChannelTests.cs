@@ -214,6 +214,37 @@ public sealed class MetaChannelTests
     }
 
     [Test]
+    public async Task Survey_ThroughMeta_GoesAsAListOfTheFiveRatings_AndTheChosenRowIsTheRating()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var n = 0;
+
+        async Task PostAsync(JsonObject message, string id)
+        {
+            Assert.That((await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [message]))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await bot.WaitProcessedAsync(id, to: Macapa);
+        }
+
+        await PostAsync(FakeMeta.Text("wamid.SURVEY0", "Minha audiência foi remarcada?"), "wamid.SURVEY0");
+        var conversation = await bot.ConversationAsync(to: Macapa);
+        using var clerk = await bot.Factory.ClientForNewUserAsync("clerk.meta.pesquisa@trt8.jus.br", clerkOf: ["trt8-vt-macapa-7"]);
+        Assert.That((int)(await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Sim, para 10/12." })).StatusCode, Is.EqualTo(202));
+        var asked = meta.Requests.Count;
+        Assert.That((await clerk.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+        await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Skip(asked).Any(r => r.Type == "interactive")), TimeSpan.FromSeconds(20), "the survey");
+
+        var survey = meta.Requests.Skip(asked).Single(r => r.Type == "interactive");
+        Assert.That(FakeMeta.OptionIds(survey), Is.EqualTo(new[] { "1", "2", "3", "4", "5" }), "a list: Meta's reply buttons stop at three");
+        Assert.That(survey.Json, Does.Contain("Muito ruim"));
+        await PostAsync(FakeMeta.ListReply($"wamid.SURVEY{++n}", "5", "Ótimo"), $"wamid.SURVEY{n}");
+        var rated = (await bot.ConversationAsync(to: Macapa)).Surveys.Single();
+        Assert.That((rated.Score, rated.Comment), Is.EqualTo(((int?)5, (string?)null)));
+        Assert.That(meta.Requests.Last().Text, Does.StartWith("Obrigado pela avaliação!"));
+    }
+
+    [Test]
     public async Task LateAnswer_GoesAsTheMetaTemplate_FollowsWhenTheCitizenWrites_A131047IsRecovered_And130429IsRetried()
     {
         var (meta, bot) = await StartAsync(new()

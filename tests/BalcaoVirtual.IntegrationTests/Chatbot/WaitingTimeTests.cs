@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using BalcaoVirtual.IntegrationTests.Sla;
-using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Sla;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BalcaoVirtual.IntegrationTests.Chatbot;
 
@@ -13,39 +11,16 @@ namespace BalcaoVirtual.IntegrationTests.Chatbot;
 /// many wait before them in the unit's queue and, from the unit's recent answers, when an answer is likely; the inbox
 /// shows the clerks the same place and the same typical time. The clock starts on Monday 23/11/2026 at 9h in Belém.
 /// </summary>
-public sealed class WaitingTimeTests
+public sealed class WaitingTimeTests : MacapaClerkFixture
 {
-    private const string Macapa = "7ª Vara do Trabalho de Macapá";
-    private BotHarness bot = null!;
-    private HttpClient clerk = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        bot = await BotHarness.StartAsync();
-        clerk = await bot.Factory.ClientForNewUserAsync("clerk.fila@trt8.jus.br", clerkOf: [SlaSupport.Macapa]);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        clerk.Dispose();
-        await bot.DisposeAsync();
-    }
+    protected override string ClerkEmail => "clerk.fila@trt8.jus.br";
 
     private async Task<Conversation> HandOffAsync(string from)
     {
-        await bot.SayAsync("Minha audiência foi remarcada?", from, BotHarness.MacapaNumber);
-        return await bot.ConversationAsync(from, BotHarness.MacapaNumber);
+        await Bot.SayAsync("Minha audiência foi remarcada?", from, BotHarness.MacapaNumber);
+        return await Bot.ConversationAsync(from, BotHarness.MacapaNumber);
     }
 
-    private async Task AnswerAsync(Conversation c)
-    {
-        var sent = await clerk.PostAsJsonAsync($"/api/conversations/{c.Id}/messages", new { text = "Respondido." });
-        Assert.That((int)sent.StatusCode, Is.EqualTo(202), await sent.Content.ReadAsStringAsync());
-        var store = bot.Factory.Services.GetRequiredService<SlaStore>();
-        await TestServers.WaitUntilAsync(async () => (await store.GetCurrentAsync(c.Id)).Period?.Period.IsOpen == false, TimeSpan.FromSeconds(20), "the answer to end the wait");
-    }
 
     [Test]
     public async Task HandOff_AndNudges_SayThePlace_AndTheLikelyTime_FromTheUnitsRecentAnswers_OnWhatsAppAndSms_AsTheInboxShowsThem()
@@ -57,7 +32,7 @@ public sealed class WaitingTimeTests
             earlier.Add(await HandOffAsync($"whatsapp:+559198111000{i}"));
         }
 
-        bot.Factory.Time.Advance(TimeSpan.FromHours(2)); // 11h
+        Bot.Factory.Time.Advance(TimeSpan.FromHours(2)); // 11h
         foreach (var c in earlier)
         {
             await AnswerAsync(c);
@@ -65,23 +40,23 @@ public sealed class WaitingTimeTests
 
         // Two still waiting, then our citizen on WhatsApp (11h02), then one on SMS through the central number (11h03).
         var first = await HandOffAsync("whatsapp:+5591981110008");
-        bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        Bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
         await HandOffAsync("whatsapp:+5591981110009");
-        bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
-        await bot.RepliesAsync();
-        var handOff = await bot.SayAsync("Minha audiência foi remarcada?", BotHarness.Citizen, BotHarness.MacapaNumber);
+        Bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        await Bot.RepliesAsync();
+        var handOff = await Bot.SayAsync("Minha audiência foi remarcada?", BotHarness.Citizen, BotHarness.MacapaNumber);
         Assert.That(handOff.Single(), Does.Contain( // two hours from 11h02, to the next whole hour
             $"Há 2 conversas antes da sua na fila da {Macapa}. Pelo tempo que a unidade tem levado, a previsão é responder até segunda-feira, 23/11, às 14h."));
 
-        bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
-        await bot.SayAsync("quero falar com um atendente", BotHarness.SmsCitizen, BotHarness.SmsCentral);
-        await bot.SayAsync("Macapá", BotHarness.SmsCitizen, BotHarness.SmsCentral);
-        var smsHandOff = await bot.SayAsync("Quando sai o meu alvará?", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        Bot.Factory.Time.Advance(TimeSpan.FromMinutes(1));
+        await Bot.SayAsync("quero falar com um atendente", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        await Bot.SayAsync("Macapá", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        var smsHandOff = await Bot.SayAsync("Quando sai o meu alvará?", BotHarness.SmsCitizen, BotHarness.SmsCentral);
         Assert.That(smsHandOff.Single(), Does.Contain($"Há 3 conversas antes da sua na fila da {Macapa}. Pelo tempo que a unidade tem levado, a previsão é responder até segunda-feira, 23/11, às 14h."));
 
         // An hour later the WhatsApp citizen asks: the deadline, the same place, the same likely time.
-        bot.Factory.Time.Advance(TimeSpan.FromHours(1));
-        Assert.That(await bot.SayAsync("e aí?", BotHarness.Citizen, BotHarness.MacapaNumber), Is.EqualTo(new[]
+        Bot.Factory.Time.Advance(TimeSpan.FromHours(1));
+        Assert.That(await Bot.SayAsync("e aí?", BotHarness.Citizen, BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
             $"Sua mensagem está com a {Macapa}. A resposta chega por aqui até quarta-feira, 25/11, às 12h.\n\n" +
             $"Há 2 conversas antes da sua na fila da {Macapa}. Pelo tempo que a unidade tem levado, a previsão é responder até segunda-feira, 23/11, às 14h.",
@@ -89,16 +64,16 @@ public sealed class WaitingTimeTests
 
         // The first in the queue is answered; past the likely time, the SMS citizen hears the queue moved and the wait is long.
         await AnswerAsync(first);
-        bot.Factory.Time.Advance(TimeSpan.FromHours(2)); // 14h03
-        await bot.RepliesAsync();
-        Assert.That(await bot.SayAsync("ninguém responde?", BotHarness.SmsCitizen, BotHarness.SmsCentral), Is.EqualTo(new[]
+        Bot.Factory.Time.Advance(TimeSpan.FromHours(2)); // 14h03
+        await Bot.RepliesAsync();
+        Assert.That(await Bot.SayAsync("ninguém responde?", BotHarness.SmsCitizen, BotHarness.SmsCentral), Is.EqualTo(new[]
         {
             $"Sua mensagem está com a {Macapa}. A resposta chega por aqui até quarta-feira, 25/11, às 12h.\n\n" +
             $"Há 2 conversas antes da sua na fila da {Macapa}. Sua espera já passou do tempo que a unidade costuma levar para responder.",
         }));
 
         // The clerk's list: each waiting row with its place, and the typical time the bot speaks from.
-        var list = await clerk.GetFromJsonAsync<JsonElement>($"/api/inbox?unit={SlaSupport.Macapa}&tab=all");
+        var list = await Clerk.GetFromJsonAsync<JsonElement>($"/api/inbox?unit={SlaSupport.Macapa}&tab=all");
         var places = list.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("place").GetInt64()).ToList();
         var pace = list.GetProperty("paces").EnumerateArray().Single();
         Assert.Multiple(() =>
@@ -108,17 +83,17 @@ public sealed class WaitingTimeTests
             Assert.That(pace.GetProperty("typicalFirstAnswerMinutes").GetDouble(), Is.EqualTo(120));
             Assert.That(pace.GetProperty("serviceHours").GetBoolean(), Is.False, "Macapá counts calendar hours");
         });
-        var mine = await bot.ConversationAsync(BotHarness.Citizen, BotHarness.MacapaNumber);
+        var mine = await Bot.ConversationAsync(BotHarness.Citizen, BotHarness.MacapaNumber);
         Assert.That(mine.State, Is.EqualTo(ConversationState.Waiting), "a nudge leaves the conversation with the unit");
     }
 
     [Test]
     public async Task WithFewRecentAnswers_OnlyThePlaceIsTold_AndAFactForTheUnitIsNoNudge()
     {
-        var handOff = await bot.SayAsync("Minha audiência foi remarcada?", BotHarness.Citizen, BotHarness.MacapaNumber);
+        var handOff = await Bot.SayAsync("Minha audiência foi remarcada?", BotHarness.Citizen, BotHarness.MacapaNumber);
         Assert.That(handOff.Single(), Does.Contain($"Sua conversa é a primeira da fila da {Macapa}.").And.Not.Contain("previsão"));
-        Assert.That(await bot.SayAsync("estou esperando a carta de intimação que nunca chegou", BotHarness.Citizen, BotHarness.MacapaNumber), Is.Empty);
-        var list = await clerk.GetFromJsonAsync<JsonElement>($"/api/inbox?unit={SlaSupport.Macapa}&tab=all");
+        Assert.That(await Bot.SayAsync("estou esperando a carta de intimação que nunca chegou", BotHarness.Citizen, BotHarness.MacapaNumber), Is.Empty);
+        var list = await Clerk.GetFromJsonAsync<JsonElement>($"/api/inbox?unit={SlaSupport.Macapa}&tab=all");
         Assert.That(list.GetProperty("paces").EnumerateArray().Single().GetProperty("typicalFirstAnswerMinutes").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 }

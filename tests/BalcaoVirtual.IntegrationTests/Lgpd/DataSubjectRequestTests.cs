@@ -22,9 +22,15 @@ public sealed class DataSubjectRequestTests
         await bot.SayAsync("Segredo da Maria por SMS: olá", from: Maria, to: BotHarness.SmsCentral);
         await bot.SayAsync("Texto do João: preciso falar com a vara sobre o alvará.", from: "whatsapp:" + Joao, to: BotHarness.MacapaNumber);
         using var admin = await bot.Factory.AdminClientAsync();
+        // Her WhatsApp conversation answered and closed; her rating's comment is her words too.
+        var hers = await bot.ConversationAsync("whatsapp:" + Maria, BotHarness.MacapaNumber);
+        Assert.That((int)(await admin.PostAsJsonAsync($"/api/conversations/{hers.Id}/messages", new { text = "Foi remarcada." })).StatusCode, Is.EqualTo(202));
+        Assert.That((await admin.PostAsync($"/api/conversations/{hers.Id}/close", null)).IsSuccessStatusCode);
+        await bot.SayAsync("5 Segredo da Maria no comentário", from: "whatsapp:" + Maria, to: BotHarness.MacapaNumber);
         const string ReportPath = "/api/reports/sla?unit=trt8-vt-macapa-7&from=2026-11-01&to=2026-11-30";
         var reportBefore = await admin.GetFromJsonAsync<JsonElement>(ReportPath);
         Assert.That(reportBefore.GetProperty("periods").GetInt32(), Is.EqualTo(2));
+        Assert.That(reportBefore.GetProperty("satisfaction").GetProperty("comments").GetArrayLength(), Is.EqualTo(1));
 
         // Export as JSON: both of her conversations (WhatsApp and SMS), every message, nothing of João's.
         var json = await (await admin.PostAsJsonAsync("/api/privacy/requests/export", new { phone = Maria })).Content.ReadAsStringAsync();
@@ -69,7 +75,10 @@ public sealed class DataSubjectRequestTests
 
             Assert.That(store, Has.Some.Contains("Texto do Jo"), "another person's data stays (stored JSON escapes the ã)");
         });
-        Assert.That((await admin.GetFromJsonAsync<JsonElement>(ReportPath)).GetRawText(), Is.EqualTo(reportBefore.GetRawText()));
+        // The figures add up as before (her rating included); her comment is gone with her.
+        var reportAfter = await admin.GetFromJsonAsync<JsonElement>(ReportPath);
+        Assert.That(reportAfter.GetProperty("satisfaction").GetProperty("comments").GetArrayLength(), Is.Zero);
+        Assert.That(WithoutComments(reportAfter), Is.EqualTo(WithoutComments(reportBefore)));
 
         // Each request recorded: kind, masked subject, who, 15-day deadline, outcome.
         var requests = await admin.GetFromJsonAsync<JsonElement>("/api/privacy/requests");
@@ -80,6 +89,14 @@ public sealed class DataSubjectRequestTests
         Assert.That(erasure.GetProperty("dueAt").GetDateTimeOffset() - erasure.GetProperty("requestedAt").GetDateTimeOffset(), Is.EqualTo(TimeSpan.FromDays(15)));
         Assert.That(erasure.GetProperty("outcome").GetString(), Is.EqualTo("2 conversa(s) anonimizada(s)"));
         Assert.That(erasure.GetProperty("status").GetString(), Is.EqualTo("done"));
+    }
+
+    /// <summary>A report's JSON without the satisfaction comments (the citizens' words an erasure removes).</summary>
+    private static string WithoutComments(JsonElement report)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(report.GetRawText())!;
+        node["satisfaction"]!.AsObject().Remove("comments");
+        return node.ToJsonString();
     }
 
     private static async Task<string?> ProblemFieldAsync(HttpClient client, string path, object body)

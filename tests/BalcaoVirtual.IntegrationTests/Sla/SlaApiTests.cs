@@ -186,9 +186,9 @@ public sealed class SlaApiTests
         Assert.That(lines[0], Does.StartWith("conversation,period,channel,started,due,ended,outcome"));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[6]), Is.EquivalentTo(new[] { "met", "breached", "open" }));
         Assert.That(csv, Does.Not.Contain("5591981110001"), "no phone numbers in the export");
-        Assert.That(lines[0], Does.EndWith(",labels,payment_warning"));
-        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)).Split(',')[^2].Split("; "), Is.EquivalentTo(new[] { "Alvará", "Audiência" }));
-        Assert.That(lines.Skip(1).Select(l => (l.Split(',')[0], l.Split(',')[^1])),
+        Assert.That(lines[0], Does.EndWith(",labels,payment_warning,satisfaction"));
+        Assert.That(lines.Single(l => l.StartsWith(late.Id, StringComparison.Ordinal)).Split(',')[^3].Split("; "), Is.EquivalentTo(new[] { "Alvará", "Audiência" }));
+        Assert.That(lines.Skip(1).Select(l => (l.Split(',')[0], l.Split(',')[^2])),
             Is.EquivalentTo(new[] { (onTime.Id, ""), (late.Id, ""), (unanswered.Id, "yes") }));
 
         var page = await clerk.GetAsync($"/reports/sla/{SlaSupport.Macapa}/2026-11");

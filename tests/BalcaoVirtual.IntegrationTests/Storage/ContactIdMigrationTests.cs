@@ -98,7 +98,7 @@ public sealed class ContactIdMigrationTests
 
         // She writes again: the same conversation, not a new one.
         var count = (await bot.Conversations.GetMessagesAsync(conversation.Id)).Count;
-        await bot.SayAsync("Ainda estou aguardando.", BotHarness.Citizen, BotHarness.MacapaNumber);
+        await bot.SayAsync("Esqueci de dizer: sou a reclamante.", BotHarness.Citizen, BotHarness.MacapaNumber);
         Assert.That((await bot.ConversationAsync(BotHarness.Citizen, BotHarness.MacapaNumber)).Id, Is.EqualTo(conversation.Id));
         Assert.That((await bot.Conversations.GetMessagesAsync(conversation.Id)).Count, Is.EqualTo(count + 1));
 

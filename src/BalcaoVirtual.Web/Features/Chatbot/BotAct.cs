@@ -43,6 +43,12 @@ public enum BotActKind
 
     /// <summary>Said, to "e aí?" while the unit has the conversation, where the wait stands: the deadline, the place in the queue, the likely time.</summary>
     WaitTime,
+
+    /// <summary>Took the citizen's answer to the satisfaction survey (a rating, or its comment).</summary>
+    SurveyAnswer,
+
+    /// <summary>Noted that the citizen wants no satisfaction surveys.</summary>
+    NoSurvey,
 }
 
 /// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>

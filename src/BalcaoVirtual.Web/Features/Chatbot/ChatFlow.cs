@@ -136,6 +136,12 @@ public sealed class ChatFlow(
         CancellationToken cancellationToken)
     {
         var activity = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt;
+        if (IntentReader.Read(message.Text).DeclinesSurveys)
+        {
+            // "Não quero pesquisa": noted on the conversation (this number), whoever has it; nothing else changes.
+            return new ChatOutcome(conversation with { NoSurvey = true, LastActivityAt = activity }, [Texts.Get("BotNoSurvey")], [new BotAct(BotActKind.NoSurvey)]);
+        }
+
         switch (conversation.State)
         {
             case ConversationState.Waiting:
@@ -152,7 +158,12 @@ public sealed class ChatFlow(
                     LastActivityAt = activity,
                 }, message, now).ConfigureAwait(false);
             case ConversationState.Closed:
-                conversation = conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null };
+                if (SurveyAnswer(conversation with { LastActivityAt = activity }, message, now) is { } answer)
+                {
+                    return answer;
+                }
+
+                conversation = conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null, ClerkAnsweredAt = null };
                 break;
         }
 
@@ -163,6 +174,46 @@ public sealed class ChatFlow(
             turn.Replies,
             turn.Acts);
     }
+
+    /// <summary>
+    /// A message to a closed conversation whose satisfaction survey is open: a rating (with the rest of the message as its
+    /// comment), or within the hour after a rating without one, words that are no request (a comment). Null otherwise:
+    /// the bot starts again.
+    /// </summary>
+    private static ChatOutcome? SurveyAnswer(Conversation conversation, Message message, DateTimeOffset now)
+    {
+        if (conversation.OpenSurvey(now) is { } open && message.MediaUrls.Count == 0 && SurveyRating.TryRead(message.Text, out var score, out var comment))
+        {
+            return new ChatOutcome(
+                conversation.WithLatestSurvey(open with { Score = score, Comment = comment, AnsweredAt = now }),
+                [Texts.Get(comment is null ? "BotSurveyThanks" : "BotSurveyThanksComment")],
+                [new BotAct(BotActKind.SurveyAnswer)]);
+        }
+
+        if (conversation.SurveyAwaitingComment(now) is { } rated && message.MediaUrls.Count == 0 && IsComment(IntentReader.Read(message.Text)))
+        {
+            return new ChatOutcome(
+                conversation.WithLatestSurvey(rated with { Comment = SurveyRating.Cut(message.Text.Trim()) }),
+                [Texts.Get("BotSurveyCommentThanks")],
+                [new BotAct(BotActKind.SurveyAnswer)]);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether words after a rating are its comment ("a servidora foi muito atenciosa", "obrigado, foi rápido") rather than
+    /// a new request: two words or more, no question, no case number, nothing the bot answers, no "quero"/"preciso".
+    /// </summary>
+    private static bool IsComment(Reading r)
+    {
+        var text = $" {r.Normalized} ";
+        var words = r.Normalized.Length == 0 ? 0 : r.Normalized.Split(' ').Length;
+        return words >= 2 && !r.Asks && !r.HasNumber && r.Intent is Intent.Unknown or Intent.Human or Intent.Thanks
+            && !RequestWords.Any(w => text.Contains(w, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] RequestWords = [" quero ", " queria ", " preciso ", " gostaria ", " falar com ", " me ajuda ", " pode me "];
 
     /// <summary>
     /// Where a waiting conversation stands, said honestly: how many of the unit's waiting conversations come before it

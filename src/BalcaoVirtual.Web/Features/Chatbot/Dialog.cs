@@ -11,7 +11,7 @@ namespace BalcaoVirtual.Web.Features.Chatbot;
 /// The chatbot as the inbound processor sees it: chat messages go through <see cref="ChatFlow"/> with the privacy
 /// notice the contact has not had yet; e-mail goes to its unit at once with one acknowledgement.
 /// </summary>
-internal sealed class Dialog(
+internal sealed partial class Dialog(
     IOptions<ChatbotOptions> options,
     UnitCatalog catalog,
     UnitResolver resolver,
@@ -36,9 +36,33 @@ internal sealed class Dialog(
 
         if (message.Channel == Channel.Email)
         {
+            // A mail's text opens with its subject ("Re: Certidão"), then the letter.
+            var letter = message.Text.TrimStart();
+            if (IsReplySubject(FirstLine(letter), conversation.Subject))
+            {
+                letter = letter[FirstLine(letter).Length..].TrimStart();
+            }
+
+            var first = FirstLine(letter);
+            if (conversation.OpenSurvey(now) is { } open && SurveyRating.TryRead(first, out var score, out var comment))
+            {
+                // A reply to the closing letter with a rating: the rest of the letter is the comment; no automatic answer.
+                var rest = letter[first.Length..].Trim();
+                var said = string.Join("\n", new[] { comment, rest.Length > 0 ? rest : null }.OfType<string>());
+                return new InboundOutcome(
+                    conversation.WithLatestSurvey(open with { Score = score, Comment = said.Length > 0 ? SurveyRating.Cut(said) : null, AnsweredAt = now })
+                        with { LastActivityAt = activity },
+                    [], Acts: [new BotAct(BotActKind.SurveyAnswer).ToString()]);
+            }
+
+            if (IntentReader.Read(message.Text).DeclinesSurveys)
+            {
+                conversation = conversation with { NoSurvey = true };
+            }
+
             return conversation.State is ConversationState.Waiting or ConversationState.Answered
                 ? await ChatAsync(conversation, message, now, null, cancellationToken).ConfigureAwait(false) // the unit's thread
-                : await MailTurnAsync(conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null }, message, now, activity)
+                : await MailTurnAsync(conversation with { State = ConversationState.Bot, Bot = null, WaitingSince = null, DueAt = null, ClerkAnsweredAt = null }, message, now, activity)
                     .ConfigureAwait(false);
         }
 
@@ -108,6 +132,18 @@ internal sealed class Dialog(
     private Task<Privacy.NoticeText?> NoticeAsync(Conversation conversation) =>
         notices.PendingAsync(Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id),
             (conversation.UnitId is { } unitId ? catalog.Find(unitId)?.Court.Id : null) ?? (catalog.Courts.Count == 1 ? catalog.Courts[0].Id : null));
+
+    /// <summary>A reply's subject line: "Re:", "RES:", "Resp:" or "Fwd:" before anything, or the thread's own subject.</summary>
+    private static bool IsReplySubject(string line, string? subject)
+    {
+        var trimmed = line.Trim();
+        return ReplyPrefix().IsMatch(trimmed) || (subject is { Length: > 0 } && trimmed.Equals(subject.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:re|res|resp|fw|fwd|enc)\s*:", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ReplyPrefix();
+
+    private static string FirstLine(string text) => text.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0 ? text[..end] : text;
 
     /// <summary>Joins a turn's texts with blank lines into as few messages as fit the provider's limit, in order.</summary>
     internal static IReadOnlyList<string> Pack(IReadOnlyList<string> texts)

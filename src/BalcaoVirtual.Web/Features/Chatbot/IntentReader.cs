@@ -99,6 +99,9 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
 
     /// <summary>Asks about the wait for the unit's answer ("e aí?", "quando vão responder?", "ninguém responde").</summary>
     public bool AsksAboutWait { get; init; }
+
+    /// <summary>Asks for no satisfaction surveys ("não quero pesquisa", "não me mandem pesquisa").</summary>
+    public bool DeclinesSurveys { get; init; }
 }
 
 /// <summary>
@@ -253,6 +256,13 @@ public static partial class IntentReader
     /// </summary>
     private static readonly string[][] ShortWaitWords = Phrases(
         "e ai", "e entao", "alo", "alguma novidade", "novidades", "novidade", "to esperando", "estou esperando", "estou aguardando", "to aguardando");
+
+    /// <summary>Asking for no satisfaction surveys.</summary>
+    private static readonly string[][] NoSurveyWords = Phrases(
+        "nao quero pesquisa", "nao quero pesquisas", "nao quero responder pesquisa", "nao quero responder pesquisas", "nao quero avaliar",
+        "nao quero receber pesquisa", "nao quero receber pesquisas", "nao mande pesquisa", "nao mandem pesquisa", "nao me mande pesquisa",
+        "nao me mandem pesquisa", "nao mandem mais pesquisa", "sem pesquisa", "sem pesquisas", "parar pesquisa", "parar pesquisas",
+        "nao quero receber mensagens", "nao me mandem mais mensagens", "nao me mande mais mensagens", "parem de me mandar mensagens");
 
     /// <summary>The court officer ("oficial de justiça"), not an official channel.</summary>
     private static readonly string[][] OfficerWords = Phrases("oficial de justica", "oficiala de justica");
@@ -435,6 +445,7 @@ public static partial class IntentReader
                 || (Exactly(all, VerifyWords) && (all.Length == 1 || OfficialChannels.Candidates(text).Count > 0)),
             MentionsPayment = MentionsPayment(all),
             AsksAboutWait = Exactly(all, WaitWords) || (all.Length <= CommandMaxWords && Exactly(all, ShortWaitWords)),
+            DeclinesSurveys = Exactly(all, NoSurveyWords),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

@@ -114,8 +114,59 @@ public sealed record Conversation
             ? this
             : this with { PaymentWarnings = [.. PaymentWarnings.TakeLast(MaxPaymentWarnings - 1), now] };
 
+    /// <summary>
+    /// When a clerk's answer last went to the citizen since the conversation last came to the unit (cleared when the bot
+    /// starts with the citizen again): a close after it asks the citizen how it went; a close without it does not.
+    /// </summary>
+    public DateTimeOffset? ClerkAnsweredAt { get; init; }
+
+    /// <summary>The citizen asked for no satisfaction surveys (on this number or address).</summary>
+    public bool NoSurvey { get; init; }
+
+    /// <summary>The satisfaction surveys asked after the unit closed it (the latest <see cref="MaxSurveys"/>), with their answers.</summary>
+    public IReadOnlyList<SatisfactionSurvey> Surveys { get; init; } = [];
+
+    public const int MaxSurveys = 24;
+
+    /// <summary>How long after a survey its rating is taken as one; later, a number is a new conversation's menu choice.</summary>
+    public static readonly TimeSpan SurveyOpenFor = TimeSpan.FromDays(3);
+
+    /// <summary>How long after a rating without a comment the next message is taken as its comment.</summary>
+    public static readonly TimeSpan SurveyCommentFor = TimeSpan.FromHours(1);
+
+    /// <summary>The survey a rating answers now: the latest, unanswered, asked within <see cref="SurveyOpenFor"/>, the conversation still closed.</summary>
+    public SatisfactionSurvey? OpenSurvey(DateTimeOffset now) =>
+        State == ConversationState.Closed && Surveys.Count > 0 && Surveys[^1] is { Score: null } last && now - last.AskedAt <= SurveyOpenFor ? last : null;
+
+    /// <summary>The survey the next message comments on: rated within <see cref="SurveyCommentFor"/>, without a comment, the conversation still closed.</summary>
+    public SatisfactionSurvey? SurveyAwaitingComment(DateTimeOffset now) =>
+        State == ConversationState.Closed && Surveys.Count > 0 && Surveys[^1] is { Score: not null, Comment: null, AnsweredAt: { } rated } last
+            && now - rated <= SurveyCommentFor ? last : null;
+
+    /// <summary>This conversation with its latest survey replaced by <paramref name="survey"/>.</summary>
+    public Conversation WithLatestSurvey(SatisfactionSurvey survey) => this with { Surveys = [.. Surveys.SkipLast(1), survey] };
+
+    /// <summary>This conversation with a new survey asked at <paramref name="now"/> for <paramref name="unitId"/>.</summary>
+    public Conversation AskedSurvey(string unitId, string? closedBy, DateTimeOffset now) =>
+        this with { Surveys = [.. Surveys.TakeLast(MaxSurveys - 1), new SatisfactionSurvey(unitId, now, closedBy)] };
+
     /// <summary>This conversation with these case numbers among those it mentions.</summary>
     public Conversation Mentioning(IEnumerable<string> numbers) => this with { ProcessNumbers = [.. ProcessNumbers.Concat(numbers).Distinct()] };
+}
+
+/// <summary>
+/// One satisfaction survey: asked when a clerk of <paramref name="UnitId"/> closed the conversation after answering,
+/// and the citizen's rating (1 to 5) and comment, if any.
+/// </summary>
+public sealed record SatisfactionSurvey(string UnitId, DateTimeOffset AskedAt, string? ClosedBy = null)
+{
+    public int? Score { get; init; }
+
+    public string? Comment { get; init; }
+
+    public DateTimeOffset? AnsweredAt { get; init; }
+
+    public const int MaxComment = 1000;
 }
 
 public sealed record Message

@@ -11,9 +11,10 @@ public sealed record AuditEntry(DateTimeOffset At, string UserId, string Action,
 
 /// <summary>
 /// What a clerk's action asks for: the new record, optionally a note for the thread (never sent), an answer to the
-/// citizen (<paramref name="Send"/>), and what the citizen is told about the action itself (a transfer, a close).
+/// citizen (<paramref name="Send"/>), what the citizen is told about the action itself (a transfer, a close), and a
+/// question the assistant asks after it (<paramref name="Ask"/>: the satisfaction survey after a close).
 /// </summary>
-public sealed record ActionPlan(Conversation After, string? Note = null, string? Tell = null, Outgoing? Send = null);
+public sealed record ActionPlan(Conversation After, string? Note = null, string? Tell = null, Outgoing? Send = null, string? Ask = null);
 
 /// <summary>
 /// A person's action on a conversation (reply, claim, assign, close, reopen, transfer, note) as one
@@ -39,15 +40,25 @@ public sealed class ConversationActions(
             var after = planned?.After ?? before;
             // Staff alert threads have no citizen to tell; nor has a WhatsApp citizen outside the 24-hour window, where the
             // notice would be held behind the "an answer is waiting" template, which a close or a transfer is not.
-            var tell = planned?.Tell is { } told && !after.Staff && (!WhatsAppWindowGuard.Guards(after) || await window.IsOpenAsync(after).ConfigureAwait(false))
-                ? told
-                : null;
+            var reachable = (planned?.Tell ?? planned?.Ask) is not null && !after.Staff
+                && (!WhatsAppWindowGuard.Guards(after) || await window.IsOpenAsync(after).ConfigureAwait(false));
+            if (!reachable && planned?.Ask is not null)
+            {
+                // A survey that cannot be sent is not asked (nor counted as asked).
+                planned = planned with { After = planned.After with { Surveys = before.Surveys } };
+            }
+
             return new ConversationChange
             {
                 After = planned?.After,
                 Context = new ChangeContext(userId, reason),
                 Note = planned?.Note,
-                Send = [.. new[] { planned?.Send, tell is null ? null : new Outgoing(tell, MessageAuthor.System, userId) }.OfType<Outgoing>()],
+                Send = [.. new[]
+                {
+                    planned?.Send,
+                    reachable && planned?.Tell is { } tell ? new Outgoing(tell, MessageAuthor.System, userId) : null,
+                    reachable && planned?.Ask is { } ask ? new Outgoing(ask, MessageAuthor.Bot, Acts: ["survey"]) : null,
+                }.OfType<Outgoing>()],
                 Audit = new AuditEntry(now, userId, action, detail),
             };
         }).ConfigureAwait(false);

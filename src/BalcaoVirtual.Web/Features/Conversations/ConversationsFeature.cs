@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Units;
 using BalcaoVirtual.Web.Infrastructure.Http;
+using BalcaoVirtual.Web.Infrastructure.Storage;
 using BalcaoVirtual.Web.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -189,6 +190,7 @@ public static class ConversationsFeature
             {
                 State = before.State == ConversationState.Waiting ? ConversationState.Answered : before.State,
                 LastActivityAt = now,
+                ClerkAnsweredAt = now,
             },
             Send: new Outgoing(text, MessageAuthor.Clerk, user.UserId(), Id: messageId))).ConfigureAwait(false);
         return result.Queued is [var message, ..] ? TypedResults.Accepted($"/api/conversations/{id}", message) : Outcome(result);
@@ -313,18 +315,46 @@ public static class ConversationsFeature
 
     /// <summary>
     /// Ends the conversation, and tells the citizen once that it ended and that writing again starts a new one (with the
-    /// chatbot, at any hour).
+    /// chatbot, at any hour). After a clerk's answer, the citizen is asked once how it went (1 to 5, and a comment): on
+    /// chat as the assistant's numbered question (a list on Meta), by e-mail as a line of the closing letter; not when
+    /// the citizen asked for no surveys, nor on WhatsApp outside the 24-hour window.
     /// </summary>
-    private static async Task<Results<ChangeAnswer, Refusal>> CloseAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog)
+    private static async Task<Results<ChangeAnswer, Refusal>> CloseAsync(
+        string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, RedisConnections redis, RedisKeys keys)
     {
         var (_, refusal) = await GuardAsync(id, user, store).ConfigureAwait(false);
-        return refusal is not null ? refusal : Outcome(await actions.ApplyAsync(id, user, "close", null, (before, now) =>
-            before.State == ConversationState.Closed
-                ? null
-                : new ActionPlan(before with { State = ConversationState.Closed, LastActivityAt = now }, null,
-                    before.UnitId is { } unitId && catalog.Find(unitId) is { } unit
-                        ? Texts.Format("CitizenClosed", unit.Name)
-                        : Texts.Get("CitizenClosedNoUnit"))).ConfigureAwait(false));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await actions.ApplyAsync(id, user, "close", null, (before, now) =>
+        {
+            if (before.State == ConversationState.Closed)
+            {
+                return null;
+            }
+
+            var unit = before.UnitId is { } unitId ? catalog.Find(unitId) : null;
+            var closed = before with { State = ConversationState.Closed, LastActivityAt = now };
+            var tell = unit is null ? Texts.Get("CitizenClosedNoUnit") : Texts.Format("CitizenClosed", unit.Name);
+            if (unit is null || before.ClerkAnsweredAt is null || before.NoSurvey || before.Staff)
+            {
+                return new ActionPlan(closed, Tell: tell);
+            }
+
+            var surveyed = closed.AskedSurvey(unit.Id, user.UserId(), now);
+            return before.Channel == Channel.Email
+                ? new ActionPlan(surveyed, Tell: tell + "\n\n" + Texts.Get("MailSurvey"))
+                : new ActionPlan(surveyed, Tell: tell, Ask: Texts.Format("BotSurvey", unit.Name));
+        }).ConfigureAwait(false);
+        if (result is { Outcome: ChangeOutcome.Done, After: { Surveys: [.., var survey] } after } && survey.AskedAt == after.LastActivityAt)
+        {
+            // The unit's report finds the conversation by its survey (a second step: the index lives on another slot).
+            await redis.GetDatabase().SortedSetAddAsync(keys.UnitSurveys(survey.UnitId), after.Id, survey.AskedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        }
+
+        return Outcome(result);
     }
 
     /// <summary>Puts a closed conversation back in the unit's queue, under a new deadline.</summary>

@@ -45,6 +45,8 @@ public sealed partial class Anonymizer(
                 Subject = null,
                 ProcessNumbers = [],
                 Bot = null,
+                // The ratings stay in the unit's figures; a comment is the citizen's words.
+                Surveys = [.. conversation.Surveys.Select(s => s.Comment is null ? s : s with { Comment = "" })],
                 AnonymizedAt = now,
             };
             conversations.AddSave(tran, after);

@@ -152,7 +152,7 @@ public static class SlaFeature
             return Problems.Validation(("to", Texts.Format("ReportRangeInvalid", MaxReportDays)));
         }
 
-        var report = await BuildAsync(found, first, last, store, facts, time).ConfigureAwait(false);
+        var report = await BuildAsync(found, first, last, store, facts, time, user, catalog).ConfigureAwait(false);
         return format == "csv"
             ? new CsvResult(report.ToCsv(found))
             : TypedResults.Ok(report);
@@ -208,7 +208,7 @@ public static class SlaFeature
 
         var last = first.AddMonths(1).AddDays(-1);
         var latest = CurrentMonth(found!, catalog, time);
-        var report = await BuildAsync(found!, first, last, store, facts, time).ConfigureAwait(false);
+        var report = await BuildAsync(found!, first, last, store, facts, time, http.User, catalog).ConfigureAwait(false);
         var id = Uri.EscapeDataString(found!.Id);
         var html = SlaReportPage.Render(
             report, found, VisibleUnits(http.User, catalog), latest,
@@ -277,7 +277,8 @@ public static class SlaFeature
         return new DateOnly(today.Year, today.Month, 1);
     }
 
-    internal static async Task<SlaReport> BuildAsync(Unit unit, DateOnly first, DateOnly last, SlaStore store, SlaReportFacts facts, TimeProvider time)
+    internal static async Task<SlaReport> BuildAsync(
+        Unit unit, DateOnly first, DateOnly last, SlaStore store, SlaReportFacts facts, TimeProvider time, ClaimsPrincipal user, UnitCatalog catalog)
     {
         DateTimeOffset Start(DateOnly day)
         {
@@ -285,10 +286,15 @@ public static class SlaFeature
             return new DateTimeOffset(local, unit.TimeZone.GetUtcOffset(local));
         }
 
-        var ids = await store.UnitPeriodIdsAsync(unit.Id, Start(first), Start(last.AddDays(1))).ConfigureAwait(false);
+        var (from, to) = (Start(first), Start(last.AddDays(1)));
+        var ids = await store.UnitPeriodIdsAsync(unit.Id, from, to).ConfigureAwait(false);
         // A transferred conversation's period stays in the report of the unit that had it.
         var kept = (await store.GetManyAsync(ids).ConfigureAwait(false)).Where(p => p.UnitId == unit.Id).ToList();
-        return SlaReport.Build(unit, first, last, kept, time.GetUtcNow(), await facts.ForAsync(unit, kept).ConfigureAwait(false));
+        var report = SlaReport.Build(unit, first, last, kept, time.GetUtcNow(), await facts.ForAsync(unit, kept, from, to).ConfigureAwait(false));
+        // The citizens' comments are for the unit's managers (and administrators); the figures are for everyone with the unit.
+        return UnitAccess.Refusal(user, catalog, unit.Id, manage: true) is null
+            ? report
+            : report with { Satisfaction = report.Satisfaction with { Comments = [], CommentsHidden = report.Satisfaction.Comments.Count > 0 } };
     }
 
     private static DateOnly? ParseDate(string? text, string field, List<(string, string)> errors)

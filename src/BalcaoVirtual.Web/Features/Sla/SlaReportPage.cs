@@ -59,6 +59,7 @@ internal static class SlaReportPage
                 .Append(H(string.Join(" · ", report.ByLabel.Select(l => $"{l.Name}: {l.Conversations.ToString(PtBr)}")))).Append("</p>");
         }
 
+        AppendSatisfaction(html, report.Satisfaction, Pct);
         AppendChart(html, report);
         html.Append("<p><a href=\"").Append(H(csvUrl)).Append("\" download>").Append(H(Texts.Get("ReportCsv"))).Append("</a></p>");
         html.Append("<table><caption>").Append(H(Texts.Get("ReportPeriodsCaption"))).Append("</caption><thead><tr>");
@@ -140,6 +141,53 @@ internal static class SlaReportPage
             .Append(QueryDates.Earliest.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Append("\" max=\"").Append(latest.ToString("yyyy-MM", CultureInfo.InvariantCulture))
             .Append("\" value=\"").Append(month.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Append("\"></div>")
             .Append("<button type=\"submit\">").Append(H(Texts.Get("ReportPickerShow"))).Append("</button></form>");
+    }
+
+    /// <summary>
+    /// The satisfaction surveys of the month: asked, answered (and the rate), the average, how many gave each rating, and
+    /// the comments with their conversations (the citizens' words, escaped; for the unit's managers only).
+    /// </summary>
+    private static void AppendSatisfaction(StringBuilder html, SatisfactionFigures figures, Func<double?, string> pct)
+    {
+        html.Append("<section id=\"satisfaction\" aria-labelledby=\"satisfaction-title\"><h2 id=\"satisfaction-title\">")
+            .Append(H(Texts.Get("ReportSatisfaction"))).Append("</h2>");
+        if (figures.Asked == 0)
+        {
+            html.Append("<p>").Append(H(Texts.Get("ReportSatisfactionNone"))).Append("</p></section>");
+            return;
+        }
+
+        html.Append("<div class=\"kpi\">");
+        foreach (var (label, value) in new[]
+                 {
+                     (Texts.Get("ReportSurveysAsked"), figures.Asked.ToString(PtBr)),
+                     (Texts.Get("ReportSurveysAnswered"), $"{figures.Answered.ToString(PtBr)} ({pct(figures.ResponseRate)})"),
+                     (Texts.Get("ReportSatisfactionAverage"), figures.Average is { } a ? a.ToString("0.0", PtBr) : "—"),
+                 })
+        {
+            html.Append("<div>").Append(H(label)).Append("<b>").Append(H(value)).Append("</b></div>");
+        }
+
+        html.Append("</div><p id=\"ratings\">").Append(H(Texts.Get("ReportRatings"))).Append(' ')
+            .Append(H(string.Join(" · ", figures.Distribution.Select((n, i) => Texts.Format("ReportRating", i + 1, n))))).Append("</p>");
+        if (figures.CommentsHidden)
+        {
+            html.Append("<p>").Append(H(Texts.Get("ReportCommentsForManagers"))).Append("</p>");
+        }
+        else if (figures.Comments.Count > 0)
+        {
+            html.Append("<ul class=\"comments\">");
+            foreach (var c in figures.Comments)
+            {
+                html.Append("<li><b>").Append(H(Texts.Format("ReportCommentScore", c.Score))).Append("</b> ").Append(H(c.Comment))
+                    .Append(" <a href=\"/inbox/conversations/").Append(H(Uri.EscapeDataString(c.ConversationId))).Append("\">")
+                    .Append(H(Texts.Get("ReportCommentConversation"))).Append("</a></li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        html.Append("</section>");
     }
 
     /// <summary>One stacked bar per day: answered on time below, missed above; the title of each bar says it in words.</summary>

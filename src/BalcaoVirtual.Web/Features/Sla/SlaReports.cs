@@ -8,6 +8,33 @@ namespace BalcaoVirtual.Web.Features.Sla;
 /// <summary>How many conversations of a report bear one label.</summary>
 public sealed record LabelCount(string Name, int Conversations);
 
+/// <summary>A citizen's comment in a satisfaction survey, with its rating and conversation (for the unit's managers).</summary>
+public sealed record SatisfactionComment(string ConversationId, int Score, string Comment, DateTimeOffset At);
+
+/// <summary>
+/// The satisfaction surveys a unit asked in a report's days: how many, how many answered, the average and the count of
+/// each rating (1 to 5), and the comments (shown to the unit's managers only).
+/// </summary>
+public sealed record SatisfactionFigures(int Asked, int Answered, double? ResponseRate, double? Average, IReadOnlyList<int> Distribution, IReadOnlyList<SatisfactionComment> Comments)
+{
+    /// <summary>The comments were left out: the reader is not one of the unit's managers.</summary>
+    public bool CommentsHidden { get; init; }
+
+    public static SatisfactionFigures Of(IReadOnlyList<(string ConversationId, SatisfactionSurvey Survey)> surveys)
+    {
+        ArgumentNullException.ThrowIfNull(surveys);
+        var rated = surveys.Where(s => s.Survey.Score is not null).ToList();
+        return new SatisfactionFigures(
+            surveys.Count,
+            rated.Count,
+            surveys.Count == 0 ? null : (double)rated.Count / surveys.Count,
+            rated.Count == 0 ? null : rated.Average(s => s.Survey.Score!.Value),
+            [.. Enumerable.Range(1, 5).Select(n => rated.Count(s => s.Survey.Score == n))],
+            [.. rated.Where(s => !string.IsNullOrEmpty(s.Survey.Comment)).OrderBy(s => s.Survey.AnsweredAt)
+                .Select(s => new SatisfactionComment(s.ConversationId, s.Survey.Score!.Value, s.Survey.Comment!, s.Survey.AnsweredAt!.Value))]);
+    }
+}
+
 /// <summary>One day of a unit's report (in the unit's civil time).</summary>
 public sealed record SlaDay(DateOnly Date, int Periods, int Met, int Breached, double? HitRate);
 
@@ -69,6 +96,13 @@ public sealed record SlaReport
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlySet<string> PaymentWarned { get; init; } = new HashSet<string>();
 
+    /// <summary>The satisfaction surveys asked in the report's days (comments only for the unit's managers).</summary>
+    public SatisfactionFigures Satisfaction { get; init; } = SatisfactionFigures.Of([]);
+
+    /// <summary>The latest rating each conversation gave in a survey asked in the report's days, for the CSV.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, int> Ratings { get; init; } = new Dictionary<string, int>();
+
     public IReadOnlyList<SlaDay> Days { get; init; } = [];
 
     public IReadOnlyList<WaitingPeriod> Items { get; init; } = [];
@@ -121,6 +155,9 @@ public sealed record SlaReport
             Days = days,
             Items = items,
             PaymentWarned = warned,
+            Satisfaction = SatisfactionFigures.Of(facts?.Surveys ?? []),
+            Ratings = (facts?.Surveys ?? []).Where(s => s.Survey.Score is not null).GroupBy(s => s.ConversationId)
+                .ToDictionary(g => g.Key, g => g.MaxBy(s => s.Survey.AskedAt).Survey.Score!.Value, StringComparer.Ordinal),
             Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
             ByLabel = [.. (labels ?? new Dictionary<string, IReadOnlyList<string>>())
                 .Where(l => conversationIds.Contains(l.Key))
@@ -142,7 +179,7 @@ public sealed record SlaReport
         ArgumentNullException.ThrowIfNull(unit);
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder();
-        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to,labels,payment_warning\r\n");
+        csv.Append("conversation,period,channel,started,due,ended,outcome,minutes_to_answer,minutes_late,transferred_from,transferred_to,labels,payment_warning,satisfaction\r\n");
         foreach (var p in Items)
         {
             string Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, unit.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", inv) : "";
@@ -153,7 +190,8 @@ public sealed record SlaReport
                 Field(p.ConversationId), p.Seq.ToString(inv), p.Channel.ToString().ToLowerInvariant(), Local(p.StartedAt), Local(p.DueAt), Local(p.EndedAt),
                 p.Outcome.ToString().ToLowerInvariant(), answered, p.Late?.TotalMinutes.ToString("0.0", inv) ?? "",
                 Field(p.TransferredFrom ?? ""), Field(p.TransferredTo ?? ""), Field(string.Join("; ", Labels.GetValueOrDefault(p.ConversationId) ?? [])),
-                PaymentWarned.Contains(p.ConversationId) ? "yes" : ""));
+                PaymentWarned.Contains(p.ConversationId) ? "yes" : "",
+                Ratings.TryGetValue(p.ConversationId, out var rating) ? rating.ToString(inv) : ""));
             csv.Append("\r\n");
         }
 
@@ -172,8 +210,14 @@ public sealed record SlaReport
     }
 }
 
-/// <summary>What a report reads from its conversations' records: their labels by name, and when each was flagged for a payment demand.</summary>
-public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList<string>> Labels, IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> PaymentWarnings);
+/// <summary>
+/// What a report reads from its conversations' records: their labels by name, when each was flagged for a payment
+/// demand, and the unit's satisfaction surveys asked in the report's days.
+/// </summary>
+public sealed record ConversationFacts(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Labels,
+    IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> PaymentWarnings,
+    IReadOnlyList<(string ConversationId, SatisfactionSurvey Survey)>? Surveys = null);
 
 /// <summary>
 /// The unit's labels each conversation of a report bears now, by name (what the report counts per label), and the
@@ -181,10 +225,17 @@ public sealed record ConversationFacts(IReadOnlyDictionary<string, IReadOnlyList
 /// </summary>
 public sealed class SlaReportFacts(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
 {
-    public async Task<ConversationFacts> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods)
+    /// <param name="from">The report's first instant; surveys asked in [from, to) are read from the unit's survey index.</param>
+    public async Task<ConversationFacts> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset from, DateTimeOffset to)
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(periods);
+        // A conversation surveyed again later is indexed by its latest ask: read from the start on, keep the surveys in range.
+        var surveyed = await redis.GetDatabase().SortedSetRangeByScoreAsync(keys.UnitSurveys(unit.Id), from.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        var surveys = (await Task.WhenAll(surveyed.Select(id => conversations.GetAsync(id.ToString()))).ConfigureAwait(false))
+            .OfType<Conversation>()
+            .SelectMany(c => c.Surveys.Where(s => s.UnitId == unit.Id && s.AskedAt >= from && s.AskedAt < to).Select(s => (c.Id, s)))
+            .ToList();
         var names = (await Inbox.InboxLabels.ReadAsync(redis.GetDatabase(), keys, unit.Id).ConfigureAwait(false))
             .ToDictionary(l => l.Id, l => l.Name, StringComparer.Ordinal);
         var records = (await Task.WhenAll(periods.Select(p => p.ConversationId).Distinct().Select(conversations.GetAsync)).ConfigureAwait(false))
@@ -192,6 +243,7 @@ public sealed class SlaReportFacts(ConversationStore conversations, Infrastructu
         return new ConversationFacts(
             records.Where(c => c.Labels.Any(names.ContainsKey))
                 .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]),
-            records.Where(c => c.PaymentWarnings.Count > 0).ToDictionary(c => c.Id, c => c.PaymentWarnings));
+            records.Where(c => c.PaymentWarnings.Count > 0).ToDictionary(c => c.Id, c => c.PaymentWarnings),
+            surveys);
     }
 }

@@ -130,6 +130,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's waiting periods ("conversationId|seq"), scored by their start (Unix ms): what reports read.</summary>
     public RedisKey UnitPeriods(string unitId) => $"{prefix}:unit:{unitId}:sla-periods";
 
+    /// <summary>A unit's conversations asked for a satisfaction survey, scored by the latest ask (Unix ms): what reports read.</summary>
+    public RedisKey UnitSurveys(string unitId) => $"{prefix}:unit:{unitId}:surveys";
+
     /// <summary>The latest SLA alerts of a unit (JSON, newest first), shown in its inbox.</summary>
     public RedisKey UnitAlerts(string unitId) => $"{prefix}:unit:{unitId}:sla-alerts";
 

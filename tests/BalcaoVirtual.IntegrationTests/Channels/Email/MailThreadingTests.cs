@@ -77,6 +77,42 @@ public sealed class MailThreadingTests
         });
     }
 
+    /// <summary>
+    /// The closing letter after an answer carries the survey's line; the citizen's reply with a rating (and the rest of the
+    /// letter as the comment) is recorded in the closed conversation, with no automatic answer.
+    /// </summary>
+    [Test]
+    public async Task ClosingLetter_AsksForARating_AndTheReplyIsRecorded_WithoutAnAnswer()
+    {
+        var user = NewUser();
+        await using var bot = await BotHarness.StartAsync(Settings(user, plus: true, ownSmtp: true));
+        var citizen = NewCitizen("nota");
+        var (poller, _, conversation) = await AskAsync(bot, user, Mail(citizen, "Certidão", "Bom dia, como peço uma certidão?"));
+        using var clerk = await bot.Factory.ClientForNewUserAsync("servidora@trt8.jus.br", clerkOf: [Unit]);
+        Assert.That((int)(await clerk.PostAsJsonAsync($"/api/conversations/{conversation.Id}/messages", new { text = "Pelo site do tribunal." })).StatusCode, Is.EqualTo(202));
+        await ReceivedAsync(citizen, 2);
+        Assert.That((await clerk.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+        var closing = (await ReceivedAsync(citizen, 3))[^1];
+        Assert.That(closing.TextBody, Does.Contain("encerrou este atendimento")
+            .And.Contain("Responda a este e-mail com uma nota de 1 (muito ruim) a 5 (ótimo) e, se quiser, um comentário."));
+
+        var rating = Mail(citizen, "Re: Certidão", "5\nResolveu rápido, obrigada.\n\nEm seg., 23 de nov. de 2026 às 09:05, 7ª Vara do Trabalho de Macapá escreveu:\n> encerrou");
+        rating.InReplyTo = closing.MessageId;
+        await AppendAsync(user, rating);
+        await poller.PollAsync(Unit, CancellationToken.None);
+        await TestServers.WaitUntilAsync(async () => (await bot.Conversations.GetAsync(conversation.Id))!.Surveys.SingleOrDefault()?.Score is not null,
+            TimeSpan.FromSeconds(20), "the rating to be recorded");
+        var after = (await bot.Conversations.GetAsync(conversation.Id))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.State, Is.EqualTo(ConversationState.Closed), "a rating does not reopen it");
+            Assert.That((after.Surveys[0].Score, after.Surveys[0].Comment), Is.EqualTo(((int?)5, "Resolveu rápido, obrigada.")));
+        });
+        var outbox = bot.Factory.Services.GetRequiredService<Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "anything queued to be sent");
+        Assert.That(Received(citizen), Has.Count.EqualTo(3), "no automatic answer to the rating");
+    }
+
     [Test]
     public async Task ReplyTo_NamingSomeoneElse_DoesNotSpeakAsThem_ButAnswersGoThere_AndTheClerkSeesIt()
     {

@@ -95,6 +95,17 @@ public sealed class IntentReaderTests
     public void AQuestionOrCourtesy_DoesNotAskAboutTheWait(string text) =>
         Assert.That(IntentReader.Read(text).AsksAboutWait, Is.False);
 
+    [TestCase("não quero pesquisa")]
+    [TestCase("Não me mandem pesquisa, obrigado")]
+    [TestCase("nao quero receber mensagens de voces")]
+    [TestCase("sem pesquisas por favor")]
+    public void AskingForNoSurveys_DeclinesSurveys(string text) => Assert.That(IntentReader.Read(text).DeclinesSurveys, Is.True);
+
+    [TestCase("a pesquisa de preço do leilão")]
+    [TestCase("quero receber mensagens sobre meu processo")]
+    [TestCase("5")]
+    public void OtherWords_DoNotDeclineSurveys(string text) => Assert.That(IntentReader.Read(text).DeclinesSurveys, Is.False);
+
     [TestCase("isso é oficial? (91) 98888-7777")]
     [TestCase("esse numero é de voces?")]
     [TestCase("recebi esse link, será que é golpe?")]
