@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "cnj" => CnjBench.Run(args),
     "chatbot" => await ChatbotBench.RunAsync(args),
     "sla" => await SlaBench.RunAsync(args),
+    "alerts" => await CaseAlertBench.RunAsync(args),
     "inbox" => await InboxBench.RunAsync(args),
     "memory" => await MemoryBench.RunAsync(args),
     _ => await BenchCommand.RunAsync(args),

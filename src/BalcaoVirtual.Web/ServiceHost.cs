@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Features.CaseAlerts;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Channels.Meta;
@@ -48,6 +49,7 @@ public static class ServiceHost
         builder.Services.AddPrivacy(builder.Configuration);
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddWhatsApp(builder.Configuration);
+        builder.Services.AddCaseAlerts(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddPublic(builder.Configuration);

@@ -245,6 +245,43 @@ public sealed class MetaChannelTests
     }
 
     [Test]
+    public async Task CaseAlert_ThroughMeta_FollowingFromTheStatus_AndTheNewMovementComesAsText()
+    {
+        var (meta, bot) = await StartAsync();
+        await using var _ = meta;
+        await using var __ = bot;
+        var central = "whatsapp:+" + FakeMeta.CentralDisplay;
+        var number = ChatbotTranscriptTests.Macapa;
+        bot.DataJud.AddHit("api_publica_trt8", number.Digits, ChatbotTranscriptTests.Hit);
+        var n = 0;
+
+        async Task<IReadOnlyList<string?>> SayAsync(string text)
+        {
+            var asked = meta.Requests.Count;
+            var id = $"wamid.ALERT{++n}";
+            Assert.That((await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.CentralId, FakeMeta.CentralDisplay, [FakeMeta.Text(id, text)]))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
+            await bot.WaitProcessedAsync(id, to: central);
+            return [.. meta.Requests.Skip(asked).Select(r => r.Text)];
+        }
+
+        Assert.That(await SayAsync(number.Canonical), Has.Some.Contains(ChatbotTranscriptTests.FollowOffer));
+        Assert.That(await SayAsync("avisar"), Has.Some.StartsWith($"Pronto! Vou avisar por aqui quando o processo {number.Canonical}"));
+
+        bot.DataJud.SetHit("api_publica_trt8", number.Digits, ChatbotTranscriptTests.Hit.Replace("\"movimentos\":[",
+            "\"movimentos\":[{\"codigo\":123,\"nome\":\"Sentença publicada\",\"dataHora\":\"2026-11-23T18:00:00Z\"},", StringComparison.Ordinal));
+        var follows = bot.Factory.Services.GetRequiredService<Web.Features.CaseAlerts.CaseFollows>();
+        bot.Factory.Time.SetUtcNow(follows.NextCheck(number.Digits, bot.Factory.Time.GetUtcNow()));
+        var asked = meta.Requests.Count;
+        var run = await bot.Factory.Services.GetRequiredService<Web.Features.CaseAlerts.CaseAlertJob>().RunAsync();
+        Assert.That(run.Alerts, Is.EqualTo(1));
+        await TestServers.WaitUntilAsync(() => Task.FromResult(meta.Requests.Count > asked), TimeSpan.FromSeconds(20), "the alert through the Graph API");
+        var alert = meta.Requests.Skip(asked).Single();
+        Assert.That((alert.Type, alert.Text), Is.EqualTo(("text",
+            (string?)$"Movimentação nova no processo {number.Canonical} em 23/11: Sentença publicada. Para parar os avisos, escreva parar.")));
+    }
+
+    [Test]
     public async Task LateAnswer_GoesAsTheMetaTemplate_FollowsWhenTheCitizenWrites_A131047IsRecovered_And130429IsRetried()
     {
         var (meta, bot) = await StartAsync(new()

@@ -17,6 +17,7 @@ public sealed class ChatbotTranscriptTests
     private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região usa seus dados só para este atendimento (LGPD); não envie CPF nem documentos por aqui. Saiba mais: https://www.trt8.jus.br/lgpd";
     private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nEscreva menu para voltar aqui ou sair para encerrar.";
     private const string AfterAnswer = "Posso ajudar em algo mais? Escreva menu para ver as opções.";
+    internal const string FollowOffer = "Quer um aviso por aqui quando este processo tiver movimentação nova? Responda avisar.";
     internal const string PaymentWarning = "Atenção: o tribunal nunca pede PIX, boleto, depósito ou taxa por mensagem para liberar alvará ou valores. Se alguém pediu, pode ser golpe: não pague e fale com a vara pelos canais oficiais.";
     private const string OfferClerk = "Quer que eu passe sua mensagem para um atendente? Responda 1 para sim ou 2 para voltar ao menu.";
     private const string AskUnit = "Qual é a sua cidade, ou a vara do seu processo? O número do processo também serve.";
@@ -65,7 +66,7 @@ public sealed class ChatbotTranscriptTests
         bot.DataJud.AddHit("api_publica_trt8", Macapa.Digits, Hit);
 
         Assert.That(await bot.SayAsync("1"), Is.EqualTo(new[] { Open($"Envie o número do processo, com os 20 dígitos. Exemplo: {Example}") }));
-        Assert.That(await bot.SayAsync($"é o processo nº {Macapa.Digits}"), Is.EqualTo(new[] { $"{Summary}\n\n{AfterAnswer}" }));
+        Assert.That(await bot.SayAsync($"é o processo nº {Macapa.Digits}"), Is.EqualTo(new[] { $"{Summary}\n\n{FollowOffer}\n\n{AfterAnswer}" }));
         Assert.That((await bot.ConversationAsync()).ProcessNumbers, Is.EqualTo(new[] { Macapa.Canonical }));
     }
 
@@ -75,7 +76,7 @@ public sealed class ChatbotTranscriptTests
         bot.DataJud.AddHit("api_publica_trt8", Macapa.Digits, Hit);
         await bot.SayAsync("oi");
 
-        Assert.That(await bot.SayAsync($"qro ver o andameto do proc {Macapa.Canonical.Replace('.', ' ')} pfv"), Is.EqualTo(new[] { $"{Summary}\n\n{AfterAnswer}" }));
+        Assert.That(await bot.SayAsync($"qro ver o andameto do proc {Macapa.Canonical.Replace('.', ' ')} pfv"), Is.EqualTo(new[] { $"{Summary}\n\n{FollowOffer}\n\n{AfterAnswer}" }));
     }
 
     [Test]
@@ -416,7 +417,7 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.RepliesAsync(), Is.EqualTo(new[]
         {
             Open($"Envie o número do processo, com os 20 dígitos. Exemplo: {Example}"),
-            $"{Summary}\n\n{AfterAnswer}",
+            $"{Summary}\n\n{FollowOffer}\n\n{AfterAnswer}",
             Menu,
         }));
     }
@@ -429,7 +430,7 @@ public sealed class ChatbotTranscriptTests
 
         await bot.RestartAsync();
 
-        Assert.That(await bot.SayAsync(Macapa.Canonical), Is.EqualTo(new[] { $"{Summary}\n\n{AfterAnswer}" }));
+        Assert.That(await bot.SayAsync(Macapa.Canonical), Is.EqualTo(new[] { $"{Summary}\n\n{FollowOffer}\n\n{AfterAnswer}" }));
     }
 
     [Test]

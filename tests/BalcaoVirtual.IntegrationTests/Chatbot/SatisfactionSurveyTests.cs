@@ -86,6 +86,21 @@ public sealed class SatisfactionSurveyTests : MacapaClerkFixture
         Assert.That((await Bot.SayAsync("menu", BotHarness.Citizen, BotHarness.MacapaNumber)).Single(), Does.Contain("Como posso ajudar?"));
         Assert.That((await Bot.ConversationAsync(BotHarness.Citizen, BotHarness.MacapaNumber)).Surveys.Single().Comment, Is.Null);
 
+        // A question that starts with a number, and a payment demand after a number, are no ratings.
+        await ServedAndClosedAsync("whatsapp:+5591981110002", BotHarness.MacapaNumber);
+        Assert.That((await Bot.SayAsync("1. Qual o prazo para recorrer?", "whatsapp:+5591981110002", BotHarness.MacapaNumber)).Single(),
+            Does.Not.Contain("avaliação"));
+        Assert.That((await Bot.ConversationAsync("whatsapp:+5591981110002", BotHarness.MacapaNumber)).Surveys.Single().Score, Is.Null);
+        await ServedAndClosedAsync("whatsapp:+5591981110003", BotHarness.MacapaNumber);
+        Assert.That((await Bot.SayAsync("1 - o advogado pediu um pix pra liberar o alvará", "whatsapp:+5591981110003", BotHarness.MacapaNumber)).Single(),
+            Does.Contain("nunca pede PIX"));
+
+        // A rating alone, then news of the case: no comment, the unit's again.
+        await ServedAndClosedAsync("whatsapp:+5591981110004", BotHarness.MacapaNumber);
+        await Bot.SayAsync("2", "whatsapp:+5591981110004", BotHarness.MacapaNumber);
+        await Bot.SayAsync("meu alvará ainda não foi liberado", "whatsapp:+5591981110004", BotHarness.MacapaNumber);
+        Assert.That((await Bot.ConversationAsync("whatsapp:+5591981110004", BotHarness.MacapaNumber)).Surveys.Single().Comment, Is.Null);
+
         // Another citizen answers four days after the close: the survey has lapsed; "2" is the menu's option.
         await ServedAndClosedAsync("whatsapp:+5591981110001", BotHarness.MacapaNumber);
         Bot.Factory.Time.Advance(TimeSpan.FromDays(4));
@@ -124,6 +139,8 @@ public sealed class SatisfactionSurveyTests : MacapaClerkFixture
         await Bot.RepliesAsync();
         await SignInAgainAsync();
         Assert.That((await Clerk.PostAsync($"/api/conversations/{conversation.Id}/close", null)).IsSuccessStatusCode);
+        var outbox = Bot.Factory.Services.GetRequiredService<Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the close to be sent");
         var after = await Bot.ConversationAsync(BotHarness.Citizen, BotHarness.MacapaNumber);
         Assert.That((after.State, after.Surveys.Count), Is.EqualTo((ConversationState.Closed, 0)));
         Assert.That(Bot.Twilio.Requests.Select(r => r.Body), Has.None.Contains("Como foi o atendimento"));

@@ -27,6 +27,11 @@ public sealed class DataSubjectRequestTests
         Assert.That((int)(await admin.PostAsJsonAsync($"/api/conversations/{hers.Id}/messages", new { text = "Foi remarcada." })).StatusCode, Is.EqualTo(202));
         Assert.That((await admin.PostAsync($"/api/conversations/{hers.Id}/close", null)).IsSuccessStatusCode);
         await bot.SayAsync("5 Segredo da Maria no comentário", from: "whatsapp:" + Maria, to: BotHarness.MacapaNumber);
+        // She follows a case by SMS: the subscription is hers too.
+        bot.DataJud.AddHit("api_publica_trt8", Chatbot.ChatbotTranscriptTests.Macapa.Digits, Chatbot.ChatbotTranscriptTests.Hit);
+        Assert.That(await bot.SayAsync($"avisar {Chatbot.ChatbotTranscriptTests.Macapa.Canonical}", from: Maria, to: BotHarness.SmsCentral),
+            Has.Some.Contains("Vou avisar por aqui"));
+        var smsConversation = await bot.ConversationAsync(Maria, BotHarness.SmsCentral);
         const string ReportPath = "/api/reports/sla?unit=trt8-vt-macapa-7&from=2026-11-01&to=2026-11-30";
         var reportBefore = await admin.GetFromJsonAsync<JsonElement>(ReportPath);
         Assert.That(reportBefore.GetProperty("periods").GetInt32(), Is.EqualTo(2));
@@ -44,6 +49,8 @@ public sealed class DataSubjectRequestTests
         using (var export = JsonDocument.Parse(json))
         {
             Assert.That(export.RootElement.GetProperty("conversations").GetArrayLength(), Is.EqualTo(2));
+            Assert.That(export.RootElement.GetProperty("conversations").EnumerateArray().SelectMany(c => c.GetProperty("follows").EnumerateArray())
+                .Select(f => f.GetProperty("number").GetString()), Is.EqualTo(new[] { Chatbot.ChatbotTranscriptTests.Macapa.Canonical }), "her subscription, with its record");
             Assert.That(export.RootElement.GetProperty("contacts").EnumerateArray().Select(c => c.GetProperty("channel").GetString()), Is.EquivalentTo(new[] { "whatsApp", "sms" }));
         }
 
@@ -78,6 +85,11 @@ public sealed class DataSubjectRequestTests
         // The figures add up as before (her rating included); her comment is gone with her.
         var reportAfter = await admin.GetFromJsonAsync<JsonElement>(ReportPath);
         Assert.That(reportAfter.GetProperty("satisfaction").GetProperty("comments").GetArrayLength(), Is.Zero);
+        var follows = bot.Factory.Services.GetRequiredService<Web.Features.CaseAlerts.CaseFollows>();
+        Assert.That(await follows.AllAsync(smsConversation.Id), Is.Empty, "her subscriptions went with her");
+        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
+        Assert.That(await bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase()
+            .SetContainsAsync(keys.CaseFollowers(Chatbot.ChatbotTranscriptTests.Macapa.Digits), smsConversation.Id), Is.False);
         Assert.That(WithoutComments(reportAfter), Is.EqualTo(WithoutComments(reportBefore)));
 
         // Each request recorded: kind, masked subject, who, 15-day deadline, outcome.

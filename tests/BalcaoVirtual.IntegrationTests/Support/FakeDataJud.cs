@@ -12,7 +12,7 @@ namespace BalcaoVirtual.IntegrationTests.Support;
 
 /// <summary>
 /// CNJ's DataJud public API on a loopback port, in its real shape: <c>POST /{index}/_search</c> with
-/// <c>Authorization: APIKey …</c> and a <c>match</c> on <c>numeroProcesso</c>, answered with Elasticsearch's
+/// <c>Authorization: APIKey …</c> and a <c>match</c> (or a <c>terms</c>) on <c>numeroProcesso</c>, answered with Elasticsearch's
 /// <c>hits.hits[]._source</c>. Cases are added as raw <c>_source</c> JSON (so tests can include the traps); answers
 /// can be scripted (429 with Retry-After, 500, a hang until released).
 /// </summary>
@@ -44,6 +44,9 @@ internal sealed class FakeDataJud : IAsyncDisposable
     /// <summary>Adds one hit (a raw <c>_source</c> object) for a case in an index; several calls give several hits.</summary>
     public void AddHit(string index, string digits, string sourceJson) =>
         cases.GetOrAdd((index, digits), _ => []).Add(sourceJson);
+
+    /// <summary>Replaces a case's hits by this one (the case as DataJud shows it after it moved).</summary>
+    public void SetHit(string index, string digits, string sourceJson) => cases[(index, digits)] = [sourceJson];
 
     public void RespondStatus(int status, string? retryAfter = null) => script.Enqueue(http =>
     {
@@ -78,18 +81,22 @@ internal sealed class FakeDataJud : IAsyncDisposable
             return await scripted(http);
         }
 
-        string? digits;
+        List<string> numbers;
         try
         {
+            // One case (a match) or several (a terms query, as the movement alerts ask).
             using var query = JsonDocument.Parse(body);
-            digits = query.RootElement.GetProperty("query").GetProperty("match").GetProperty("numeroProcesso").GetString();
+            var q = query.RootElement.GetProperty("query");
+            numbers = q.TryGetProperty("terms", out var terms)
+                ? [.. terms.GetProperty("numeroProcesso").EnumerateArray().Select(n => n.GetString()!)]
+                : [q.GetProperty("match").GetProperty("numeroProcesso").GetString()!];
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return Results.Json(new { error = new { type = "parsing_exception" }, status = 400 }, statusCode: 400);
         }
 
-        var sources = digits is not null && cases.TryGetValue((index, digits), out var list) ? list : [];
+        var sources = numbers.SelectMany(digits => cases.TryGetValue((index, digits), out var list) ? list.ToList() : []).ToList();
         var hits = string.Join(',', sources.Select((s, i) => $$"""{"_index":"{{index}}","_id":"{{index}}_{{i}}","_score":12.5,"_source":{{s}}}"""));
         var json = $$$"""{"took":7,"timed_out":false,"_shards":{"total":7,"successful":7,"skipped":0,"failed":0},"hits":{"total":{"value":{{{sources.Count}}},"relation":"eq"},"max_score":12.5,"hits":[{{{hits}}}]}}""";
         return Results.Text(json, "application/json");

@@ -49,6 +49,15 @@ public enum BotActKind
 
     /// <summary>Noted that the citizen wants no satisfaction surveys.</summary>
     NoSurvey,
+
+    /// <summary>Followed a case (or renewed, or said why not): alerts of its new movements.</summary>
+    Follow,
+
+    /// <summary>Ended the alerts of one case or all.</summary>
+    Unfollow,
+
+    /// <summary>Listed the cases the contact follows.</summary>
+    FollowList,
 }
 
 /// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>

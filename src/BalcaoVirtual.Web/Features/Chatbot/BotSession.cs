@@ -43,6 +43,9 @@ public enum BotGoal
 
     /// <summary>Asked for the number, address or link to check ("verificar" alone).</summary>
     Verify,
+
+    /// <summary>Asked for the number of the case to follow ("me avise quando meu processo andar" without one).</summary>
+    Follow,
 }
 
 /// <summary>The chatbot's explicit state, stored on the conversation record (one write with the turn's replies).</summary>
@@ -68,4 +71,7 @@ public sealed record BotSession
 
     /// <summary>The day (in the unit's time zone) the citizen was last warned, while the unit had the conversation, about paying by message.</summary>
     public DateOnly? PaymentWarningOn { get; init; }
+
+    /// <summary>The case whose status was shown last (public, ours): what "avisar" alone follows.</summary>
+    public string? CaseShown { get; init; }
 }

@@ -24,8 +24,12 @@ public sealed class ChatFlow(
     Sla.SlaClock sla,
     ICaseStatusLookup cases,
     OfficialChannels official,
-    Sla.IWaitLookup waits)
+    Sla.IWaitLookup waits,
+    CaseAlerts.ICaseFollows follows)
 {
+    /// <summary>"Não quero receber pesquisas de vocês" is the whole message up to this many words.</summary>
+    private const int NoSurveyAloneWords = 7;
+
     /// <summary>An example number with valid check digits, shown when a citizen's number is wrong.</summary>
     public static readonly string ExampleNumber = CnjNumber.Create(1234, 2025, 5, 8, 1).Canonical;
 
@@ -40,9 +44,12 @@ public sealed class ChatFlow(
         new("voice-note", null, t => t.Audio, t => t.VoiceNote()),
         new("document-as-question", BotStep.AskQuestion, t => t.Document && t.Blank, t => t.HandOffToSessionUnit()),
         new("document", null, t => t.Document && t.Blank, _ => { }), // the turn said what a document sent here is
+        new("unfollow", null, t => t.R.AsksToStopFollowing || (t.R.SaysStop && t.Following.Count > 0), t => t.UnfollowAsync()),
         new("exit", null, t => t.Intent == Intent.Exit, t => t.Goodbye()),
         new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
         new("verify", null, t => t.R.AsksIfOfficial, t => t.Verify()),
+        new("follow-list", null, t => t.R.AsksFollowList, t => t.ListFollowing()),
+        new("follow", null, t => t.R.AsksToFollow, t => t.FollowAsync()),
         new("verify-item", null, t => t.Session.Goal == BotGoal.Verify && t.NamesChannel, t => t.Verify()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting || (t.R.Greets && t.Intent == Intent.Unknown && !t.IsQuestion())),
@@ -115,6 +122,8 @@ public sealed class ChatFlow(
 
     private ICaseStatusLookup Cases => cases;
 
+    private CaseAlerts.ICaseFollows Follows => follows;
+
     /// <summary>How units are called in this deployment's courts: "a vara", "a zona eleitoral", "a vara ou zona".</summary>
     private string UnitWord => field ??= Texts.Get(
         catalog.Courts.All(c => c.CnjCode.StartsWith("6.", StringComparison.Ordinal)) ? "BotUnitWordZone"
@@ -136,10 +145,16 @@ public sealed class ChatFlow(
         CancellationToken cancellationToken)
     {
         var activity = message.CreatedAt > conversation.LastActivityAt ? message.CreatedAt : conversation.LastActivityAt;
-        if (IntentReader.Read(message.Text).DeclinesSurveys)
+        var said = IntentReader.Read(message.Text);
+        if (said.DeclinesSurveys)
         {
-            // "Não quero pesquisa": noted on the conversation (this number), whoever has it; nothing else changes.
-            return new ChatOutcome(conversation with { NoSurvey = true, LastActivityAt = activity }, [Texts.Get("BotNoSurvey")], [new BotAct(BotActKind.NoSurvey)]);
+            // "Não quero pesquisa": noted on the conversation (this number at this court address), whoever has it. Said
+            // alone or to the survey, that is the whole message; in a longer one, the rest goes on as usual.
+            conversation = conversation with { NoSurvey = true };
+            if (said.Normalized.Split(' ').Length <= NoSurveyAloneWords || conversation.OpenSurvey(now) is not null)
+            {
+                return new ChatOutcome(conversation with { LastActivityAt = activity }, [Texts.Get("BotNoSurvey")], [new BotAct(BotActKind.NoSurvey)]);
+            }
         }
 
         switch (conversation.State)
@@ -182,7 +197,8 @@ public sealed class ChatFlow(
     /// </summary>
     private static ChatOutcome? SurveyAnswer(Conversation conversation, Message message, DateTimeOffset now)
     {
-        if (conversation.OpenSurvey(now) is { } open && message.MediaUrls.Count == 0 && SurveyRating.TryRead(message.Text, out var score, out var comment))
+        if (conversation.OpenSurvey(now) is { } open && message.MediaUrls.Count == 0 && SurveyRating.TryRead(message.Text, out var score, out var comment)
+            && (comment is null || !IsRequest(IntentReader.Read(comment))))
         {
             return new ChatOutcome(
                 conversation.WithLatestSurvey(open with { Score = score, Comment = comment, AnsweredAt = now }),
@@ -207,13 +223,22 @@ public sealed class ChatFlow(
     /// </summary>
     private static bool IsComment(Reading r)
     {
-        var text = $" {r.Normalized} ";
         var words = r.Normalized.Length == 0 ? 0 : r.Normalized.Split(' ').Length;
-        return words >= 2 && !r.Asks && !r.HasNumber && r.Intent is Intent.Unknown or Intent.Human or Intent.Thanks
-            && !RequestWords.Any(w => text.Contains(w, StringComparison.Ordinal));
+        return words >= 2 && !IsRequest(r) && !r.NamesTopic && r.Intent is Intent.Unknown or Intent.Human or Intent.Thanks;
     }
 
-    private static readonly string[] RequestWords = [" quero ", " queria ", " preciso ", " gostaria ", " falar com ", " me ajuda ", " pode me "];
+    /// <summary>
+    /// Words after a rating that ask something rather than judge the service: a question, a case number, the scam's
+    /// payment demand, "isso é oficial?", "quero…", "preciso…" ("1. Qual o prazo para recorrer?" is no rating of 1).
+    /// </summary>
+    internal static bool IsRequest(Reading r)
+    {
+        var text = $" {r.Normalized} ";
+        return r.Asks || r.HasNumber || r.MentionsPayment || r.AsksIfOfficial || r.DeclinesSurveys
+            || RequestMarkers.Any(w => text.Contains(w, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] RequestMarkers = [" quero ", " queria ", " preciso ", " gostaria ", " falar com ", " me ajuda ", " pode me "];
 
     /// <summary>
     /// Where a waiting conversation stands, said honestly: how many of the unit's waiting conversations come before it
@@ -343,6 +368,9 @@ public sealed class ChatFlow(
 
     private static string Defanged(string link) => link.Replace("://", "[:]//", StringComparison.Ordinal).Replace(".", "[.]", StringComparison.Ordinal);
 
+    /// <summary>The first court's time zone (UTC without courts): dates told about cases and subscriptions.</summary>
+    internal TimeZoneInfo CourtZone => field ??= catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc;
+
     /// <summary>The day it is at the unit (in the court's time zone while no unit is known).</summary>
     private DateOnly LocalDay(string? unitId, DateTimeOffset now)
     {
@@ -417,6 +445,9 @@ public sealed class ChatFlow(
         }
 
         public ChatFlow Flow { get; }
+
+        /// <summary>The cases this conversation's citizen follows now (read before the turn's row is chosen).</summary>
+        public IReadOnlyList<CaseAlerts.CaseFollow> Following { get; private set; } = [];
 
         public Reading R { get; }
 
@@ -496,6 +527,7 @@ public sealed class ChatFlow(
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
+            Following = await Flow.Follows.ActiveAsync(Conversation.Id, now).ConfigureAwait(false);
             if (Conversation.Bot is null)
             {
                 // The fake-lawyer scam's tell, from the first message on (in few words: greeting and menu fit one screen).
@@ -925,7 +957,99 @@ public sealed class ChatFlow(
             HandOff(owner);
         }
 
-        public async Task CaseStatusAsync() => Conclude(await LookUpAsync().ConfigureAwait(false));
+        public async Task CaseStatusAsync()
+        {
+            var following = Session.Goal == BotGoal.Follow;
+            var found = await LookUpAsync().ConfigureAwait(false);
+            if (following && R.Numbers.Any(n => n.IsValid))
+            {
+                // Asked for alerts, then gave the number: the status, then the alerts.
+                await FollowNumberAsync(R.Numbers.First(n => n.IsValid).Number).ConfigureAwait(false);
+                return;
+            }
+
+            Conclude(found);
+        }
+
+        /// <summary>
+        /// "Me avise quando meu processo andar": follows the number in the message, or the case whose status was just
+        /// shown; without either, asks for the number (and follows it once given).
+        /// </summary>
+        public async Task FollowAsync()
+        {
+            if (R.Numbers.FirstOrDefault(n => n.IsValid) is { } candidate)
+            {
+                var number = candidate.Number;
+                await FollowNumberAsync(number).ConfigureAwait(false);
+            }
+            else if (Session.CaseShown is { } shown && CnjNumber.TryParse(shown, out var last) == CnjNumberError.None)
+            {
+                await FollowNumberAsync(last).ConfigureAwait(false);
+            }
+            else
+            {
+                Act(BotActKind.AskNumber);
+                Session = Session with { Step = BotStep.AskCaseNumber, Goal = BotGoal.Follow };
+                Say(Texts.Format("BotFollowWhich", ExampleNumber));
+            }
+        }
+
+        private async Task FollowNumberAsync(CnjNumber number)
+        {
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None };
+            Act(BotActKind.Follow, number.Canonical);
+            Conversation = Conversation.Mentioning([number.Canonical]);
+            if (Flow.Catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey) is null)
+            {
+                var court = CnjCourts.Find(number);
+                Say(court is null
+                    ? Texts.Format("BotCaseUnknownCourt", number.Canonical)
+                    : Texts.Format("BotCaseOtherCourt", number.Canonical, court.Name, court.Acronym, Flow.Options.CourtName, court.Portal));
+                return;
+            }
+
+            switch (await Flow.Cases.GetStatusAsync(number, cancellationToken).ConfigureAwait(false))
+            {
+                case CaseStatusResult.Found found:
+                    var (outcome, follow) = await Flow.Follows.FollowAsync(Conversation.Id, found.Summary, now).ConfigureAwait(false);
+                    var until = follow is null ? "" : BotFormat.Date(follow.ExpiresAt, Flow.CourtZone);
+                    Say(outcome switch
+                    {
+                        CaseAlerts.FollowOutcome.Followed => Texts.Format("BotFollowed", number.Canonical, until),
+                        CaseAlerts.FollowOutcome.Renewed => Texts.Format("BotFollowRenewed", number.Canonical, until),
+                        CaseAlerts.FollowOutcome.Sealed => Texts.Format("BotFollowSealed", number.Canonical, Flow.Options.PjeUrl!.OriginalString),
+                        _ => Texts.Format("BotFollowLimit", Following.Count),
+                    });
+                    break;
+                case CaseStatusResult.NotFound:
+                    Say(Texts.Format("BotFollowNotFound", number.Canonical));
+                    break;
+                default:
+                    Say(Texts.Get("BotFollowUnavailable"));
+                    break;
+            }
+        }
+
+        /// <summary>"Parar" (with a number: that case), "cancelar avisos": ends the alerts and says which.</summary>
+        public async Task UnfollowAsync()
+        {
+            Act(BotActKind.Unfollow);
+            var number = R.Numbers.FirstOrDefault(n => n.IsValid)?.Number;
+            var ended = await Flow.Follows.EndAsync(Conversation.Id, number?.Digits, now).ConfigureAwait(false);
+            Say(ended.Count == 0 ? Texts.Get("BotNotFollowing")
+                : number is { } one ? Texts.Format("BotUnfollowed", one.Canonical)
+                : ended.Count == 1 ? Texts.Format("BotUnfollowed", ended[0].Number)
+                : Texts.Get("BotUnfollowedAll"));
+        }
+
+        /// <summary>"Meus avisos": the cases followed and until when.</summary>
+        public void ListFollowing()
+        {
+            Act(BotActKind.FollowList);
+            Say(Following.Count == 0
+                ? Texts.Get("BotNotFollowing")
+                : Texts.Format("BotFollowList", string.Join("\n", Following.Select(f => Texts.Format("BotFollowItem", f.Number, BotFormat.Date(f.ExpiresAt, Flow.CourtZone))))));
+        }
 
         /// <summary>Each case number's status (three at most): found, another court's, mistyped, or not to be had now.</summary>
         private async Task<(bool Answered, bool Missing)> LookUpAsync()
@@ -967,6 +1091,7 @@ public sealed class ChatFlow(
                     case CaseStatusResult.Found found:
                         Act(BotActKind.Status);
                         Say(CaseSummaryText.Format(found.Summary, zone, Flow.Options.PjeUrl!));
+                        Session = Session with { CaseShown = found.Summary.SecrecyLevel == 0 ? number.Canonical : Session.CaseShown };
                         answered = true;
                         break;
                     case CaseStatusResult.NotFound:
@@ -1002,6 +1127,11 @@ public sealed class ChatFlow(
             }
             else if (found.Answered)
             {
+                if (Session.CaseShown is { } shown && R.Numbers.Any(n => n.Number.Canonical == shown) && !Following.Any(f => f.Number == shown))
+                {
+                    Say(Texts.Get("BotFollowOffer")); // one tap to follow the case just shown
+                }
+
                 Say(Texts.Get("BotAfterAnswer"));
             }
             else

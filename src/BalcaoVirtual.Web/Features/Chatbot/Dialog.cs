@@ -44,11 +44,13 @@ internal sealed partial class Dialog(
             }
 
             var first = FirstLine(letter);
-            if (conversation.OpenSurvey(now) is { } open && SurveyRating.TryRead(first, out var score, out var comment))
+            var said = string.Join("\n", new[] { SurveyRating.TryRead(first, out var score, out var comment) ? comment : null, letter[first.Length..].Trim() }
+                .Where(t => !string.IsNullOrEmpty(t)));
+            if (conversation.OpenSurvey(now) is { } open && score > 0 && message.MediaUrls.Count == 0
+                && (said.Length == 0 || !ChatFlow.IsRequest(IntentReader.Read(said))))
             {
                 // A reply to the closing letter with a rating: the rest of the letter is the comment; no automatic answer.
-                var rest = letter[first.Length..].Trim();
-                var said = string.Join("\n", new[] { comment, rest.Length > 0 ? rest : null }.OfType<string>());
+                // A letter that asks something, or brings files, is a new conversation with the unit.
                 return new InboundOutcome(
                     conversation.WithLatestSurvey(open with { Score = score, Comment = said.Length > 0 ? SurveyRating.Cut(said) : null, AnsweredAt = now })
                         with { LastActivityAt = activity },
@@ -75,7 +77,9 @@ internal sealed partial class Dialog(
         CancellationToken cancellationToken)
     {
         var outcome = await flow.HandleAsync(conversation, message, now, notice, cancellationToken).ConfigureAwait(false);
-        return new InboundOutcome(outcome.Conversation, Pack(outcome.Replies), notice?.Version, [.. outcome.Acts.Select(a => a.ToString())]);
+        // The notice counts as given only when this turn said it (a rating or "não quero pesquisa" answers without it).
+        var given = notice is not null && outcome.Replies.Contains(notice.Brief) ? notice.Version : null;
+        return new InboundOutcome(outcome.Conversation, Pack(outcome.Replies), given, [.. outcome.Acts.Select(a => a.ToString())]);
     }
 
     /// <summary>

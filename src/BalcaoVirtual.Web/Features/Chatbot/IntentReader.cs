@@ -102,6 +102,18 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
 
     /// <summary>Asks for no satisfaction surveys ("não quero pesquisa", "não me mandem pesquisa").</summary>
     public bool DeclinesSurveys { get; init; }
+
+    /// <summary>Asks to be told of a case's new movements ("me avise quando meu processo andar", "avisar").</summary>
+    public bool AsksToFollow { get; init; }
+
+    /// <summary>Asks to stop the movement alerts ("parar de avisar", "cancelar avisos").</summary>
+    public bool AsksToStopFollowing { get; init; }
+
+    /// <summary>Says only "parar" (with a case number at most): the alerts' stop word when the contact follows cases.</summary>
+    public bool SaysStop { get; init; }
+
+    /// <summary>Asks which cases it follows ("meus avisos").</summary>
+    public bool AsksFollowList { get; init; }
 }
 
 /// <summary>
@@ -112,6 +124,9 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
 public static partial class IntentReader
 {
     private const int CommandMaxWords = 3;
+
+    /// <summary>A nudge about the wait is short: "ainda estou aguardando resposta da vara".</summary>
+    private const int WaitMaxWords = 7;
 
     private static readonly string[][] ExitWords = Phrases(
         "sair", "encerrar", "finalizar", "tchau", "ate logo", "fim", "parar", "ate mais", "flw", "falou", "ate breve", "ate amanha",
@@ -261,8 +276,28 @@ public static partial class IntentReader
     private static readonly string[][] NoSurveyWords = Phrases(
         "nao quero pesquisa", "nao quero pesquisas", "nao quero responder pesquisa", "nao quero responder pesquisas", "nao quero avaliar",
         "nao quero receber pesquisa", "nao quero receber pesquisas", "nao mande pesquisa", "nao mandem pesquisa", "nao me mande pesquisa",
-        "nao me mandem pesquisa", "nao mandem mais pesquisa", "sem pesquisa", "sem pesquisas", "parar pesquisa", "parar pesquisas",
+        "nao me mandem pesquisa", "nao mandem mais pesquisa", "parar pesquisa", "parar pesquisas",
         "nao quero receber mensagens", "nao me mandem mais mensagens", "nao me mande mais mensagens", "parem de me mandar mensagens");
+
+    /// <summary>Asking for alerts in so many words.</summary>
+    private static readonly string[][] FollowWords = Phrases(
+        "quero ser avisado", "quero ser avisada", "quero aviso", "quero avisos", "receber aviso", "receber avisos", "quero acompanhar o processo",
+        "me mantenha informado", "me mantenha informada", "ativar avisos", "ativar aviso");
+
+    /// <summary>"Me avise": alerts when alone (beside a case number at most) or beside words of a case moving (<see cref="MovingWords"/>).</summary>
+    private static readonly string[][] WarnWords = Phrases(
+        "me avise", "me avisa", "me avisem", "me avisar", "avisar", "avise", "me notifique", "me notifica", "acompanhar o processo", "acompanhar meu processo");
+
+    private static readonly string[][] MovingWords = Phrases(
+        "andar", "andamento", "movimentacao", "movimentacoes", "mexer", "mexerem", "novidade", "novidades", "atualizacao", "atualizacoes", "acompanhar");
+
+    private static readonly string[][] StopFollowingWords = Phrases(
+        "parar de avisar", "pare de avisar", "parar os avisos", "parar avisos", "parar aviso", "cancelar avisos", "cancelar aviso", "cancelar os avisos",
+        "nao quero mais avisos", "nao quero mais aviso", "nao quero mais receber avisos", "parar de receber avisos", "desativar avisos", "sair dos avisos");
+
+    private static readonly string[][] FollowListWords = Phrases(
+        "meus avisos", "quais avisos", "quais processos acompanho", "que processos acompanho", "processos que acompanho", "lista de avisos",
+        "ver avisos", "quais processos estou acompanhando", "quais processos eu acompanho");
 
     /// <summary>The court officer ("oficial de justiça"), not an official channel.</summary>
     private static readonly string[][] OfficerWords = Phrases("oficial de justica", "oficiala de justica");
@@ -444,8 +479,15 @@ public static partial class IntentReader
             AsksIfOfficial = (Exactly(all, OfficialWords) && !Exactly(all, OfficerWords))
                 || (Exactly(all, VerifyWords) && (all.Length == 1 || OfficialChannels.Candidates(text).Count > 0)),
             MentionsPayment = MentionsPayment(all),
-            AsksAboutWait = Exactly(all, WaitWords) || (all.Length <= CommandMaxWords && Exactly(all, ShortWaitWords)),
+            // "Tem previsão para o pagamento do RPV?" asks the unit about the case, not about the wait.
+            AsksAboutWait = (Exactly(all, WaitWords) && all.Length <= WaitMaxWords && !Exactly(all, TopicWords))
+                || (all.Length <= CommandMaxWords && Exactly(all, ShortWaitWords)),
             DeclinesSurveys = Exactly(all, NoSurveyWords),
+            AsksToFollow = !Exactly(all, StopFollowingWords) && (Exactly(all, FollowWords)
+                || (Exactly(all, WarnWords) && (all.Count(w => !w.All(char.IsAsciiDigit)) <= 3 || Exactly(all, MovingWords)))),
+            AsksToStopFollowing = Exactly(all, StopFollowingWords),
+            SaysStop = all.Where(w => !w.All(char.IsAsciiDigit)).ToArray() is [var only] && only is "parar" or "pare" or "stop",
+            AsksFollowList = Exactly(all, FollowListWords) || all is ["avisos"],
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

@@ -35,7 +35,8 @@ public static partial class SurveyRating
     public static string Cut(string comment) =>
         comment.Length <= SatisfactionSurvey.MaxComment ? comment : comment[..SatisfactionSurvey.MaxComment];
 
-    [GeneratedRegex(@"^(?:(?:dou\s+)?nota\s*)?([1-5])(?:\s*(?:estrelas?|/\s*5|de\s+5))?(?:(?:\s*[-–.,:;)!]+\s*|\s+)(.*))?$",
+    // Not "4.500,00 caiu na conta?" nor "2,5": a score is a digit alone.
+    [GeneratedRegex(@"^(?:(?:dou\s+)?nota\s*)?([1-5])(?![.,]?\d)(?:\s*(?:estrelas?|/\s*5|de\s+5))?(?:(?:\s*[-–.,:;)!]+\s*|\s+)(.*))?$",
         RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Rating();
 }

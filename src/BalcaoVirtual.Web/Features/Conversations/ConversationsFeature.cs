@@ -276,6 +276,7 @@ public static class ConversationsFeature
                     DueAt = due,
                     AssigneeId = null,
                     LastActivityAt = now,
+                    ClerkAnsweredAt = null, // the next unit's survey rates the next unit's answer
                 },
                 Texts.Format("TransferNote", fromName, target.Name, reason!),
                 tell);
@@ -350,12 +351,16 @@ public static class ConversationsFeature
         }).ConfigureAwait(false);
         if (result is { Outcome: ChangeOutcome.Done, After: { Surveys: [.., var survey] } after } && survey.AskedAt == after.LastActivityAt)
         {
-            // The unit's report finds the conversation by its survey (a second step: the index lives on another slot).
-            await redis.GetDatabase().SortedSetAddAsync(keys.UnitSurveys(survey.UnitId), after.Id, survey.AskedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            // The unit's report finds the survey by its time (a second step: the index lives on another slot).
+            await redis.GetDatabase().SortedSetAddAsync(keys.UnitSurveys(survey.UnitId), SurveyId(after.Id, survey), survey.AskedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
 
         return Outcome(result);
     }
+
+    /// <summary>A survey's id in its unit's index: "conversationId|askedAt (Unix ms)".</summary>
+    internal static string SurveyId(string conversationId, SatisfactionSurvey survey) =>
+        $"{conversationId}|{survey.AskedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>Puts a closed conversation back in the unit's queue, under a new deadline.</summary>
     private static async Task<Results<ChangeAnswer, ConflictProblem, Refusal>> ReopenAsync(string id, ClaimsPrincipal user, ConversationStore store, ConversationActions actions, UnitCatalog catalog, Sla.SlaClock clock)
@@ -372,7 +377,10 @@ public static class ConversationsFeature
         }
 
         return Outcome(await actions.ApplyAsync(id, user, "reopen", null, (before, now) =>
-            new ActionPlan(before with { State = ConversationState.Waiting, WaitingSince = now, DueAt = clock.DueAt(unit, now), Bot = null, LastActivityAt = now })).ConfigureAwait(false));
+            new ActionPlan(before with
+            {
+                State = ConversationState.Waiting, WaitingSince = now, DueAt = clock.DueAt(unit, now), Bot = null, LastActivityAt = now, ClerkAnsweredAt = null,
+            })).ConfigureAwait(false));
     }
 
     /// <summary>An internal note in the thread: for the unit's people only, never sent.</summary>

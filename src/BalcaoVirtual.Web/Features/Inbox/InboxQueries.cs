@@ -393,7 +393,9 @@ public sealed class InboxQueries(
         var found = await queries.QueryAsync(filter, user.UserId()).ConfigureAwait(false);
         // The place in its unit's queue the bot tells the citizen, and the unit's typical time it tells them the likely time from.
         var places = await waits.PlacesAsync(found.Rows.Select(r => r.Conversation)).ConfigureAwait(false);
-        var paces = await Task.WhenAll(units.Select(catalog.Find).OfType<Unit>().Select(async u => new InboxUnitPace(
+        // For the units on this page only (an administrator's scope is every unit).
+        var shown = found.Rows.Select(r => r.Conversation.UnitId).OfType<string>().Append(unit).OfType<string>().Where(units.Contains).Distinct(StringComparer.Ordinal);
+        var paces = await Task.WhenAll(shown.Select(catalog.Find).OfType<Unit>().Select(async u => new InboxUnitPace(
             u.Id, (await waits.TypicalFirstAnswerAsync(u).ConfigureAwait(false))?.TotalMinutes, u.Sla.Counting == SlaCounting.ServiceHours))).ConfigureAwait(false);
         var items = found.Rows.Select(r => new InboxItem(
             r.Conversation.Id, r.Conversation.UnitId, r.Conversation.Channel, r.Conversation.State, r.Conversation.ContactAddress, r.Conversation.ContactName,

@@ -12,7 +12,8 @@ namespace BalcaoVirtual.Web.Features.Privacy;
 /// message starts a new conversation). Idempotent: an anonymised conversation is left as it is.
 /// </summary>
 public sealed partial class Anonymizer(
-    RedisConnections redis, RedisKeys keys, ConversationStore conversations, ConversationWords words, TimeProvider time, ILogger<Anonymizer> logger)
+    RedisConnections redis, RedisKeys keys, ConversationStore conversations, ConversationWords words, CaseAlerts.CaseFollows follows, TimeProvider time,
+    ILogger<Anonymizer> logger)
 {
     public const string Removed = "anonimizado";
 
@@ -91,6 +92,9 @@ public sealed partial class Anonymizer(
             {
                 continue; // changed meanwhile: look again
             }
+
+            // The cases this person followed, and the record of those subscriptions, go with them.
+            await follows.EraseAsync(conversationId).ConfigureAwait(false);
 
             if (conversation.UnitId is { } unit)
             {

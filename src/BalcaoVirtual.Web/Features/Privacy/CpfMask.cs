@@ -19,9 +19,17 @@ public static partial class CpfMask
         return digits.Length == 11 && (always || IsValid(digits)) ? $"***.{digits[3..6]}.{digits[6..9]}-**" : m.Value;
     }
 
-    /// <summary>Every field a citizen wrote that the API shows of a conversation, masked: one rule for all of them.</summary>
+    /// <summary>
+    /// Every field a citizen wrote that the API shows of a conversation, masked: one rule for all of them. Survey
+    /// comments are left out (the unit's managers read them in the report; the citizen's message is in the thread).
+    /// </summary>
     public static Conversations.Conversation Masked(Conversations.Conversation conversation) =>
-        conversation with { Subject = MaskOrNull(conversation.Subject), ContactName = MaskOrNull(conversation.ContactName) };
+        conversation with
+        {
+            Subject = MaskOrNull(conversation.Subject),
+            ContactName = MaskOrNull(conversation.ContactName),
+            Surveys = [.. conversation.Surveys.Select(s => s with { Comment = null })],
+        };
 
     /// <summary>Every field a citizen wrote that the API shows of a message, masked.</summary>
     public static Conversations.Message Masked(Conversations.Message message) =>

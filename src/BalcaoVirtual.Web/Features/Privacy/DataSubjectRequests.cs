@@ -19,14 +19,16 @@ public sealed record SubjectData(IReadOnlyList<SubjectContact> Contacts, IReadOn
 
 public sealed record SubjectContact(Channel Channel, string Address, string? Name, string? PrivacyNotice, string? PrivacyNoticeAt, string? LastInboundAt);
 
-public sealed record SubjectConversation(Conversation Conversation, IReadOnlyList<Message> Messages);
+/// <param name="Follows">The cases followed through it for movement alerts, with each subscription's record.</param>
+public sealed record SubjectConversation(Conversation Conversation, IReadOnlyList<Message> Messages, IReadOnlyList<CaseAlerts.CaseFollow> Follows);
 
 /// <summary>
 /// Finds everything held about a phone number (its WhatsApp and SMS contacts) or an e-mail address, exports it, or
 /// erases it (each conversation anonymised, the contact records gone, the SLA figures kept); every request is recorded.
 /// </summary>
 public sealed class DataSubjectRequests(
-    RedisConnections redis, RedisKeys keys, ContactIds contactIds, ConversationStore conversations, Anonymizer anonymizer, AuditTrail trail, TimeProvider time)
+    RedisConnections redis, RedisKeys keys, ContactIds contactIds, ConversationStore conversations, Anonymizer anonymizer, AuditTrail trail,
+    CaseAlerts.CaseFollows follows, TimeProvider time)
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromDays(15);
 
@@ -70,7 +72,8 @@ public sealed class DataSubjectRequests(
             {
                 if (await conversations.GetAsync(id).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
                 {
-                    threads.Add(new SubjectConversation(conversation, await conversations.GetMessagesAsync(id).ConfigureAwait(false)));
+                    threads.Add(new SubjectConversation(
+                        conversation, await conversations.GetMessagesAsync(id).ConfigureAwait(false), await follows.AllAsync(id).ConfigureAwait(false)));
                 }
             }
         }

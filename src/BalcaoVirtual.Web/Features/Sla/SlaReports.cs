@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Units;
+using StackExchange.Redis;
 
 namespace BalcaoVirtual.Web.Features.Sla;
 
@@ -230,9 +231,11 @@ public sealed class SlaReportFacts(ConversationStore conversations, Infrastructu
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(periods);
-        // A conversation surveyed again later is indexed by its latest ask: read from the start on, keep the surveys in range.
-        var surveyed = await redis.GetDatabase().SortedSetRangeByScoreAsync(keys.UnitSurveys(unit.Id), from.ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        var surveys = (await Task.WhenAll(surveyed.Select(id => conversations.GetAsync(id.ToString()))).ConfigureAwait(false))
+        // One index entry per survey, scored by when it was asked: the report's days only.
+        var surveyed = await redis.GetDatabase().SortedSetRangeByScoreAsync(keys.UnitSurveys(unit.Id), from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), Exclude.Stop)
+            .ConfigureAwait(false);
+        var ids = surveyed.Select(s => s.ToString().Split('|')[0]).Distinct(StringComparer.Ordinal);
+        var surveys = (await Task.WhenAll(ids.Select(conversations.GetAsync)).ConfigureAwait(false))
             .OfType<Conversation>()
             .SelectMany(c => c.Surveys.Where(s => s.UnitId == unit.Id && s.AskedAt >= from && s.AskedAt < to).Select(s => (c.Id, s)))
             .ToList();

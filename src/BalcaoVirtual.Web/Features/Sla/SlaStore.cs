@@ -169,18 +169,8 @@ public sealed class SlaStore(RedisConnections redis, RedisKeys keys)
     /// meanwhile. Its check then puts it at its next point (or out); a check that never ends (a node died) is taken
     /// again after the lease.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ClaimDueAsync(string bucket, DateTimeOffset now, TimeSpan lease, int limit)
-    {
-        var ids = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            """
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id) end
-            return ids
-            """,
-            [keys.SlaDue(bucket)],
-            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), limit]).ConfigureAwait(false))!;
-        return [.. ids.Select(i => (string)i!)];
-    }
+    public Task<IReadOnlyList<string>> ClaimDueAsync(string bucket, DateTimeOffset now, TimeSpan lease, int limit) =>
+        DueIndex.ClaimAsync(Db, keys.SlaDue(bucket), now, lease, limit);
 
     /// <summary>Takes a conversation off the due index, only if its current period is still the one read (<paramref name="currentSeq"/>).</summary>
     public Task<bool> RemoveFromDueAsync(string conversationId, RedisValue currentSeq)

@@ -15,9 +15,9 @@ public interface IWaitLookup
     Task<long> AheadAsync(string unitId, Conversation conversation);
 
     /// <summary>
-    /// The unit's median time from a hand-off to the first answer, over its latest answered waits of the last
-    /// <see cref="WaitLookup.Days"/> days, in its own counting (service hours or calendar); null with fewer than
-    /// <see cref="WaitLookup.MinimumAnswers"/> of them.
+    /// The unit's median time from a hand-off to the first answer, over those answered among its latest
+    /// <see cref="WaitLookup.Sample"/> waits of the last <see cref="WaitLookup.Days"/> days, in its own counting (service
+    /// hours or calendar); null with fewer than <see cref="WaitLookup.MinimumAnswers"/> of them.
     /// </summary>
     Task<TimeSpan?> TypicalFirstAnswerAsync(Unit unit);
 }

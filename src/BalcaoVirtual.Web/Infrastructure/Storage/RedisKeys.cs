@@ -130,7 +130,19 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's waiting periods ("conversationId|seq"), scored by their start (Unix ms): what reports read.</summary>
     public RedisKey UnitPeriods(string unitId) => $"{prefix}:unit:{unitId}:sla-periods";
 
-    /// <summary>A unit's conversations asked for a satisfaction survey, scored by the latest ask (Unix ms): what reports read.</summary>
+    /// <summary>The cases a conversation's citizen follows (digits → JSON <c>CaseFollow</c>), on the conversation's slot.</summary>
+    public RedisKey CaseFollows(string conversationId) => $"{Tag(conversationId)}:follows:{conversationId}";
+
+    /// <summary>The conversations following a case (by its 20 digits).</summary>
+    public RedisKey CaseFollowers(string digits) => $"{prefix}:case:{digits}:followers";
+
+    /// <summary>The latest movement of a followed case already seen (JSON), so that only newer ones are told.</summary>
+    public RedisKey CaseSeen(string digits) => $"{prefix}:case:{digits}:seen";
+
+    /// <summary>Every followed case (digits), scored by its next check (Unix ms): what the alert job takes.</summary>
+    public RedisKey CasesDue() => $"{prefix}:cases-due";
+
+    /// <summary>A unit's satisfaction surveys ("conversationId|askedAt"), scored by when each was asked (Unix ms): what reports read.</summary>
     public RedisKey UnitSurveys(string unitId) => $"{prefix}:unit:{unitId}:surveys";
 
     /// <summary>The latest SLA alerts of a unit (JSON, newest first), shown in its inbox.</summary>

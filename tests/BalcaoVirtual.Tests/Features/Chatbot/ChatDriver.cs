@@ -38,7 +38,7 @@ internal sealed class ChatDriver
         });
         var hours = new UnitHours(ForensicCalendar.Default);
         flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog),
-            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())), Waits);
+            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())), Waits, Follows);
         conversation = new Conversation
         {
             Id = "c0ffee-1",
@@ -54,6 +54,9 @@ internal sealed class ChatDriver
 
     /// <summary>The unit's queue as the flow reads it: how many wait before, and the unit's typical time to a first answer.</summary>
     public FakeWaits Waits { get; } = new();
+
+    /// <summary>The cases followed for movement alerts, in memory.</summary>
+    public FakeFollows Follows { get; } = new();
 
     public ChatFlow Flow => flow;
 
@@ -92,6 +95,38 @@ internal sealed class ChatDriver
         noticeGiven |= outcome.Conversation.Bot is not null;
         conversation = outcome.Conversation;
         return outcome;
+    }
+
+    internal sealed class FakeFollows : Web.Features.CaseAlerts.ICaseFollows
+    {
+        public Dictionary<string, Web.Features.CaseAlerts.CaseFollow> Cases { get; } = new(StringComparer.Ordinal);
+
+        public Task<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now) =>
+            Task.FromResult<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>>([.. Cases.Values.Where(f => f.ActiveAt(now))]);
+
+        public Task<(Web.Features.CaseAlerts.FollowOutcome Outcome, Web.Features.CaseAlerts.CaseFollow? Follow)> FollowAsync(string conversationId, CaseSummary summary, DateTimeOffset now)
+        {
+            if (summary.SecrecyLevel > 0)
+            {
+                return Task.FromResult<(Web.Features.CaseAlerts.FollowOutcome, Web.Features.CaseAlerts.CaseFollow?)>((Web.Features.CaseAlerts.FollowOutcome.Sealed, null));
+            }
+
+            var renewed = Cases.ContainsKey(summary.Number);
+            var follow = Cases[summary.Number] = new Web.Features.CaseAlerts.CaseFollow(summary.Number, now, now.AddDays(365));
+            return Task.FromResult<(Web.Features.CaseAlerts.FollowOutcome, Web.Features.CaseAlerts.CaseFollow?)>(
+                (renewed ? Web.Features.CaseAlerts.FollowOutcome.Renewed : Web.Features.CaseAlerts.FollowOutcome.Followed, follow));
+        }
+
+        public Task<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>> EndAsync(string conversationId, string? digits, DateTimeOffset now, string reason = "citizen")
+        {
+            var ended = Cases.Values.Where(f => digits is null || new string([.. f.Number.Where(char.IsAsciiDigit)]) == digits).ToList();
+            foreach (var f in ended)
+            {
+                Cases.Remove(f.Number);
+            }
+
+            return Task.FromResult<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>>(ended);
+        }
     }
 
     internal sealed class FakeWaits : IWaitLookup

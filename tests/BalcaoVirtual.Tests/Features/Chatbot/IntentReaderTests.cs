@@ -92,19 +92,40 @@ public sealed class IntentReaderTests
     [TestCase("quando vou receber o alvará")]
     [TestCase("obrigado pela resposta")]
     [TestCase("Aguardo retorno.")]
+    [TestCase("Tem previsão para o pagamento do RPV?")]
+    [TestCase("Estou aguardando retorno do INSS sobre o benefício, o que eu faço agora?")]
     public void AQuestionOrCourtesy_DoesNotAskAboutTheWait(string text) =>
         Assert.That(IntentReader.Read(text).AsksAboutWait, Is.False);
 
     [TestCase("não quero pesquisa")]
     [TestCase("Não me mandem pesquisa, obrigado")]
     [TestCase("nao quero receber mensagens de voces")]
-    [TestCase("sem pesquisas por favor")]
+    [TestCase("por favor, parar pesquisas")]
     public void AskingForNoSurveys_DeclinesSurveys(string text) => Assert.That(IntentReader.Read(text).DeclinesSurveys, Is.True);
 
     [TestCase("a pesquisa de preço do leilão")]
+    [TestCase("O juiz arquivou sem pesquisa de bens, posso pedir desarquivamento?")]
     [TestCase("quero receber mensagens sobre meu processo")]
     [TestCase("5")]
     public void OtherWords_DoNotDeclineSurveys(string text) => Assert.That(IntentReader.Read(text).DeclinesSurveys, Is.False);
+
+    [TestCase("me avise quando meu processo andar")]
+    [TestCase("avisar")]
+    [TestCase("Avisar 0001234-82.2024.5.08.0210")]
+    [TestCase("quero receber avisos do processo 0001234-82.2024.5.08.0210")]
+    [TestCase("pode me avisar quando tiver novidade no processo?")]
+    public void AskingForAlerts_Follows(string text) => Assert.That(IntentReader.Read(text).AsksToFollow, Is.True);
+
+    [TestCase("a vara vai me avisar da data da audiência?")]
+    [TestCase("meu advogado não me avisou de nada e perdi o prazo")]
+    [TestCase("parar de avisar")]
+    public void OtherWords_DoNotFollow(string text) => Assert.That(IntentReader.Read(text).AsksToFollow, Is.False);
+
+    [TestCase("parar", true)]
+    [TestCase("PARAR 0001234-82.2024.5.08.0210", true)]
+    [TestCase("parar de trabalhar", false)]
+    [TestCase("para", false)]
+    public void Parar_AloneIsTheStopWord(string text, bool stop) => Assert.That(IntentReader.Read(text).SaysStop, Is.EqualTo(stop));
 
     [TestCase("isso é oficial? (91) 98888-7777")]
     [TestCase("esse numero é de voces?")]

@@ -35,6 +35,8 @@ public sealed class SurveyRatingTests
     [TestCase("muito bom")]
     [TestCase("⭐⭐⭐⭐⭐⭐")]
     [TestCase("45")]
+    [TestCase("4.500,00 caiu na conta?")]
+    [TestCase("2,5")]
     public void AnythingElse_IsNoRating(string text) => Assert.That(SurveyRating.TryRead(text, out _, out _), Is.False, text);
 
     [Test]

@@ -74,13 +74,13 @@ internal sealed class MetaTransport(HttpClient http, IOptions<MetaOptions> optio
         if (message.Template is { } template)
         {
             var unit = conversation.UnitId is { } unitId ? catalog.Find(unitId) : null;
-            var configured = template.Kind == WhatsAppWindowGuard.AnswerWaiting ? whatsApp.Value.AnswerWaitingOf(unit?.Id, unit?.Court.Id) : null;
+            var configured = whatsApp.Value.TemplateOf(template.Kind, unit?.Id, unit?.Court.Id ?? template.Values.GetValueOrDefault("courtId"));
             if (configured?.MetaName is not { } name)
             {
                 return null;
             }
 
-            var parameters = new JsonArray([.. configured.MetaParametersOrDefault.Select(p => (JsonNode)new JsonObject
+            var parameters = new JsonArray([.. configured.MetaParametersOf(template.Kind).Select(p => (JsonNode)new JsonObject
             {
                 ["type"] = "text",
                 ["text"] = template.Values.GetValueOrDefault(p, ""),

@@ -48,7 +48,7 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
         {
             // An approved template: ContentSid and its variables, and no Body (protocols.md §5).
             var unit = conversation.UnitId is { } unitId ? catalog.Find(unitId) : null;
-            var configured = template.Kind == WhatsAppWindowGuard.AnswerWaiting ? whatsApp.Value.AnswerWaitingOf(unit?.Id, unit?.Court.Id) : null;
+            var configured = whatsApp.Value.TemplateOf(template.Kind, unit?.Id, unit?.Court.Id ?? template.Values.GetValueOrDefault("courtId"));
             if (configured?.TwilioContentSid is not { } contentSid)
             {
                 return new SendOutcome.Failed("no-template", $"no Twilio template configured for '{template.Kind}'");
@@ -56,7 +56,7 @@ internal sealed class TwilioTransport(HttpClient http, IOptions<TwilioOptions> o
 
             send.ContentSid = contentSid;
             send.ContentVariables = JsonSerializer.Serialize(
-                configured.TwilioVariables.ToDictionary(v => v.Key, v => template.Values.GetValueOrDefault(v.Value, ""), StringComparer.Ordinal));
+                configured.TwilioVariablesOf(template.Kind).ToDictionary(v => v.Key, v => template.Values.GetValueOrDefault(v.Value, ""), StringComparer.Ordinal));
         }
         else
         {

@@ -12,8 +12,9 @@ public sealed class WhatsAppTemplate
     /// <summary>Twilio Content API template id (HX + 32 hex).</summary>
     public string? TwilioContentSid { get; set; }
 
-    /// <summary>Twilio variable number → value name, e.g. {"1": "unit"}.</summary>
-    public Dictionary<string, string> TwilioVariables { get; set; } = new(StringComparer.Ordinal) { ["1"] = "unit" };
+    /// <summary>Twilio variable number → value name, e.g. {"1": "unit"}; none configured means the kind's values in order.
+    /// (A default here would be merged with the configuration's keys by the binder instead of replaced.)</summary>
+    public Dictionary<string, string> TwilioVariables { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Meta template name, e.g. "balcao_resposta_disponivel".</summary>
     public string? MetaName { get; set; }
@@ -24,7 +25,14 @@ public sealed class WhatsAppTemplate
     /// appended to by the configuration binder instead of replaced.)</summary>
     public List<string> MetaParameters { get; set; } = [];
 
-    public IReadOnlyList<string> MetaParametersOrDefault => MetaParameters.Count > 0 ? MetaParameters : ["unit"];
+    /// <summary>Meta's body parameters for a template of <paramref name="kind"/>: as configured, or the kind's values in order.</summary>
+    public IReadOnlyList<string> MetaParametersOf(string kind) => MetaParameters.Count > 0 ? MetaParameters : WhatsAppOptions.ValuesOf(kind);
+
+    /// <summary>Twilio's numbered variables for a template of <paramref name="kind"/>: as configured, or the kind's values numbered from 1.</summary>
+    public IReadOnlyDictionary<string, string> TwilioVariablesOf(string kind) => TwilioVariables.Count > 0
+        ? TwilioVariables
+        : WhatsAppOptions.ValuesOf(kind).Select((v, i) => (Key: (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Value: v))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -51,16 +59,34 @@ public sealed class WhatsAppOptions
     /// <summary>How often due keep-alives are looked for.</summary>
     public string KeepAliveCron { get; set; } = "* * * * *";
 
+    /// <summary>
+    /// The court's template for a new movement in a followed case ("Movimentação nova no processo {number} em {date}:
+    /// {movement}"), sent when the citizen's window is closed; none: such alerts wait for no one and are not sent.
+    /// </summary>
+    public WhatsAppTemplate? CaseMovement { get; set; }
+
+    /// <summary>A court's own movement template, by its id.</summary>
+    public Dictionary<string, WhatsAppTemplate> CaseMovementFor { get; set; } = new(StringComparer.Ordinal);
+
     public WhatsAppTemplate? AnswerWaitingOf(string? unitId, string? courtId) =>
         (unitId is null ? null : AnswerWaitingFor.GetValueOrDefault(unitId))
         ?? (courtId is null ? null : AnswerWaitingFor.GetValueOrDefault(courtId))
         ?? AnswerWaiting;
+
+    /// <summary>The template of a kind ("answerWaiting", "caseMovement") for a unit or court; null when none is configured.</summary>
+    public WhatsAppTemplate? TemplateOf(string kind, string? unitId, string? courtId) => kind switch
+    {
+        "answerWaiting" => AnswerWaitingOf(unitId, courtId),
+        "caseMovement" => (courtId is null ? null : CaseMovementFor.GetValueOrDefault(courtId)) ?? CaseMovement,
+        _ => null,
+    };
+
+    /// <summary>The values a template of a kind may use, in their default order.</summary>
+    public static IReadOnlyList<string> ValuesOf(string kind) => kind == "caseMovement" ? ["number", "date", "movement", "court"] : ["unit", "court"];
 }
 
 internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOptions>
 {
-    private static readonly HashSet<string> Values = ["unit", "court"];
-
     public ValidateOptionsResult Validate(string? name, WhatsAppOptions options)
     {
         var failures = new List<string>();
@@ -74,8 +100,11 @@ internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOption
             failures.Add($"WhatsApp:KeepAliveCron '{options.KeepAliveCron}' is not a cron expression such as '* * * * *'.");
         }
 
-        foreach (var (key, template) in options.AnswerWaitingFor.Select(p => ($"WhatsApp:AnswerWaitingFor:{p.Key}", (WhatsAppTemplate?)p.Value))
-                     .Prepend(("WhatsApp:AnswerWaiting", options.AnswerWaiting)))
+        var templates = options.AnswerWaitingFor.Select(p => ($"WhatsApp:AnswerWaitingFor:{p.Key}", (WhatsAppTemplate?)p.Value, "answerWaiting"))
+            .Prepend(("WhatsApp:AnswerWaiting", options.AnswerWaiting, "answerWaiting"))
+            .Concat(options.CaseMovementFor.Select(p => ($"WhatsApp:CaseMovementFor:{p.Key}", (WhatsAppTemplate?)p.Value, "caseMovement")))
+            .Append(("WhatsApp:CaseMovement", options.CaseMovement, "caseMovement"));
+        foreach (var (key, template, kind) in templates)
         {
             if (template is null)
             {
@@ -92,9 +121,10 @@ internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOption
                 failures.Add($"{key}:TwilioContentSid '{sid}' is not a Twilio Content SID (HX followed by 32 hex digits).");
             }
 
-            foreach (var value in template.TwilioVariables.Values.Concat(template.MetaParameters).Where(v => !Values.Contains(v)))
+            var values = WhatsAppOptions.ValuesOf(kind);
+            foreach (var value in template.TwilioVariables.Values.Concat(template.MetaParameters).Where(v => !values.Contains(v)))
             {
-                failures.Add($"{key}: '{value}' is not a template value; use 'unit' or 'court'.");
+                failures.Add($"{key}: '{value}' is not a template value; use {string.Join(", ", values.Select(v => $"'{v}'"))}.");
             }
 
             if (template.TwilioVariables.Keys.Any(k => !int.TryParse(k, out var n) || n < 1))

@@ -13,7 +13,11 @@ public sealed record CaseSummary(
     DateTimeOffset? FiledAt,
     DateTimeOffset? LastUpdatedAt,
     IReadOnlyList<string> Subjects,
-    IReadOnlyList<CaseMovement> LatestMovements);
+    IReadOnlyList<CaseMovement> LatestMovements)
+{
+    /// <summary>DataJud's <c>nivelSigilo</c> (0: public); above 0 the case is sealed and never followed.</summary>
+    public int SecrecyLevel { get; init; }
+}
 
 /// <summary>The outcome of a status query: callers switch on it; nothing is thrown at them.</summary>
 public abstract record CaseStatusResult
@@ -30,6 +34,9 @@ public abstract record CaseStatusResult
     /// <summary>DataJud could not be asked or did not answer; <see cref="Reason"/> is for logs and operators, not citizens.</summary>
     public sealed record Unavailable(string Reason, DateTimeOffset? RetryAfter = null) : CaseStatusResult;
 }
+
+/// <summary>Several cases' summaries by their digits (those absent are not in the public index), or why none could be read.</summary>
+public sealed record CaseBatchResult(IReadOnlyDictionary<string, CaseSummary> Found, CaseStatusResult.Unavailable? Failure);
 
 /// <summary>Where case status comes from (DataJud); an interface so the chatbot can be driven without the network.</summary>
 public interface ICaseStatusLookup

@@ -114,44 +114,122 @@ public sealed partial class DataJudClient(
 
     private async Task<CaseStatusResult> QueryAsync(DataJudOptions o, CnjNumber number, string court, string index, TimeZoneInfo timeZone, CancellationToken cancellationToken)
     {
+        var (document, failure) = await SearchAsync(o, index, new { query = new { match = new { numeroProcesso = number.Digits } } }, cancellationToken).ConfigureAwait(false);
+        using (document)
+        {
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            var summary = DataJudParser.Parse(document!.RootElement, number.Canonical, court, timeZone, o.Movements);
+            return summary is null ? new CaseStatusResult.NotFound(number.Canonical, court) : new CaseStatusResult.Found(summary);
+        }
+    }
+
+    /// <summary>
+    /// Several cases of one court in one query (a <c>terms</c> on <c>numeroProcesso</c>), for the movement alerts: each
+    /// found case's summary by its digits (a case not in the answer is not in the public index), or why DataJud could
+    /// not be asked. What it finds fills the status cache too; the same pause after 429/5xx as one case's query.
+    /// </summary>
+    public async Task<CaseBatchResult> GetManyAsync(IReadOnlyList<CnjNumber> numbers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var o = options.Value;
+        if (numbers.Count == 0)
+        {
+            return new CaseBatchResult(new Dictionary<string, CaseSummary>(), null);
+        }
+
+        var first = numbers[0];
+        var ours = catalog.Courts.FirstOrDefault(c => c.CnjCode == first.CourtKey);
+        var court = ours?.Id ?? CnjCourts.Find(first)?.Acronym ?? first.CourtKey;
+        if (IndexFor(first) is not { } index || string.IsNullOrWhiteSpace(o.ApiKey))
+        {
+            return new CaseBatchResult(new Dictionary<string, CaseSummary>(), new CaseStatusResult.Unavailable("no DataJud index or key"));
+        }
+
+        lock (gate)
+        {
+            if (pausedUntil > time.GetUtcNow())
+            {
+                return new CaseBatchResult(new Dictionary<string, CaseSummary>(), new CaseStatusResult.Unavailable("pausing after DataJud refused or failed", pausedUntil));
+            }
+        }
+
+        var timeZone = ours is null ? Brasilia : TimeZoneInfo.FindSystemTimeZoneById(ours.TimeZone);
+        var asked = time.GetTimestamp();
+        // Several hits per case (one per degree or body): room for them all.
+        var (document, failure) = await SearchAsync(o, index,
+            new { size = Math.Min(10_000, numbers.Count * 8), query = new { terms = new { numeroProcesso = numbers.Select(n => n.Digits).ToArray() } } },
+            cancellationToken).ConfigureAwait(false);
+        using (document)
+        {
+            metrics.DataJudAnswered(time.GetElapsedTime(asked), failure is null ? "batch" : "unavailable");
+            if (failure is not null)
+            {
+                return new CaseBatchResult(new Dictionary<string, CaseSummary>(), failure);
+            }
+
+            lock (gate)
+            {
+                failures = 0;
+            }
+
+            var wanted = numbers.ToDictionary(n => n.Digits, StringComparer.Ordinal);
+            var found = new Dictionary<string, CaseSummary>(StringComparer.Ordinal);
+            foreach (var (digits, hits) in DataJudParser.HitsByNumber(document!.RootElement))
+            {
+                if (wanted.TryGetValue(digits, out var number) && DataJudParser.Parse(hits, number.Canonical, court, timeZone, o.Movements) is { } summary)
+                {
+                    found[digits] = summary;
+                    cache[digits] = (new CaseStatusResult.Found(summary), time.GetUtcNow() + o.CacheFor); // a citizen asking next reads it
+                }
+            }
+
+            return new CaseBatchResult(found, null);
+        }
+    }
+
+    /// <summary>One <c>_search</c> on an index: the parsed answer, or why there is none (and the pause it started).</summary>
+    private async Task<(JsonDocument? Document, CaseStatusResult.Unavailable? Failure)> SearchAsync(
+        DataJudOptions o, string index, object query, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(o.BaseUrl, $"{o.BaseUrl.AbsolutePath.TrimEnd('/')}/{index}/_search"));
         request.Headers.Authorization = new AuthenticationHeaderValue("APIKey", o.ApiKey);
-        request.Content = new StringContent(
-            JsonSerializer.Serialize(new { query = new { match = new { numeroProcesso = number.Digits } } }), Encoding.UTF8, "application/json");
+        request.Content = new StringContent(JsonSerializer.Serialize(query), Encoding.UTF8, "application/json");
         try
         {
             using var http = clients.CreateClient(HttpClientName);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
-                return Pause(o, RetryDelay(response.Headers), $"DataJud answered {(int)response.StatusCode}");
+                return (null, Pause(o, RetryDelay(response.Headers), $"DataJud answered {(int)response.StatusCode}"));
             }
 
             if (!response.IsSuccessStatusCode)
             {
                 // 401/403: the public key changed; 404: no such index. Not worth retrying soon, not the citizen's fault.
-                return new CaseStatusResult.Unavailable($"DataJud answered {(int)response.StatusCode} for index {index}");
+                return (null, new CaseStatusResult.Unavailable($"DataJud answered {(int)response.StatusCode} for index {index}"));
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var summary = DataJudParser.Parse(document.RootElement, number.Canonical, court, timeZone, o.Movements);
-                return summary is null ? new CaseStatusResult.NotFound(number.Canonical, court) : new CaseStatusResult.Found(summary);
+                return (await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false), null);
             }
         }
         catch (TimeoutRejectedException)
         {
-            return Pause(o, null, $"DataJud did not answer within {o.Timeout.TotalSeconds:0.#} s");
+            return (null, Pause(o, null, $"DataJud did not answer within {o.Timeout.TotalSeconds:0.#} s"));
         }
         catch (HttpRequestException ex)
         {
-            return Pause(o, null, $"DataJud could not be reached ({ex.HttpRequestError})");
+            return (null, Pause(o, null, $"DataJud could not be reached ({ex.HttpRequestError})"));
         }
         catch (JsonException)
         {
-            return new CaseStatusResult.Unavailable("DataJud's answer was not JSON");
+            return (null, new CaseStatusResult.Unavailable("DataJud's answer was not JSON"));
         }
     }
 

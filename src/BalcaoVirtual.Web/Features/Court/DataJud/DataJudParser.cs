@@ -44,7 +44,36 @@ public static class DataJudParser
             CalendarDay(ordered.Select(s => Date(s, "dataAjuizamento")).OfType<DateTimeOffset>().DefaultIfEmpty().Min(), timeZone),
             Local(ordered.Select(s => Date(s, "dataHoraUltimaAtualizacao")).OfType<DateTimeOffset>().DefaultIfEmpty().Max(), timeZone),
             ordered.SelectMany(s => Subjects(s)).Distinct(StringComparer.Ordinal).ToList(),
-            moves);
+            moves)
+        {
+            SecrecyLevel = sources.Select(s => TryGet(s, "nivelSigilo", out var level) && level.ValueKind == JsonValueKind.Number && level.TryGetInt32(out var n) ? n : 0).Max(),
+        };
+    }
+
+    /// <summary>
+    /// The hits of a query for several cases, grouped by <c>numeroProcesso</c> (digits only) and each group read as
+    /// <see cref="Parse"/> reads one case's.
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonElement> HitsByNumber(JsonElement root)
+    {
+        var found = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
+        if (TryGet(root, "hits", out var outer) && TryGet(outer, "hits", out var hits) && hits.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var hit in hits.EnumerateArray())
+            {
+                if (TryGet(hit, "_source", out var source) && source.ValueKind == JsonValueKind.Object
+                    && Text(source, "numeroProcesso") is { } number && new string([.. number.Where(char.IsAsciiDigit)]) is { Length: 20 } digits)
+                {
+                    (found.TryGetValue(digits, out var list) ? list : found[digits] = []).Add(hit);
+                }
+            }
+        }
+
+        // Each case's hits as an answer of its own, so one parser reads both shapes.
+        return found.ToDictionary(
+            f => f.Key,
+            f => JsonDocument.Parse("{\"hits\":{\"hits\":[" + string.Join(',', f.Value.Select(h => h.GetRawText())) + "]}}").RootElement,
+            StringComparer.Ordinal);
     }
 
     /// <summary>ISO 8601 (UTC unless it says otherwise), compact <c>yyyyMMddHHmmss</c> (UTC) or epoch milliseconds.</summary>

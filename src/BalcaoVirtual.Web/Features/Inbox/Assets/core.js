@@ -103,10 +103,13 @@ function paintDue(node) {
 
 setInterval(() => document.querySelectorAll('.due').forEach(paintDue), 1000);
 
-/** How long a unit's first answers typically take, as told to citizens: "2 h", "45 min", "1 d 3 h" (to 5 minutes). */
-export function pace(minutes) {
+/** How long a unit's first answers typically take, as told to citizens: "2 h", "45 min", "1 d 3 h" (to 5 minutes);
+ *  in service hours never days (a day of the desk is not 24 hours). */
+export function pace(minutes, serviceHours) {
   const rounded = Math.max(5, Math.round(minutes / 5) * 5);
-  return rounded >= 60 && rounded < 1440 && rounded % 60 === 0 ? fmt('InboxWholeHours', rounded / 60) : span(rounded * 60000);
+  if (rounded < 60) return fmt('InboxMinutes', rounded);
+  if (rounded % 60 === 0 && (serviceHours || rounded < 1440)) return fmt('InboxWholeHours', rounded / 60);
+  return serviceHours || rounded < 1440 ? fmt('InboxHours', Math.floor(rounded / 60), rounded % 60) : span(rounded * 60000);
 }
 
 /** The fake-lawyer scam's flag: the citizen wrote of paying by message (PIX, boleto, a fee); the bot already warned them. */

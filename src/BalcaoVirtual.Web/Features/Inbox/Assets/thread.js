@@ -7,7 +7,7 @@ const openFolds = new Set();
 const drafts = new Map(); // conversation id -> { reply, note, caret }
 
 const ACTS = ['menu', 'status', 'no-status', 'wrong-number', 'other-court', 'other-branch', 'ask-number', 'ask-unit', 'choose-unit', 'ask-question',
-  'handoff', 'hours', 'video', 'video-closed', 'petition', 'new-claim', 'thanks', 'goodbye', 'not-understood', 'offer-clerk', 'audio', 'verify', 'payment-warning', 'wait-time', 'survey', 'survey-answer', 'no-survey'];
+  'handoff', 'hours', 'video', 'video-closed', 'petition', 'new-claim', 'thanks', 'goodbye', 'not-understood', 'offer-clerk', 'audio', 'verify', 'payment-warning', 'wait-time', 'survey', 'survey-answer', 'no-survey', 'case-alert', 'follow', 'unfollow'];
 const actName = act => {
   const kind = act.split(' ')[0];
   return ACTS.includes(kind) ? T['InboxAct' + kind.split('-').map(w => w[0].toUpperCase() + w.slice(1)).join('')] : null;

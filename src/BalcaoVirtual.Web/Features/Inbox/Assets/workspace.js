@@ -118,7 +118,7 @@ export async function workspace() {
       rows = result.items;
       const timed = (result.paces || []).filter(p => p.typicalFirstAnswerMinutes != null);
       paces.textContent = timed.length === 0 ? '' : T.InboxPace + ' ' + timed.map(p =>
-        (timed.length > 1 ? (units[p.unitId] || p.unitId) + ': ' : '') + pace(p.typicalFirstAnswerMinutes) + (p.serviceHours ? T.InboxPaceServiceHours : '')).join(' · ');
+        (timed.length > 1 ? (units[p.unitId] || p.unitId) + ': ' : '') + pace(p.typicalFirstAnswerMinutes, p.serviceHours) + (p.serviceHours ? T.InboxPaceServiceHours : '')).join(' · ');
       const shown = JSON.stringify([rows, openId]);
       if (shown !== listed) {
         listed = shown;

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using BalcaoVirtual.Web.Features.Court;
+using BalcaoVirtual.Web.Features.Court.DataJud;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.CaseAlerts;
+
+/// <summary>
+/// One case a citizen follows through one conversation (their number or address at the court): since when, until when,
+/// renewed when, the last day an alert went, and when and why it ended (kept: the subscription's record).
+/// </summary>
+public sealed record CaseFollow(string Number, DateTimeOffset Since, DateTimeOffset ExpiresAt)
+{
+    public DateTimeOffset? RenewedAt { get; init; }
+
+    /// <summary>The court day of the latest alert: at most one a day.</summary>
+    public DateOnly? AlertedOn { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>"citizen" (asked to stop), "expired", "sealed" (DataJud says the case is under secrecy).</summary>
+    public string? EndReason { get; init; }
+
+    public bool ActiveAt(DateTimeOffset now) => EndedAt is null && ExpiresAt > now;
+}
+
+public enum FollowOutcome
+{
+    Followed,
+
+    /// <summary>Already followed: the year starts again.</summary>
+    Renewed,
+
+    /// <summary>The contact follows <see cref="CaseAlertOptions.MaxPerContact"/> cases already.</summary>
+    Limit,
+
+    /// <summary>The case is under secrecy: never followed.</summary>
+    Sealed,
+}
+
+/// <summary>The subscriptions the chatbot reads and writes (an interface so the chatbot can be driven without a store).</summary>
+public interface ICaseFollows
+{
+    /// <summary>The cases the conversation's citizen follows now.</summary>
+    Task<IReadOnlyList<CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now);
+
+    /// <summary>Follows a case found in DataJud (its latest movement is the baseline: only newer ones are told).</summary>
+    Task<(FollowOutcome Outcome, CaseFollow? Follow)> FollowAsync(string conversationId, CaseSummary summary, DateTimeOffset now);
+
+    /// <summary>Ends one case's subscription (by digits) or, with null, all of them; returns those ended.</summary>
+    Task<IReadOnlyList<CaseFollow>> EndAsync(string conversationId, string? digits, DateTimeOffset now, string reason = "citizen");
+}
+
+/// <summary>
+/// Subscriptions in the store: per conversation a hash of its cases (on the conversation's slot, so an alert's record
+/// and its message commit together), per case its followers, its latest movement seen, and one due index of every
+/// followed case scored by its next daily check (spread over <see cref="CaseAlertOptions.ChecksFrom"/>–Until).
+/// </summary>
+public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.UnitCatalog catalog, IOptions<CaseAlertOptions> options) : ICaseFollows
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<IReadOnlyList<CaseFollow>> AllAsync(string conversationId) =>
+        [.. (await Db.HashValuesAsync(keys.CaseFollows(conversationId)).ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<CaseFollow>(v.ToString(), Json)!)
+            .OrderBy(f => f.Since)];
+
+    public async Task<IReadOnlyList<CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now) =>
+        [.. (await AllAsync(conversationId).ConfigureAwait(false)).Where(f => f.ActiveAt(now))];
+
+    public async Task<(FollowOutcome Outcome, CaseFollow? Follow)> FollowAsync(string conversationId, CaseSummary summary, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.SecrecyLevel > 0)
+        {
+            return (FollowOutcome.Sealed, null);
+        }
+
+        var digits = Digits(summary.Number);
+        var all = await AllAsync(conversationId).ConfigureAwait(false);
+        var current = all.FirstOrDefault(f => Digits(f.Number) == digits);
+        var o = options.Value;
+        if (current is { } known && known.ActiveAt(now))
+        {
+            var renewed = known with { ExpiresAt = now + o.Lasts, RenewedAt = now };
+            await Db.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(renewed, Json)).ConfigureAwait(false);
+            return (FollowOutcome.Renewed, renewed);
+        }
+
+        if (all.Count(f => f.ActiveAt(now)) >= o.MaxPerContact)
+        {
+            return (FollowOutcome.Limit, null);
+        }
+
+        var follow = new CaseFollow(summary.Number, now, now + o.Lasts);
+        var batch = Db.CreateBatch();
+        var writes = new[]
+        {
+            batch.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(follow, Json)),
+            batch.SetAddAsync(keys.CaseFollowers(digits), conversationId),
+            // The movement known now is no news; a case followed by someone else keeps its own baseline.
+            batch.StringSetAsync(keys.CaseSeen(digits), Seen(summary.LatestMovements.Count > 0 ? summary.LatestMovements[0] : null), when: When.NotExists),
+            batch.SortedSetAddAsync(keys.CasesDue(), digits, NextCheck(digits, now).ToUnixTimeMilliseconds(), SortedSetWhen.NotExists),
+        };
+        batch.Execute();
+        await Task.WhenAll(writes).ConfigureAwait(false);
+        return (FollowOutcome.Followed, follow);
+    }
+
+    public async Task<IReadOnlyList<CaseFollow>> EndAsync(string conversationId, string? digits, DateTimeOffset now, string reason = "citizen")
+    {
+        var ending = (await ActiveAsync(conversationId, now).ConfigureAwait(false)).Where(f => digits is null || Digits(f.Number) == digits).ToList();
+        foreach (var follow in ending)
+        {
+            await WriteEndAsync(conversationId, follow, now, reason).ConfigureAwait(false);
+        }
+
+        return ending;
+    }
+
+    /// <summary>Records a subscription's end and takes the conversation off the case's followers.</summary>
+    internal async Task WriteEndAsync(string conversationId, CaseFollow follow, DateTimeOffset now, string reason)
+    {
+        var digits = Digits(follow.Number);
+        await Db.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(follow with { EndedAt = now, EndReason = reason }, Json)).ConfigureAwait(false);
+        await Db.SetRemoveAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes every subscription of a conversation and its record (an erasure).</summary>
+    public async Task EraseAsync(string conversationId)
+    {
+        foreach (var follow in await AllAsync(conversationId).ConfigureAwait(false))
+        {
+            await Db.SetRemoveAsync(keys.CaseFollowers(Digits(follow.Number)), conversationId).ConfigureAwait(false);
+        }
+
+        await Db.KeyDeleteAsync(keys.CaseFollows(conversationId)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The case's next daily check after <paramref name="now"/>: its own minute of the checking hours (the same every
+    /// day, from its digits), in the court's time zone, so that a day's checks are spread evenly.
+    /// </summary>
+    public DateTimeOffset NextCheck(string digits, DateTimeOffset now)
+    {
+        var o = options.Value;
+        var zone = catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc;
+        var span = (int)(o.ChecksUntil - o.ChecksFrom).TotalMinutes;
+        var slot = o.ChecksFrom.AddMinutes((int)(StableHash(digits) % (uint)span));
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        for (var day = DateOnly.FromDateTime(local.DateTime); ; day = day.AddDays(1))
+        {
+            var wall = day.ToDateTime(slot);
+            var at = new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+            if (at > now)
+            {
+                return at;
+            }
+        }
+    }
+
+    internal static string Digits(string number) => new([.. number.Where(char.IsAsciiDigit)]);
+
+    /// <summary>A movement as remembered: its instant and name (a later one, or another on the same instant, is news).</summary>
+    internal static string Seen(CaseMovement? movement) =>
+        movement is null ? "" : $"{movement.At?.ToUnixTimeMilliseconds()}|{movement.Name}";
+
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}
