@@ -174,4 +174,65 @@ public sealed class CaseAlertTests
         var conversation = await bot.ConversationAsync(sms, BotHarness.SmsCentral);
         Assert.That((await follows.AllAsync(conversation.Id)).Single(f => f.Number == Number).EndReason, Is.EqualTo("sealed"));
     }
+
+    [Test]
+    public async Task AYearWithoutMovement_EndsTheSubscription_AndTheCaseLeavesTheIndex()
+    {
+        var follows = bot.Factory.Services.GetRequiredService<CaseFollows>();
+        await bot.SayAsync($"avisar {Number}");
+        var conversation = await bot.ConversationAsync();
+        Assert.That(await follows.ActiveAsync(conversation.Id, bot.Factory.Time.GetUtcNow()), Has.Count.EqualTo(1));
+
+        // A year and a day later, still no movement: its next check ends it and forgets the case.
+        bot.Factory.Time.Advance(TimeSpan.FromDays(366));
+        var run = await bot.Factory.Services.GetRequiredService<CaseAlertJob>().RunAsync();
+        Assert.That((run.Checked, run.Alerts), Is.EqualTo((1, 0)));
+        var record = (await follows.AllAsync(conversation.Id)).Single();
+        Assert.That((record.EndReason, record.EndedAt), Is.EqualTo(("expired", (DateTimeOffset?)bot.Factory.Time.GetUtcNow())));
+        var db = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
+        var keys = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisKeys>();
+        Assert.That(await db.SortedSetScoreAsync(keys.CasesDue(), Digits), Is.Null, "nobody follows it now");
+
+        // Followed again: the old subscription's record stays beside the new one.
+        await bot.SayAsync($"avisar {Number}");
+        Assert.That((await follows.AllAsync(conversation.Id)).Select(f => f.EndReason), Is.EquivalentTo(new[] { "expired", null }));
+        Assert.That(await db.SortedSetScoreAsync(keys.CasesDue(), Digits), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task TwoMovementsOnOneDay_AreOneAlert_EvenWhenTheCaseIsCheckedTwice()
+    {
+        var db = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
+        var keys = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisKeys>();
+        var job = bot.Factory.Services.GetRequiredService<CaseAlertJob>();
+        await bot.SayAsync($"avisar {Number}", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        bot.Factory.Time.Advance(TimeSpan.FromHours(1));
+        bot.DataJud.SetHit(Index, Digits, Moved("2026-11-23T13:00:00Z", "Juntada de petição"));
+        await db.SortedSetAddAsync(keys.CasesDue(), Digits, 0); // due now (a retry, or a lease that ran out)
+        Assert.That((await job.RunAsync()).Alerts, Is.EqualTo(1));
+        bot.DataJud.SetHit(Index, Digits, Moved("2026-11-23T14:00:00Z", "Conclusos para despacho"));
+        await db.SortedSetAddAsync(keys.CasesDue(), Digits, 0);
+        Assert.That((await job.RunAsync()).Alerts, Is.Zero, "one alert per case and day");
+        bot.Factory.Time.Advance(TimeSpan.FromDays(1));
+        await db.SortedSetAddAsync(keys.CasesDue(), Digits, 0);
+        var sent = bot.Twilio.Requests.Count;
+        Assert.That((await job.RunAsync()).Alerts, Is.EqualTo(1), "the next day, the movement not told yet");
+        Assert.That((await SentAfterAsync(sent)).Single().Body, Does.Contain("Conclusos para despacho"));
+    }
+
+    [Test]
+    public async Task WhileAUnitHasTheConversation_PararEndsTheAlerts_AndTheQueueIsUntouched()
+    {
+        await bot.SayAsync($"avisar {Number}", to: BotHarness.MacapaNumber);
+        await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber);
+        var waiting = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        Assert.That(waiting.State, Is.EqualTo(ConversationState.Waiting));
+
+        var other = Web.Features.Court.CnjNumber.Create(4321, 2024, 5, 8, 210).Canonical;
+        Assert.That((await bot.SayAsync($"parar {other}", to: BotHarness.MacapaNumber)).Single(), Does.StartWith($"Você não recebe avisos do processo {other} por aqui.")
+            .And.Contain($"• {Number}"), "another number ends nothing");
+        Assert.That(await bot.SayAsync("parar", to: BotHarness.MacapaNumber), Is.EqualTo(new[] { $"Pronto: não vou mais avisar do processo {Number}." }));
+        var after = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
+        Assert.That((after.State, after.WaitingSince, after.DueAt), Is.EqualTo((ConversationState.Waiting, waiting.WaitingSince, waiting.DueAt)));
+    }
 }

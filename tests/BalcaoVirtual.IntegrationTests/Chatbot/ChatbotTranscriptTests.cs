@@ -13,7 +13,9 @@ namespace BalcaoVirtual.IntegrationTests.Chatbot;
 /// </summary>
 public sealed class ChatbotTranscriptTests
 {
-    private const string Greeting = "Olá! Balcão Virtual do Tribunal Regional do Trabalho da 8ª Região. Nunca pedimos PIX.";
+    /// <summary>The first line: the court, the official number written to, and the scam's tell.</summary>
+    private const string Greeting = "Olá! Balcão Virtual do TRT8, número oficial (91) 3000-0000. Nunca pedimos PIX.";
+    private const string MacapaGreeting = "Olá! Balcão Virtual do TRT8, número oficial (96) 2101-0210. Nunca pedimos PIX.";
     private const string Privacy = "Privacidade: o Tribunal Regional do Trabalho da 8ª Região usa seus dados só para este atendimento (LGPD); não envie CPF nem documentos por aqui. Saiba mais: https://www.trt8.jus.br/lgpd";
     private const string Menu = "Como posso ajudar? Responda com o número:\n1 - Consultar um processo\n2 - Falar com um atendente\n3 - Atendimento por vídeo (Google Meet)\n4 - Horários e contatos\nEscreva menu para voltar aqui ou sair para encerrar.";
     private const string AfterAnswer = "Posso ajudar em algo mais? Escreva menu para ver as opções.";
@@ -45,7 +47,7 @@ public sealed class ChatbotTranscriptTests
     private BotHarness bot = null!;
 
     /// <summary>The first reply of a conversation: the greeting, the answer, then the privacy notice in one sentence.</summary>
-    private static string Open(string answer) => $"{Greeting}\n\n{answer}\n\n{Privacy}";
+    private static string Open(string answer, string greeting = Greeting) => $"{greeting}\n\n{answer}\n\n{Privacy}";
 
     [SetUp]
     public async Task SetUp() => bot = await BotHarness.StartAsync();
@@ -196,7 +198,7 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.SayAsync("Minha audiência foi remarcada?", to: BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
             Open("Pronto! Sua mensagem foi encaminhada para a 7ª Vara do Trabalho de Macapá. A resposta chega por aqui até quarta-feira, 25/11, às 9h. Se quiser acrescentar algo, é só escrever: fica tudo na mesma conversa.\n\n" +
-                "Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá."),
+                "Sua conversa é a primeira da fila da 7ª Vara do Trabalho de Macapá.", MacapaGreeting),
         }));
         Assert.That(bot.Twilio.Requests.Single().From, Is.EqualTo(BotHarness.MacapaNumber));
     }
@@ -207,7 +209,8 @@ public sealed class ChatbotTranscriptTests
         Assert.That(await bot.SayAsync("quero o link da videochamada", to: BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
             Open("A 7ª Vara do Trabalho de Macapá está atendendo por vídeo agora, até as 13h. Entre pelo link: https://meet.google.com/bvt-mcpa-210\n" +
-                "Abra no navegador ou no aplicativo Google Meet, com câmera e microfone ligados. Espere na sala: um servidor vai aceitar sua entrada."),
+                "Abra no navegador ou no aplicativo Google Meet, com câmera e microfone ligados. Espere na sala: um servidor vai aceitar sua entrada.",
+                MacapaGreeting),
         }));
     }
 

@@ -78,8 +78,11 @@ public sealed partial class CaseAlertJob(
                 {
                     if (answer.Failure is not null)
                     {
+                        // Tried again after the pause DataJud asked for, and only in the checking hours (no alert at 2h).
                         failed++;
-                        await Db.SortedSetAddAsync(keys.CasesDue(), number.Digits, (now + o.RetryAfter).ToUnixTimeMilliseconds(), SortedSetWhen.Exists).ConfigureAwait(false);
+                        var earliest = answer.Failure.RetryAfter is { } paused && paused > now + o.RetryAfter ? paused : now + o.RetryAfter;
+                        await Db.SortedSetAddAsync(keys.CasesDue(), number.Digits, follows.RetryAt(number.Digits, earliest).ToUnixTimeMilliseconds(), SortedSetWhen.Exists)
+                            .ConfigureAwait(false);
                         continue;
                     }
 
@@ -96,7 +99,27 @@ public sealed partial class CaseAlertJob(
     private async Task<int> CheckAsync(CnjNumber number, CaseSummary? summary, DateTimeOffset now)
     {
         var digits = number.Digits;
-        var followers = (await Db.SetMembersAsync(keys.CaseFollowers(digits)).ConfigureAwait(false)).Select(f => f.ToString()).ToList();
+        var followers = new List<string>();
+        foreach (var member in await Db.SetMembersAsync(keys.CaseFollowers(digits)).ConfigureAwait(false))
+        {
+            // Each day's check also ends the subscriptions that ran out (a quiet case has no alert to find them).
+            var conversationId = member.ToString();
+            var raw = await Db.HashGetAsync(keys.CaseFollows(conversationId), digits).ConfigureAwait(false);
+            var follow = raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), CaseFollows.Json);
+            if (follow is null || follow.EndedAt is not null)
+            {
+                await Db.SetRemoveAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
+            }
+            else if (follow.ExpiresAt <= now)
+            {
+                await follows.WriteEndAsync(conversationId, follow, now, "expired").ConfigureAwait(false);
+            }
+            else
+            {
+                followers.Add(conversationId);
+            }
+        }
+
         if (followers.Count == 0)
         {
             await ForgetAsync(digits).ConfigureAwait(false);
@@ -117,34 +140,31 @@ public sealed partial class CaseAlertJob(
         }
 
         var latest = summary?.LatestMovements.FirstOrDefault(m => m.At is not null);
-        var seen = (string?)await Db.StringGetAsync(keys.CaseSeen(digits)).ConfigureAwait(false) ?? "";
-        if (latest is not null && IsNews(latest, seen))
+        if (latest is not null)
         {
+            // News to each follower by their own last movement told: one skipped today (the window closed) is told later.
             foreach (var conversationId in followers)
             {
                 sent += await AlertAsync(conversationId, number, summary!, latest, now).ConfigureAwait(false) ? 1 : 0;
             }
-
-            await Db.StringSetAsync(keys.CaseSeen(digits), CaseFollows.Seen(latest)).ConfigureAwait(false);
         }
 
         await Db.SortedSetAddAsync(keys.CasesDue(), digits, follows.NextCheck(digits, now).ToUnixTimeMilliseconds(), SortedSetWhen.Exists).ConfigureAwait(false);
         return sent;
     }
 
-    /// <summary>Newer than the movement seen (or another movement at the same instant).</summary>
-    internal static bool IsNews(CaseMovement latest, string seen)
-    {
-        var parts = seen.Split('|', 2);
-        var seenAt = parts[0].Length > 0 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var ms) ? ms : (long?)null;
-        var at = latest.At!.Value.ToUnixTimeMilliseconds();
-        return seenAt is null || at > seenAt || (at == seenAt && parts.Length > 1 && parts[1] != latest.Name);
-    }
-
+    /// <summary>
+    /// Takes a case nobody follows off the index. A citizen who subscribed meanwhile puts it back (their subscription
+    /// adds it again if it is missing), and so does this: it looks at the followers once more after removing it.
+    /// </summary>
     private async Task ForgetAsync(string digits)
     {
         await Db.SortedSetRemoveAsync(keys.CasesDue(), digits).ConfigureAwait(false);
-        await Db.KeyDeleteAsync([keys.CaseSeen(digits), keys.CaseFollowers(digits)]).ConfigureAwait(false);
+        if (await Db.SetLengthAsync(keys.CaseFollowers(digits)).ConfigureAwait(false) > 0)
+        {
+            await Db.SortedSetAddAsync(keys.CasesDue(), digits, follows.NextCheck(digits, time.GetUtcNow()).ToUnixTimeMilliseconds(), SortedSetWhen.NotExists)
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -156,21 +176,19 @@ public sealed partial class CaseAlertJob(
     {
         var digits = number.Digits;
         var raw = await Db.HashGetAsync(keys.CaseFollows(conversationId), digits).ConfigureAwait(false);
-        if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), CaseFollows.Json) is not { } follow || follow.EndedAt is not null)
+        if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), CaseFollows.Json) is not { } follow || !follow.ActiveAt(now))
         {
-            await Db.SetRemoveAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
-            return false;
-        }
-
-        if (follow.ExpiresAt <= now)
-        {
-            await follows.WriteEndAsync(conversationId, follow, now, "expired").ConfigureAwait(false);
-            return false;
+            return false; // ended or expired since the check began
         }
 
         var court = catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey) ?? (catalog.Courts.Count > 0 ? catalog.Courts[0] : null);
         var zone = court is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(court.TimeZone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        if (follow.Told is { } told && latest.At <= told)
+        {
+            return false; // nothing newer than what this citizen knows
+        }
+
         if (follow.AlertedOn == today || await conversations.GetAsync(conversationId).ConfigureAwait(false) is not { AnonymizedAt: null } conversation)
         {
             return false;
@@ -199,7 +217,7 @@ public sealed partial class CaseAlertJob(
 
         var tran = redis.ForTransactions().CreateTransaction();
         tran.AddCondition(Condition.HashEqual(keys.CaseFollows(conversationId), digits, raw));
-        _ = tran.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(follow with { AlertedOn = today }, CaseFollows.Json));
+        _ = tran.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(follow with { AlertedOn = today, Told = latest.At }, CaseFollows.Json));
         outbox.AddQueue(tran, conversation, text, MessageAuthor.System, null, template, acts: ["case-alert"]);
         if (!await tran.ExecuteAsync().ConfigureAwait(false))
         {

@@ -9,11 +9,15 @@ namespace BalcaoVirtual.Web.Features.CaseAlerts;
 
 /// <summary>
 /// One case a citizen follows through one conversation (their number or address at the court): since when, until when,
-/// renewed when, the last day an alert went, and when and why it ended (kept: the subscription's record).
+/// renewed when, the latest movement they were told of (or saw when they subscribed), the last day an alert went, and
+/// when and why it ended (kept: the subscription's record).
 /// </summary>
 public sealed record CaseFollow(string Number, DateTimeOffset Since, DateTimeOffset ExpiresAt)
 {
     public DateTimeOffset? RenewedAt { get; init; }
+
+    /// <summary>When the latest movement this citizen knows of happened: only later ones are news to them.</summary>
+    public DateTimeOffset? Told { get; init; }
 
     /// <summary>The court day of the latest alert: at most one a day.</summary>
     public DateOnly? AlertedOn { get; init; }
@@ -55,8 +59,9 @@ public interface ICaseFollows
 
 /// <summary>
 /// Subscriptions in the store: per conversation a hash of its cases (on the conversation's slot, so an alert's record
-/// and its message commit together), per case its followers, its latest movement seen, and one due index of every
-/// followed case scored by its next daily check (spread over <see cref="CaseAlertOptions.ChecksFrom"/>–Until).
+/// and its message commit together; an ended subscription's record is kept under "digits@ended-ms" when the case is
+/// followed again), per case its followers, and one due index of every followed case scored by its next daily check
+/// (spread over <see cref="CaseAlertOptions.ChecksFrom"/>–Until).
 /// </summary>
 public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.UnitCatalog catalog, IOptions<CaseAlertOptions> options) : ICaseFollows
 {
@@ -80,34 +85,35 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
         }
 
         var digits = Digits(summary.Number);
-        var all = await AllAsync(conversationId).ConfigureAwait(false);
-        var current = all.FirstOrDefault(f => Digits(f.Number) == digits);
+        var followsKey = keys.CaseFollows(conversationId);
+        var raw = await Db.HashGetAsync(followsKey, digits).ConfigureAwait(false);
+        var current = raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), Json);
         var o = options.Value;
+        CaseFollow follow;
+        FollowOutcome outcome;
         if (current is { } known && known.ActiveAt(now))
         {
-            var renewed = known with { ExpiresAt = now + o.Lasts, RenewedAt = now };
-            await Db.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(renewed, Json)).ConfigureAwait(false);
-            return (FollowOutcome.Renewed, renewed);
+            (follow, outcome) = (known with { ExpiresAt = now + o.Lasts, RenewedAt = now }, FollowOutcome.Renewed);
         }
-
-        if (all.Count(f => f.ActiveAt(now)) >= o.MaxPerContact)
+        else if ((await ActiveAsync(conversationId, now).ConfigureAwait(false)).Count >= o.MaxPerContact)
         {
             return (FollowOutcome.Limit, null);
         }
-
-        var follow = new CaseFollow(summary.Number, now, now + o.Lasts);
-        var batch = Db.CreateBatch();
-        var writes = new[]
+        else
         {
-            batch.HashSetAsync(keys.CaseFollows(conversationId), digits, JsonSerializer.Serialize(follow, Json)),
-            batch.SetAddAsync(keys.CaseFollowers(digits), conversationId),
-            // The movement known now is no news; a case followed by someone else keeps its own baseline.
-            batch.StringSetAsync(keys.CaseSeen(digits), Seen(summary.LatestMovements.Count > 0 ? summary.LatestMovements[0] : null), when: When.NotExists),
-            batch.SortedSetAddAsync(keys.CasesDue(), digits, NextCheck(digits, now).ToUnixTimeMilliseconds(), SortedSetWhen.NotExists),
-        };
-        batch.Execute();
-        await Task.WhenAll(writes).ConfigureAwait(false);
-        return (FollowOutcome.Followed, follow);
+            // What the status just showed is no news to this citizen; the record of an earlier subscription is kept.
+            (follow, outcome) = (new CaseFollow(summary.Number, now, now + o.Lasts) { Told = summary.LatestMovements.FirstOrDefault(m => m.At is not null)?.At }, FollowOutcome.Followed);
+            if (current is { EndedAt: { } ended })
+            {
+                await Db.HashSetAsync(followsKey, $"{digits}@{ended.ToUnixTimeMilliseconds()}", raw).ConfigureAwait(false);
+            }
+        }
+
+        await Db.HashSetAsync(followsKey, digits, JsonSerializer.Serialize(follow, Json)).ConfigureAwait(false);
+        // Also on a renewal: a case the job dropped at the same moment (nobody following it then) is checked again.
+        await Db.SetAddAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
+        await Db.SortedSetAddAsync(keys.CasesDue(), digits, NextCheck(digits, now).ToUnixTimeMilliseconds(), SortedSetWhen.NotExists).ConfigureAwait(false);
+        return (outcome, follow);
     }
 
     public async Task<IReadOnlyList<CaseFollow>> EndAsync(string conversationId, string? digits, DateTimeOffset now, string reason = "citizen")
@@ -147,7 +153,7 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
     public DateTimeOffset NextCheck(string digits, DateTimeOffset now)
     {
         var o = options.Value;
-        var zone = catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc;
+        var zone = Zone;
         var span = (int)(o.ChecksUntil - o.ChecksFrom).TotalMinutes;
         var slot = o.ChecksFrom.AddMinutes((int)(StableHash(digits) % (uint)span));
         var local = TimeZoneInfo.ConvertTime(now, zone);
@@ -164,9 +170,15 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
 
     internal static string Digits(string number) => new([.. number.Where(char.IsAsciiDigit)]);
 
-    /// <summary>A movement as remembered: its instant and name (a later one, or another on the same instant, is news).</summary>
-    internal static string Seen(CaseMovement? movement) =>
-        movement is null ? "" : $"{movement.At?.ToUnixTimeMilliseconds()}|{movement.Name}";
+    /// <summary>When a retry after <paramref name="earliest"/> may run: then, if inside the checking hours, else the case's next check.</summary>
+    public DateTimeOffset RetryAt(string digits, DateTimeOffset earliest)
+    {
+        var o = options.Value;
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(earliest, Zone).DateTime);
+        return local >= o.ChecksFrom && local < o.ChecksUntil ? earliest : NextCheck(digits, earliest);
+    }
+
+    private TimeZoneInfo Zone => catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc;
 
     private static uint StableHash(string text)
     {

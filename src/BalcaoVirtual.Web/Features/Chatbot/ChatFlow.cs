@@ -49,7 +49,7 @@ public sealed class ChatFlow(
         new("menu", null, t => t.Intent == Intent.Menu, t => t.ShowMenu()),
         new("verify", null, t => t.R.AsksIfOfficial, t => t.Verify()),
         new("follow-list", null, t => t.R.AsksFollowList, t => t.ListFollowing()),
-        new("follow", null, t => t.R.AsksToFollow, t => t.FollowAsync()),
+        new("follow", null, t => t.R.AsksToFollow && (t.Session.Step != BotStep.AskQuestion || t.Short), t => t.FollowAsync()),
         new("verify-item", null, t => t.Session.Goal == BotGoal.Verify && t.NamesChannel, t => t.Verify()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting || (t.R.Greets && t.Intent == Intent.Unknown && !t.IsQuestion())),
@@ -159,6 +159,11 @@ public sealed class ChatFlow(
 
         switch (conversation.State)
         {
+            case ConversationState.Waiting or ConversationState.Answered
+                when message.Channel != Channel.Email && (said.AsksToStopFollowing || said.SaysStop || said.AsksFollowList)
+                    && new Turn(this, conversation, message, now, null) is var command && await command.AlertsCommandAsync().ConfigureAwait(false):
+                // "Parar", "meus avisos": the bot's alerts, answered whoever has the conversation; nothing else changes.
+                return new ChatOutcome(conversation with { LastActivityAt = activity }, command.Replies, command.Acts);
             case ConversationState.Waiting:
                 // Joins the unit's open conversation; its clock keeps running from the hand-off.
                 return await WithTheUnitAsync(conversation with { LastActivityAt = activity }, message, now).ConfigureAwait(false);
@@ -368,6 +373,24 @@ public sealed class ChatFlow(
 
     private static string Defanged(string link) => link.Replace("://", "[:]//", StringComparison.Ordinal).Replace(".", "[.]", StringComparison.Ordinal);
 
+    /// <summary>
+    /// "Olá! Balcão Virtual do TRT8, número oficial (91) 3000-0000. Nunca pedimos PIX.": the number the citizen wrote to,
+    /// when it is one of the catalogue's (a unit's or the court's central one); null otherwise.
+    /// </summary>
+    internal string? OfficialGreeting(Conversation conversation)
+    {
+        if (conversation.Channel == Channel.Email || conversation.ChannelAddress is not { } address)
+        {
+            return null;
+        }
+
+        var whatsApp = address.StartsWith("whatsapp:", StringComparison.Ordinal);
+        var e164 = whatsApp ? address["whatsapp:".Length..] : address;
+        var digits = e164.TrimStart('+');
+        var court = catalog.FindByPhone(whatsApp, digits)?.Court ?? catalog.Courts.FirstOrDefault(c => c.WhatsApp?.TrimStart('+') == digits);
+        return court is null ? null : Texts.Format("BotGreetingOfficial", court.Id, BotFormat.Phone(e164));
+    }
+
     /// <summary>The first court's time zone (UTC without courts): dates told about cases and subscriptions.</summary>
     internal TimeZoneInfo CourtZone => field ??= catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc;
 
@@ -530,8 +553,9 @@ public sealed class ChatFlow(
             Following = await Flow.Follows.ActiveAsync(Conversation.Id, now).ConfigureAwait(false);
             if (Conversation.Bot is null)
             {
-                // The fake-lawyer scam's tell, from the first message on (in few words: greeting and menu fit one screen).
-                Say(Texts.Format("BotGreeting", Flow.Options.CourtName) + " " + Texts.Get("BotOfficialNote"));
+                // The fake-lawyer scam's tell, from the first message on: the official number this is, and that the court
+                // never asks for PIX (in few words: greeting and menu fit one screen).
+                Say(Flow.OfficialGreeting(Conversation) ?? Texts.Format("BotGreeting", Flow.Options.CourtName) + " " + Texts.Get("BotOfficialNote"));
             }
             else if (idle)
             {
@@ -1034,6 +1058,14 @@ public sealed class ChatFlow(
         public async Task UnfollowAsync()
         {
             Act(BotActKind.Unfollow);
+            if (R.Numbers.Count > 0 && !R.Numbers.Any(n => n.IsValid && Following.Any(f => CaseAlerts.CaseFollows.Digits(f.Number) == n.Number.Digits)))
+            {
+                // A number not followed (or mistyped) ends nothing: the ones followed are listed to choose from.
+                Say(Texts.Format("BotNotFollowingThat", R.Numbers[0].Number.Canonical));
+                ListFollowing();
+                return;
+            }
+
             var number = R.Numbers.FirstOrDefault(n => n.IsValid)?.Number;
             var ended = await Flow.Follows.EndAsync(Conversation.Id, number?.Digits, now).ConfigureAwait(false);
             Say(ended.Count == 0 ? Texts.Get("BotNotFollowing")
@@ -1042,10 +1074,37 @@ public sealed class ChatFlow(
                 : Texts.Get("BotUnfollowedAll"));
         }
 
+        /// <summary>
+        /// "Parar", "meus avisos" while a unit has the conversation: answered by the bot, the conversation left as it is
+        /// (the alerts are the bot's, not a question for the unit).
+        /// </summary>
+        public async Task<bool> AlertsCommandAsync()
+        {
+            Following = await Flow.Follows.ActiveAsync(Conversation.Id, now).ConfigureAwait(false);
+            if (R.AsksToStopFollowing || (R.SaysStop && Following.Count > 0))
+            {
+                await UnfollowAsync().ConfigureAwait(false);
+                return true;
+            }
+
+            if (R.AsksFollowList)
+            {
+                ListFollowing();
+                return true;
+            }
+
+            return false;
+        }
+
         /// <summary>"Meus avisos": the cases followed and until when.</summary>
         public void ListFollowing()
         {
             Act(BotActKind.FollowList);
+            if (Following.Count == 0 && Replies.Count > 0)
+            {
+                return; // "not followed" was said already
+            }
+
             Say(Following.Count == 0
                 ? Texts.Get("BotNotFollowing")
                 : Texts.Format("BotFollowList", string.Join("\n", Following.Select(f => Texts.Format("BotFollowItem", f.Number, BotFormat.Date(f.ExpiresAt, Flow.CourtZone))))));

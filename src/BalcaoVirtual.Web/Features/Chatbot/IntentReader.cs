@@ -289,11 +289,12 @@ public static partial class IntentReader
         "me avise", "me avisa", "me avisem", "me avisar", "avisar", "avise", "me notifique", "me notifica", "acompanhar o processo", "acompanhar meu processo");
 
     private static readonly string[][] MovingWords = Phrases(
-        "andar", "andamento", "movimentacao", "movimentacoes", "mexer", "mexerem", "novidade", "novidades", "atualizacao", "atualizacoes", "acompanhar");
+        "andar", "andamento", "movimentacao", "movimentacoes", "mexer", "mexerem", "novidade", "novidades", "atualizacao", "atualizacoes");
 
     private static readonly string[][] StopFollowingWords = Phrases(
         "parar de avisar", "pare de avisar", "parar os avisos", "parar avisos", "parar aviso", "cancelar avisos", "cancelar aviso", "cancelar os avisos",
-        "nao quero mais avisos", "nao quero mais aviso", "nao quero mais receber avisos", "parar de receber avisos", "desativar avisos", "sair dos avisos");
+        "nao quero mais avisos", "nao quero mais aviso", "nao quero mais receber avisos", "parar de receber avisos", "desativar avisos", "sair dos avisos",
+        "nao quero avisos", "nao quero aviso", "nao quero receber avisos", "nao quero receber aviso", "nao precisa avisar", "nao precisa me avisar");
 
     private static readonly string[][] FollowListWords = Phrases(
         "meus avisos", "quais avisos", "quais processos acompanho", "que processos acompanho", "processos que acompanho", "lista de avisos",
@@ -483,8 +484,9 @@ public static partial class IntentReader
             AsksAboutWait = (Exactly(all, WaitWords) && all.Length <= WaitMaxWords && !Exactly(all, TopicWords))
                 || (all.Length <= CommandMaxWords && Exactly(all, ShortWaitWords)),
             DeclinesSurveys = Exactly(all, NoSurveyWords),
+            // "Avisar" alone (or with the number) asks for alerts; "vão me avisar?" asks the unit something.
             AsksToFollow = !Exactly(all, StopFollowingWords) && (Exactly(all, FollowWords)
-                || (Exactly(all, WarnWords) && (all.Count(w => !w.All(char.IsAsciiDigit)) <= 3 || Exactly(all, MovingWords)))),
+                || (Exactly(all, WarnWords) && ((all.Count(w => !w.All(char.IsAsciiDigit)) <= 3 && !questionMark) || Exactly(all, MovingWords)))),
             AsksToStopFollowing = Exactly(all, StopFollowingWords),
             SaysStop = all.Where(w => !w.All(char.IsAsciiDigit)).ToArray() is [var only] && only is "parar" or "pare" or "stop",
             AsksFollowList = Exactly(all, FollowListWords) || all is ["avisos"],

@@ -23,6 +23,8 @@ public sealed partial class Anonymizer(
     public async Task<bool> AnonymizeAsync(string conversationId, string reason)
     {
         var db = redis.GetDatabase();
+        // The cases this person followed, and the record of those subscriptions, go first (also on a second try).
+        await follows.EraseAsync(conversationId).ConfigureAwait(false);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var (conversation, raw) = await conversations.GetWithVersionAsync(conversationId).ConfigureAwait(false);
@@ -56,6 +58,7 @@ public sealed partial class Anonymizer(
                 conversations.AddUpdate(tran, conversationId, message with
                 {
                     Text = "",
+                    BotActs = [.. message.BotActs.Select(a => a.Split(' ')[0])], // "follow 0001234-…": the act stays, not the case
                     MediaUrls = [],
                     ProviderId = null,
                     MailId = null,
@@ -93,8 +96,6 @@ public sealed partial class Anonymizer(
                 continue; // changed meanwhile: look again
             }
 
-            // The cases this person followed, and the record of those subscriptions, go with them.
-            await follows.EraseAsync(conversationId).ConfigureAwait(false);
 
             if (conversation.UnitId is { } unit)
             {

@@ -136,9 +136,6 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>The conversations following a case (by its 20 digits).</summary>
     public RedisKey CaseFollowers(string digits) => $"{prefix}:case:{digits}:followers";
 
-    /// <summary>The latest movement of a followed case already seen (JSON), so that only newer ones are told.</summary>
-    public RedisKey CaseSeen(string digits) => $"{prefix}:case:{digits}:seen";
-
     /// <summary>Every followed case (digits), scored by its next check (Unix ms): what the alert job takes.</summary>
     public RedisKey CasesDue() => $"{prefix}:cases-due";
 

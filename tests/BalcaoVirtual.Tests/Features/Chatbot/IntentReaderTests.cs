@@ -119,6 +119,10 @@ public sealed class IntentReaderTests
     [TestCase("a vara vai me avisar da data da audiência?")]
     [TestCase("meu advogado não me avisou de nada e perdi o prazo")]
     [TestCase("parar de avisar")]
+    [TestCase("não quero avisos")]
+    [TestCase("não precisa me avisar")]
+    [TestCase("vão me avisar?")]
+    [TestCase("não consigo acompanhar meu processo no PJe, como faço?")]
     public void OtherWords_DoNotFollow(string text) => Assert.That(IntentReader.Read(text).AsksToFollow, Is.False);
 
     [TestCase("parar", true)]
