@@ -247,7 +247,7 @@ public sealed class MetaChannelTests
     [Test]
     public async Task CaseAlert_ThroughMeta_FollowingFromTheStatus_AndTheNewMovementComesAsText()
     {
-        var (meta, bot) = await StartAsync();
+        var (meta, bot) = await StartAsync(new() { ["CaseAlerts:Cron"] = CaseAlertTests.NeverInATest });
         await using var _ = meta;
         await using var __ = bot;
         var central = "whatsapp:+" + FakeMeta.CentralDisplay;

@@ -16,6 +16,9 @@ public sealed class CaseAlertTests
 {
     private const string Index = "api_publica_trt8";
     private const string ContentSid = "HX0123456789abcdef0123456789abcdef";
+
+    /// <summary>Midnight of 1 January: Hangfire's own schedule never runs the job during a test.</summary>
+    internal const string NeverInATest = "0 0 1 1 *";
     private static readonly string Number = ChatbotTranscriptTests.Macapa.Canonical;
     private static readonly string Digits = ChatbotTranscriptTests.Macapa.Digits;
     private BotHarness bot = null!;
@@ -27,6 +30,8 @@ public sealed class CaseAlertTests
         {
             ["WhatsApp:CaseMovement:TwilioContentSid"] = ContentSid,
             ["CaseAlerts:MaxPerContact"] = "2",
+            // Hangfire fires recurring jobs on the real clock: the tests run the job themselves, at their fake times.
+            ["CaseAlerts:Cron"] = NeverInATest,
         });
         bot.DataJud.AddHit(Index, Digits, ChatbotTranscriptTests.Hit);
     }
