@@ -106,7 +106,7 @@ internal static class CaseAlertBench
         report.AppendLine();
         report.AppendLine("| measure | value |");
         report.AppendLine("|---|---:|");
-        report.AppendLine(Inv, $"| store memory per subscription (follow record + followers set + movement seen + due index) | {(m1 - m0) / (double)total:N0} B |");
+        report.AppendLine(Inv, $"| store memory per subscription (follow record + followers set + due index) | {(m1 - m0) / (double)total:N0} B |");
         report.AppendLine(Inv, $"| subscribing (FollowAsync, 32 at once) | {total / loadSeconds:N0} /s |");
         report.AppendLine(Inv, $"| fake DataJud's ceiling: 100-case queries one after another from this process | {ceiling:N0} cases/s |");
         report.AppendLine(Inv, $"| the job checking every case due at once: {checkedCases:N0} cases in {runs:N0} runs | {checkSeconds:F1} s ({checkedCases / checkSeconds:N0} cases/s) |");
