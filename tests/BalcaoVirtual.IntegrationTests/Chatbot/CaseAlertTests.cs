@@ -240,4 +240,20 @@ public sealed class CaseAlertTests
         var after = await bot.ConversationAsync(to: BotHarness.MacapaNumber);
         Assert.That((after.State, after.WaitingSince, after.DueAt), Is.EqualTo((ConversationState.Waiting, waiting.WaitingSince, waiting.DueAt)));
     }
+
+    [Test]
+    public async Task TheLimit_CountsAContactsCases_AcrossTheCourtsNumbers()
+    {
+        var second = Web.Features.Court.CnjNumber.Create(888, 2025, 5, 8, 210);
+        var third = Web.Features.Court.CnjNumber.Create(889, 2025, 5, 8, 210);
+        foreach (var n in new[] { second, third })
+        {
+            bot.DataJud.AddHit(Index, n.Digits, ChatbotTranscriptTests.Hit.Replace(Digits, n.Digits, StringComparison.Ordinal));
+        }
+
+        Assert.That(await bot.SayAsync($"avisar {Number}"), Has.Some.Contains("Vou avisar por aqui"));
+        Assert.That(await bot.SayAsync($"avisar {second.Canonical}", to: BotHarness.MacapaNumber), Has.Some.Contains("Vou avisar por aqui"));
+        Assert.That((await bot.SayAsync($"avisar {third.Canonical}"))[^1], Does.Contain("Você já recebe avisos de 2 processos, o limite."),
+            "two cases through two of the court's numbers: the same contact's limit");
+    }
 }

@@ -37,7 +37,7 @@ public enum FollowOutcome
     /// <summary>Already followed: the year starts again.</summary>
     Renewed,
 
-    /// <summary>The contact follows <see cref="CaseAlertOptions.MaxPerContact"/> cases already.</summary>
+    /// <summary>The contact (this number or address, at any of the court's numbers) follows <see cref="CaseAlertOptions.MaxPerContact"/> cases already.</summary>
     Limit,
 
     /// <summary>The case is under secrecy: never followed.</summary>
@@ -47,6 +47,9 @@ public enum FollowOutcome
 /// <summary>The subscriptions the chatbot reads and writes (an interface so the chatbot can be driven without a store).</summary>
 public interface ICaseFollows
 {
+    /// <summary>How many cases one contact may follow at once.</summary>
+    int MaxPerContact { get; }
+
     /// <summary>The cases the conversation's citizen follows now.</summary>
     Task<IReadOnlyList<CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now);
 
@@ -68,6 +71,8 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private IDatabase Db => redis.GetDatabase();
+
+    public int MaxPerContact => options.Value.MaxPerContact;
 
     public async Task<IReadOnlyList<CaseFollow>> AllAsync(string conversationId) =>
         [.. (await Db.HashValuesAsync(keys.CaseFollows(conversationId)).ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<CaseFollow>(v.ToString(), Json)!)
@@ -95,7 +100,7 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
         {
             (follow, outcome) = (known with { ExpiresAt = now + o.Lasts, RenewedAt = now }, FollowOutcome.Renewed);
         }
-        else if ((await ActiveAsync(conversationId, now).ConfigureAwait(false)).Count >= o.MaxPerContact)
+        else if (await ActiveOfContactAsync(conversationId, now).ConfigureAwait(false) >= o.MaxPerContact)
         {
             return (FollowOutcome.Limit, null);
         }
@@ -114,6 +119,21 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
         await Db.SetAddAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
         await Db.SortedSetAddAsync(keys.CasesDue(), digits, NextCheck(digits, now).ToUnixTimeMilliseconds(), SortedSetWhen.NotExists).ConfigureAwait(false);
         return (outcome, follow);
+    }
+
+    /// <summary>The cases a contact follows now through all its conversations (one per court number it wrote to).</summary>
+    private async Task<int> ActiveOfContactAsync(string conversationId, DateTimeOffset now)
+    {
+        // The contact record points at its conversation with each court number ("open:{number}").
+        var theirs = (await Db.HashGetAllAsync(keys.Contact(RedisKeys.ContactOf(conversationId))).ConfigureAwait(false))
+            .Where(e => e.Name.ToString().StartsWith(Conversations.InboundStore.OpenField(""), StringComparison.Ordinal)).Select(e => e.Value.ToString());
+        var count = 0;
+        foreach (var id in theirs.Append(conversationId).Distinct(StringComparer.Ordinal))
+        {
+            count += (await ActiveAsync(id, now).ConfigureAwait(false)).Count;
+        }
+
+        return count;
     }
 
     public async Task<IReadOnlyList<CaseFollow>> EndAsync(string conversationId, string? digits, DateTimeOffset now, string reason = "citizen")

@@ -1042,7 +1042,7 @@ public sealed class ChatFlow(
                         CaseAlerts.FollowOutcome.Followed => Texts.Format("BotFollowed", number.Canonical, until),
                         CaseAlerts.FollowOutcome.Renewed => Texts.Format("BotFollowRenewed", number.Canonical, until),
                         CaseAlerts.FollowOutcome.Sealed => Texts.Format("BotFollowSealed", number.Canonical, Flow.Options.PjeUrl!.OriginalString),
-                        _ => Texts.Format("BotFollowLimit", Following.Count),
+                        _ => Texts.Format("BotFollowLimit", Flow.Follows.MaxPerContact),
                     });
                     break;
                 case CaseStatusResult.NotFound:

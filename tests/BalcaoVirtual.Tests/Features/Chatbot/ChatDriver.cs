@@ -101,6 +101,8 @@ internal sealed class ChatDriver
     {
         public Dictionary<string, Web.Features.CaseAlerts.CaseFollow> Cases { get; } = new(StringComparer.Ordinal);
 
+        public int MaxPerContact => 5;
+
         public Task<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now) =>
             Task.FromResult<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>>([.. Cases.Values.Where(f => f.ActiveAt(now))]);
 
