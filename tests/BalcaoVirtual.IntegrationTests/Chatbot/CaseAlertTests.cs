@@ -256,4 +256,22 @@ public sealed class CaseAlertTests
         Assert.That((await bot.SayAsync($"avisar {third.Canonical}"))[^1], Does.Contain("Você já recebe avisos de 2 processos, o limite."),
             "two cases through two of the court's numbers: the same contact's limit");
     }
+
+    [Test]
+    public async Task ABatchDataJudCutShort_IsReadAgainInHalves_SoNoCaseIsLost()
+    {
+        var busy = Web.Features.Court.CnjNumber.Create(555, 2025, 5, 8, 210);
+        for (var i = 0; i < 45; i++)
+        {
+            // A case with many documents: more hits than the batch's room for two cases (2 × 20).
+            bot.DataJud.AddHit(Index, busy.Digits, ChatbotTranscriptTests.Hit.Replace(Digits, busy.Digits, StringComparison.Ordinal));
+        }
+
+        await bot.SayAsync($"avisar {Number}", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        await bot.SayAsync($"avisar {busy.Canonical}", BotHarness.SmsCitizen, BotHarness.SmsCentral);
+        bot.DataJud.SetHit(Index, Digits, Moved("2026-11-24T15:00:00Z", "Conclusos para sentença"));
+        bot.Factory.Time.Advance(TimeSpan.FromHours(25));
+        var run = await bot.Factory.Services.GetRequiredService<CaseAlertJob>().RunAsync();
+        Assert.That((run.Checked, run.Queries, run.Alerts), Is.EqualTo((2, 3, 1)), "the cut answer, then each case alone");
+    }
 }

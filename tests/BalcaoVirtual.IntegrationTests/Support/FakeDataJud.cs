@@ -82,11 +82,13 @@ internal sealed class FakeDataJud : IAsyncDisposable
         }
 
         List<string> numbers;
+        var size = 10; // Elasticsearch's default: hits beyond it are counted in the total, not returned
         try
         {
             // One case (a match) or several (a terms query, as the movement alerts ask).
             using var query = JsonDocument.Parse(body);
             var q = query.RootElement.GetProperty("query");
+            size = query.RootElement.TryGetProperty("size", out var asked) ? asked.GetInt32() : size;
             numbers = q.TryGetProperty("terms", out var terms)
                 ? [.. terms.GetProperty("numeroProcesso").EnumerateArray().Select(n => n.GetString()!)]
                 : [q.GetProperty("match").GetProperty("numeroProcesso").GetString()!];
@@ -97,7 +99,7 @@ internal sealed class FakeDataJud : IAsyncDisposable
         }
 
         var sources = numbers.SelectMany(digits => cases.TryGetValue((index, digits), out var list) ? list.ToList() : []).ToList();
-        var hits = string.Join(',', sources.Select((s, i) => $$"""{"_index":"{{index}}","_id":"{{index}}_{{i}}","_score":12.5,"_source":{{s}}}"""));
+        var hits = string.Join(',', sources.Take(size).Select((s, i) => $$"""{"_index":"{{index}}","_id":"{{index}}_{{i}}","_score":12.5,"_source":{{s}}}"""));
         var json = $$$"""{"took":7,"timed_out":false,"_shards":{"total":7,"successful":7,"skipped":0,"failed":0},"hits":{"total":{"value":{{{sources.Count}}},"relation":"eq"},"max_score":12.5,"hits":[{{{hits}}}]}}""";
         return Results.Text(json, "application/json");
     }

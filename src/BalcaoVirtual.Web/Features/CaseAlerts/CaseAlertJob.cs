@@ -70,10 +70,19 @@ public sealed partial class CaseAlertJob(
 
         foreach (var court in numbers.GroupBy(n => dataJud.IndexFor(n) ?? ""))
         {
-            foreach (var batch in court.Chunk(o.BatchSize))
+            var batches = new Queue<CnjNumber[]>(court.Chunk(o.BatchSize));
+            while (batches.TryDequeue(out var batch))
             {
                 queries++;
                 var answer = await dataJud.GetManyAsync(batch).ConfigureAwait(false);
+                if (answer.Truncated && batch.Length > 1)
+                {
+                    // More hits than DataJud returned: a case may be missing or cut short; read the batch in halves.
+                    batches.Enqueue(batch[..(batch.Length / 2)]);
+                    batches.Enqueue(batch[(batch.Length / 2)..]);
+                    continue;
+                }
+
                 foreach (var number in batch)
                 {
                     if (answer.Failure is not null)

@@ -35,8 +35,11 @@ public abstract record CaseStatusResult
     public sealed record Unavailable(string Reason, DateTimeOffset? RetryAfter = null) : CaseStatusResult;
 }
 
-/// <summary>Several cases' summaries by their digits (those absent are not in the public index), or why none could be read.</summary>
-public sealed record CaseBatchResult(IReadOnlyDictionary<string, CaseSummary> Found, CaseStatusResult.Unavailable? Failure);
+/// <summary>
+/// Several cases' summaries by their digits (those absent are not in the public index), or why none could be read.
+/// <paramref name="Truncated"/>: DataJud had more hits than it returned (a case with many documents): read it again in parts.
+/// </summary>
+public sealed record CaseBatchResult(IReadOnlyDictionary<string, CaseSummary> Found, CaseStatusResult.Unavailable? Failure, bool Truncated = false);
 
 /// <summary>Where case status comes from (DataJud); an interface so the chatbot can be driven without the network.</summary>
 public interface ICaseStatusLookup

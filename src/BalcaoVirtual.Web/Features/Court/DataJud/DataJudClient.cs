@@ -23,6 +23,9 @@ public sealed partial class DataJudClient(
 {
     public const string HttpClientName = "datajud";
 
+    /// <summary>Room for each case's hits in a batch (one per degree or body; a case seldom has more than three).</summary>
+    internal const int HitsPerCase = 20;
+
     private static readonly TimeZoneInfo Brasilia = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
     private readonly ConcurrentDictionary<string, (CaseStatusResult Result, DateTimeOffset Until)> cache = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -161,7 +164,7 @@ public sealed partial class DataJudClient(
         var asked = time.GetTimestamp();
         // Several hits per case (one per degree or body): room for them all.
         var (document, failure) = await SearchAsync(o, index,
-            new { size = Math.Min(10_000, numbers.Count * 8), query = new { terms = new { numeroProcesso = numbers.Select(n => n.Digits).ToArray() } } },
+            new { size = Math.Min(10_000, numbers.Count * HitsPerCase), query = new { terms = new { numeroProcesso = numbers.Select(n => n.Digits).ToArray() } } },
             cancellationToken).ConfigureAwait(false);
         using (document)
         {
@@ -187,7 +190,11 @@ public sealed partial class DataJudClient(
                 }
             }
 
-            return new CaseBatchResult(found, null);
+            var returned = document.RootElement.TryGetProperty("hits", out var outer) && outer.TryGetProperty("hits", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.GetArrayLength() : 0;
+            var total = outer.ValueKind == JsonValueKind.Object && outer.TryGetProperty("total", out var t)
+                ? (t.ValueKind == JsonValueKind.Number ? t.GetInt32() : t.TryGetProperty("value", out var v) ? v.GetInt32() : 0) : 0;
+            return new CaseBatchResult(found, null, total > returned);
         }
     }
 
