@@ -108,13 +108,12 @@ public sealed partial class CaseAlertJob(
     private async Task<int> CheckAsync(CnjNumber number, CaseSummary? summary, DateTimeOffset now)
     {
         var digits = number.Digits;
-        var followers = new List<string>();
+        var followers = new List<(string ConversationId, RedisValue Raw, CaseFollow Follow)>();
         foreach (var member in await Db.SetMembersAsync(keys.CaseFollowers(digits)).ConfigureAwait(false))
         {
             // Each day's check also ends the subscriptions that ran out (a quiet case has no alert to find them).
             var conversationId = member.ToString();
-            var raw = await Db.HashGetAsync(keys.CaseFollows(conversationId), digits).ConfigureAwait(false);
-            var follow = raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), CaseFollows.Json);
+            var (raw, follow) = await follows.ReadAsync(conversationId, digits).ConfigureAwait(false);
             if (follow is null || follow.EndedAt is not null)
             {
                 await Db.SetRemoveAsync(keys.CaseFollowers(digits), conversationId).ConfigureAwait(false);
@@ -125,7 +124,7 @@ public sealed partial class CaseAlertJob(
             }
             else
             {
-                followers.Add(conversationId);
+                followers.Add((conversationId, raw, follow));
             }
         }
 
@@ -139,9 +138,9 @@ public sealed partial class CaseAlertJob(
         if (summary is { SecrecyLevel: > 0 })
         {
             // Under secrecy now: nothing of it is told, and nobody follows it any more.
-            foreach (var conversationId in followers)
+            foreach (var (conversationId, _, follow) in followers)
             {
-                await follows.EndAsync(conversationId, digits, now, "sealed").ConfigureAwait(false);
+                await follows.WriteEndAsync(conversationId, follow, now, "sealed").ConfigureAwait(false);
             }
 
             await ForgetAsync(digits).ConfigureAwait(false);
@@ -152,9 +151,9 @@ public sealed partial class CaseAlertJob(
         if (latest is not null)
         {
             // News to each follower by their own last movement told: one skipped today (the window closed) is told later.
-            foreach (var conversationId in followers)
+            foreach (var (conversationId, raw, follow) in followers)
             {
-                sent += await AlertAsync(conversationId, number, summary!, latest, now).ConfigureAwait(false) ? 1 : 0;
+                sent += await AlertAsync(conversationId, raw, follow, number, summary!, latest, now).ConfigureAwait(false) ? 1 : 0;
             }
         }
 
@@ -179,17 +178,13 @@ public sealed partial class CaseAlertJob(
     /// <summary>
     /// Queues the alert to one follower, unless they were told of this case today, the subscription ended or expired, or
     /// WhatsApp's window is closed and the court has no approved template. The follow's day and the message commit
-    /// together, only if the follow is still as read: two nodes never send it twice.
+    /// together, only if the follow is still as read (<paramref name="raw"/>): a change meanwhile, or another node telling
+    /// it first, and nothing is sent.
     /// </summary>
-    private async Task<bool> AlertAsync(string conversationId, CnjNumber number, CaseSummary summary, CaseMovement latest, DateTimeOffset now)
+    private async Task<bool> AlertAsync(
+        string conversationId, RedisValue raw, CaseFollow follow, CnjNumber number, CaseSummary summary, CaseMovement latest, DateTimeOffset now)
     {
         var digits = number.Digits;
-        var raw = await Db.HashGetAsync(keys.CaseFollows(conversationId), digits).ConfigureAwait(false);
-        if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), CaseFollows.Json) is not { } follow || !follow.ActiveAt(now))
-        {
-            return false; // ended or expired since the check began
-        }
-
         var court = catalog.Courts.FirstOrDefault(c => c.CnjCode == number.CourtKey) ?? (catalog.Courts.Count > 0 ? catalog.Courts[0] : null);
         var zone = court is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(court.TimeZone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);

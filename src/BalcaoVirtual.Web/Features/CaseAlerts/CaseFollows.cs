@@ -78,6 +78,13 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
         [.. (await Db.HashValuesAsync(keys.CaseFollows(conversationId)).ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<CaseFollow>(v.ToString(), Json)!)
             .OrderBy(f => f.Since)];
 
+    /// <summary>One case's subscription through one conversation, and the stored value it was read from (for a conditioned write).</summary>
+    internal async Task<(RedisValue Raw, CaseFollow? Follow)> ReadAsync(string conversationId, string digits)
+    {
+        var raw = await Db.HashGetAsync(keys.CaseFollows(conversationId), digits).ConfigureAwait(false);
+        return (raw, raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), Json));
+    }
+
     public async Task<IReadOnlyList<CaseFollow>> ActiveAsync(string conversationId, DateTimeOffset now) =>
         [.. (await AllAsync(conversationId).ConfigureAwait(false)).Where(f => f.ActiveAt(now))];
 
@@ -91,8 +98,7 @@ public sealed class CaseFollows(RedisConnections redis, RedisKeys keys, Units.Un
 
         var digits = Digits(summary.Number);
         var followsKey = keys.CaseFollows(conversationId);
-        var raw = await Db.HashGetAsync(followsKey, digits).ConfigureAwait(false);
-        var current = raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<CaseFollow>(raw.ToString(), Json);
+        var (raw, current) = await ReadAsync(conversationId, digits).ConfigureAwait(false);
         var o = options.Value;
         CaseFollow follow;
         FollowOutcome outcome;

@@ -397,8 +397,7 @@ public sealed class ChatFlow(
     /// <summary>The day it is at the unit (in the court's time zone while no unit is known).</summary>
     private DateOnly LocalDay(string? unitId, DateTimeOffset now)
     {
-        var zone = (unitId is not null ? catalog.Find(unitId)?.TimeZone : null)
-            ?? (catalog.Courts.Count > 0 ? TimeZoneInfo.FindSystemTimeZoneById(catalog.Courts[0].TimeZone) : TimeZoneInfo.Utc);
+        var zone = (unitId is not null ? catalog.Find(unitId)?.TimeZone : null) ?? CourtZone;
         return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
     }
 
