@@ -1,4 +1,5 @@
 using BalcaoVirtual.Web.Features.CaseAlerts;
+using BalcaoVirtual.Web.Features.Appointments;
 using BalcaoVirtual.Web.Features.Auth;
 using BalcaoVirtual.Web.Features.Channels.Email;
 using BalcaoVirtual.Web.Features.Channels.Meta;
@@ -50,6 +51,7 @@ public static class ServiceHost
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddCaseAlerts(builder.Configuration);
+        builder.Services.AddAppointments();
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddPublic(builder.Configuration);

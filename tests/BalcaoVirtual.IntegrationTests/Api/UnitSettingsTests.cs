@@ -20,13 +20,21 @@ public sealed class UnitSettingsTests
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static object Change(string link = NewLink, double? window = 24, double?[]? warn = null, string from = "07:30", string to = "13:30",
-        string? managerPhone = "+5596981230999", double? escalate = null) => new
+        string? managerPhone = "+5596981230999", double? escalate = null, bool keepAppointments = false) => new
         {
             videoDeskUrl = link,
             serviceHours = new[] { new { days = new[] { "mon", "tue", "wed", "thu" }, from, to } },
             sla = new { responseWindowHours = window, counting = "calendar", warnBeforeHours = warn ?? [4.0], escalateAfterHours = escalate },
             managers = new[] { new { name = "Nova diretora", email = "nova.diretora@trt8.jus.br", phone = managerPhone } },
+            appointments = keepAppointments ? null : FittingAppointments, // left out (null): as they are
         };
+
+    /// <summary>Appointments on the changed hours' days: 30 minutes, two citizens each, from 9h to 12h.</summary>
+    private static readonly object FittingAppointments = new
+    {
+        enabled = true, slotMinutes = 30, placesPerSlot = 2, daysAhead = 7, minimumNoticeHours = 4.0, perContact = 1,
+        hours = new[] { new { days = new[] { "mon", "tue", "wed", "thu" }, from = "09:00", to = "12:00" } },
+    };
 
     [Test]
     public async Task Change_AppliesOnEveryNode_NewWaitsGetTheNewDeadline_AndRestoreBringsTheFileBack()
@@ -39,6 +47,13 @@ public sealed class UnitSettingsTests
         var before = (await admin.GetFromJsonAsync<UnitSettingsView>($"/api/units/{Unit}/settings", Json))!;
         Assert.That((before.Settings.Sla!.ResponseWindowHours, before.ChangedBy), Is.EqualTo(((double?)48, (string?)null)));
 
+        // The file's appointments run Monday to Friday: hours that drop Friday must move them too.
+        var outside = await admin.PutAsJsonAsync($"/api/units/{Unit}/settings", Change(keepAppointments: true));
+        Assert.That(outside.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var outsideErrors = (await outside.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.That(outsideErrors.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "appointments.hours" }));
+        Assert.That(outsideErrors.GetProperty("appointments.hours")[0].GetString(), Does.StartWith("O horário de agendamento fica fora do horário de atendimento"));
+
         var saved = await admin.PutAsJsonAsync($"/api/units/{Unit}/settings", Change());
         Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
         var view = (await saved.Content.ReadFromJsonAsync<UnitSettingsView>(Json))!;
@@ -49,7 +64,16 @@ public sealed class UnitSettingsTests
             Assert.That((string.Join(',', hours.Days!), hours.From, hours.To), Is.EqualTo(("mon,tue,wed,thu", "07:30", "13:30")));
             Assert.That(view.Settings.Sla!.WarnBeforeHours, Is.EqualTo(new double?[] { 4 }));
             Assert.That(view.Settings.Managers!.Single().Email, Is.EqualTo("nova.diretora@trt8.jus.br"));
+            var appointments = view.Settings.Appointments!;
+            Assert.That((appointments.Enabled, appointments.SlotMinutes, appointments.PlacesPerSlot, appointments.MinimumNoticeHours, appointments.Hours!.Single().From),
+                Is.EqualTo((true, (int?)30, (int?)2, (double?)4, "09:00")));
         });
+        Assert.That(string.Join("\n", await bot.SayAsync("agendar", from: "whatsapp:+5596991110001", to: BotHarness.MacapaNumber)),
+            Does.Contain("Horários livres para atendimento por vídeo com a 7ª Vara do Trabalho de Macapá (30 min, horário de Belém)"));
+        var kept = await admin.PutAsJsonAsync($"/api/units/{Unit}/settings", Change(window: 36, keepAppointments: true));
+        Assert.That(kept.StatusCode, Is.EqualTo(HttpStatusCode.OK), "appointments left out stay as they were");
+        Assert.That((await kept.Content.ReadFromJsonAsync<UnitSettingsView>(Json))!.Settings.Appointments!.SlotMinutes, Is.EqualTo(30));
+        Assert.That((await admin.PutAsJsonAsync($"/api/units/{Unit}/settings", Change())).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await LinkAsync(bot.Service), Is.EqualTo(NewLink), "this node");
         await TestServers.WaitUntilAsync(async () => await LinkAsync(secondClient) == NewLink, TimeSpan.FromSeconds(20), "the other node to take the change");
 
@@ -71,7 +95,7 @@ public sealed class UnitSettingsTests
         await TestServers.WaitUntilAsync(async () => await LinkAsync(secondClient) == FileLink, TimeSpan.FromSeconds(20), "the other node to restore");
 
         var audit = await bot.Factory.Services.GetRequiredService<UnitSettingsStore>().AuditAsync(Unit, 10);
-        Assert.That(audit.Select(a => a.Action), Is.EqualTo(new[] { "restored", "changed" }));
+        Assert.That(audit.Select(a => a.Action), Is.EqualTo(new[] { "restored", "changed", "changed", "changed" }));
     }
 
     [Test]

@@ -224,7 +224,8 @@ public sealed class ChatbotTranscriptTests
         Assert.That(replies, Is.EqualTo(new[]
         {
             "A 7ª Vara do Trabalho de Macapá não está atendendo por vídeo agora (fora do horário de atendimento). Horário: segunda a sexta, das 8h às 13h. " +
-            "Próximo atendimento: terça-feira, 24/11, às 8h.\nQuer deixar uma mensagem escrita? Responda 1 para sim ou 2 para voltar ao menu.",
+            "Próximo atendimento: terça-feira, 24/11, às 8h.\nVocê também pode marcar um horário por vídeo: escreva agendar.\n" +
+            "Quer deixar uma mensagem escrita? Responda 1 para sim ou 2 para voltar ao menu.",
         }));
         Assert.That(string.Concat(replies), Does.Not.Contain("meet.google.com"), "Res. 372/2021 art. 5º");
         Assert.That(await bot.SayAsync("1", to: BotHarness.MacapaNumber), Is.EqualTo(new[]

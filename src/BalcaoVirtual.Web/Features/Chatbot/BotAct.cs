@@ -58,6 +58,24 @@ public enum BotActKind
 
     /// <summary>Listed the cases the contact follows.</summary>
     FollowList,
+
+    /// <summary>Listed a unit's free slots for a video call (or said why none); the detail is the unit id.</summary>
+    OfferSlots,
+
+    /// <summary>Booked a video call; the detail is the unit id.</summary>
+    Booked,
+
+    /// <summary>Could not book the time chosen (full, the contact's limit, no longer a slot).</summary>
+    NotBooked,
+
+    /// <summary>Cancelled a booked video call.</summary>
+    CancelBooking,
+
+    /// <summary>Moved a booked video call to another slot.</summary>
+    MoveBooking,
+
+    /// <summary>Said which video calls the contact has booked.</summary>
+    BookingList,
 }
 
 /// <summary>One thing the bot did in a turn; <paramref name="Detail"/> is the unit id, the court's acronym or the branch.</summary>

@@ -23,6 +23,33 @@ public static class BotFormat
         return Texts.Format("BotWhen", day, local.ToString("dd/MM", Inv), Time(TimeOnly.FromDateTime(local.DateTime)));
     }
 
+    /// <summary>"sex. 11/12, 9h": a slot, short enough for a WhatsApp list row (24 characters).</summary>
+    public static string Slot(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var day = Texts.Get("WeekdaysAbbr").Split('|')[(int)local.DayOfWeek];
+        return Texts.Format("BotSlot", day, local.ToString("dd/MM", Inv), Time(TimeOnly.FromDateTime(local.DateTime)));
+    }
+
+    /// <summary>The city a time zone is named after, as people say it ("Belém", "Manaus"; São Paulo's is "Brasília").</summary>
+    public static string ZoneName(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var city = zone.Id.Split('/')[^1];
+        return city switch
+        {
+            "Sao_Paulo" => "Brasília",
+            "Belem" => "Belém",
+            "Santarem" => "Santarém",
+            "Cuiaba" => "Cuiabá",
+            "Araguaina" => "Araguaína",
+            "Maceio" => "Maceió",
+            "Bahia" => "Salvador",
+            "Noronha" => "Fernando de Noronha",
+            _ => city.Replace('_', ' '),
+        };
+    }
+
     /// <summary>"26/11/2026" in the given time zone.</summary>
     public static string Date(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone).ToString("dd/MM/yyyy", Inv);
 

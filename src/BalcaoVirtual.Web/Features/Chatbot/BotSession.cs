@@ -24,6 +24,15 @@ public enum BotStep
 
     /// <summary>Yes or no: leave a written message (the video desk is closed).</summary>
     OfferWritten,
+
+    /// <summary>One of <see cref="BotSession.Slots"/>, by number: the time of the video call (or its new time).</summary>
+    ChooseSlot,
+
+    /// <summary>The subject of the video call booked at <see cref="BotSession.Slot"/>.</summary>
+    AskSubject,
+
+    /// <summary>Which of <see cref="BotSession.Bookings"/> to cancel or move (<see cref="BotSession.Goal"/>).</summary>
+    ChooseBooking,
 }
 
 /// <summary>What the citizen wants once the unit is known.</summary>
@@ -46,6 +55,15 @@ public enum BotGoal
 
     /// <summary>Asked for the number of the case to follow ("me avise quando meu processo andar" without one).</summary>
     Follow,
+
+    /// <summary>Book a video call with the unit.</summary>
+    Book,
+
+    /// <summary>Cancel one of the contact's booked video calls.</summary>
+    CancelBooking,
+
+    /// <summary>Move one of the contact's booked video calls.</summary>
+    MoveBooking,
 }
 
 /// <summary>The chatbot's explicit state, stored on the conversation record (one write with the turn's replies).</summary>
@@ -74,4 +92,16 @@ public sealed record BotSession
 
     /// <summary>The case whose status was shown last (public, ours): what "avisar" alone follows.</summary>
     public string? CaseShown { get; init; }
+
+    /// <summary>The free slots offered, in the order listed.</summary>
+    public IReadOnlyList<DateTimeOffset> Slots { get; init; } = [];
+
+    /// <summary>The slot chosen, while the subject is asked.</summary>
+    public DateTimeOffset? Slot { get; init; }
+
+    /// <summary>The booked video calls offered to cancel or move ("unitId/appointmentId"), in the order listed.</summary>
+    public IReadOnlyList<string> Bookings { get; init; } = [];
+
+    /// <summary>The booked video call being moved ("unitId/appointmentId"): the slot chosen moves it.</summary>
+    public string? Moving { get; init; }
 }

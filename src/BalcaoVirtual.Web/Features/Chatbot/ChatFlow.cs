@@ -1,3 +1,4 @@
+using BalcaoVirtual.Web.Features.Appointments;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
 using BalcaoVirtual.Web.Features.Court.DataJud;
@@ -25,8 +26,12 @@ public sealed class ChatFlow(
     ICaseStatusLookup cases,
     OfficialChannels official,
     Sla.IWaitLookup waits,
-    CaseAlerts.ICaseFollows follows)
+    CaseAlerts.ICaseFollows follows,
+    IAppointments appointments)
 {
+    /// <summary>How many free slots one message lists (a WhatsApp list holds ten rows; the last is kept for "none").</summary>
+    internal const int SlotsListed = 9;
+
     /// <summary>"Não quero receber pesquisas de vocês" is the whole message up to this many words.</summary>
     private const int NoSurveyAloneWords = 7;
 
@@ -50,6 +55,16 @@ public sealed class ChatFlow(
         new("verify", null, t => t.R.AsksIfOfficial, t => t.Verify()),
         new("follow-list", null, t => t.R.AsksFollowList, t => t.ListFollowing()),
         new("follow", null, t => t.R.AsksToFollow && (t.Session.Step != BotStep.AskQuestion || t.Short), t => t.FollowAsync()),
+
+        // Video calls booked with a unit. "Cancelar" while the subject is asked gives up the booking under way.
+        new("booking-abandoned", BotStep.AskSubject, t => t.R.SaysCancel || t.Intent is Intent.No or Intent.Exit or Intent.Menu, t => t.ShowMenu()),
+        new("booking-cancel", null, t => (t.R.AsksToCancelBooking && (t.Upcoming.Count > 0 || t.NamesBooking)) || (t.R.SaysCancel && t.Upcoming.Count > 0),
+            t => t.CancelBookingAsync()),
+        new("booking-move", null, t => t.R.AsksToReschedule && (t.Upcoming.Count > 0 || t.NamesBooking) && t.Session.Step != BotStep.AskSubject,
+            t => t.MoveBookingAsync()),
+        new("booking-list", null, t => t.R.AsksMyBookings, t => t.ListBookings()),
+        new("book", null, t => t.R.AsksToBook && t.Session.Step != BotStep.AskSubject && (t.Session.Step != BotStep.AskQuestion || t.Short),
+            t => t.Need(BotGoal.Book)),
         new("verify-item", null, t => t.Session.Goal == BotGoal.Verify && t.NamesChannel, t => t.Verify()),
         new("thanks", null, t => t.Intent == Intent.Thanks, t => t.Thanks()),
         new("first-greeting", null, t => t.Fresh && (t.Empty || t.Intent == Intent.Greeting || (t.R.Greets && t.Intent == Intent.Unknown && !t.IsQuestion())),
@@ -72,6 +87,17 @@ public sealed class ChatFlow(
         new("unit-not-found", BotStep.AskUnit,
             t => t.Intent is not (Intent.Video or Intent.Hours or Intent.Petition or Intent.CaseStatus or Intent.Option) && !t.R.NoNumber,
             t => t.Miss(t.Flow.UnitNotFound)),
+
+        // Offered free slots, then asked the subject; offered the booked calls to cancel or move.
+        new("slot-chosen", BotStep.ChooseSlot, t => t.ChosenSlot is not null, t => t.SlotChosenAsync()),
+        new("slot-none", BotStep.ChooseSlot, t => t.Intent == Intent.No || t.IsOption(0), t => t.Decline()),
+        new("slot-again", BotStep.ChooseSlot, t => t.Intent is Intent.Option or Intent.Unknown or Intent.Yes or Intent.Greeting,
+            t => t.Miss(Texts.Format("BotSlotAgain", t.Session.Slots.Count))),
+        new("subject-again", BotStep.AskSubject, t => t.Blank || t.Intent is Intent.Greeting or Intent.Yes or Intent.Option, t => t.AskSubject()),
+        new("subject", BotStep.AskSubject, _ => true, t => t.BookAsync()),
+        new("booking-chosen", BotStep.ChooseBooking, t => t.ChosenBooking is not null, t => t.BookingChosenAsync()),
+        new("booking-choose-again", BotStep.ChooseBooking, t => t.Intent is Intent.Option or Intent.Unknown,
+            t => t.Miss(Texts.Format("BotSlotAgain", t.Session.Bookings.Count))),
 
         // Offered several units.
         new("unit-chosen", BotStep.ChooseUnit, t => t.Chosen is not null, t => t.Proceed(t.Session.Goal, t.Chosen!)),
@@ -123,6 +149,8 @@ public sealed class ChatFlow(
     private ICaseStatusLookup Cases => cases;
 
     private CaseAlerts.ICaseFollows Follows => follows;
+
+    private IAppointments Appointments => appointments;
 
     /// <summary>How units are called in this deployment's courts: "a vara", "a zona eleitoral", "a vara ou zona".</summary>
     private string UnitWord => field ??= Texts.Get(
@@ -468,6 +496,21 @@ public sealed class ChatFlow(
 
         public ChatFlow Flow { get; }
 
+        /// <summary>The contact's video calls still ahead, at any unit (read before the row is chosen, when the message may be about them).</summary>
+        public IReadOnlyList<Appointment> Upcoming { get; private set; } = [];
+
+        /// <summary>The contact (its number or address) the conversation is with.</summary>
+        public string ContactId => Infrastructure.Storage.RedisKeys.ContactOf(Conversation.Id);
+
+        /// <summary>Names a booking outright ("desmarcar", "remarcar o agendamento"): answered even when there is none.</summary>
+        public bool NamesBooking => R.Normalized.Split(' ').Any(w => w is "agendamento" or "agendar" or "remarcar" or "reagendar" or "desmarcar" or "marcado" or "marcada");
+
+        /// <summary>In the slot step: the slot the message picks by its number.</summary>
+        public DateTimeOffset? ChosenSlot => R is { Intent: Intent.Option, Option: { } n } && n >= 1 && n <= Session.Slots.Count ? Session.Slots[n - 1] : null;
+
+        /// <summary>In the booking step: the booked call the message picks by its number ("unitId/appointmentId").</summary>
+        public string? ChosenBooking => R is { Intent: Intent.Option, Option: { } n } && n >= 1 && n <= Session.Bookings.Count ? Session.Bookings[n - 1] : null;
+
         /// <summary>The cases this conversation's citizen follows now (read before the turn's row is chosen).</summary>
         public IReadOnlyList<CaseAlerts.CaseFollow> Following { get; private set; } = [];
 
@@ -550,6 +593,12 @@ public sealed class ChatFlow(
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             Following = await Flow.Follows.ActiveAsync(Conversation.Id, now).ConfigureAwait(false);
+            if (R.AsksToBook || R.AsksToReschedule || R.AsksToCancelBooking || R.SaysCancel || R.AsksMyBookings
+                || Session.Step is BotStep.ChooseSlot or BotStep.AskSubject or BotStep.ChooseBooking)
+            {
+                Upcoming = await Flow.Appointments.UpcomingAsync(ContactId, now).ConfigureAwait(false);
+            }
+
             if (Conversation.Bot is null)
             {
                 // The fake-lawyer scam's tell, from the first message on: the official number this is, and that the court
@@ -731,10 +780,10 @@ public sealed class ChatFlow(
         }
 
         /// <summary>No case number: a clerk finds the case by name, so the unit (and the question) is what is needed.</summary>
-        public void WithoutNumber()
+        public Task WithoutNumber()
         {
             Say(Texts.Get("BotWithoutNumber"));
-            Need(R.Asks || R.NeedsJudgement || ContentWords >= 6 ? BotGoal.HandOff : BotGoal.Talk); // a question, or the case described
+            return Need(R.Asks || R.NeedsJudgement || ContentWords >= 6 ? BotGoal.HandOff : BotGoal.Talk); // a question, or the case described
         }
 
         /// <summary>
@@ -772,43 +821,42 @@ public sealed class ChatFlow(
         /// The unit for a goal: the number the citizen wrote to, else a case number's origin, else a town or unit named in
         /// this message, else the one settled on earlier; asks when none, lists the candidates when several fit.
         /// </summary>
-        public void Need(BotGoal goal)
+        public Task Need(BotGoal goal)
         {
             if (Unit(Conversation.UnitId) is { } own)
             {
-                Proceed(goal, own);
-                return;
+                return Proceed(goal, own);
             }
 
             if (Named.Kind == UnitMatchKind.Found)
             {
-                Proceed(goal, Named.Unit!);
-                return;
+                return Proceed(goal, Named.Unit!);
             }
 
             // A unit settled on earlier beats a vague match now ("faz 1 ano que tá assim" names no town).
             if (SessionUnit is { } earlier)
             {
-                Proceed(goal, earlier);
-                return;
+                return Proceed(goal, earlier);
             }
 
             if (Named.Kind == UnitMatchKind.Ambiguous)
             {
                 OfferCandidates(goal, Named.Units);
-                return;
+                return Task.CompletedTask;
             }
 
             Act(BotActKind.AskUnit);
             Session = Session with { Step = BotStep.AskUnit, Goal = goal };
             Say(Texts.Format("BotAskUnit", Flow.UnitWord));
+            return Task.CompletedTask;
         }
 
         /// <summary>The town or unit asked for was named. The last thing asked wins: "o link do meet de Santarém" while the hours wait is the link.</summary>
-        public void UnitNamed()
+        public Task UnitNamed()
         {
             var goal = Intent switch
             {
+                _ when R.AsksToBook => BotGoal.Book,
                 Intent.Video => BotGoal.Video,
                 Intent.Hours => BotGoal.Hours,
                 _ when R.NeedsJudgement || (Session.Goal == BotGoal.Talk && HasQuestion && Intent == Intent.Human) => BotGoal.HandOff,
@@ -817,10 +865,10 @@ public sealed class ChatFlow(
             if (Named.Kind == UnitMatchKind.Ambiguous)
             {
                 OfferCandidates(goal, Named.Units);
-                return;
+                return Task.CompletedTask;
             }
 
-            Proceed(goal, Named.Unit!);
+            return Proceed(goal, Named.Unit!);
         }
 
         public void ChooseAgain()
@@ -846,7 +894,7 @@ public sealed class ChatFlow(
             Say(string.Join('\n', listed.Select((u, i) => Texts.Format("BotChoice", i + 1, u.Name)).Prepend(Texts.Get("BotChooseUnit"))));
         }
 
-        public void Proceed(BotGoal goal, Unit unit)
+        public async Task Proceed(BotGoal goal, Unit unit)
         {
             Session = Session with { UnitId = unit.Id, Candidates = [], Goal = BotGoal.None, Step = BotStep.Menu };
             if (ServedTown(unit) is { } town)
@@ -866,6 +914,9 @@ public sealed class ChatFlow(
                     break;
                 case BotGoal.HandOff:
                     HandOff(unit);
+                    break;
+                case BotGoal.Book:
+                    await OfferSlotsAsync(unit).ConfigureAwait(false);
                     break;
                 default:
                     AskQuestion(unit);
@@ -930,7 +981,9 @@ public sealed class ChatFlow(
             Act(BotActKind.VideoClosed, unit.Id);
             Session = Session with { Step = BotStep.OfferWritten };
             var next = availability.OpensAt is { } opens ? BotFormat.When(opens, unit.TimeZone) : Texts.Get("BotNoNextOpening");
-            Say(Texts.Format("BotVideoClosed", unit.Name, BotFormat.Inline(availability.Reason), BotFormat.Hours(unit.ServiceHours), next));
+            // A unit that books video calls says so before the offer of a written message.
+            Say(Texts.Format(unit.Appointments is null ? "BotVideoClosed" : "BotVideoClosedBookable",
+                unit.Name, BotFormat.Inline(availability.Reason), BotFormat.Hours(unit.ServiceHours), next));
         }
 
         private string HoursAndContacts(Unit unit)
@@ -1108,6 +1161,201 @@ public sealed class ChatFlow(
                 ? Texts.Get("BotNotFollowing")
                 : Texts.Format("BotFollowList", string.Join("\n", Following.Select(f => Texts.Format("BotFollowItem", f.Number, BotFormat.Date(f.ExpiresAt, Flow.CourtZone))))));
         }
+
+        /// <summary>
+        /// The unit's next free slots, numbered (a list on Meta), for a new call or, while <see cref="BotSession.Moving"/>,
+        /// the new time of a booked one. A unit without appointments, without free slots, or where the contact holds its
+        /// limit already, says so (and offers a written message, or how to change what is booked).
+        /// </summary>
+        private async Task OfferSlotsAsync(Unit unit, string? moving = null, string? before = null)
+        {
+            Act(BotActKind.OfferSlots, unit.Id);
+            if (unit.Appointments is not { } policy)
+            {
+                Session = Session with { Step = BotStep.OfferWritten, UnitId = unit.Id };
+                Say(Texts.Format("BotBookNone", unit.Name));
+                return;
+            }
+
+            var held = Upcoming.Where(a => a.UnitId == unit.Id).ToList();
+            if (moving is null && held.Count >= policy.PerContact)
+            {
+                Session = Session with { Step = BotStep.Menu, UnitId = unit.Id };
+                Say(held.Count == 1
+                    ? Texts.Format("BotBookAlready", unit.Name, BotFormat.When(held[0].Start, unit.TimeZone))
+                    : Texts.Format("BotBookLimit", held.Count, unit.Name));
+                return;
+            }
+
+            var free = await Flow.Appointments.FreeSlotsAsync(unit, now, SlotsListed).ConfigureAwait(false);
+            if (free.Count == 0)
+            {
+                Session = Session with { Step = moving is null ? BotStep.OfferWritten : BotStep.Menu, UnitId = unit.Id, Moving = null };
+                Say(Texts.Format(moving is null ? "BotBookNoSlots" : "BotMoveNoSlots", unit.Name, policy.DaysAhead));
+                return;
+            }
+
+            Session = Session with { Step = BotStep.ChooseSlot, Goal = BotGoal.None, UnitId = unit.Id, Slots = free, Moving = moving, Candidates = [] };
+            var lines = free.Select((start, i) => Texts.Format("BotChoice", i + 1, BotFormat.Slot(start, unit.TimeZone)));
+            var heading = before ?? Texts.Format(moving is null ? "BotBookSlots" : "BotMoveSlots", unit.Name, BotFormat.ZoneName(unit.TimeZone), (int)policy.SlotLength.TotalMinutes);
+            Say(string.Join('\n', lines.Prepend(heading).Append(Texts.Get("BotSlotHow"))));
+        }
+
+        /// <summary>A slot picked: the subject is asked next, or a call being moved moves there.</summary>
+        public async Task SlotChosenAsync()
+        {
+            var slot = ChosenSlot!.Value;
+            if (Session.Moving is { } moving && Upcoming.FirstOrDefault(a => Key(a) == moving) is { } booked)
+            {
+                var unit = Unit(booked.UnitId)!;
+                var result = await Flow.Appointments.MoveAsync(booked, slot, now).ConfigureAwait(false);
+                if (result.Booked)
+                {
+                    Act(BotActKind.MoveBooking, unit.Id);
+                    Session = Session with { Step = BotStep.Menu, Slots = [], Moving = null };
+                    Say(Texts.Format("BotBookingMoved", unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
+                    return;
+                }
+
+                await NotBookedAsync(unit, result, moving).ConfigureAwait(false);
+                return;
+            }
+
+            Session = Session with { Step = BotStep.AskSubject, Slot = slot, Slots = [], Moving = null };
+            AskSubject();
+        }
+
+        public void AskSubject()
+        {
+            Act(BotActKind.AskQuestion, Session.UnitId);
+            Session = Session with { Step = BotStep.AskSubject };
+            Say(Texts.Get("BotBookAskSubject"));
+        }
+
+        /// <summary>The subject given: the call is booked (the case numbers in it kept), or the slot is gone and others are offered.</summary>
+        public async Task BookAsync()
+        {
+            var unit = SessionUnit;
+            if (unit is null || Session.Slot is not { } slot)
+            {
+                ShowMenu();
+                return;
+            }
+
+            var subject = message.Text.Trim();
+            var request = new BookingRequest(unit.Id, slot, ContactId, Conversation.Id,
+                subject.Length <= AppointmentBook.SubjectLength ? subject : subject[..(AppointmentBook.SubjectLength - 1)] + "…",
+                Conversation.Channel.ToString().ToLowerInvariant(), "citizen")
+            {
+                Cases = [.. R.ValidNumbers],
+            };
+            Conversation = Conversation.Mentioning(R.ValidNumbers);
+            var result = await Flow.Appointments.BookAsync(request, now).ConfigureAwait(false);
+            if (result.Booked)
+            {
+                Act(BotActKind.Booked, unit.Id);
+                Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Slot = null };
+                Say(Texts.Format("BotBooked", unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
+                return;
+            }
+
+            await NotBookedAsync(unit, result, null).ConfigureAwait(false);
+        }
+
+        /// <summary>The time chosen could not be had: why, then the slots free now (or, at the contact's limit, what is booked).</summary>
+        private async Task NotBookedAsync(Unit unit, BookingResult result, string? moving)
+        {
+            Act(BotActKind.NotBooked, unit.Id);
+            Session = Session with { Slot = null };
+            if (result.Refusal == BookingRefusal.Limit)
+            {
+                Upcoming = await Flow.Appointments.UpcomingAsync(ContactId, now).ConfigureAwait(false);
+                await OfferSlotsAsync(unit).ConfigureAwait(false);
+                return;
+            }
+
+            await OfferSlotsAsync(unit, moving, Texts.Get(result.Refusal == BookingRefusal.Full ? "BotBookFull" : "BotBookGone")).ConfigureAwait(false);
+        }
+
+        /// <summary>"Cancelar", "desmarcar": the one booked call is cancelled; with several, which one is asked.</summary>
+        public Task CancelBookingAsync() => WithBookingAsync(BotGoal.CancelBooking);
+
+        /// <summary>"Remarcar": the unit's free slots for the one booked call; with several, which one is asked first.</summary>
+        public Task MoveBookingAsync() => WithBookingAsync(BotGoal.MoveBooking);
+
+        private async Task WithBookingAsync(BotGoal goal)
+        {
+            if (Upcoming.Count == 0)
+            {
+                Act(BotActKind.BookingList);
+                Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None };
+                Say(Texts.Get("BotNoBooking"));
+                return;
+            }
+
+            if (Upcoming.Count == 1)
+            {
+                await ActOnBookingAsync(goal, Upcoming[0]).ConfigureAwait(false);
+                return;
+            }
+
+            Act(BotActKind.BookingList);
+            Session = Session with { Step = BotStep.ChooseBooking, Goal = goal, Bookings = [.. Upcoming.Select(Key)] };
+            Say(string.Join('\n', Upcoming.Select((a, i) => Texts.Format("BotChoice", i + 1, BookingLabel(a)))
+                .Prepend(Texts.Get(goal == BotGoal.CancelBooking ? "BotBookingWhichCancel" : "BotBookingWhichMove"))));
+        }
+
+        /// <summary>The booked call picked (gone meanwhile: said so).</summary>
+        public async Task BookingChosenAsync()
+        {
+            if (Upcoming.FirstOrDefault(a => Key(a) == ChosenBooking) is { } booked)
+            {
+                await ActOnBookingAsync(Session.Goal, booked).ConfigureAwait(false);
+                return;
+            }
+
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Bookings = [] };
+            Say(Texts.Get("BotNoBooking"));
+        }
+
+        private async Task ActOnBookingAsync(BotGoal goal, Appointment booked)
+        {
+            var unit = Unit(booked.UnitId);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Bookings = [] };
+            if (unit is null)
+            {
+                ShowMenu();
+                return;
+            }
+
+            if (goal == BotGoal.MoveBooking)
+            {
+                await OfferSlotsAsync(unit, Key(booked)).ConfigureAwait(false);
+                return;
+            }
+
+            Act(BotActKind.CancelBooking, unit.Id);
+            var cancelled = await Flow.Appointments.CancelAsync(booked, "citizen", now).ConfigureAwait(false);
+            Say(cancelled is null
+                ? Texts.Get("BotNoBooking")
+                : Texts.Format("BotBookingCancelled", BotFormat.When(booked.Start, unit.TimeZone), unit.Name));
+        }
+
+        /// <summary>"Meu agendamento": the booked calls still ahead, and how to change them.</summary>
+        public void ListBookings()
+        {
+            Act(BotActKind.BookingList);
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None };
+            Say(Upcoming.Count == 0
+                ? Texts.Get("BotNoBooking")
+                : Texts.Format("BotBookingList", string.Join('\n', Upcoming.Select(a => Texts.Format("BotBookingItem", BookingLabel(a))))));
+        }
+
+        /// <summary>"sex. 11/12, 9h – 7ª Vara do Trabalho de Macapá".</summary>
+        private string BookingLabel(Appointment a) =>
+            Unit(a.UnitId) is { } unit ? Texts.Format("BotBookingLabel", BotFormat.Slot(a.Start, unit.TimeZone), unit.Name) : a.UnitId;
+
+        private static string Key(Appointment a) => a.UnitId + "/" + a.Id;
 
         /// <summary>Each case number's status (three at most): found, another court's, mistyped, or not to be had now.</summary>
         private async Task<(bool Answered, bool Missing)> LookUpAsync()

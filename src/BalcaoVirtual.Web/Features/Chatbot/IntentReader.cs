@@ -114,6 +114,21 @@ public sealed record Reading(Intent Intent, int? Option, IReadOnlyList<CnjCandid
 
     /// <summary>Asks which cases it follows ("meus avisos").</summary>
     public bool AsksFollowList { get; init; }
+
+    /// <summary>Asks to book a video call with a unit ("quero agendar um atendimento por vídeo", "marcar horário").</summary>
+    public bool AsksToBook { get; init; }
+
+    /// <summary>Asks to move a booked video call ("remarcar", "mudar o horário do meu atendimento").</summary>
+    public bool AsksToReschedule { get; init; }
+
+    /// <summary>Asks to cancel a booked video call ("cancelar o agendamento", "desmarcar").</summary>
+    public bool AsksToCancelBooking { get; init; }
+
+    /// <summary>Says only "cancelar": the booking's cancel word when the contact has one.</summary>
+    public bool SaysCancel { get; init; }
+
+    /// <summary>Asks when its booked video call is ("meu agendamento").</summary>
+    public bool AsksMyBookings { get; init; }
 }
 
 /// <summary>
@@ -299,6 +314,34 @@ public static partial class IntentReader
     private static readonly string[][] FollowListWords = Phrases(
         "meus avisos", "quais avisos", "quais processos acompanho", "que processos acompanho", "processos que acompanho", "lista de avisos",
         "ver avisos", "quais processos estou acompanhando", "quais processos eu acompanho");
+
+    /// <summary>Booking a time with the unit. Not "agendado" ("a perícia foi agendada?" asks the unit about the case).</summary>
+    private static readonly string[][] BookWords = Phrases(
+        "agendar", "agendamento", "agende", "agenda um", "agenda uma", "marcar horario", "marcar um horario", "marcar uma hora", "marcar hora",
+        "hora marcada", "horario marcado", "marcar atendimento", "marcar um atendimento", "marcar uma videochamada", "marcar videochamada",
+        "marcar uma chamada", "marcar uma reuniao", "marcar reuniao", "marcar um video", "marcar uma conversa", "quero marcar", "queria marcar",
+        "gostaria de marcar", "posso marcar", "como marco", "como faco para marcar", "horarios livres", "horarios disponiveis", "horario disponivel",
+        "horario livre", "agendar horario");
+
+    /// <summary>What else people book at a court: in person, at the registry ("agendar a biometria" is no video call).</summary>
+    private static readonly string[][] InPersonWords = Phrases(
+        "biometria", "titulo", "alistamento", "transferencia", "revisao", "cadastramento", "presencial", "pessoalmente", "pericia",
+        "audiencia", "exame", "vistoria", "segunda via");
+
+    private static readonly string[][] RescheduleWords = Phrases(
+        "remarcar", "remarca", "reagendar", "reagenda", "mudar o horario", "mudar meu horario", "mudar o meu horario", "trocar o horario",
+        "trocar meu horario", "trocar o meu horario", "outro horario", "mudar o agendamento", "trocar o agendamento", "mudar a data",
+        "trocar a data", "mudar o dia", "trocar o dia", "outro dia");
+
+    private static readonly string[][] CancelBookingWords = Phrases(
+        "cancelar o agendamento", "cancelar agendamento", "cancelar meu agendamento", "cancelar o meu agendamento", "cancelar o atendimento",
+        "cancelar meu atendimento", "cancelar o horario", "cancelar meu horario", "cancelar a videochamada", "cancelar a chamada",
+        "cancelar a reuniao", "desmarcar", "desmarca", "desmarque", "nao vou poder ir no atendimento", "nao vou conseguir participar",
+        "nao vou poder participar", "cancela o agendamento", "cancela meu horario", "cancelar a hora marcada");
+
+    private static readonly string[][] MyBookingWords = Phrases(
+        "meu agendamento", "meus agendamentos", "meu horario marcado", "minha hora marcada", "meu atendimento marcado",
+        "quando e meu atendimento", "que horas e meu atendimento", "qual meu horario", "qual o meu horario");
 
     /// <summary>The court officer ("oficial de justiça"), not an official channel.</summary>
     private static readonly string[][] OfficerWords = Phrases("oficial de justica", "oficiala de justica");
@@ -490,6 +533,12 @@ public static partial class IntentReader
             AsksToStopFollowing = Exactly(all, StopFollowingWords),
             SaysStop = all.Where(w => !w.All(char.IsAsciiDigit)).ToArray() is [var only] && only is "parar" or "pare" or "stop",
             AsksFollowList = Exactly(all, FollowListWords) || all is ["avisos"],
+            // A hearing or an expert exam is the unit's to move: "quero remarcar a audiência" goes to a clerk.
+            AsksToBook = Exactly(all, BookWords) && !Exactly(all, HearingWords) && !Exactly(all, InPersonWords) && !Exactly(all, RescheduleWords) && !Exactly(all, CancelBookingWords),
+            AsksToReschedule = Exactly(all, RescheduleWords) && !Exactly(all, HearingWords),
+            AsksToCancelBooking = Exactly(all, CancelBookingWords) && !Exactly(all, HearingWords),
+            SaysCancel = all is ["cancelar"] or ["cancela"] or ["cancelar", "por", "favor"] or ["pode", "cancelar"],
+            AsksMyBookings = Exactly(all, MyBookingWords),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

@@ -18,9 +18,14 @@ public sealed class UnitHours(ForensicCalendar calendar)
     public ForensicCalendar Calendar => calendar;
 
     /// <summary>The open intervals of a local date, as instants with the unit's offset, in order.</summary>
-    public IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> OpenIntervals(Unit unit, DateOnly date)
+    public IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> OpenIntervals(Unit unit, DateOnly date) =>
+        OpenIntervals(unit, date, unit?.ServiceHours ?? []);
+
+    /// <summary>The intervals of <paramref name="periods"/> on a local date that the forensic calendar leaves open, in order.</summary>
+    public IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> OpenIntervals(Unit unit, DateOnly date, IReadOnlyList<ServicePeriod> periods)
     {
         ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(periods);
         var closure = calendar.ClosureOn(unit, date);
         if (closure is { ClosedUntil: null })
         {
@@ -28,7 +33,7 @@ public sealed class UnitHours(ForensicCalendar calendar)
         }
 
         var intervals = new List<(DateTimeOffset, DateTimeOffset)>();
-        foreach (var period in unit.ServiceHours.Where(p => p.Days.Contains(date.DayOfWeek)).OrderBy(p => p.From))
+        foreach (var period in periods.Where(p => p.Days.Contains(date.DayOfWeek)).OrderBy(p => p.From))
         {
             var from = closure?.ClosedUntil is { } until && until > period.From ? until : period.From;
             if (from < period.To)
@@ -145,10 +150,10 @@ public sealed class UnitHours(ForensicCalendar calendar)
         return null;
     }
 
-    private static DateOnly LocalDate(Unit unit, DateTimeOffset instant) =>
+    internal static DateOnly LocalDate(Unit unit, DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, unit.TimeZone).DateTime);
 
-    private static DateTimeOffset Local(Unit unit, DateOnly date, TimeOnly time)
+    internal static DateTimeOffset Local(Unit unit, DateOnly date, TimeOnly time)
     {
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, unit.TimeZone.GetUtcOffset(local));

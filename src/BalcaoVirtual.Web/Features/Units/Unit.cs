@@ -86,4 +86,27 @@ public sealed record Unit(
     IReadOnlyList<UnitManager> Managers)
 {
     public UnitMailbox? Mailbox { get; init; }
+
+    /// <summary>How citizens book a video call with the unit; null when the unit takes no appointments.</summary>
+    public AppointmentPolicy? Appointments { get; init; }
+}
+
+/// <summary>
+/// A unit's video-desk appointments: slots of <see cref="SlotLength"/> offered in <see cref="Hours"/> (its service hours
+/// unless the catalogue says otherwise) on business days, up to <see cref="DaysAhead"/> days ahead and no sooner than
+/// <see cref="MinimumNotice"/>, each for <see cref="PlacesPerSlot"/> citizens; a contact holds at most
+/// <see cref="PerContact"/> future appointments. Citizens join at <see cref="JoinUrl"/>, or, when null, at the link a clerk
+/// pastes for each appointment.
+/// </summary>
+public sealed record AppointmentPolicy(
+    TimeSpan SlotLength,
+    int PlacesPerSlot,
+    IReadOnlyList<ServicePeriod> Hours,
+    int DaysAhead,
+    TimeSpan MinimumNotice,
+    Uri? JoinUrl,
+    int PerContact)
+{
+    /// <summary>Whether <see cref="Hours"/> were set apart from the service hours (false: they are the service hours).</summary>
+    public bool OwnHours { get; init; }
 }

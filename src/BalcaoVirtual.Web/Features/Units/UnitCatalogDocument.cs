@@ -74,6 +74,41 @@ internal sealed class UnitDocument
     public List<ManagerDocument>? Managers { get; set; }
 
     public MailboxDocument? Mailbox { get; set; }
+
+    /// <summary>Video-desk appointments; the unit takes none without it.</summary>
+    public AppointmentsDocument? Appointments { get; set; }
+}
+
+/// <summary>How citizens book a video call with the unit (docs/units-catalogue.md, "appointments").</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class AppointmentsDocument
+{
+    /// <summary>Length of a slot in minutes (10 to 240).</summary>
+    public int? SlotMinutes { get; set; }
+
+    /// <summary>How many citizens one slot takes (default 1).</summary>
+    public int? PlacesPerSlot { get; set; }
+
+    /// <summary>When slots are offered; default the unit's service hours.</summary>
+    public List<ServicePeriodDocument>? Hours { get; set; }
+
+    /// <summary>Lets <see cref="Hours"/> go beyond the service hours (refused otherwise, as a likely typo).</summary>
+    public bool? OutsideServiceHours { get; set; }
+
+    /// <summary>How many days ahead slots are offered (default 14, at most 90).</summary>
+    public int? DaysAhead { get; set; }
+
+    /// <summary>How long before a slot it can still be booked, as a duration (default "02:00:00").</summary>
+    public string? MinimumNotice { get; set; }
+
+    /// <summary>The room citizens join (https); default the unit's videoDeskUrl.</summary>
+    public string? MeetUrl { get; set; }
+
+    /// <summary>True when a clerk pastes a link for each appointment instead of one room.</summary>
+    public bool? LinkPerAppointment { get; set; }
+
+    /// <summary>How many future appointments one contact may hold with the unit (default 1).</summary>
+    public int? PerContact { get; set; }
 }
 
 /// <summary>The unit's mailbox (its address is <c>channels.email</c>); the password is a setting, Mail:Passwords:&lt;unit id&gt;.</summary>

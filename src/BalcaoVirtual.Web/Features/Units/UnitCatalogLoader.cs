@@ -293,7 +293,10 @@ internal static partial class UnitCatalogLoader
             }
         }
 
+        var beforeHours = errors.Count;
         var hours = ReadServiceHours(u.ServiceHours, errors);
+        // A wrong video-desk link has its own error: the appointments that would use it are not blamed too.
+        var appointments = ReadAppointments(u.Appointments, errors.Count == beforeHours ? hours : null, video, u.VideoDeskUrl is not null, errors);
 
         var zoneId = u.TimeZone ?? court?.TimeZone ?? "America/Belem";
         var zone = FindTimeZone(zoneId);
@@ -321,6 +324,7 @@ internal static partial class UnitCatalogLoader
             channels, video, hours, zone, sla, managers)
         {
             Mailbox = mailbox,
+            Appointments = appointments,
         };
     }
 
@@ -480,6 +484,101 @@ internal static partial class UnitCatalogLoader
         return result;
     }
 
+    /// <param name="serviceHours">The unit's service hours; null when they are wrong (their own error says so: nothing is compared with them).</param>
+    /// <param name="videoDeskWritten">Whether the unit has a video-desk link, right or wrong (a wrong one has its own error).</param>
+    private static AppointmentPolicy? ReadAppointments(AppointmentsDocument? a, List<ServicePeriod>? serviceHours, Uri? videoDesk, bool videoDeskWritten, UnitErrors errors)
+    {
+        if (a is null)
+        {
+            return null;
+        }
+
+        var before = errors.Count;
+        if (a.SlotMinutes is not (>= 10 and <= 240))
+        {
+            errors.Add("appointments.slotMinutes", $"'{a.SlotMinutes}' must be the length of a slot in minutes, from 10 to 240 (e.g. 20).");
+        }
+
+        if (a.PlacesPerSlot is not null and not (>= 1 and <= 50))
+        {
+            errors.Add("appointments.placesPerSlot", $"'{a.PlacesPerSlot}' must be how many citizens one slot takes, from 1 to 50.");
+        }
+
+        if (a.DaysAhead is not null and not (>= 1 and <= 90))
+        {
+            errors.Add("appointments.daysAhead", $"'{a.DaysAhead}' must be how many days ahead slots are offered, from 1 to 90.");
+        }
+
+        if (a.PerContact is not null and not (>= 1 and <= 10))
+        {
+            errors.Add("appointments.perContact", $"'{a.PerContact}' must be how many future appointments one citizen may hold, from 1 to 10.");
+        }
+
+        var notice = TimeSpan.FromHours(2);
+        if (a.MinimumNotice is not null && (!TryParseDuration(a.MinimumNotice, out notice) || notice < TimeSpan.Zero || notice > TimeSpan.FromDays(30)))
+        {
+            errors.Add("appointments.minimumNotice", $"'{a.MinimumNotice}' must be a duration from '00:00' to '720:00' (e.g. '02:00:00': booked at least two hours before).");
+        }
+
+        Uri? join = null;
+        if (a.MeetUrl is not null && (!Uri.TryCreate(a.MeetUrl, UriKind.Absolute, out join) || join.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add("appointments.meetUrl", $"'{a.MeetUrl}' must be an absolute https:// link (e.g. https://meet.google.com/abc-defg-hij).");
+            join = null;
+        }
+
+        var perAppointment = a.LinkPerAppointment ?? false;
+        if (perAppointment && a.MeetUrl is not null)
+        {
+            errors.Add("appointments.meetUrl", "give either 'meetUrl' (one room for every appointment) or 'linkPerAppointment': true (a clerk pastes each link), not both.");
+        }
+        else if (!perAppointment && a.MeetUrl is null)
+        {
+            join = videoDesk;
+            if (!videoDeskWritten)
+            {
+                errors.Add("appointments.meetUrl", "is required (or the unit's 'videoDeskUrl', or 'linkPerAppointment': true): citizens must know where to join.");
+            }
+        }
+
+        var own = a.Hours is not null;
+        var hours = serviceHours ?? [];
+        if (own)
+        {
+            var inner = new List<CatalogProblem>();
+            hours = ReadServiceHours(a.Hours, new UnitErrors(errors.Unit, inner));
+            foreach (var problem in inner)
+            {
+                errors.Add("appointments." + problem.Field!.Replace("serviceHours", "hours", StringComparison.Ordinal), problem.Text[(problem.Text.IndexOf("': ", StringComparison.Ordinal) + 3)..]);
+            }
+
+            if (inner.Count == 0 && serviceHours is not null && a.OutsideServiceHours != true && hours.FirstOrDefault(p => !Inside(p, serviceHours)) is { } outside)
+            {
+                errors.Add("appointments.hours", $"{Clock(outside.From)}–{Clock(outside.To)} lies outside the unit's service hours on some of its days; set 'outsideServiceHours': true if that is meant.");
+            }
+        }
+
+        var slot = TimeSpan.FromMinutes(a.SlotMinutes ?? 0);
+        if (slot > TimeSpan.Zero && hours.Count > 0 && hours.All(p => p.To - p.From < slot))
+        {
+            errors.Add("appointments.slotMinutes", $"a slot of {a.SlotMinutes} minutes fits in none of the hours it would be offered in.");
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        return new AppointmentPolicy(slot, a.PlacesPerSlot ?? 1, hours, a.DaysAhead ?? 14, notice, perAppointment ? null : join, a.PerContact ?? 1)
+        {
+            OwnHours = own,
+        };
+
+        // Every day of the period is covered, from its start to its end, by one service period of that day.
+        static bool Inside(ServicePeriod period, List<ServicePeriod> service) =>
+            period.Days.All(day => service.Any(s => s.Days.Contains(day) && s.From <= period.From && period.To <= s.To));
+    }
+
     private static SlaPolicy? ReadSla(SlaDocument? s, bool foraDaSede, UnitErrors errors)
     {
         if (s is null)
@@ -613,6 +712,8 @@ internal static partial class UnitCatalogLoader
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
     }
+
+    private static string Clock(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 
     private static bool TryParseClock(string? text, out TimeOnly value)
     {
@@ -768,6 +869,8 @@ internal static partial class UnitCatalogLoader
 
     private sealed class UnitErrors(string unit, List<CatalogProblem> sink)
     {
+        public string Unit => unit;
+
         public int Count { get; private set; }
 
         public void Add(string field, string problem)

@@ -12,7 +12,27 @@ public sealed record UnitSettings(
     string? VideoDeskUrl,
     IReadOnlyList<ServicePeriodSettings>? ServiceHours,
     UnitSlaSettings? Sla,
-    IReadOnlyList<ManagerSettings>? Managers);
+    IReadOnlyList<ManagerSettings>? Managers)
+{
+    /// <summary>Video-desk appointments; left out (null), they stay as they are.</summary>
+    public UnitAppointmentSettings? Appointments { get; init; }
+}
+
+/// <summary>
+/// Whether the unit takes appointments and how (see <see cref="AppointmentPolicy"/>): hours null means its service hours;
+/// a null meet link means the unit's video-desk link unless each appointment gets its own.
+/// </summary>
+public sealed record UnitAppointmentSettings(
+    bool Enabled,
+    int? SlotMinutes,
+    int? PlacesPerSlot,
+    IReadOnlyList<ServicePeriodSettings>? Hours,
+    bool? OutsideServiceHours,
+    int? DaysAhead,
+    double? MinimumNoticeHours,
+    string? MeetUrl,
+    bool? LinkPerAppointment,
+    int? PerContact);
 
 public sealed record ServicePeriodSettings(IReadOnlyList<string>? Days, string? From, string? To);
 
@@ -34,12 +54,22 @@ internal sealed record UnitSettingsChange(
     string ChangedBy,
     DateTimeOffset ChangedAt)
 {
+    /// <summary>Whether the change sets the appointments (false: the file's, or an earlier change's, stay; changes stored before appointments existed).</summary>
+    public bool AppointmentsChanged { get; init; }
+
+    /// <summary>The appointments it sets (null: none), when <see cref="AppointmentsChanged"/>.</summary>
+    public AppointmentsDocument? Appointments { get; init; }
+
     public void ApplyTo(UnitDocument unit)
     {
         unit.VideoDeskUrl = VideoDeskUrl;
         unit.ServiceHours = ServiceHours;
         unit.Sla = Sla;
         unit.Managers = Managers;
+        if (AppointmentsChanged)
+        {
+            unit.Appointments = Appointments;
+        }
     }
 }
 
@@ -50,14 +80,31 @@ internal static class UnitSettingsMapping
 
     public static UnitSettings From(Unit unit) => new(
         unit.VideoDeskUrl?.ToString(),
-        unit.ServiceHours.Select(p => new ServicePeriodSettings(
-            p.Days.Order().Select(d => UnitCatalogLoader.DayNames[(int)d]).ToList(), Clock(p.From), Clock(p.To))).ToList(),
+        Periods(unit.ServiceHours),
         new UnitSlaSettings(
             unit.Sla.ResponseWindow?.TotalHours,
             unit.Sla.Counting == SlaCounting.Calendar ? "calendar" : "serviceHours",
             unit.Sla.WarnBefore.Select(w => (double?)w.TotalHours).ToList(),
             unit.Sla.EscalateAfter?.TotalHours),
-        unit.Managers.Select(m => new ManagerSettings(m.Name, m.Email, m.Phone)).ToList());
+        unit.Managers.Select(m => new ManagerSettings(m.Name, m.Email, m.Phone)).ToList())
+    {
+        Appointments = unit.Appointments is not { } a
+            ? new UnitAppointmentSettings(false, null, null, null, null, null, null, null, null, null)
+            : new UnitAppointmentSettings(
+                true,
+                (int)a.SlotLength.TotalMinutes,
+                a.PlacesPerSlot,
+                a.OwnHours ? Periods(a.Hours) : null,
+                a.OwnHours && !a.Hours.All(p => unit.ServiceHours.Any(s => p.Days.IsSubsetOf(s.Days) && s.From <= p.From && p.To <= s.To)) ? true : null,
+                a.DaysAhead,
+                a.MinimumNotice.TotalHours,
+                a.JoinUrl is { } join && join != unit.VideoDeskUrl ? join.ToString() : null,
+                a.JoinUrl is null,
+                a.PerContact),
+    };
+
+    private static List<ServicePeriodSettings> Periods(IEnumerable<ServicePeriod> periods) =>
+        [.. periods.Select(p => new ServicePeriodSettings(p.Days.Order().Select(d => UnitCatalogLoader.DayNames[(int)d]).ToList(), Clock(p.From), Clock(p.To)))];
 
     /// <summary>
     /// The change in catalogue terms, or the problems of the numbers (the rest is checked by the catalogue's own rules,
@@ -85,6 +132,13 @@ internal static class UnitSettingsMapping
             return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}:{span.Minutes:00}:00");
         }
 
+        var appointments = settings.Appointments;
+        var notice = appointments is { Enabled: true, MinimumNoticeHours: { } h } ? NoticeDuration(h) : null;
+        if (appointments is { Enabled: true, MinimumNoticeHours: not null } && notice is null)
+        {
+            errors.Add(("appointments.minimumNoticeHours", Texts.Get("UnitSettings_appointments_minimumNoticeHours")));
+        }
+
         var window = Duration(sla.ResponseWindowHours, "sla.responseWindowHours");
         var warnings = (sla.WarnBeforeHours ?? []).Select(w => Duration(w ?? double.NaN, "sla.warnBeforeHours")).OfType<string>().ToList();
         var escalate = Duration(sla.EscalateAfterHours, "sla.escalateAfterHours");
@@ -95,12 +149,7 @@ internal static class UnitSettingsMapping
 
         var change = new UnitSettingsChange(
             string.IsNullOrWhiteSpace(settings.VideoDeskUrl) ? null : settings.VideoDeskUrl.Trim(),
-            (settings.ServiceHours ?? []).Select(p => new ServicePeriodDocument
-            {
-                Days = string.Join(',', p.Days ?? []),
-                From = p.From?.Trim(),
-                To = p.To?.Trim(),
-            }).ToList(),
+            Documents(settings.ServiceHours ?? []),
             new SlaDocument
             {
                 ResponseWindow = window ?? "none",
@@ -114,8 +163,38 @@ internal static class UnitSettingsMapping
                 .ToList(),
             changedById,
             changedBy,
-            now);
+            now)
+        {
+            AppointmentsChanged = appointments is not null,
+            Appointments = appointments is not { Enabled: true } ? null : new AppointmentsDocument
+            {
+                SlotMinutes = appointments.SlotMinutes,
+                PlacesPerSlot = appointments.PlacesPerSlot,
+                Hours = appointments.Hours is null ? null : Documents(appointments.Hours),
+                OutsideServiceHours = appointments.OutsideServiceHours == true ? true : null,
+                DaysAhead = appointments.DaysAhead,
+                MinimumNotice = notice,
+                MeetUrl = Blank(appointments.MeetUrl),
+                LinkPerAppointment = appointments.LinkPerAppointment == true ? true : null,
+                PerContact = appointments.PerContact,
+            },
+        };
         return (change, errors);
+    }
+
+    private static List<ServicePeriodDocument> Documents(IEnumerable<ServicePeriodSettings> periods) =>
+        [.. periods.Select(p => new ServicePeriodDocument { Days = string.Join(',', p.Days ?? []), From = p.From?.Trim(), To = p.To?.Trim() })];
+
+    /// <summary>Minimum notice as the catalogue writes it ("2:00:00"), or null when not 0 to 720 hours.</summary>
+    private static string? NoticeDuration(double hours)
+    {
+        if (!double.IsFinite(hours) || hours < 0 || hours > 720)
+        {
+            return null;
+        }
+
+        var span = TimeSpan.FromMinutes(Math.Round(hours * 60));
+        return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}:{span.Minutes:00}:00");
     }
 
     /// <summary>The form field a catalogue problem is about, and what to tell the admin in Portuguese.</summary>
@@ -131,8 +210,16 @@ internal static class UnitSettingsMapping
             "sla.warnBefore" => "sla.warnBeforeHours",
             "sla.escalateAfter" => "sla.escalateAfterHours",
             { } f when f.StartsWith("managers", StringComparison.Ordinal) => "managers",
+            "appointments.slotMinutes" or "appointments.placesPerSlot" or "appointments.daysAhead" or "appointments.perContact" or "appointments.meetUrl" => problem.Field,
+            "appointments.minimumNotice" => "appointments.minimumNoticeHours",
+            { } f when f.StartsWith("appointments.hours", StringComparison.Ordinal) => "appointments.hours",
             _ => "",
         };
+        if (field == "appointments.hours" && problem.Text.Contains("outsideServiceHours", StringComparison.Ordinal))
+        {
+            return (field, Texts.Get("UnitSettings_appointments_outside"));
+        }
+
         return (field, field.Length == 0 ? Texts.Format("UnitSettingsOther", problem.Text) : Texts.Get(FieldText(field)));
     }
 

@@ -57,6 +57,12 @@ internal sealed partial class UnitSettingsStore(
         try
         {
             await ReloadLockedAsync(force: true).ConfigureAwait(false);
+            if (!change.AppointmentsChanged && changes.GetValueOrDefault(unitId) is { AppointmentsChanged: true } earlier)
+            {
+                // Appointments left out of the change stay as an earlier change set them.
+                change = change with { AppointmentsChanged = true, Appointments = earlier.Appointments };
+            }
+
             var trial = new Dictionary<string, UnitSettingsChange>(changes, StringComparer.Ordinal) { [unitId] = change };
             try
             {

@@ -160,6 +160,22 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's canned answers: id to JSON {title, text}.</summary>
     public RedisKey UnitCannedAnswers(string unitId) => $"{prefix}:unit:{unitId}:canned";
 
+    // Appointments: everything about one unit's appointments shares the unit's tag, so a booking (the slot's places, the
+    // contact's limit at the unit, the record, the agenda) is one conditioned transaction on one slot.
+    private string AppointmentTag(string unitId) => $"{prefix}:{{appt:{unitId}}}";
+
+    /// <summary>An appointment (JSON).</summary>
+    public RedisKey Appointment(string unitId, string appointmentId) => $"{AppointmentTag(unitId)}:a:{appointmentId}";
+
+    /// <summary>The appointments booked in one slot (set of ids; a cancelled or moved one leaves it).</summary>
+    public RedisKey AppointmentSlot(string unitId, DateTimeOffset start) => $"{AppointmentTag(unitId)}:slot:{start.ToUnixTimeMilliseconds()}";
+
+    /// <summary>Every appointment of the unit, whatever became of it, scored by its start (ms): the agenda and the reports.</summary>
+    public RedisKey AppointmentAgenda(string unitId) => $"{AppointmentTag(unitId)}:agenda";
+
+    /// <summary>A contact's booked appointments at the unit, scored by start (ms): its limit counts those still ahead.</summary>
+    public RedisKey AppointmentsOfContact(string unitId, string contactId) => $"{AppointmentTag(unitId)}:contact:{contactId}";
+
     /// <summary>A unit's waiting conversations scored by due time (Unix ms; no deadline last): the inbox's order.</summary>
     public RedisKey UnitDue(string unitId) => $"{prefix}:unit:{unitId}:due";
 

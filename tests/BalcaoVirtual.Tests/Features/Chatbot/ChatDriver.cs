@@ -1,4 +1,5 @@
 using System.Globalization;
+using BalcaoVirtual.Web.Features.Appointments;
 using BalcaoVirtual.Web.Features.Chatbot;
 using BalcaoVirtual.Web.Features.Conversations;
 using BalcaoVirtual.Web.Features.Court;
@@ -38,7 +39,8 @@ internal sealed class ChatDriver
         });
         var hours = new UnitHours(ForensicCalendar.Default);
         flow = new ChatFlow(options, Catalog, new UnitResolver(Catalog), hours, new SlaClock(hours), new FakeCases(Catalog),
-            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())), Waits, Follows);
+            new OfficialChannels(Catalog, options, Options.Create(new PublicSiteOptions())), Waits, Follows,
+            Bookings = new FakeAppointments(Catalog, new AppointmentSlots(hours)));
         conversation = new Conversation
         {
             Id = "c0ffee-1",
@@ -54,6 +56,9 @@ internal sealed class ChatDriver
 
     /// <summary>The unit's queue as the flow reads it: how many wait before, and the unit's typical time to a first answer.</summary>
     public FakeWaits Waits { get; } = new();
+
+    /// <summary>The video calls booked, in memory, with the real slots of the catalogue's units.</summary>
+    public FakeAppointments Bookings { get; }
 
     /// <summary>The cases followed for movement alerts, in memory.</summary>
     public FakeFollows Follows { get; } = new();
@@ -128,6 +133,83 @@ internal sealed class ChatDriver
             }
 
             return Task.FromResult<IReadOnlyList<Web.Features.CaseAlerts.CaseFollow>>(ended);
+        }
+    }
+
+    /// <summary>Bookings in memory with the store's rules: a slot's places, the contact's limit per unit, the slot checks.</summary>
+    internal sealed class FakeAppointments(UnitCatalog catalog, AppointmentSlots slots) : IAppointments
+    {
+        private int next;
+
+        public List<Appointment> All { get; } = [];
+
+        public Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max) =>
+            Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. slots.Offered(unit, now).Where(s => Taken(unit.Id, s) < unit.Appointments!.PlacesPerSlot).Take(max)]);
+
+        public Task<BookingResult> BookAsync(BookingRequest request, DateTimeOffset now)
+        {
+            var unit = catalog.Find(request.UnitId)!;
+            if (slots.Check(unit, request.Start, now) is { } problem)
+            {
+                return Task.FromResult(new BookingResult(null, BookingRefusal.Slot, problem));
+            }
+
+            if (Taken(unit.Id, request.Start) >= unit.Appointments!.PlacesPerSlot)
+            {
+                return Task.FromResult(new BookingResult(null, BookingRefusal.Full));
+            }
+
+            if (All.Count(a => a.UnitId == unit.Id && a.ContactId == request.ContactId && a.ActiveAt(now)) >= unit.Appointments.PerContact)
+            {
+                return Task.FromResult(new BookingResult(null, BookingRefusal.Limit));
+            }
+
+            var booked = new Appointment($"a{++next}", unit.Id, request.Start, unit.Appointments.SlotLength, request.ContactId, request.ConversationId,
+                request.Subject, now, request.BookedBy) { Cases = request.Cases, Via = request.Via };
+            All.Add(booked);
+            return Task.FromResult(new BookingResult(booked));
+        }
+
+        public Task<IReadOnlyList<Appointment>> UpcomingAsync(string contactId, DateTimeOffset now) =>
+            Task.FromResult<IReadOnlyList<Appointment>>([.. All.Where(a => a.ContactId == contactId && a.ActiveAt(now)).OrderBy(a => a.Start)]);
+
+        public Task<Appointment?> CancelAsync(Appointment appointment, string by, DateTimeOffset now) =>
+            Task.FromResult(Replace(appointment, a => a with { Status = AppointmentStatus.Cancelled, CancelledAt = now, CancelledBy = by }));
+
+        public Task<BookingResult> MoveAsync(Appointment appointment, DateTimeOffset start, DateTimeOffset now)
+        {
+            var unit = catalog.Find(appointment.UnitId)!;
+            if (slots.Check(unit, start, now) is { } problem)
+            {
+                return Task.FromResult(new BookingResult(null, BookingRefusal.Slot, problem));
+            }
+
+            return Task.FromResult(Taken(unit.Id, start) >= unit.Appointments!.PlacesPerSlot
+                ? new BookingResult(null, BookingRefusal.Full)
+                : new BookingResult(Replace(appointment, a => a with { Start = start, MovedFrom = [.. a.MovedFrom, a.Start] })));
+        }
+
+        /// <summary>Takes a slot's places from elsewhere (another citizen booking meanwhile).</summary>
+        public void Fill(Unit unit, DateTimeOffset start)
+        {
+            for (var i = Taken(unit.Id, start); i < unit.Appointments!.PlacesPerSlot; i++)
+            {
+                All.Add(new Appointment($"other{++next}", unit.Id, start, unit.Appointments.SlotLength, "someone-else", null, "outro", start, "citizen"));
+            }
+        }
+
+        private int Taken(string unitId, DateTimeOffset start) => All.Count(a => a.UnitId == unitId && a.Start == start && a.Status == AppointmentStatus.Booked);
+
+        private Appointment? Replace(Appointment appointment, Func<Appointment, Appointment> change)
+        {
+            var index = All.FindIndex(a => a.Id == appointment.Id && a.Status == AppointmentStatus.Booked);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            All[index] = change(All[index]);
+            return All[index];
         }
     }
 

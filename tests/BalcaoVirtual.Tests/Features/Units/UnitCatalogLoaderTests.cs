@@ -318,6 +318,110 @@ public sealed class UnitCatalogLoaderTests
         Assert.That(UnitCatalogLoader.ParseDays("sat-mon"), Is.EquivalentTo(new[] { DayOfWeek.Saturday, DayOfWeek.Sunday, DayOfWeek.Monday }));
     }
 
+    [Test]
+    public void Parse_ReadsAppointments_WithTheServiceHoursAndTheVideoDeskAsDefaults()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 20 };
+
+        var policy = UnitCatalogLoader.Parse(doc.ToJsonString(), FileName).Units.Single().Appointments!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(policy.SlotLength, Is.EqualTo(TimeSpan.FromMinutes(20)));
+            Assert.That(policy.PlacesPerSlot, Is.EqualTo(1));
+            Assert.That(policy.Hours.Single().From, Is.EqualTo(new TimeOnly(8, 0)));
+            Assert.That(policy.OwnHours, Is.False);
+            Assert.That(policy.DaysAhead, Is.EqualTo(14));
+            Assert.That(policy.MinimumNotice, Is.EqualTo(TimeSpan.FromHours(2)));
+            Assert.That(policy.JoinUrl, Is.EqualTo(new Uri("https://meet.google.com/abc-defg-hij")));
+            Assert.That(policy.PerContact, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Parse_ReadsAppointments_WithALinkPerAppointment()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 30, ["placesPerSlot"] = 3, ["linkPerAppointment"] = true };
+
+        var policy = UnitCatalogLoader.Parse(doc.ToJsonString(), FileName).Units.Single().Appointments!;
+
+        Assert.That((policy.JoinUrl, policy.PlacesPerSlot), Is.EqualTo(((Uri?)null, 3)));
+    }
+
+    [TestCase("slotMinutes", 5, "'appointments.slotMinutes'", "from 10 to 240")]
+    [TestCase("placesPerSlot", 0, "'appointments.placesPerSlot'", "from 1 to 50")]
+    [TestCase("daysAhead", 365, "'appointments.daysAhead'", "from 1 to 90")]
+    [TestCase("perContact", 0, "'appointments.perContact'", "from 1 to 10")]
+    public void Parse_Refuses_AppointmentNumbersOutOfRange(string field, int value, string named, string range)
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 20, [field] = value };
+
+        AssertRefused(doc, "unit 'unit-a'", named, range);
+    }
+
+    [Test]
+    public void Parse_Refuses_AppointmentsWithoutAnyLink()
+    {
+        var doc = Valid();
+        doc["units"]![0]!.AsObject().Remove("videoDeskUrl");
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 20 };
+
+        AssertRefused(doc, "'appointments.meetUrl'", "citizens must know where to join");
+    }
+
+    [Test]
+    public void Parse_Refuses_BothARoomAndALinkPerAppointment()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 20, ["meetUrl"] = "https://meet.google.com/xyz-abcd-efg", ["linkPerAppointment"] = true };
+
+        AssertRefused(doc, "'appointments.meetUrl'", "not both");
+    }
+
+    [Test]
+    public void Parse_Refuses_AppointmentHoursOutsideTheServiceHours_UnlessSaid()
+    {
+        var doc = Valid();
+        var appointments = new JsonObject
+        {
+            ["slotMinutes"] = 20,
+            ["hours"] = new JsonArray(new JsonObject { ["days"] = "mon-fri", ["from"] = "14:00", ["to"] = "16:00" }),
+        };
+        doc["units"]![0]!["appointments"] = appointments;
+        AssertRefused(doc, "'appointments.hours'", "14:00–16:00", "outsideServiceHours");
+
+        appointments["outsideServiceHours"] = true;
+        var policy = UnitCatalogLoader.Parse(doc.ToJsonString(), FileName).Units.Single().Appointments!;
+        Assert.That((policy.OwnHours, policy.Hours.Single().From), Is.EqualTo((true, new TimeOnly(14, 0))));
+    }
+
+    [Test]
+    public void Parse_Refuses_ASlotLongerThanItsHours_AndBadHours()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject
+        {
+            ["slotMinutes"] = 90,
+            ["hours"] = new JsonArray(new JsonObject { ["days"] = "mon", ["from"] = "09:00", ["to"] = "10:00" }),
+        };
+        AssertRefused(doc, "'appointments.slotMinutes'", "fits in none");
+
+        doc["units"]![0]!["appointments"]!["hours"] = new JsonArray(new JsonObject { ["days"] = "seg", ["from"] = "09:00", ["to"] = "10:00" });
+        AssertRefused(doc, "'appointments.hours.days'", "'seg'");
+    }
+
+    [Test]
+    public void Parse_Refuses_AnUnknownAppointmentField()
+    {
+        var doc = Valid();
+        doc["units"]![0]!["appointments"] = new JsonObject { ["slotMinutes"] = 20, ["slotMinute"] = 20 };
+
+        AssertRefused(doc, "unit 'unit-a'", "slotMinute", "unknown field");
+    }
+
     private static void AssertRefused(JsonNode doc, params string[] expectedFragments)
     {
         var ex = Assert.Throws<UnitCatalogException>(() => UnitCatalogLoader.Parse(doc.ToJsonString(), FileName));

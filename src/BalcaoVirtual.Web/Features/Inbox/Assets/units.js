@@ -11,22 +11,25 @@ export async function unitSettings() {
   const holder = el('div');
   const path = () => '/api/units/' + encodeURIComponent(pick.value) + '/settings';
   const errorIds = { videoDeskUrl: 'n-video', serviceHours: 'n-hours', sla: 'n-window', 'sla.responseWindowHours': 'n-window',
-    'sla.counting': 'n-counting', 'sla.warnBeforeHours': 'n-warn', 'sla.escalateAfterHours': 'n-escalate', managers: 'n-managers' };
+    'sla.counting': 'n-counting', 'sla.warnBeforeHours': 'n-warn', 'sla.escalateAfterHours': 'n-escalate', managers: 'n-managers',
+    'appointments.slotMinutes': 'n-slot', 'appointments.placesPerSlot': 'n-places', 'appointments.daysAhead': 'n-ahead',
+    'appointments.minimumNoticeHours': 'n-notice', 'appointments.perContact': 'n-per-contact', 'appointments.meetUrl': 'n-meet',
+    'appointments.hours': 'n-appt-hours' };
   const hours = n => n == null ? '' : String(Math.round(n * 100) / 100).replace('.', ','); // pt-BR decimal comma
   const number = text => text.trim() === '' ? null : Number(text.trim().replace(',', '.'));
   const errorSlot = id => el('p', { class: 'error', id: id + '-error' });
   const described = (input, id) => { input.setAttribute('aria-describedby', id + '-error'); return input; };
 
-  function periodRow(period, index) {
+  function periodRow(period, index, prefix = 'n') {
     const days = el('div', { class: 'days' });
     const row = el('fieldset', { class: 'period' }, el('legend', { text: fmt('InboxUnitsPeriod', index + 1) }), days);
     DAYS.forEach((day, i) => {
-      const box = el('input', { type: 'checkbox', value: day, id: `n-day-${index}-${day}` });
+      const box = el('input', { type: 'checkbox', value: day, id: `${prefix}-day-${index}-${day}` });
       box.checked = (period.days || []).includes(day);
       days.append(el('label', { for: box.id }, box, ' ' + dayNames[i]));
     });
-    const from = el('input', { type: 'time', id: `n-from-${index}`, value: period.from || '', required: '' });
-    const to = el('input', { type: 'time', id: `n-to-${index}`, value: period.to || '', required: '' });
+    const from = el('input', { type: 'time', id: `${prefix}-from-${index}`, value: period.from || '', required: '' });
+    const to = el('input', { type: 'time', id: `${prefix}-to-${index}`, value: period.to || '', required: '' });
     const remove = el('button', { type: 'button', text: T.InboxUnitsRemove });
     remove.addEventListener('click', () => { row.remove(); });
     row.append(el('label', { for: from.id, text: T.InboxUnitsFrom }), from, el('label', { for: to.id, text: T.InboxUnitsTo }), to, remove);
@@ -65,6 +68,7 @@ export async function unitSettings() {
     const managers = el('div', { id: 'n-manager-list' }, ...s.managers.map(managerRow));
     const addManager = el('button', { type: 'button', text: T.InboxUnitsAddManager });
     addManager.addEventListener('click', () => managers.append(managerRow({}, managers.children.length)));
+    const appointments = appointmentsFields(s.appointments || { enabled: false });
     const save = el('button', { type: 'submit', text: T.InboxUnitsSave });
     const origin = el('p', { class: 'meta', id: 'n-origin', text: view.changedBy
       ? fmt('InboxUnitsChangedBy', view.changedBy, new Date(view.changedAt).toLocaleString('pt-BR', { timeZone: zone })) : T.InboxUnitsFromFile });
@@ -77,7 +81,7 @@ export async function unitSettings() {
         el('label', { for: 'n-warn', text: T.InboxUnitsWarn }), warn, errorSlot('n-warn'),
         el('label', { for: 'n-escalate', text: T.InboxUnitsEscalate }), escalate, errorSlot('n-escalate')),
       el('fieldset', {}, el('legend', { text: T.InboxUnitsManagers }), managers, addManager, errorSlot('n-managers')),
-      save);
+      appointments, save);
     if (view.changedBy) {
       const restore = el('button', { type: 'button', id: 'n-restore', text: T.InboxUnitsRestore });
       restore.addEventListener('click', async () => {
@@ -96,6 +100,7 @@ export async function unitSettings() {
         sla: { responseWindowHours: number(window_.value), counting: counting.value,
           warnBeforeHours: warn.value.split(/[;\s]+/).filter(Boolean).map(number), escalateAfterHours: number(escalate.value) },
         managers: [...managers.children].map(r => r.read()),
+        appointments: appointments.read(),
       };
       try {
         show(await api(path(), { method: 'PUT', body: JSON.stringify(body) }));
@@ -118,6 +123,47 @@ export async function unitSettings() {
       }
     });
     holder.replaceChildren(origin, form);
+  }
+
+  // Appointments: off, or the slot length, places, the hours (the service hours unless periods are given), how far
+  // ahead, the notice, the room (the video-desk link unless another or one per appointment) and the limit per person.
+  function appointmentsFields(a) {
+    const field = (id, label, value, attrs = {}) => {
+      const input = described(el('input', { id, type: 'text', inputmode: 'numeric', value: value == null ? '' : String(value), ...attrs }), id);
+      return [el('label', { for: id, text: label }), input, errorSlot(id)];
+    };
+    const enabled = el('input', { type: 'checkbox', id: 'n-appt' });
+    enabled.checked = !!a.enabled;
+    const [slotLabel, slot, slotError] = field('n-slot', T.InboxUnitsApptSlot, a.slotMinutes ?? 20);
+    const [placesLabel, places, placesError] = field('n-places', T.InboxUnitsApptPlaces, a.placesPerSlot ?? 1);
+    const [aheadLabel, ahead, aheadError] = field('n-ahead', T.InboxUnitsApptAhead, a.daysAhead ?? 14);
+    const [noticeLabel, notice, noticeError] = field('n-notice', T.InboxUnitsApptNotice, hours(a.minimumNoticeHours ?? 2), { inputmode: 'decimal' });
+    const [perLabel, per, perError] = field('n-per-contact', T.InboxUnitsApptPerContact, a.perContact ?? 1);
+    const [meetLabel, meet, meetError] = field('n-meet', T.InboxUnitsApptMeet, a.meetUrl || '', { type: 'url', inputmode: 'url', placeholder: 'https://meet.google.com/…' });
+    const perAppointment = el('input', { type: 'checkbox', id: 'n-per-appointment' });
+    perAppointment.checked = !!a.linkPerAppointment;
+    const outside = el('input', { type: 'checkbox', id: 'n-outside' });
+    outside.checked = !!a.outsideServiceHours;
+    const periods = el('div', { id: 'n-appt-hours', tabindex: '-1' }, ...(a.hours || []).map((p, i) => periodRow(p, i, 'n-appt')));
+    const addPeriod = el('button', { type: 'button', text: T.InboxUnitsApptAddPeriod });
+    addPeriod.addEventListener('click', () => periods.append(periodRow({ days: ['mon', 'tue', 'wed', 'thu', 'fri'] }, periods.children.length, 'n-appt')));
+    const details = el('div', { id: 'n-appt-details' }, slotLabel, slot, slotError, placesLabel, places, placesError,
+      el('p', { class: 'meta', text: T.InboxUnitsApptHoursHint }), periods, addPeriod, errorSlot('n-appt-hours'),
+      el('label', { for: outside.id }, outside, ' ' + T.InboxUnitsApptOutside),
+      aheadLabel, ahead, aheadError, noticeLabel, notice, noticeError, perLabel, per, perError,
+      meetLabel, meet, meetError, el('label', { for: perAppointment.id }, perAppointment, ' ' + T.InboxUnitsApptPerAppointment));
+    const toggle = () => { details.hidden = !enabled.checked; };
+    enabled.addEventListener('change', toggle);
+    toggle();
+    const set = el('fieldset', { id: 'n-appointments' }, el('legend', { text: T.InboxUnitsAppt }),
+      el('label', { for: enabled.id }, enabled, ' ' + T.InboxUnitsApptEnabled), details);
+    const whole = text => text.trim() === '' ? null : Number(text.trim());
+    set.read = () => enabled.checked ? {
+      enabled: true, slotMinutes: whole(slot.value), placesPerSlot: whole(places.value), daysAhead: whole(ahead.value),
+      minimumNoticeHours: number(notice.value), perContact: whole(per.value), meetUrl: meet.value, linkPerAppointment: perAppointment.checked,
+      outsideServiceHours: outside.checked, hours: periods.children.length ? [...periods.children].map(r => r.read()) : null,
+    } : { enabled: false };
+    return set;
   }
 
   async function load() {

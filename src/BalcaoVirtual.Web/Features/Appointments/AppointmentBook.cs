@@ -1,0 +1,227 @@
+using System.Text.Json;
+using BalcaoVirtual.Web.Features.Units;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using StackExchange.Redis;
+
+namespace BalcaoVirtual.Web.Features.Appointments;
+
+/// <summary>The appointments the chatbot and the pages read and write (an interface so the chatbot can be driven without a store).</summary>
+public interface IAppointments
+{
+    /// <summary>The next slots of the unit with a free place, soonest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max);
+
+    Task<BookingResult> BookAsync(BookingRequest request, DateTimeOffset now);
+
+    /// <summary>The contact's appointments still ahead, at any unit, soonest first.</summary>
+    Task<IReadOnlyList<Appointment>> UpcomingAsync(string contactId, DateTimeOffset now);
+
+    /// <summary>Cancels; null when the appointment changed meanwhile (or is no longer booked).</summary>
+    Task<Appointment?> CancelAsync(Appointment appointment, string by, DateTimeOffset now);
+
+    /// <summary>Moves to another slot of the same unit, keeping the place until the new one is taken.</summary>
+    Task<BookingResult> MoveAsync(Appointment appointment, DateTimeOffset start, DateTimeOffset now);
+}
+
+/// <summary>
+/// Appointments in the store, per unit on one hash slot: each record (JSON), each slot's set of booked ids, the agenda
+/// (every id by start) and each contact's booked ids by start. A booking is one transaction conditioned on the slot
+/// having a free place and the contact holding fewer than the unit's limit ahead, so two nodes booking the last place
+/// at once cannot both win; a conflict with another write is tried again.
+/// </summary>
+public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, UnitCatalog catalog, AppointmentSlots slots) : IAppointments
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Longest subject kept (the rest is cut): a short line on the clerk's agenda.</summary>
+    public const int SubjectLength = 140;
+
+    /// <summary>Tries of a write that lost a race with another write to the same keys (not with a full slot: that is an answer).</summary>
+    private const int Attempts = 8;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        var places = unit.Appointments?.PlacesPerSlot ?? 0;
+        var free = new List<DateTimeOffset>();
+        // A day's worth at a time: one round trip counts every slot of the batch.
+        foreach (var batch in slots.Offered(unit, now).Chunk(32))
+        {
+            var counts = await Task.WhenAll(batch.Select(s => Db.SetLengthAsync(keys.AppointmentSlot(unit.Id, s)))).ConfigureAwait(false);
+            free.AddRange(batch.Where((_, i) => counts[i] < places));
+            if (free.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return [.. free.Take(max)];
+    }
+
+    public async Task<Appointment?> GetAsync(string unitId, string appointmentId)
+    {
+        var raw = await Db.StringGetAsync(keys.Appointment(unitId, appointmentId)).ConfigureAwait(false);
+        return raw.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Appointment>(raw.ToString(), Json);
+    }
+
+    public async Task<BookingResult> BookAsync(BookingRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (catalog.Find(request.UnitId) is not { Appointments: { } policy } unit)
+        {
+            return new(null, BookingRefusal.Slot, SlotProblem.NoAppointments);
+        }
+
+        if (slots.Check(unit, request.Start, now) is { } problem)
+        {
+            return new(null, BookingRefusal.Slot, problem);
+        }
+
+        var appointment = new Appointment(
+            Conversations.InboundStore.NewId(now), unit.Id, request.Start, policy.SlotLength, request.ContactId, request.ConversationId,
+            request.Subject, now, request.BookedBy)
+        {
+            Name = request.Name,
+            Cases = request.Cases,
+            Via = request.Via,
+        };
+        var slotKey = keys.AppointmentSlot(unit.Id, request.Start);
+        var contactKey = keys.AppointmentsOfContact(unit.Id, request.ContactId);
+        var recordKey = keys.Appointment(unit.Id, appointment.Id);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var transaction = redis.ForTransactions().CreateTransaction();
+            var room = transaction.AddCondition(Condition.SetLengthLessThan(slotKey, policy.PlacesPerSlot));
+            // Only appointments not yet over count against the limit.
+            var limit = transaction.AddCondition(Condition.SortedSetLengthLessThan(contactKey, policy.PerContact, now.ToUnixTimeMilliseconds() - policy.SlotLength.TotalMilliseconds, double.PositiveInfinity));
+            transaction.AddCondition(Condition.KeyNotExists(recordKey));
+            _ = transaction.StringSetAsync(recordKey, JsonSerializer.Serialize(appointment, Json));
+            _ = transaction.SetAddAsync(slotKey, appointment.Id);
+            _ = transaction.SortedSetAddAsync(contactKey, appointment.Id, request.Start.ToUnixTimeMilliseconds());
+            _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(unit.Id), appointment.Id, request.Start.ToUnixTimeMilliseconds());
+            if (await transaction.ExecuteAsync().ConfigureAwait(false))
+            {
+                return new(appointment);
+            }
+
+            if (!room.WasSatisfied)
+            {
+                return new(null, BookingRefusal.Full);
+            }
+
+            if (!limit.WasSatisfied)
+            {
+                return new(null, BookingRefusal.Limit);
+            }
+        }
+
+        throw new RedisException($"Appointment at unit {unit.Id} not booked after {Attempts} tries: the store kept changing under it.");
+    }
+
+    public async Task<IReadOnlyList<Appointment>> UpcomingAsync(string contactId, DateTimeOffset now)
+    {
+        var units = catalog.Units.Where(u => u.Appointments is not null).ToList();
+        var from = now.ToUnixTimeMilliseconds() - TimeSpan.FromHours(4).TotalMilliseconds; // a long slot may still be running
+        var ids = await Task.WhenAll(units.Select(u => Db.SortedSetRangeByScoreAsync(keys.AppointmentsOfContact(u.Id, contactId), from))).ConfigureAwait(false);
+        var found = await Task.WhenAll(units.SelectMany((u, i) => ids[i].Select(id => GetAsync(u.Id, id.ToString())))).ConfigureAwait(false);
+        return [.. found.OfType<Appointment>().Where(a => a.ActiveAt(now)).OrderBy(a => a.Start)];
+    }
+
+    public Task<Appointment?> CancelAsync(Appointment appointment, string by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        return ChangeAsync(appointment, a => a with { Status = AppointmentStatus.Cancelled, CancelledAt = now, CancelledBy = by }, null);
+    }
+
+    public async Task<BookingResult> MoveAsync(Appointment appointment, DateTimeOffset start, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        if (catalog.Find(appointment.UnitId) is not { Appointments: { } policy } unit)
+        {
+            return new(null, BookingRefusal.Slot, SlotProblem.NoAppointments);
+        }
+
+        if (slots.Check(unit, start, now) is { } problem)
+        {
+            return new(null, BookingRefusal.Slot, problem);
+        }
+
+        if (start == appointment.Start)
+        {
+            return new(appointment);
+        }
+
+        var moved = await ChangeAsync(appointment, a => a with
+        {
+            Start = start,
+            Length = policy.SlotLength,
+            MovedFrom = [.. a.MovedFrom, a.Start],
+            RemindedDayBefore = null,
+            RemindedSoon = null,
+        }, policy.PlacesPerSlot).ConfigureAwait(false);
+        if (moved is not null)
+        {
+            return new(moved);
+        }
+
+        return await Db.SetLengthAsync(keys.AppointmentSlot(unit.Id, start)).ConfigureAwait(false) >= policy.PlacesPerSlot
+            ? new(null, BookingRefusal.Full)
+            : new(null, BookingRefusal.Slot, SlotProblem.NotASlot);
+    }
+
+    /// <summary>
+    /// Changes a booked appointment (as stored now, started where the caller saw it): cancelled, it leaves its slot and
+    /// the contact's count; moved, it takes a place in the new slot (given its <paramref name="places"/>) in the same
+    /// step. Null when it is no longer booked at that time, or the new slot is full.
+    /// </summary>
+    private async Task<Appointment?> ChangeAsync(Appointment seen, Func<Appointment, Appointment> change, int? places)
+    {
+        var recordKey = keys.Appointment(seen.UnitId, seen.Id);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var raw = await Db.StringGetAsync(recordKey).ConfigureAwait(false);
+            if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<Appointment>(raw.ToString(), Json) is not { Status: AppointmentStatus.Booked } stored
+                || stored.Start != seen.Start)
+            {
+                return null;
+            }
+
+            var after = change(stored);
+            var transaction = redis.ForTransactions().CreateTransaction();
+            transaction.AddCondition(Condition.StringEqual(recordKey, raw));
+            var contactKey = keys.AppointmentsOfContact(seen.UnitId, seen.ContactId);
+            _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
+            ConditionResult? room = null;
+            if (places is { } limit)
+            {
+                var newSlot = keys.AppointmentSlot(seen.UnitId, after.Start);
+                room = transaction.AddCondition(Condition.SetLengthLessThan(newSlot, limit));
+                _ = transaction.SetAddAsync(newSlot, seen.Id);
+                _ = transaction.SortedSetAddAsync(contactKey, seen.Id, after.Start.ToUnixTimeMilliseconds());
+                _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(seen.UnitId), seen.Id, after.Start.ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                _ = transaction.SortedSetRemoveAsync(contactKey, seen.Id);
+            }
+
+            _ = transaction.StringSetAsync(recordKey, JsonSerializer.Serialize(after, Json));
+            if (await transaction.ExecuteAsync().ConfigureAwait(false))
+            {
+                return after;
+            }
+
+            if (room is { WasSatisfied: false })
+            {
+                return null;
+            }
+        }
+
+        throw new RedisException($"Appointment {seen.Id} of unit {seen.UnitId} not changed after {Attempts} tries: the store kept changing under it.");
+    }
+}

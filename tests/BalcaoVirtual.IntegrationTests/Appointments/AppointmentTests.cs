@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Appointments;
+using BalcaoVirtual.Web.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BalcaoVirtual.IntegrationTests.Appointments;
+
+/// <summary>
+/// Video calls booked with the 7ª Vara do Trabalho de Macapá (sample catalogue: 20-minute slots 9h–12h, one citizen
+/// each, one booking per contact, two hours' notice) through the real webhooks, store and sender: booking, moving and
+/// cancelling on Twilio's WhatsApp and SMS and on Meta (the slots as a list); two nodes racing for the last place; what
+/// the store refuses. One service for the fixture, a citizen per test; the clock stays at Monday 23/11/2026, 9h in Belém.
+/// </summary>
+public sealed class AppointmentTests
+{
+    private const string Macapa = "trt8-vt-macapa-7";
+    private const string MacapaSms = "+559621010211";
+    private static readonly TimeSpan Belem = TimeSpan.FromHours(-3);
+    private FakeMeta meta = null!;
+    private BotHarness bot = null!;
+
+    private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, Belem);
+
+    private AppointmentBook Book => bot.Factory.Services.GetRequiredService<AppointmentBook>();
+
+    private DateTimeOffset Now => bot.Factory.Time.GetUtcNow();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        meta = await FakeMeta.StartAsync();
+        bot = await BotHarness.StartAsync(meta.Settings());
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await bot.DisposeAsync();
+        await meta.DisposeAsync();
+    }
+
+    private async Task<IReadOnlyList<Appointment>> BookedAsync(string from)
+    {
+        var contact = bot.Factory.ContactIdOf(Web.Features.Conversations.ContactAddress.FromTwilio(from)!);
+        return await Book.UpcomingAsync(contact, Now);
+    }
+
+    private Web.Features.Units.Unit MacapaUnit => bot.Factory.Services.GetRequiredService<Web.Features.Units.UnitCatalog>().Find(Macapa)!;
+
+    /// <summary>"ter. 24/11, 9h20" (the list's label) and "terça-feira, 24/11, às 9h20" (the confirmation's).</summary>
+    private static (string Label, string When) Told(DateTimeOffset slot) =>
+        (Web.Features.Chatbot.BotFormat.Slot(slot, TimeZoneInfo.FindSystemTimeZoneById("America/Belem")),
+         Web.Features.Chatbot.BotFormat.When(slot, TimeZoneInfo.FindSystemTimeZoneById("America/Belem")));
+
+    [Test]
+    public async Task OnTwilioWhatsApp_Booked_Moved_Listed_AndCancelled_FromTheSameConversation()
+    {
+        const string citizen = "whatsapp:+5596981110001";
+        // Other tests of the fixture book too: the slots free now are what the list must show.
+        var free = await Book.FreeSlotsAsync(MacapaUnit, Now, 9);
+        var offer = await bot.SayAsync("quero agendar um atendimento por vídeo", citizen, BotHarness.MacapaNumber);
+        Assert.That(string.Join("\n", offer), Does.Contain(string.Join('\n', free.Select((f, i) => $"{i + 1} - {Told(f).Label}")
+            .Prepend("Horários livres para atendimento por vídeo com a 7ª Vara do Trabalho de Macapá (20 min, horário de Belém):"))));
+        Assert.That(await bot.SayAsync("1", citizen, BotHarness.MacapaNumber),
+            Is.EqualTo(new[] { "Em poucas palavras, qual é o assunto? Se tiver, escreva também o número do processo." }));
+        Assert.That(await bot.SayAsync($"acordo no processo {ChatbotTranscriptTests.Macapa.Canonical}", citizen, BotHarness.MacapaNumber), Is.EqualTo(new[]
+        {
+            $"Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: {Told(free[0]).When} (horário de Belém).\n" +
+            "O link para entrar chega por aqui na véspera e 30 minutos antes. Para desmarcar, escreva cancelar; para mudar, remarcar.",
+        }));
+        var booked = (await BookedAsync(citizen)).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That((booked.UnitId, booked.Start, booked.Via, booked.BookedBy), Is.EqualTo((Macapa, free[0], "whatsapp", "citizen")));
+            Assert.That(booked.Cases, Is.EqualTo(new[] { ChatbotTranscriptTests.Macapa.Canonical }));
+        });
+
+        var others = await Book.FreeSlotsAsync(MacapaUnit, Now, 9);
+        var moving = await bot.SayAsync("preciso remarcar", citizen, BotHarness.MacapaNumber);
+        Assert.That(moving.Single(), Does.StartWith($"Novos horários livres com a 7ª Vara do Trabalho de Macapá (20 min, horário de Belém):\n1 - {Told(others[0]).Label}"));
+        Assert.That(others, Does.Not.Contain(free[0]), "its own time is no new time");
+        Assert.That((await bot.SayAsync("3", citizen, BotHarness.MacapaNumber)).Single(), Is.EqualTo(
+            $"Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para {Told(others[2]).When} (horário de Belém). O link chega por aqui na véspera e 30 minutos antes."));
+        Assert.That((await bot.SayAsync("meu agendamento", citizen, BotHarness.MacapaNumber)).Single(), Does.Contain($"• {Told(others[2]).Label} – 7ª Vara do Trabalho de Macapá"));
+        Assert.That((await bot.SayAsync("cancelar", citizen, BotHarness.MacapaNumber)).Single(), Is.EqualTo(
+            $"Desmarcado: o atendimento por vídeo de {Told(others[2]).When} com a 7ª Vara do Trabalho de Macapá. Para marcar outro, escreva agendar."));
+
+        var record = await Book.GetAsync(Macapa, booked.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((record!.Status, record.CancelledBy, record.Start, record.MovedFrom.Single()),
+                Is.EqualTo((AppointmentStatus.Cancelled, (string?)"citizen", others[2], free[0])));
+            Assert.That(await BookedAsync(citizen), Is.Empty);
+            Assert.That(await Book.FreeSlotsAsync(MacapaUnit, Now, 9), Does.Contain(free[0]).And.Contain(others[2]), "both places it held are free again");
+        });
+    }
+
+    [Test]
+    public async Task OnSms_TheSlotsAreNumbered_AndTheBookingIsKept()
+    {
+        const string citizen = "+5596981110002";
+        var offer = await bot.SayAsync("agendar", citizen, MacapaSms);
+        Assert.That(string.Join("\n", offer), Does.Contain("Horários livres para atendimento por vídeo com a 7ª Vara do Trabalho de Macapá"));
+        await bot.SayAsync("4", citizen, MacapaSms);
+        var done = await bot.SayAsync("quero saber do alvará", citizen, MacapaSms);
+        Assert.That(done.Single(), Does.StartWith("Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: "));
+        var booked = (await BookedAsync(citizen)).Single();
+        Assert.That((booked.Via, booked.Subject), Is.EqualTo(("sms", "quero saber do alvará")));
+    }
+
+    [Test]
+    public async Task OnMeta_TheSlotsGoAsAList_AndTheRowChosenIsTheSlot()
+    {
+        var n = 0;
+        async Task<IReadOnlyList<GraphRequest>> PostAsync(JsonObject message)
+        {
+            var before = meta.Requests.Count;
+            var id = (string)message["id"]!;
+            Assert.That((await FakeMeta.PostAsync(bot.Service, FakeMeta.Envelope(FakeMeta.MacapaId, FakeMeta.MacapaDisplay, [message]))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await bot.WaitProcessedAsync(id, "whatsapp:+" + FakeMeta.Citizen, "whatsapp:+" + FakeMeta.MacapaDisplay);
+            return [.. meta.Requests.Skip(before)];
+        }
+
+        var offer = await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "quero marcar um horário por vídeo"));
+        var list = offer.Single(r => r.Type == "interactive");
+        Assert.That(FakeMeta.OptionIds(list), Is.EqualTo(new[] { "1", "2", "3", "4", "5", "6", "7", "8", "9" }));
+        Assert.That(list.Json, Does.Contain("seg. 23/11, 11h20"));
+        await PostAsync(FakeMeta.ListReply($"wamid.APPT{++n}", "5", "ter. 24/11, 9h20"));
+        var done = await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "audiência de conciliação"));
+        Assert.That(done.Single().Text, Does.StartWith("Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: terça-feira, 24/11, às 9h20"));
+    }
+
+    [Test]
+    public async Task TwoNodes_RacingForTheLastPlace_OneBookingWins_AndTheSlotHoldsOne()
+    {
+        await using var second = bot.SecondNode();
+        var books = new[] { Book, second.Services.GetRequiredService<AppointmentBook>() };
+        var slot = At(26, 11, 40);
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => books[i % 2].BookAsync(
+            new BookingRequest(Macapa, slot, $"racer{i}", null, "corrida", "page", "citizen"), Now))));
+
+        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
+        var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(results.Count(r => r.Booked), Is.EqualTo(1));
+            Assert.That(results.Where(r => !r.Booked).Select(r => r.Refusal), Is.All.EqualTo(BookingRefusal.Full));
+            Assert.That(await db.SetLengthAsync(keys.AppointmentSlot(Macapa, slot)), Is.EqualTo(1));
+        });
+
+        // Two booked calls moving into one free place at once: one moves, the other keeps its time.
+        var target = At(26, 11, 20);
+        var a = (await Book.BookAsync(new BookingRequest(Macapa, At(26, 9), "mover-a", null, "a", "page", "citizen"), Now)).Appointment!;
+        var b = (await Book.BookAsync(new BookingRequest(Macapa, At(26, 9, 20), "mover-b", null, "b", "page", "citizen"), Now)).Appointment!;
+        var moves = await Task.WhenAll(Task.Run(() => books[0].MoveAsync(a, target, Now)), Task.Run(() => books[1].MoveAsync(b, target, Now)));
+        Assert.That(moves.Count(m => m.Booked), Is.EqualTo(1));
+        Assert.That(await db.SetLengthAsync(keys.AppointmentSlot(Macapa, target)), Is.EqualTo(1));
+        var loser = moves[0].Booked ? b : a;
+        Assert.That((await Book.GetAsync(Macapa, loser.Id))!.Start, Is.EqualTo(loser.Start), "the loser keeps its own place");
+        Assert.That(await db.SetContainsAsync(keys.AppointmentSlot(Macapa, loser.Start), loser.Id), Is.True);
+    }
+
+    [Test]
+    public async Task BadTimes_AreRefusedWithWhy_AndNothingIsBooked()
+    {
+        BookingRequest At_(DateTimeOffset start, string contact = "mau-pedido") => new(Macapa, start, contact, null, "x", "page", "citizen");
+        var results = new Dictionary<string, BookingResult>
+        {
+            ["past"] = await Book.BookAsync(At_(At(23, 8)), Now),
+            ["too soon"] = await Book.BookAsync(At_(At(23, 10, 20)), Now),
+            ["weekend"] = await Book.BookAsync(At_(At(28, 9)), Now),
+            ["not a slot"] = await Book.BookAsync(At_(At(27, 9, 10)), Now),
+            ["too far"] = await Book.BookAsync(At_(new DateTimeOffset(2026, 12, 9, 9, 0, 0, Belem)), Now),
+        };
+        Assert.Multiple(() =>
+        {
+            Assert.That(results["past"].Problem, Is.EqualTo(SlotProblem.Past));
+            Assert.That(results["too soon"].Problem, Is.EqualTo(SlotProblem.TooSoon));
+            Assert.That(results["weekend"].Problem, Is.EqualTo(SlotProblem.Closed));
+            Assert.That(results["not a slot"].Problem, Is.EqualTo(SlotProblem.NotASlot));
+            Assert.That(results["too far"].Problem, Is.EqualTo(SlotProblem.TooFar));
+            Assert.That(results.Values.Select(r => r.Booked), Is.All.False);
+        });
+
+        Assert.That((await Book.BookAsync(At_(At(27, 10), "limite"), Now)).Booked, Is.True);
+        var second = await Book.BookAsync(At_(At(27, 10, 20), "limite"), Now);
+        Assert.That((second.Booked, second.Refusal), Is.EqualTo((false, (BookingRefusal?)BookingRefusal.Limit)));
+        Assert.That(await Book.UpcomingAsync("limite", Now), Has.Count.EqualTo(1));
+    }
+}
