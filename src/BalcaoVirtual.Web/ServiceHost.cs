@@ -51,7 +51,7 @@ public static class ServiceHost
         builder.Services.AddChatbot(builder.Configuration);
         builder.Services.AddWhatsApp(builder.Configuration);
         builder.Services.AddCaseAlerts(builder.Configuration);
-        builder.Services.AddAppointments();
+        builder.Services.AddAppointments(builder.Configuration);
         builder.Services.AddTwilio(builder.Configuration);
         builder.Services.AddMeta(builder.Configuration);
         builder.Services.AddPublic(builder.Configuration);

@@ -69,7 +69,8 @@ public sealed class AppointmentTests
         Assert.That(await bot.SayAsync($"acordo no processo {ChatbotTranscriptTests.Macapa.Canonical}", citizen, BotHarness.MacapaNumber), Is.EqualTo(new[]
         {
             $"Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: {Told(free[0]).When} (horário de Belém).\n" +
-            "O link para entrar chega por aqui na véspera e 30 minutos antes. Para desmarcar, escreva cancelar; para mudar, remarcar.",
+            (free[0] - Now < TimeSpan.FromDays(1) ? "O link para entrar chega por aqui 30 minutos antes." : "O link para entrar chega por aqui na véspera e 30 minutos antes.") +
+            " Para desmarcar, escreva cancelar; para mudar, remarcar.",
         }));
         var booked = (await BookedAsync(citizen)).Single();
         Assert.Multiple(() =>
@@ -83,7 +84,8 @@ public sealed class AppointmentTests
         Assert.That(moving.Single(), Does.StartWith($"Novos horários livres com a 7ª Vara do Trabalho de Macapá (20 min, horário de Belém):\n1 - {Told(others[0]).Label}"));
         Assert.That(others, Does.Not.Contain(free[0]), "its own time is no new time");
         Assert.That((await bot.SayAsync("3", citizen, BotHarness.MacapaNumber)).Single(), Is.EqualTo(
-            $"Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para {Told(others[2]).When} (horário de Belém). O link chega por aqui na véspera e 30 minutos antes."));
+            $"Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para {Told(others[2]).When} (horário de Belém). " +
+            (others[2] - Now < TimeSpan.FromDays(1) ? "O link chega por aqui 30 minutos antes." : "O link chega por aqui na véspera e 30 minutos antes.")));
         Assert.That((await bot.SayAsync("meu agendamento", citizen, BotHarness.MacapaNumber)).Single(), Does.Contain($"• {Told(others[2]).Label} – 7ª Vara do Trabalho de Macapá"));
         Assert.That((await bot.SayAsync("cancelar", citizen, BotHarness.MacapaNumber)).Single(), Is.EqualTo(
             $"Desmarcado: o atendimento por vídeo de {Told(others[2]).When} com a 7ª Vara do Trabalho de Macapá. Para marcar outro, escreva agendar."));

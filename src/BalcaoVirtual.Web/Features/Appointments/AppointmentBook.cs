@@ -135,7 +135,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
     public Task<Appointment?> CancelAsync(Appointment appointment, string by, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        return ChangeAsync(appointment, a => a with { Status = AppointmentStatus.Cancelled, CancelledAt = now, CancelledBy = by }, null);
+        return ChangeAsync(appointment, a => a with { Status = AppointmentStatus.Cancelled, CancelledAt = now, CancelledBy = by }, Slotting.Leave);
     }
 
     public async Task<BookingResult> MoveAsync(Appointment appointment, DateTimeOffset start, DateTimeOffset now)
@@ -163,7 +163,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             MovedFrom = [.. a.MovedFrom, a.Start],
             RemindedDayBefore = null,
             RemindedSoon = null,
-        }, policy.PlacesPerSlot).ConfigureAwait(false);
+        }, Slotting.Take, policy.PlacesPerSlot).ConfigureAwait(false);
         if (moved is not null)
         {
             return new(moved);
@@ -174,19 +174,35 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             : new(null, BookingRefusal.Slot, SlotProblem.NotASlot);
     }
 
+    /// <summary>Changes the record only (a reminder sent, the link pasted, the attendance), if it is still as seen; null otherwise.</summary>
+    public Task<Appointment?> NoteAsync(Appointment seen, Func<Appointment, Appointment> change) => ChangeAsync(seen, change, Slotting.Keep);
+
+    /// <summary>What a change does to the appointment's place.</summary>
+    private enum Slotting
+    {
+        /// <summary>Leaves its slot and the contact's count (cancelled).</summary>
+        Leave,
+
+        /// <summary>Takes a place in the new slot, in the same step (moved).</summary>
+        Take,
+
+        /// <summary>Keeps its place: only the record changes.</summary>
+        Keep,
+    }
+
     /// <summary>
-    /// Changes a booked appointment (as stored now, started where the caller saw it): cancelled, it leaves its slot and
-    /// the contact's count; moved, it takes a place in the new slot (given its <paramref name="places"/>) in the same
-    /// step. Null when it is no longer booked at that time, or the new slot is full.
+    /// Changes an appointment that is still as the caller saw it (its status and start): cancelled, moved to a slot
+    /// with a free place (given its <paramref name="places"/>), or noted. Null when it changed meanwhile, or the new
+    /// slot is full.
     /// </summary>
-    private async Task<Appointment?> ChangeAsync(Appointment seen, Func<Appointment, Appointment> change, int? places)
+    private async Task<Appointment?> ChangeAsync(Appointment seen, Func<Appointment, Appointment> change, Slotting slotting, int places = 0)
     {
         var recordKey = keys.Appointment(seen.UnitId, seen.Id);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var raw = await Db.StringGetAsync(recordKey).ConfigureAwait(false);
-            if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<Appointment>(raw.ToString(), Json) is not { Status: AppointmentStatus.Booked } stored
-                || stored.Start != seen.Start)
+            if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<Appointment>(raw.ToString(), Json) is not { } stored
+                || stored.Status != seen.Status || stored.Start != seen.Start)
             {
                 return null;
             }
@@ -195,19 +211,21 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             var transaction = redis.ForTransactions().CreateTransaction();
             transaction.AddCondition(Condition.StringEqual(recordKey, raw));
             var contactKey = keys.AppointmentsOfContact(seen.UnitId, seen.ContactId);
-            _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
             ConditionResult? room = null;
-            if (places is { } limit)
+            switch (slotting)
             {
-                var newSlot = keys.AppointmentSlot(seen.UnitId, after.Start);
-                room = transaction.AddCondition(Condition.SetLengthLessThan(newSlot, limit));
-                _ = transaction.SetAddAsync(newSlot, seen.Id);
-                _ = transaction.SortedSetAddAsync(contactKey, seen.Id, after.Start.ToUnixTimeMilliseconds());
-                _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(seen.UnitId), seen.Id, after.Start.ToUnixTimeMilliseconds());
-            }
-            else
-            {
-                _ = transaction.SortedSetRemoveAsync(contactKey, seen.Id);
+                case Slotting.Take:
+                    var newSlot = keys.AppointmentSlot(seen.UnitId, after.Start);
+                    room = transaction.AddCondition(Condition.SetLengthLessThan(newSlot, places));
+                    _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
+                    _ = transaction.SetAddAsync(newSlot, seen.Id);
+                    _ = transaction.SortedSetAddAsync(contactKey, seen.Id, after.Start.ToUnixTimeMilliseconds());
+                    _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(seen.UnitId), seen.Id, after.Start.ToUnixTimeMilliseconds());
+                    break;
+                case Slotting.Leave:
+                    _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
+                    _ = transaction.SortedSetRemoveAsync(contactKey, seen.Id);
+                    break;
             }
 
             _ = transaction.StringSetAsync(recordKey, JsonSerializer.Serialize(after, Json));
@@ -223,5 +241,14 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
         }
 
         throw new RedisException($"Appointment {seen.Id} of unit {seen.UnitId} not changed after {Attempts} tries: the store kept changing under it.");
+    }
+
+    /// <summary>The unit's appointments (any status) starting in [<paramref name="from"/>, <paramref name="to"/>), by start.</summary>
+    public async Task<IReadOnlyList<Appointment>> AgendaAsync(string unitId, DateTimeOffset from, DateTimeOffset to)
+    {
+        var ids = await Db.SortedSetRangeByScoreAsync(keys.AppointmentAgenda(unitId), from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), Exclude.Stop)
+            .ConfigureAwait(false);
+        var found = await Task.WhenAll(ids.Select(id => GetAsync(unitId, id.ToString()))).ConfigureAwait(false);
+        return [.. found.OfType<Appointment>().OrderBy(a => a.Start).ThenBy(a => a.BookedAt)];
     }
 }

@@ -1213,7 +1213,8 @@ public sealed class ChatFlow(
                 {
                     Act(BotActKind.MoveBooking, unit.Id);
                     Session = Session with { Step = BotStep.Menu, Slots = [], Moving = null };
-                    Say(Texts.Format("BotBookingMoved", unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
+                    Say(Texts.Format(slot - now < AppointmentReminderJob.DayBefore ? "BotBookingMovedSoon" : "BotBookingMoved",
+                        unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
                     return;
                 }
 
@@ -1255,7 +1256,9 @@ public sealed class ChatFlow(
             {
                 Act(BotActKind.Booked, unit.Id);
                 Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Slot = null };
-                Say(Texts.Format("BotBooked", unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
+                // Booked less than a day ahead, there is no reminder the day before (AppointmentReminderJob).
+                Say(Texts.Format(slot - now < AppointmentReminderJob.DayBefore ? "BotBookedSoon" : "BotBooked",
+                    unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
                 return;
             }
 

@@ -173,6 +173,12 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>Every appointment of the unit, whatever became of it, scored by its start (ms): the agenda and the reports.</summary>
     public RedisKey AppointmentAgenda(string unitId) => $"{AppointmentTag(unitId)}:agenda";
 
+    /// <summary>
+    /// The reminders of video calls queued to a conversation ("appointmentId:kind:startMs" → when), on the conversation's
+    /// slot: written with the message in one step, so a reminder goes once whichever node sends it.
+    /// </summary>
+    public RedisKey AppointmentReminders(string conversationId) => $"{Tag(conversationId)}:appt-reminders:{conversationId}";
+
     /// <summary>A contact's booked appointments at the unit, scored by start (ms): its limit counts those still ahead.</summary>
     public RedisKey AppointmentsOfContact(string unitId, string contactId) => $"{AppointmentTag(unitId)}:contact:{contactId}";
 

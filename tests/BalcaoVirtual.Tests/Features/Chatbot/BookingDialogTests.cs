@@ -47,7 +47,7 @@ public sealed class BookingDialogTests
         Assert.That(booked.Replies, Is.EqualTo(new[]
         {
             "Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: quarta-feira, 16/12, às 9h20 (horário de Belém).\n" +
-            "O link para entrar chega por aqui na véspera e 30 minutos antes. Para desmarcar, escreva cancelar; para mudar, remarcar.",
+            "O link para entrar chega por aqui 30 minutos antes. Para desmarcar, escreva cancelar; para mudar, remarcar.",
         }));
         var appointment = driver.Bookings.All.Single();
         Assert.Multiple(() =>
@@ -143,7 +143,7 @@ public sealed class BookingDialogTests
             "Novos horários livres com a 7ª Vara do Trabalho de Macapá (20 min, horário de Belém):\n1 - qua. 16/12, 9h\n2 - qua. 16/12, 9h40"));
         var moved = await driver.SayAsync("2", Now.AddMinutes(4));
         Assert.That(moved.Replies.Single(), Is.EqualTo(
-            "Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para quarta-feira, 16/12, às 9h40 (horário de Belém). O link chega por aqui na véspera e 30 minutos antes."));
+            "Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para quarta-feira, 16/12, às 9h40 (horário de Belém). O link chega por aqui 30 minutos antes."));
         var appointment = driver.Bookings.All.Single();
         Assert.That((appointment.Start, appointment.MovedFrom.Single(), appointment.Subject), Is.EqualTo((Wednesday(9, 40), Wednesday(9, 20), "acordo")));
     }

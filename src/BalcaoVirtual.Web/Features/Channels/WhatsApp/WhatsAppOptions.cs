@@ -68,6 +68,15 @@ public sealed class WhatsAppOptions
     /// <summary>A court's own movement template, by its id.</summary>
     public Dictionary<string, WhatsAppTemplate> CaseMovementFor { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The court's template for a video call's reminder ("Lembrete: seu atendimento por vídeo com a {unit} é {when}.
+    /// {link}"), sent when the citizen's window is closed; none: such reminders are not sent on WhatsApp.
+    /// </summary>
+    public WhatsAppTemplate? AppointmentReminder { get; set; }
+
+    /// <summary>A court's own reminder template, by its id.</summary>
+    public Dictionary<string, WhatsAppTemplate> AppointmentReminderFor { get; set; } = new(StringComparer.Ordinal);
+
     public WhatsAppTemplate? AnswerWaitingOf(string? unitId, string? courtId) =>
         (unitId is null ? null : AnswerWaitingFor.GetValueOrDefault(unitId))
         ?? (courtId is null ? null : AnswerWaitingFor.GetValueOrDefault(courtId))
@@ -78,11 +87,17 @@ public sealed class WhatsAppOptions
     {
         "answerWaiting" => AnswerWaitingOf(unitId, courtId),
         "caseMovement" => (courtId is null ? null : CaseMovementFor.GetValueOrDefault(courtId)) ?? CaseMovement,
+        "appointmentReminder" => (courtId is null ? null : AppointmentReminderFor.GetValueOrDefault(courtId)) ?? AppointmentReminder,
         _ => null,
     };
 
     /// <summary>The values a template of a kind may use, in their default order.</summary>
-    public static IReadOnlyList<string> ValuesOf(string kind) => kind == "caseMovement" ? ["number", "date", "movement", "court"] : ["unit", "court"];
+    public static IReadOnlyList<string> ValuesOf(string kind) => kind switch
+    {
+        "caseMovement" => ["number", "date", "movement", "court"],
+        "appointmentReminder" => ["unit", "when", "link", "court"],
+        _ => ["unit", "court"],
+    };
 }
 
 internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOptions>
@@ -103,7 +118,9 @@ internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOption
         var templates = options.AnswerWaitingFor.Select(p => ($"WhatsApp:AnswerWaitingFor:{p.Key}", (WhatsAppTemplate?)p.Value, "answerWaiting"))
             .Prepend(("WhatsApp:AnswerWaiting", options.AnswerWaiting, "answerWaiting"))
             .Concat(options.CaseMovementFor.Select(p => ($"WhatsApp:CaseMovementFor:{p.Key}", (WhatsAppTemplate?)p.Value, "caseMovement")))
-            .Append(("WhatsApp:CaseMovement", options.CaseMovement, "caseMovement"));
+            .Append(("WhatsApp:CaseMovement", options.CaseMovement, "caseMovement"))
+            .Concat(options.AppointmentReminderFor.Select(p => ($"WhatsApp:AppointmentReminderFor:{p.Key}", (WhatsAppTemplate?)p.Value, "appointmentReminder")))
+            .Append(("WhatsApp:AppointmentReminder", options.AppointmentReminder, "appointmentReminder"));
         foreach (var (key, template, kind) in templates)
         {
             if (template is null)
