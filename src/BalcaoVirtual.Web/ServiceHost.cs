@@ -71,6 +71,7 @@ public static class ServiceHost
         app.MapAuth();
         app.MapConversations();
         app.MapSla();
+        app.MapAppointmentsFeature();
         app.MapInbox();
         app.MapTwilio();
         app.MapMeta();

@@ -105,6 +105,7 @@ public sealed class AppointmentReminderTests
         await bot.SayAsync("2", other, macapaSms); // Monday 11h20
         await bot.SayAsync("acordo", other, macapaSms);
         await bot.SayAsync("cancelar", other, macapaSms);
+        await bot.SayAsync("sim", other, macapaSms);
         var nodes = new[] { bot.Factory };
 
         Assert.That(await RunOnBothAsync(nodes, Monday9.AddMinutes(10)), Is.EqualTo(new ReminderRun(0, 0, 0)), "no day-before reminder for today's call");

@@ -68,6 +68,12 @@ public sealed record Appointment(
 /// <summary>What booking or moving asks for.</summary>
 public sealed record BookingRequest(string UnitId, DateTimeOffset Start, string ContactId, string? ConversationId, string Subject, string Via, string BookedBy)
 {
+    /// <summary>
+    /// The id to book under, when the request may come twice (a chat turn run again derives it from its message): the
+    /// second time finds the first booking instead of making another. Null: a new id.
+    /// </summary>
+    public string? Id { get; init; }
+
     public string? Name { get; init; }
 
     public IReadOnlyList<string> Cases { get; init; } = [];

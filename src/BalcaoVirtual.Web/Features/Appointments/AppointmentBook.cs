@@ -8,8 +8,11 @@ namespace BalcaoVirtual.Web.Features.Appointments;
 /// <summary>The appointments the chatbot and the pages read and write (an interface so the chatbot can be driven without a store).</summary>
 public interface IAppointments
 {
-    /// <summary>The next slots of the unit with a free place, soonest first, at most <paramref name="max"/>.</summary>
-    Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max);
+    /// <summary>
+    /// The next slots of the unit with a free place, soonest first, at most <paramref name="max"/>; with a contact, none
+    /// that overlaps a call the contact holds there.
+    /// </summary>
+    Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max, string? contactId = null);
 
     Task<BookingResult> BookAsync(BookingRequest request, DateTimeOffset now);
 
@@ -44,23 +47,29 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max)
+    public async Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max, string? contactId = null)
     {
         ArgumentNullException.ThrowIfNull(unit);
-        var places = unit.Appointments?.PlacesPerSlot ?? 0;
-        var free = new List<DateTimeOffset>();
-        // A day's worth at a time: one round trip counts every slot of the batch.
-        foreach (var batch in slots.Offered(unit, now).Chunk(32))
+        if (unit.Appointments is not { } policy)
         {
-            var counts = await Task.WhenAll(batch.Select(s => Db.SetLengthAsync(keys.AppointmentSlot(unit.Id, s)))).ConfigureAwait(false);
-            free.AddRange(batch.Where((_, i) => counts[i] < places));
-            if (free.Count >= max)
-            {
-                break;
-            }
+            return [];
         }
 
-        return [.. free.Take(max)];
+        var offered = slots.Offered(unit, now).ToList();
+        if (offered.Count == 0)
+        {
+            return [];
+        }
+
+        // Places are counted by overlap with the calls booked, not by start alone: after the unit changed its slot length
+        // or hours, a call booked on the old grid still takes the time it holds.
+        var booked = (await AgendaAsync(unit.Id, now - TimeSpan.FromHours(4), offered[^1] + policy.SlotLength).ConfigureAwait(false))
+            .Where(a => a.Status == AppointmentStatus.Booked).ToList();
+        return [.. offered.Where(start =>
+        {
+            var overlapping = booked.Where(a => a.Start < start + policy.SlotLength && start < a.End).ToList();
+            return overlapping.Count < policy.PlacesPerSlot && (contactId is null || !overlapping.Any(a => a.ContactId == contactId));
+        }).Take(max)];
     }
 
     public async Task<Appointment?> GetAsync(string unitId, string appointmentId)
@@ -83,7 +92,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
         }
 
         var appointment = new Appointment(
-            Conversations.InboundStore.NewId(now), unit.Id, request.Start, policy.SlotLength, request.ContactId, request.ConversationId,
+            request.Id ?? Conversations.InboundStore.NewId(now), unit.Id, request.Start, policy.SlotLength, request.ContactId, request.ConversationId,
             request.Subject, now, request.BookedBy)
         {
             Name = request.Name,
@@ -104,9 +113,15 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             _ = transaction.SetAddAsync(slotKey, appointment.Id);
             _ = transaction.SortedSetAddAsync(contactKey, appointment.Id, request.Start.ToUnixTimeMilliseconds());
             _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(unit.Id), appointment.Id, request.Start.ToUnixTimeMilliseconds());
+            _ = transaction.SetAddAsync(keys.AppointmentHistory(unit.Id, request.ContactId), appointment.Id);
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
                 return new(appointment);
+            }
+
+            if (request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId)
+            {
+                return new(earlier); // the same request again (a turn run twice): what it booked the first time
             }
 
             if (!room.WasSatisfied)
@@ -125,7 +140,8 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
     public async Task<IReadOnlyList<Appointment>> UpcomingAsync(string contactId, DateTimeOffset now)
     {
-        var units = catalog.Units.Where(u => u.Appointments is not null).ToList();
+        // Every unit, also one that stopped taking appointments: what was booked there can still be seen and cancelled.
+        var units = catalog.Units;
         var from = now.ToUnixTimeMilliseconds() - TimeSpan.FromHours(4).TotalMilliseconds; // a long slot may still be running
         var ids = await Task.WhenAll(units.Select(u => Db.SortedSetRangeByScoreAsync(keys.AppointmentsOfContact(u.Id, contactId), from))).ConfigureAwait(false);
         var found = await Task.WhenAll(units.SelectMany((u, i) => ids[i].Select(id => GetAsync(u.Id, id.ToString())))).ConfigureAwait(false);

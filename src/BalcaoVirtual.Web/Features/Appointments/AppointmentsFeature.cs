@@ -24,4 +24,7 @@ public static class AppointmentsFeature
 
         return services;
     }
+
+    /// <summary>The clerks' agenda API and page.</summary>
+    public static IEndpointRouteBuilder MapAppointmentsFeature(this IEndpointRouteBuilder app) => app.MapAppointments();
 }

@@ -33,6 +33,9 @@ public enum BotStep
 
     /// <summary>Which of <see cref="BotSession.Bookings"/> to cancel or move (<see cref="BotSession.Goal"/>).</summary>
     ChooseBooking,
+
+    /// <summary>Yes or no: cancel the booked call in <see cref="BotSession.Bookings"/>.</summary>
+    ConfirmCancel,
 }
 
 /// <summary>What the citizen wants once the unit is known.</summary>

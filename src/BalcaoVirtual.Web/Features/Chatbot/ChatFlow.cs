@@ -17,7 +17,7 @@ public sealed record ChatOutcome(Conversation Conversation, IReadOnlyList<string
 /// While a unit has the conversation the bot is silent, except to say once a day that a document sent here is not a
 /// filing; a closed conversation that gets a new message starts with the bot again.
 /// </summary>
-public sealed class ChatFlow(
+public sealed partial class ChatFlow(
     IOptions<ChatbotOptions> options,
     UnitCatalog catalog,
     UnitResolver resolver,
@@ -29,7 +29,7 @@ public sealed class ChatFlow(
     CaseAlerts.ICaseFollows follows,
     IAppointments appointments)
 {
-    /// <summary>How many free slots one message lists (a WhatsApp list holds ten rows; the last is kept for "none").</summary>
+    /// <summary>How many free slots one message lists (a WhatsApp list holds ten rows); "0" says none fits.</summary>
     internal const int SlotsListed = 9;
 
     /// <summary>"Não quero receber pesquisas de vocês" is the whole message up to this many words.</summary>
@@ -58,10 +58,17 @@ public sealed class ChatFlow(
 
         // Video calls booked with a unit. "Cancelar" while the subject is asked gives up the booking under way.
         new("booking-abandoned", BotStep.AskSubject, t => t.R.SaysCancel || t.Intent is Intent.No or Intent.Exit or Intent.Menu, t => t.ShowMenu()),
+        // The subject is whatever is written (a matter of another court included), unless it asks for another time.
+        new("subject-other-time", BotStep.AskSubject, t => t.R.AsksToReschedule || t.R.AsksToBook, t => t.OfferSlotsAgainAsync()),
+        new("subject-again", BotStep.AskSubject, t => t.Blank || t.Intent is Intent.Greeting or Intent.Yes or Intent.Option, t => t.AskSubject()),
+        new("subject", BotStep.AskSubject, t => !t.R.AsksIfOfficial, t => t.BookAsync()),
+        // "Cancelar" in a list gives up the list; asked to confirm a cancellation, it confirms.
+        new("list-abandoned", null, t => t.R.SaysCancel && t.Session.Step is BotStep.ChooseSlot or BotStep.ChooseBooking, t => t.ShowMenu()),
+        new("cancel-yes", BotStep.ConfirmCancel, t => t.IsYes || t.R.SaysCancel || t.R.AsksToCancelBooking, t => t.CancelConfirmedAsync()),
+        new("cancel-no", BotStep.ConfirmCancel, t => t.IsNo, t => t.KeepBooking()),
         new("booking-cancel", null, t => (t.R.AsksToCancelBooking && (t.Upcoming.Count > 0 || t.NamesBooking)) || (t.R.SaysCancel && t.Upcoming.Count > 0),
             t => t.CancelBookingAsync()),
-        new("booking-move", null, t => t.R.AsksToReschedule && (t.Upcoming.Count > 0 || t.NamesBooking) && t.Session.Step != BotStep.AskSubject,
-            t => t.MoveBookingAsync()),
+        new("booking-move", null, t => t.R.AsksToReschedule && (t.Upcoming.Count > 0 || t.NamesBooking), t => t.MoveBookingAsync()),
         new("booking-list", null, t => t.R.AsksMyBookings, t => t.ListBookings()),
         new("book", null, t => t.R.AsksToBook && t.Session.Step != BotStep.AskSubject && (t.Session.Step != BotStep.AskQuestion || t.Short),
             t => t.Need(BotGoal.Book)),
@@ -93,8 +100,6 @@ public sealed class ChatFlow(
         new("slot-none", BotStep.ChooseSlot, t => t.Intent == Intent.No || t.IsOption(0), t => t.Decline()),
         new("slot-again", BotStep.ChooseSlot, t => t.Intent is Intent.Option or Intent.Unknown or Intent.Yes or Intent.Greeting,
             t => t.Miss(Texts.Format("BotSlotAgain", t.Session.Slots.Count))),
-        new("subject-again", BotStep.AskSubject, t => t.Blank || t.Intent is Intent.Greeting or Intent.Yes or Intent.Option, t => t.AskSubject()),
-        new("subject", BotStep.AskSubject, _ => true, t => t.BookAsync()),
         new("booking-chosen", BotStep.ChooseBooking, t => t.ChosenBooking is not null, t => t.BookingChosenAsync()),
         new("booking-choose-again", BotStep.ChooseBooking, t => t.Intent is Intent.Option or Intent.Unknown,
             t => t.Miss(Texts.Format("BotSlotAgain", t.Session.Bookings.Count))),
@@ -429,6 +434,9 @@ public sealed class ChatFlow(
         return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:quero|prefiro|escolho|pode ser|fico com)?\s*(?:o|a|opcao|numero|horario)?\s*(\d{1,2})$")]
+    private static partial System.Text.RegularExpressions.Regex PickedPattern();
+
     private static bool IsAudio(string type) => type.StartsWith("audio/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>One row of <see cref="Transitions"/>: its name (for tests and traces), the step, the condition, what it does.</summary>
@@ -506,10 +514,14 @@ public sealed class ChatFlow(
         public bool NamesBooking => R.Normalized.Split(' ').Any(w => w is "agendamento" or "agendar" or "remarcar" or "reagendar" or "desmarcar" or "marcado" or "marcada");
 
         /// <summary>In the slot step: the slot the message picks by its number.</summary>
-        public DateTimeOffset? ChosenSlot => R is { Intent: Intent.Option, Option: { } n } && n >= 1 && n <= Session.Slots.Count ? Session.Slots[n - 1] : null;
+        public DateTimeOffset? ChosenSlot => Picked is { } n && n >= 1 && n <= Session.Slots.Count ? Session.Slots[n - 1] : null;
+
+        /// <summary>A number picked from a list: typed alone ("2", "2️⃣", "opção 2") or said ("quero o 2", "pode ser o 3").</summary>
+        private int? Picked => R is { Intent: Intent.Option, Option: { } n } ? n
+            : PickedPattern().Match(R.Normalized) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
         /// <summary>In the booking step: the booked call the message picks by its number ("unitId/appointmentId").</summary>
-        public string? ChosenBooking => R is { Intent: Intent.Option, Option: { } n } && n >= 1 && n <= Session.Bookings.Count ? Session.Bookings[n - 1] : null;
+        public string? ChosenBooking => Picked is { } n && n >= 1 && n <= Session.Bookings.Count ? Session.Bookings[n - 1] : null;
 
         /// <summary>The cases this conversation's citizen follows now (read before the turn's row is chosen).</summary>
         public IReadOnlyList<CaseAlerts.CaseFollow> Following { get; private set; } = [];
@@ -594,7 +606,7 @@ public sealed class ChatFlow(
         {
             Following = await Flow.Follows.ActiveAsync(Conversation.Id, now).ConfigureAwait(false);
             if (R.AsksToBook || R.AsksToReschedule || R.AsksToCancelBooking || R.SaysCancel || R.AsksMyBookings
-                || Session.Step is BotStep.ChooseSlot or BotStep.AskSubject or BotStep.ChooseBooking)
+                || Session.Step is BotStep.ChooseSlot or BotStep.AskSubject or BotStep.ChooseBooking or BotStep.ConfirmCancel)
             {
                 Upcoming = await Flow.Appointments.UpcomingAsync(ContactId, now).ConfigureAwait(false);
             }
@@ -1187,7 +1199,7 @@ public sealed class ChatFlow(
                 return;
             }
 
-            var free = await Flow.Appointments.FreeSlotsAsync(unit, now, SlotsListed).ConfigureAwait(false);
+            var free = await Flow.Appointments.FreeSlotsAsync(unit, now, SlotsListed, ContactId).ConfigureAwait(false);
             if (free.Count == 0)
             {
                 Session = Session with { Step = moving is null ? BotStep.OfferWritten : BotStep.Menu, UnitId = unit.Id, Moving = null };
@@ -1205,8 +1217,16 @@ public sealed class ChatFlow(
         public async Task SlotChosenAsync()
         {
             var slot = ChosenSlot!.Value;
-            if (Session.Moving is { } moving && Upcoming.FirstOrDefault(a => Key(a) == moving) is { } booked)
+            if (Session.Moving is { } moving)
             {
+                if (Upcoming.FirstOrDefault(a => Key(a) == moving) is not { } booked)
+                {
+                    // Cancelled by the unit, or over, while the list was open: nothing to move, and nothing booked instead.
+                    Session = Session with { Step = BotStep.Menu, Slots = [], Moving = null };
+                    Say(Texts.Get("BotMoveGone"));
+                    return;
+                }
+
                 var unit = Unit(booked.UnitId)!;
                 var result = await Flow.Appointments.MoveAsync(booked, slot, now).ConfigureAwait(false);
                 if (result.Booked)
@@ -1248,6 +1268,8 @@ public sealed class ChatFlow(
                 subject.Length <= AppointmentBook.SubjectLength ? subject : subject[..(AppointmentBook.SubjectLength - 1)] + "…",
                 Conversation.Channel.ToString().ToLowerInvariant(), "citizen")
             {
+                // The message's id: a turn run again finds this booking instead of making a second one.
+                Id = message.Id,
                 Cases = [.. R.ValidNumbers],
             };
             Conversation = Conversation.Mentioning(R.ValidNumbers);
@@ -1337,11 +1359,40 @@ public sealed class ChatFlow(
                 return;
             }
 
+            // Cancelling is asked once more: "não vou poder ir" may mean another time, and a list may be tapped by mistake.
+            Act(BotActKind.BookingList);
+            Session = Session with { Step = BotStep.ConfirmCancel, Bookings = [Key(booked)] };
+            Say(Texts.Format("BotCancelConfirm", BotFormat.When(booked.Start, unit.TimeZone), unit.Name));
+        }
+
+        /// <summary>"Sim" to cancelling: the call is cancelled (gone meanwhile: said so).</summary>
+        public async Task CancelConfirmedAsync()
+        {
+            var key = Session.Bookings.Count > 0 ? Session.Bookings[0] : null;
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Bookings = [] };
+            if (Upcoming.FirstOrDefault(a => Key(a) == key) is not { } booked || Unit(booked.UnitId) is not { } unit
+                || await Flow.Appointments.CancelAsync(booked, "citizen", now).ConfigureAwait(false) is null)
+            {
+                Say(Texts.Get("BotNoBooking"));
+                return;
+            }
+
             Act(BotActKind.CancelBooking, unit.Id);
-            var cancelled = await Flow.Appointments.CancelAsync(booked, "citizen", now).ConfigureAwait(false);
-            Say(cancelled is null
-                ? Texts.Get("BotNoBooking")
-                : Texts.Format("BotBookingCancelled", BotFormat.When(booked.Start, unit.TimeZone), unit.Name));
+            Say(Texts.Format("BotBookingCancelled", BotFormat.When(booked.Start, unit.TimeZone), unit.Name));
+        }
+
+        /// <summary>"Não" to cancelling: nothing changes.</summary>
+        public void KeepBooking()
+        {
+            Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Bookings = [] };
+            Say(Texts.Get("BotBookingKept"));
+        }
+
+        /// <summary>Another time asked for instead of the subject: the free slots again.</summary>
+        public Task OfferSlotsAgainAsync()
+        {
+            Session = Session with { Slot = null };
+            return SessionUnit is { } unit ? OfferSlotsAsync(unit) : Need(BotGoal.Book);
         }
 
         /// <summary>"Meu agendamento": the booked calls still ahead, and how to change them.</summary>

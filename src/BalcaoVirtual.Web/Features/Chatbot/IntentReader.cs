@@ -326,12 +326,11 @@ public static partial class IntentReader
     /// <summary>What else people book at a court: in person, at the registry ("agendar a biometria" is no video call).</summary>
     private static readonly string[][] InPersonWords = Phrases(
         "biometria", "titulo", "alistamento", "transferencia", "revisao", "cadastramento", "presencial", "pessoalmente", "pericia",
-        "audiencia", "exame", "vistoria", "segunda via");
+        "audiencia", "exame", "vistoria", "segunda via", "conciliacao", "mutirao", "sessao", "julgamento");
 
     private static readonly string[][] RescheduleWords = Phrases(
         "remarcar", "remarca", "reagendar", "reagenda", "mudar o horario", "mudar meu horario", "mudar o meu horario", "trocar o horario",
-        "trocar meu horario", "trocar o meu horario", "outro horario", "mudar o agendamento", "trocar o agendamento", "mudar a data",
-        "trocar a data", "mudar o dia", "trocar o dia", "outro dia");
+        "trocar meu horario", "trocar o meu horario", "outro horario", "mudar o agendamento", "trocar o agendamento");
 
     private static readonly string[][] CancelBookingWords = Phrases(
         "cancelar o agendamento", "cancelar agendamento", "cancelar meu agendamento", "cancelar o meu agendamento", "cancelar o atendimento",
@@ -535,10 +534,11 @@ public static partial class IntentReader
             AsksFollowList = Exactly(all, FollowListWords) || all is ["avisos"],
             // A hearing or an expert exam is the unit's to move: "quero remarcar a audiência" goes to a clerk.
             AsksToBook = Exactly(all, BookWords) && !Exactly(all, HearingWords) && !Exactly(all, InPersonWords) && !Exactly(all, RescheduleWords) && !Exactly(all, CancelBookingWords),
-            AsksToReschedule = Exactly(all, RescheduleWords) && !Exactly(all, HearingWords),
-            AsksToCancelBooking = Exactly(all, CancelBookingWords) && !Exactly(all, HearingWords),
+            AsksToReschedule = Exactly(all, RescheduleWords) && !Exactly(all, HearingWords) && !Exactly(all, InPersonWords),
+            // "Não vou poder participar, posso remarcar?" asks for another time, not to cancel.
+            AsksToCancelBooking = Exactly(all, CancelBookingWords) && !Exactly(all, HearingWords) && !Exactly(all, InPersonWords) && !Exactly(all, RescheduleWords),
             SaysCancel = all is ["cancelar"] or ["cancela"] or ["cancelar", "por", "favor"] or ["pode", "cancelar"],
-            AsksMyBookings = Exactly(all, MyBookingWords),
+            AsksMyBookings = Exactly(all, MyBookingWords) && !Exactly(all, InPersonWords),
             // The branch named most wins ("trabalho numa loja, não assinaram minha carteira" is labour), then federal before state.
             Matters = [.. matters.Select(m => m.Branch)],
             MainMatters = [.. matters.Where(m => m.Hits == matters[0].Hits).Select(m => m.Branch)],

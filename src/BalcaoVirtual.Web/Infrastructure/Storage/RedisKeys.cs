@@ -179,6 +179,9 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// </summary>
     public RedisKey AppointmentReminders(string conversationId) => $"{Tag(conversationId)}:appt-reminders:{conversationId}";
 
+    /// <summary>Every appointment a contact ever booked at the unit (set of ids): what an erasure or an export of the contact finds.</summary>
+    public RedisKey AppointmentHistory(string unitId, string contactId) => $"{AppointmentTag(unitId)}:history:{contactId}";
+
     /// <summary>A contact's booked appointments at the unit, scored by start (ms): its limit counts those still ahead.</summary>
     public RedisKey AppointmentsOfContact(string unitId, string contactId) => $"{AppointmentTag(unitId)}:contact:{contactId}";
 

@@ -38,7 +38,7 @@ public sealed class BookingDialogTests
             "Horários livres para atendimento por vídeo com a 7ª Vara do Trabalho de Macapá (20 min, horário de Belém):",
             "1 - qua. 16/12, 9h", "2 - qua. 16/12, 9h20", "3 - qua. 16/12, 9h40", "4 - qua. 16/12, 10h", "5 - qua. 16/12, 10h20",
             "6 - qua. 16/12, 10h40", "7 - qua. 16/12, 11h", "8 - qua. 16/12, 11h20", "9 - qua. 16/12, 11h40",
-            "Responda com o número do horário.")));
+            "Responda com o número do horário, ou 0 se nenhum servir.")));
 
         var asked = await driver.SayAsync("2", Now.AddMinutes(1));
         Assert.That(asked.Replies, Is.EqualTo(new[] { "Em poucas palavras, qual é o assunto? Se tiver, escreva também o número do processo." }));
@@ -121,13 +121,18 @@ public sealed class BookingDialogTests
         var listed = await driver.SayAsync("meu agendamento", Now.AddMinutes(3));
         Assert.That(listed.Replies.Single(), Is.EqualTo(
             "Seus atendimentos por vídeo marcados:\n• qua. 16/12, 9h20 – 7ª Vara do Trabalho de Macapá\nPara mudar, escreva remarcar; para desmarcar, cancelar."));
-        var cancelled = await driver.SayAsync("cancelar", Now.AddMinutes(4));
+        var asked = await driver.SayAsync("cancelar", Now.AddMinutes(4));
+        Assert.That(asked.Replies.Single(), Is.EqualTo(
+            "Desmarcar o atendimento por vídeo de quarta-feira, 16/12, às 9h20 com a 7ª Vara do Trabalho de Macapá? Responda 1 para sim ou 2 para não."));
+        Assert.That(driver.Bookings.All.Single().Status, Is.EqualTo(AppointmentStatus.Booked), "not before the citizen says yes");
+        var cancelled = await driver.SayAsync("1", Now.AddMinutes(4));
         Assert.That(cancelled.Replies.Single(), Is.EqualTo(
             "Desmarcado: o atendimento por vídeo de quarta-feira, 16/12, às 9h20 com a 7ª Vara do Trabalho de Macapá. Para marcar outro, escreva agendar."));
         Assert.That(driver.Bookings.All.Single().Status, Is.EqualTo(AppointmentStatus.Cancelled));
 
         var offer = await driver.SayAsync("agendar", Now.AddMinutes(5));
         Assert.That(offer.Replies.Single(), Does.Contain("2 - qua. 16/12, 9h20"), "the place is free again");
+        await driver.SayAsync("menu", Now.AddMinutes(5));
         var nothing = await driver.SayAsync("desmarcar", Now.AddMinutes(6));
         Assert.That(nothing.Replies.Single(), Is.EqualTo("Você não tem atendimento por vídeo marcado. Para marcar, escreva agendar."));
     }
@@ -146,6 +151,73 @@ public sealed class BookingDialogTests
             "Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para quarta-feira, 16/12, às 9h40 (horário de Belém). O link chega por aqui 30 minutos antes."));
         var appointment = driver.Bookings.All.Single();
         Assert.That((appointment.Start, appointment.MovedFrom.Single(), appointment.Subject), Is.EqualTo((Wednesday(9, 40), Wednesday(9, 20), "acordo")));
+    }
+
+    [Test]
+    public async Task NoToTheCancellation_KeepsTheBooking_AndCancelarInTheMoveListGivesUpTheMove()
+    {
+        var driver = await AtTheSubjectAsync();
+        await driver.SayAsync("acordo", Now.AddMinutes(2));
+
+        await driver.SayAsync("não vou poder ir no atendimento", Now.AddMinutes(3));
+        var kept = await driver.SayAsync("2", Now.AddMinutes(4));
+        Assert.That(kept.Replies.Single(), Is.EqualTo("Certo, seu atendimento continua marcado."));
+        await driver.SayAsync("remarcar", Now.AddMinutes(5));
+        var gaveUp = await driver.SayAsync("cancelar", Now.AddMinutes(6));
+        Assert.Multiple(() =>
+        {
+            Assert.That(gaveUp.Acts.Select(a => a.Kind), Is.EqualTo(new[] { BotActKind.Menu }));
+            Assert.That(driver.Bookings.All.Single().Status, Is.EqualTo(AppointmentStatus.Booked));
+            Assert.That(driver.Bookings.All.Single().Start, Is.EqualTo(Wednesday(9, 20)));
+        });
+    }
+
+    [Test]
+    public async Task ATurnRunTwice_BooksOnce()
+    {
+        var driver = await AtTheSubjectAsync();
+        var before = driver.Conversation;
+        await driver.SayAsync("acordo", Now.AddMinutes(2));
+        var again = await driver.Flow.HandleAsync(before, new Message
+        {
+            Id = "m-" + Now.AddMinutes(2).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Direction = MessageDirection.Inbound, Channel = Channel.WhatsApp, Author = MessageAuthor.Citizen, Text = "acordo", CreatedAt = Now.AddMinutes(2),
+        }, Now.AddMinutes(2), null, CancellationToken.None);
+
+        Assert.That(driver.Bookings.All, Has.Count.EqualTo(1));
+        Assert.That(again.Replies.Single(), Does.StartWith("Pronto! Atendimento por vídeo marcado"));
+    }
+
+    [TestCase("quero o 3", 3)]
+    [TestCase("pode ser o 4", 4)]
+    [TestCase("opção 5", 5)]
+    public async Task ASlotPickedInWords_IsTheNumberSaid(string text, int slot)
+    {
+        var driver = new ChatDriver("trt8", Macapa);
+        await driver.SayAsync("agendar", Now);
+
+        var outcome = await driver.SayAsync(text, Now.AddMinutes(1));
+        Assert.That(outcome.Conversation.Bot!.Slot, Is.EqualTo(Wednesday(9).AddMinutes(20 * (slot - 1))));
+    }
+
+    [TestCase("na verdade prefiro outro horário")]
+    [TestCase("quero marcar outro horário")]
+    public async Task AnotherTimeAskedAtTheSubject_ListsTheSlotsAgain_NothingBooked(string text)
+    {
+        var driver = await AtTheSubjectAsync();
+
+        var outcome = await driver.SayAsync(text, Now.AddMinutes(2));
+        Assert.That(outcome.Replies[^1], Does.StartWith("Horários livres"));
+        Assert.That(driver.Bookings.All, Is.Empty);
+    }
+
+    [Test]
+    public async Task AMatterOfAnotherCourt_IsStillTheSubject()
+    {
+        var driver = await AtTheSubjectAsync();
+
+        var outcome = await driver.SayAsync("quero entrar com uma ação contra a empresa", Now.AddMinutes(2));
+        Assert.That(outcome.Acts.Select(a => a.Kind), Does.Contain(BotActKind.Booked));
     }
 
     [Test]
@@ -171,12 +243,16 @@ public sealed class BookingDialogTests
     [TestCase("tre-pa", "tre-pa-ze-6", "quero agendar a biometria, tem vaga essa semana?")]
     [TestCase("trt8", Macapa, "preciso remarcar a audiência do dia 20")]
     [TestCase("trt8", Macapa, "a perícia foi agendada para quando?")]
+    [TestCase("tre-pa", "tre-pa-ze-6", "preciso remarcar a biometria")]
+    [TestCase("trt8", Macapa, "quero cancelar o agendamento da conciliação")]
+    [TestCase("trt8", Macapa, "fui aí outro dia e não resolveram nada")]
     public async Task WhatIsNoVideoCall_IsNotBooked(string catalogue, string unit, string text)
     {
         var driver = new ChatDriver(catalogue, unit);
 
         var outcome = await driver.SayAsync(text, Now);
-        Assert.That(outcome.Acts.Select(a => a.Kind), Has.None.EqualTo(BotActKind.OfferSlots).And.None.EqualTo(BotActKind.MoveBooking));
+        Assert.That(outcome.Acts.Select(a => a.Kind), Has.None.EqualTo(BotActKind.OfferSlots).And.None.EqualTo(BotActKind.MoveBooking)
+            .And.None.EqualTo(BotActKind.BookingList).And.None.EqualTo(BotActKind.CancelBooking));
     }
 
     [Test]

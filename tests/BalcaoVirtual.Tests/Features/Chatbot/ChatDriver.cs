@@ -143,12 +143,19 @@ internal sealed class ChatDriver
 
         public List<Appointment> All { get; } = [];
 
-        public Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max) =>
-            Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. slots.Offered(unit, now).Where(s => Taken(unit.Id, s) < unit.Appointments!.PlacesPerSlot).Take(max)]);
+        public Task<IReadOnlyList<DateTimeOffset>> FreeSlotsAsync(Unit unit, DateTimeOffset now, int max, string? contactId = null) =>
+            Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. slots.Offered(unit, now)
+                .Where(s => Taken(unit.Id, s) < unit.Appointments!.PlacesPerSlot && !All.Any(a => a.Start == s && a.ContactId == contactId && a.Status == AppointmentStatus.Booked))
+                .Take(max)]);
 
         public Task<BookingResult> BookAsync(BookingRequest request, DateTimeOffset now)
         {
             var unit = catalog.Find(request.UnitId)!;
+            if (request.Id is not null && All.FirstOrDefault(a => a.Id == request.Id) is { } earlier)
+            {
+                return Task.FromResult(new BookingResult(earlier));
+            }
+
             if (slots.Check(unit, request.Start, now) is { } problem)
             {
                 return Task.FromResult(new BookingResult(null, BookingRefusal.Slot, problem));
@@ -164,7 +171,7 @@ internal sealed class ChatDriver
                 return Task.FromResult(new BookingResult(null, BookingRefusal.Limit));
             }
 
-            var booked = new Appointment($"a{++next}", unit.Id, request.Start, unit.Appointments.SlotLength, request.ContactId, request.ConversationId,
+            var booked = new Appointment(request.Id ?? $"a{++next}", unit.Id, request.Start, unit.Appointments.SlotLength, request.ContactId, request.ConversationId,
                 request.Subject, now, request.BookedBy) { Cases = request.Cases, Via = request.Via };
             All.Add(booked);
             return Task.FromResult(new BookingResult(booked));
