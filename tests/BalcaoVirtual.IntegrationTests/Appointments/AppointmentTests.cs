@@ -102,6 +102,28 @@ public sealed class AppointmentTests
     }
 
     [Test]
+    public async Task AnErasure_CancelsTheCallsAhead_FreesTheirPlaces_AndKeepsNoneOfTheCitizensWords()
+    {
+        const string citizen = "whatsapp:+5596981110009";
+        await bot.SayAsync("agendar", citizen, BotHarness.MacapaNumber);
+        await bot.SayAsync("2", citizen, BotHarness.MacapaNumber);
+        await bot.SayAsync($"meu CPF é 529.982.247-25, processo {ChatbotTranscriptTests.Macapa.Canonical}", citizen, BotHarness.MacapaNumber);
+        var booked = (await BookedAsync(citizen)).Single();
+        var exported = await Book.OfConversationAsync(booked.ConversationId!);
+        Assert.That(exported.Single().Id, Is.EqualTo(booked.Id), "an export finds it");
+
+        Assert.That(await bot.Factory.Services.GetRequiredService<Web.Features.Privacy.Anonymizer>().AnonymizeAsync(booked.ConversationId!, "test"), Is.True);
+
+        var erased = await Book.GetAsync(Macapa, booked.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((erased!.Status, erased.Subject, erased.Cases, erased.Name), Is.EqualTo((AppointmentStatus.Cancelled, "anonimizado", (IReadOnlyList<string>)[], (string?)null)));
+            Assert.That(erased.Start, Is.EqualTo(booked.Start), "the unit's figures keep when it was");
+            Assert.That(await Book.FreeSlotsAsync(MacapaUnit, Now, 60), Does.Contain(booked.Start));
+        });
+    }
+
+    [Test]
     public async Task OnSms_TheSlotsAreNumbered_AndTheBookingIsKept()
     {
         const string citizen = "+5596981110002";
@@ -140,9 +162,15 @@ public sealed class AppointmentTests
     public async Task TwoNodes_RacingForTheLastPlace_OneBookingWins_AndTheSlotHoldsOne()
     {
         await using var second = bot.SecondNode();
+        // The second node fully started (its background services on the thread pool) before the race.
+        using (var client = second.CreateClient())
+        {
+            Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
         var books = new[] { Book, second.Services.GetRequiredService<AppointmentBook>() };
         var slot = At(26, 11, 40);
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => books[i % 2].BookAsync(
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => books[i % 2].BookAsync(
             new BookingRequest(Macapa, slot, $"racer{i}", null, "corrida", "page", "citizen"), Now))));
 
         var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();

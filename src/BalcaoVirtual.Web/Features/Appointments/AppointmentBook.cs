@@ -259,6 +259,39 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
         throw new RedisException($"Appointment {seen.Id} of unit {seen.UnitId} not changed after {Attempts} tries: the store kept changing under it.");
     }
 
+    /// <summary>Every appointment booked through a conversation, at any unit, whatever became of it (an export).</summary>
+    public async Task<IReadOnlyList<Appointment>> OfConversationAsync(string conversationId)
+    {
+        var contact = RedisKeys.ContactOf(conversationId);
+        var found = new List<Appointment>();
+        foreach (var unit in catalog.Units)
+        {
+            foreach (var id in await Db.SetMembersAsync(keys.AppointmentHistory(unit.Id, contact)).ConfigureAwait(false))
+            {
+                if (await GetAsync(unit.Id, id.ToString()).ConfigureAwait(false) is { } appointment && appointment.ConversationId == conversationId)
+                {
+                    found.Add(appointment);
+                }
+            }
+        }
+
+        return [.. found.OrderBy(a => a.Start)];
+    }
+
+    /// <summary>
+    /// An erasure: the conversation's calls still ahead are cancelled (their places freed), and every call's record keeps
+    /// only what the unit's figures need (unit, time, status): the subject, the name and the case numbers go.
+    /// </summary>
+    public async Task EraseAsync(string conversationId, DateTimeOffset now)
+    {
+        foreach (var appointment in await OfConversationAsync(conversationId).ConfigureAwait(false))
+        {
+            var current = appointment.ActiveAt(now) ? await CancelAsync(appointment, "erasure", now).ConfigureAwait(false) ?? appointment : appointment;
+            var erased = current with { Subject = Privacy.Anonymizer.Removed, Name = null, Cases = [], Link = null };
+            await Db.StringSetAsync(keys.Appointment(current.UnitId, current.Id), JsonSerializer.Serialize(erased, Json)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The unit's appointments (any status) starting in [<paramref name="from"/>, <paramref name="to"/>), by start.</summary>
     public async Task<IReadOnlyList<Appointment>> AgendaAsync(string unitId, DateTimeOffset from, DateTimeOffset to)
     {

@@ -12,7 +12,8 @@ namespace BalcaoVirtual.Web.Features.Privacy;
 /// message starts a new conversation). Idempotent: an anonymised conversation is left as it is.
 /// </summary>
 public sealed partial class Anonymizer(
-    RedisConnections redis, RedisKeys keys, ConversationStore conversations, ConversationWords words, CaseAlerts.CaseFollows follows, TimeProvider time,
+    RedisConnections redis, RedisKeys keys, ConversationStore conversations, ConversationWords words, CaseAlerts.CaseFollows follows,
+    Appointments.AppointmentBook appointments, TimeProvider time,
     ILogger<Anonymizer> logger)
 {
     public const string Removed = "anonimizado";
@@ -25,6 +26,7 @@ public sealed partial class Anonymizer(
         var db = redis.GetDatabase();
         // The cases this person followed, and the record of those subscriptions, go first (also on a second try).
         await follows.EraseAsync(conversationId).ConfigureAwait(false);
+        await appointments.EraseAsync(conversationId, time.GetUtcNow()).ConfigureAwait(false);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var (conversation, raw) = await conversations.GetWithVersionAsync(conversationId).ConfigureAwait(false);

@@ -20,7 +20,11 @@ public sealed record SubjectData(IReadOnlyList<SubjectContact> Contacts, IReadOn
 public sealed record SubjectContact(Channel Channel, string Address, string? Name, string? PrivacyNotice, string? PrivacyNoticeAt, string? LastInboundAt);
 
 /// <param name="Follows">The cases followed through it for movement alerts, with each subscription's record.</param>
-public sealed record SubjectConversation(Conversation Conversation, IReadOnlyList<Message> Messages, IReadOnlyList<CaseAlerts.CaseFollow> Follows);
+public sealed record SubjectConversation(Conversation Conversation, IReadOnlyList<Message> Messages, IReadOnlyList<CaseAlerts.CaseFollow> Follows)
+{
+    /// <summary>The video calls booked through the conversation.</summary>
+    public IReadOnlyList<Appointments.Appointment> Appointments { get; init; } = [];
+}
 
 /// <summary>
 /// Finds everything held about a phone number (its WhatsApp and SMS contacts) or an e-mail address, exports it, or
@@ -28,7 +32,7 @@ public sealed record SubjectConversation(Conversation Conversation, IReadOnlyLis
 /// </summary>
 public sealed class DataSubjectRequests(
     RedisConnections redis, RedisKeys keys, ContactIds contactIds, ConversationStore conversations, Anonymizer anonymizer, AuditTrail trail,
-    CaseAlerts.CaseFollows follows, TimeProvider time)
+    CaseAlerts.CaseFollows follows, Appointments.AppointmentBook appointments, TimeProvider time)
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromDays(15);
 
@@ -73,7 +77,10 @@ public sealed class DataSubjectRequests(
                 if (await conversations.GetAsync(id).ConfigureAwait(false) is { AnonymizedAt: null } conversation)
                 {
                     threads.Add(new SubjectConversation(
-                        conversation, await conversations.GetMessagesAsync(id).ConfigureAwait(false), await follows.AllAsync(id).ConfigureAwait(false)));
+                        conversation, await conversations.GetMessagesAsync(id).ConfigureAwait(false), await follows.AllAsync(id).ConfigureAwait(false))
+                    {
+                        Appointments = await appointments.OfConversationAsync(id).ConfigureAwait(false),
+                    });
                 }
             }
         }

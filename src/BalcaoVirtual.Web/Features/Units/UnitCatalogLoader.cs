@@ -558,6 +558,11 @@ internal static partial class UnitCatalogLoader
             }
         }
 
+        if (errors.Count == before && notice >= TimeSpan.FromDays(a.DaysAhead ?? 14))
+        {
+            errors.Add("appointments.minimumNotice", $"'{a.MinimumNotice}' is as long as the {a.DaysAhead ?? 14} days ahead slots are offered: no slot could ever be booked.");
+        }
+
         var slot = TimeSpan.FromMinutes(a.SlotMinutes ?? 0);
         if (slot > TimeSpan.Zero && hours.Count > 0 && hours.All(p => p.To - p.From < slot))
         {
@@ -574,10 +579,11 @@ internal static partial class UnitCatalogLoader
             OwnHours = own,
         };
 
-        // Every day of the period is covered, from its start to its end, by one service period of that day.
-        static bool Inside(ServicePeriod period, List<ServicePeriod> service) =>
-            period.Days.All(day => service.Any(s => s.Days.Contains(day) && s.From <= period.From && period.To <= s.To));
     }
+
+    /// <summary>Whether every day of the period is covered, from its start to its end, by one service period of that day.</summary>
+    internal static bool Inside(ServicePeriod period, IReadOnlyList<ServicePeriod> service) =>
+        period.Days.All(day => service.Any(s => s.Days.Contains(day) && s.From <= period.From && period.To <= s.To));
 
     private static SlaPolicy? ReadSla(SlaDocument? s, bool foraDaSede, UnitErrors errors)
     {

@@ -95,7 +95,7 @@ internal static class UnitSettingsMapping
                 (int)a.SlotLength.TotalMinutes,
                 a.PlacesPerSlot,
                 a.OwnHours ? Periods(a.Hours) : null,
-                a.OwnHours && !a.Hours.All(p => unit.ServiceHours.Any(s => p.Days.IsSubsetOf(s.Days) && s.From <= p.From && p.To <= s.To)) ? true : null,
+                a.OwnHours && !a.Hours.All(p => UnitCatalogLoader.Inside(p, unit.ServiceHours)) ? true : null,
                 a.DaysAhead,
                 a.MinimumNotice.TotalHours,
                 a.JoinUrl is { } join && join != unit.VideoDeskUrl ? join.ToString() : null,
@@ -158,7 +158,7 @@ internal static class UnitSettingsMapping
                 EscalateAfter = escalate,
             },
             (settings.Managers ?? [])
-                .Where(m => !string.IsNullOrWhiteSpace(m.Name) || !string.IsNullOrWhiteSpace(m.Email) || !string.IsNullOrWhiteSpace(m.Phone))
+                .Where(m => m is not null && (!string.IsNullOrWhiteSpace(m.Name) || !string.IsNullOrWhiteSpace(m.Email) || !string.IsNullOrWhiteSpace(m.Phone)))
                 .Select(m => new ManagerDocument { Name = m.Name?.Trim(), Email = Blank(m.Email), Phone = Blank(m.Phone) })
                 .ToList(),
             changedById,
@@ -182,8 +182,9 @@ internal static class UnitSettingsMapping
         return (change, errors);
     }
 
-    private static List<ServicePeriodDocument> Documents(IEnumerable<ServicePeriodSettings> periods) =>
-        [.. periods.Select(p => new ServicePeriodDocument { Days = string.Join(',', p.Days ?? []), From = p.From?.Trim(), To = p.To?.Trim() })];
+    /// <summary>Periods in catalogue terms; an empty entry (null) becomes an empty period, refused by the catalogue's rules.</summary>
+    private static List<ServicePeriodDocument> Documents(IEnumerable<ServicePeriodSettings?> periods) =>
+        [.. periods.Select(p => new ServicePeriodDocument { Days = string.Join(',', p?.Days ?? []), From = p?.From?.Trim(), To = p?.To?.Trim() })];
 
     /// <summary>Minimum notice as the catalogue writes it ("2:00:00"), or null when not 0 to 720 hours.</summary>
     private static string? NoticeDuration(double hours)

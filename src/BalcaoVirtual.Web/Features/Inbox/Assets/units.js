@@ -94,6 +94,18 @@ export async function unitSettings() {
       event.preventDefault();
       form.querySelectorAll('.error').forEach(p => { p.textContent = ''; });
       form.querySelectorAll('[aria-invalid]').forEach(i => i.removeAttribute('aria-invalid'));
+      // Whole numbers where the server takes whole numbers: "2,5" or "abc" is said here, not sent as nothing.
+      const wrong = [...form.querySelectorAll('#n-appt-details input[data-whole], #n-appt-details input[data-decimal]')].filter(i => !i.closest('[hidden]')
+        && i.value.trim() !== '' && !(i.hasAttribute('data-whole') ? /^[0-9]+$/ : /^[0-9]+([.,][0-9]+)?$/).test(i.value.trim()));
+      if (wrong.length) {
+        for (const input of wrong) {
+          document.getElementById(input.id + '-error').textContent = T.InboxUnitsWholeNumber;
+          input.setAttribute('aria-invalid', 'true');
+        }
+        result.textContent = fmt('InboxUnitsFailed', T.InboxUnitsWholeNumber);
+        wrong[0].focus();
+        return;
+      }
       const body = {
         videoDeskUrl: video.value,
         serviceHours: [...periods.children].map(r => r.read()),
@@ -128,7 +140,7 @@ export async function unitSettings() {
   // Appointments: off, or the slot length, places, the hours (the service hours unless periods are given), how far
   // ahead, the notice, the room (the video-desk link unless another or one per appointment) and the limit per person.
   function appointmentsFields(a) {
-    const field = (id, label, value, attrs = {}) => {
+    const field = (id, label, value, attrs = { 'data-whole': '' }) => {
       const input = described(el('input', { id, type: 'text', inputmode: 'numeric', value: value == null ? '' : String(value), ...attrs }), id);
       return [el('label', { for: id, text: label }), input, errorSlot(id)];
     };
@@ -137,7 +149,7 @@ export async function unitSettings() {
     const [slotLabel, slot, slotError] = field('n-slot', T.InboxUnitsApptSlot, a.slotMinutes ?? 20);
     const [placesLabel, places, placesError] = field('n-places', T.InboxUnitsApptPlaces, a.placesPerSlot ?? 1);
     const [aheadLabel, ahead, aheadError] = field('n-ahead', T.InboxUnitsApptAhead, a.daysAhead ?? 14);
-    const [noticeLabel, notice, noticeError] = field('n-notice', T.InboxUnitsApptNotice, hours(a.minimumNoticeHours ?? 2), { inputmode: 'decimal' });
+    const [noticeLabel, notice, noticeError] = field('n-notice', T.InboxUnitsApptNotice, hours(a.minimumNoticeHours ?? 2), { inputmode: 'decimal', 'data-decimal': '' });
     const [perLabel, per, perError] = field('n-per-contact', T.InboxUnitsApptPerContact, a.perContact ?? 1);
     const [meetLabel, meet, meetError] = field('n-meet', T.InboxUnitsApptMeet, a.meetUrl || '', { type: 'url', inputmode: 'url', placeholder: 'https://meet.google.com/…' });
     const perAppointment = el('input', { type: 'checkbox', id: 'n-per-appointment' });

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BalcaoVirtual.IntegrationTests.Chatbot;
+using BalcaoVirtual.IntegrationTests.Support;
+using BalcaoVirtual.Web.Features.Appointments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BalcaoVirtual.IntegrationTests.Appointments;
+
+/// <summary>
+/// The unit's agenda for its clerks, through the real API: the calls of the week with who, subject, case numbers and
+/// conversation; moving and cancelling tell the citizen in their conversation (with the clerk's words); what cannot
+/// be done is a clear 400 or 409 and changes nothing; another unit's clerk is refused. The clock starts on Monday
+/// 23/11/2026 at 9h in Belém.
+/// </summary>
+public sealed class AgendaApiTests
+{
+    private const string Macapa = "trt8-vt-macapa-7";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+    private static readonly TimeSpan Belem = TimeSpan.FromHours(-3);
+    private BotHarness bot = null!;
+    private HttpClient clerk = null!;
+
+    private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, Belem);
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        bot = await BotHarness.StartAsync(new Dictionary<string, string?> { ["Appointments:ReminderCron"] = CaseAlertTests.NeverInATest });
+        clerk = await bot.Factory.ClientForNewUserAsync("clerk.agenda@trt8.jus.br", clerkOf: [Macapa], name: "Servidora da Agenda");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        clerk.Dispose();
+        await bot.DisposeAsync();
+    }
+
+    /// <summary>A citizen books the <paramref name="slot"/>th free time through the bot; the call booked.</summary>
+    private async Task<Appointment> BookAsync(string citizen, int slot, string subject)
+    {
+        await bot.SayAsync("agendar", citizen, BotHarness.MacapaNumber);
+        await bot.SayAsync(slot.ToString(System.Globalization.CultureInfo.InvariantCulture), citizen, BotHarness.MacapaNumber);
+        await bot.SayAsync(subject, citizen, BotHarness.MacapaNumber);
+        var book = bot.Factory.Services.GetRequiredService<AppointmentBook>();
+        return (await book.AgendaAsync(Macapa, At(23, 0), At(30, 0))).Single(a => a.Subject == subject);
+    }
+
+    [Test]
+    public async Task TheWeek_ListsWhoWhatAndTheConversation_OnlyToTheUnitsPeople()
+    {
+        var booked = await BookAsync("whatsapp:+5596981130001", 4, $"acordo do processo {ChatbotTranscriptTests.Macapa.Canonical}");
+
+        var agenda = (await clerk.GetFromJsonAsync<Agenda>($"/api/units/{Macapa}/appointments", Json))!;
+        var item = agenda.Items.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That((agenda.From, agenda.Days, agenda.TimeZone), Is.EqualTo((new DateOnly(2026, 11, 23), 7, "America/Belem")));
+            Assert.That((item.Id, item.Start, item.Status), Is.EqualTo((booked.Id, At(24, 9), AppointmentStatus.Booked)));
+            Assert.That(item.Who, Is.EqualTo("Maria"), "the name WhatsApp gives");
+            Assert.That(item.Cases, Is.EqualTo(new[] { ChatbotTranscriptTests.Macapa.Canonical }));
+            Assert.That(item.ConversationId, Is.EqualTo(booked.ConversationId));
+            Assert.That(item.Link, Is.EqualTo("https://meet.google.com/bvt-mcpa-210"));
+            Assert.That(agenda.FreeSlots, Does.Not.Contain(At(24, 9)).And.Contain(At(24, 9, 20)));
+        });
+
+        using var other = await bot.Factory.ClientForNewUserAsync("clerk.belem.agenda@trt8.jus.br", clerkOf: ["trt8-vt-belem-1"]);
+        Assert.That((await other.GetAsync($"/api/units/{Macapa}/appointments")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await other.PostAsJsonAsync($"/api/units/{Macapa}/appointments/{booked.Id}/cancel", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await bot.Service.GetAsync($"/api/units/{Macapa}/appointments")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await clerk.GetAsync($"/api/units/{Macapa}/appointments?from=23/11/2026")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await clerk.GetAsync($"/api/units/{Macapa}/appointments?days=400")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task MovingAndCancelling_TellTheCitizen_AndBadChangesAreRefusedWithWhy()
+    {
+        const string citizen = "whatsapp:+5596981130002";
+        var booked = await BookAsync(citizen, 4, "alvará");
+        var blocker = await BookAsync("whatsapp:+5596981130003", 4, "outro assunto"); // takes Tuesday 9h20
+        await bot.RepliesAsync();
+        var path = $"/api/units/{Macapa}/appointments/{booked.Id}";
+
+        var full = await clerk.PostAsJsonAsync(path + "/move", new { start = blocker.Start });
+        Assert.That(full.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await full.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("start")[0].GetString(), Is.EqualTo("Esse horário já está preenchido."));
+        var past = await clerk.PostAsJsonAsync(path + "/move", new { start = At(23, 8) });
+        Assert.That((await past.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("start")[0].GetString(), Is.EqualTo("Esse horário já passou."));
+        var weekend = await clerk.PostAsJsonAsync(path + "/move", new { start = At(28, 9) });
+        Assert.That((await weekend.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("start")[0].GetString(), Does.StartWith("A unidade não atende nesse dia"));
+        Assert.That((await clerk.PostAsJsonAsync(path + "/move", new { start = At(25, 10), message = new string('x', 501) })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        using (var notJson = new StringContent("{\"start\": ", System.Text.Encoding.UTF8, "application/json"))
+        {
+            Assert.That((await clerk.PostAsync(path + "/move", notJson)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+
+        var moved = await clerk.PostAsJsonAsync(path + "/move", new { start = At(25, 10), message = "A juíza pediu para adiantar." });
+        Assert.That(moved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await moved.Content.ReadAsStringAsync());
+        var outbox = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the notice to be sent");
+        Assert.That(await bot.RepliesAsync(), Is.EqualTo(new[]
+        {
+            "A 7ª Vara do Trabalho de Macapá remarcou seu atendimento por vídeo para quarta-feira, 25/11, às 10h (horário de Belém). Se não puder, escreva cancelar ou remarcar.\n" +
+            "A juíza pediu para adiantar.",
+        }));
+
+        var cancelled = await clerk.PostAsJsonAsync(path + "/cancel", new { });
+        Assert.That(cancelled.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "the notice to be sent");
+        Assert.That(await bot.RepliesAsync(), Is.EqualTo(new[]
+        {
+            "A 7ª Vara do Trabalho de Macapá desmarcou seu atendimento por vídeo de quarta-feira, 25/11, às 10h. Para marcar outro, escreva agendar.",
+        }));
+        Assert.That((await clerk.PostAsJsonAsync(path + "/cancel", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "cancelled already");
+        Assert.That((await clerk.PostAsJsonAsync($"/api/units/{Macapa}/appointments/nao-existe/cancel", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        var record = await bot.Factory.Services.GetRequiredService<AppointmentBook>().GetAsync(Macapa, booked.Id);
+        Assert.That((record!.Status, record.MovedFrom.Single()), Is.EqualTo((AppointmentStatus.Cancelled, At(24, 9))));
+    }
+
+    [Test]
+    public async Task Attendance_IsRecordedOnceTheCallStarted_AndALinkPerCallIsKept()
+    {
+        var booked = await BookAsync("whatsapp:+5596981130004", 1, "acordo"); // Monday 11h
+        var path = $"/api/units/{Macapa}/appointments/{booked.Id}";
+        Assert.That((await clerk.PostAsJsonAsync(path + "/attendance", new { attended = false })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "not yet");
+        Assert.That((await clerk.PostAsJsonAsync(path + "/attendance", new { })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await clerk.PostAsJsonAsync(path + "/link", new { link = "http://meet.google.com/x" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var linked = await clerk.PostAsJsonAsync(path + "/link", new { link = "https://meet.google.com/abc-defg-hij" });
+        Assert.That(linked.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        bot.Factory.Time.SetUtcNow(At(23, 11, 25));
+        Assert.That((await clerk.PostAsJsonAsync(path + "/attendance", new { attended = false })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var record = await bot.Factory.Services.GetRequiredService<AppointmentBook>().GetAsync(Macapa, booked.Id);
+        Assert.That((record!.Status, record.Link), Is.EqualTo((AppointmentStatus.NoShow, (Uri?)new Uri("https://meet.google.com/abc-defg-hij"))));
+        Assert.That(record.RecordedBy, Is.Not.Null);
+    }
+}
