@@ -17,6 +17,9 @@ internal static class AppShell
     public const string ReportsPath = "/reports/sla";
     public const string AccountPath = "/conta";
 
+    /// <summary>The unit's agenda of video calls.</summary>
+    public const string AgendaPath = "/agenda";
+
     /// <summary>Escapes markup characters and keeps accented letters readable.</summary>
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -51,6 +54,7 @@ internal static class AppShell
             Link("/admin/privacy", "InboxAdminPrivacy");
         }
 
+        Link(AgendaPath, "InboxAgendaNav");
         Link("/admin/canned", "InboxCanned"); // managers keep the answers and labels; clerks read them and propose answers
 
         if (CanSeeReports(user))

@@ -53,6 +53,8 @@ public static class InboxPages
             AdminPage(http, antiforgery, "audit", "PageAuditTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
         app.MapGet("/admin/privacy", (HttpContext http, IAntiforgery antiforgery) =>
             AdminPage(http, antiforgery, "privacy", "PagePrivacyTitle", http.User.IsAdmin(), "AdminOnly")).AllowAnonymous();
+        app.MapGet(AppShell.AgendaPath, (HttpContext http, IAntiforgery antiforgery) =>
+            AppPage(http, antiforgery, "agenda", Texts.Get("InboxAgendaHeading"), null)).AllowAnonymous();
         app.MapGet("/admin/canned", (HttpContext http, IAntiforgery antiforgery) =>
             AppPage(http, antiforgery, "canned", Texts.Get("PageCannedTitle"), null)).AllowAnonymous();
         app.MapGet("/assets/{file}", Asset).AllowAnonymous();
