@@ -97,6 +97,12 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/reports/sla/{unit}/{month}", "/reports/sla/{unit}/2026-11", Rule.UnitPage),
         ("GET", "/reports/sla", "/reports/sla?unit={unit}&month=2026-11", Rule.UnitPage), // the picker: to the report's address
         ("GET", "/conta", "/conta", Rule.Page),
+        ("GET", "/agenda", "/agenda", Rule.Page),
+        ("GET", "/api/units/{id}/appointments/", "/api/units/{unit}/appointments", Rule.Unit),
+        ("POST", "/api/units/{id}/appointments/{appointmentId}/move", "/api/units/{unit}/appointments/none/move", Rule.Unit),
+        ("POST", "/api/units/{id}/appointments/{appointmentId}/cancel", "/api/units/{unit}/appointments/none/cancel", Rule.Unit),
+        ("POST", "/api/units/{id}/appointments/{appointmentId}/link", "/api/units/{unit}/appointments/none/link", Rule.Unit),
+        ("POST", "/api/units/{id}/appointments/{appointmentId}/attendance", "/api/units/{unit}/appointments/none/attendance", Rule.Unit),
         ("GET", "/", "/", Rule.Public),
         ("GET", "/unidades/{id}", "/unidades/{unit}", Rule.Public),
         ("GET", "/fragmento", "/fragmento", Rule.Public),

@@ -136,4 +136,26 @@ public sealed class AgendaApiTests
         Assert.That((record!.Status, record.Link), Is.EqualTo((AppointmentStatus.NoShow, (Uri?)new Uri("https://meet.google.com/abc-defg-hij"))));
         Assert.That(record.RecordedBy, Is.Not.Null);
     }
+
+    [Test]
+    public async Task TheMonthsReport_CountsCallsAttendedNoShowsAndCancelled()
+    {
+        var came = await BookAsync("whatsapp:+5596981130011", 1, "assunto um"); // Monday 11h
+        var missed = await BookAsync("whatsapp:+5596981130012", 1, "assunto dois"); // Monday 11h20
+        var dropped = await BookAsync("whatsapp:+5596981130013", 4, "assunto três");
+        var ahead = await BookAsync("whatsapp:+5596981130014", 4, "assunto quatro");
+        var path = $"/api/units/{Macapa}/appointments/";
+        Assert.That((await clerk.PostAsJsonAsync(path + dropped.Id + "/cancel", new { })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        bot.Factory.Time.SetUtcNow(At(23, 12));
+        clerk.Dispose();
+        clerk = await bot.Factory.ClientAsAsync("clerk.agenda@trt8.jus.br", "senha-forte-do-servidor");
+        Assert.That((await clerk.PostAsJsonAsync(path + came.Id + "/attendance", new { attended = true })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clerk.PostAsJsonAsync(path + missed.Id + "/attendance", new { attended = false })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        using var manager = await bot.Factory.ClientForNewUserAsync("chefe.agenda@trt8.jus.br", managerOf: [Macapa]);
+        var report = await manager.GetFromJsonAsync<JsonElement>($"/api/reports/sla?unit={Macapa}&from=2026-11-01&to=2026-11-30");
+        var figures = report.GetProperty("appointments").Deserialize<Web.Features.Sla.AppointmentFigures>(Json)!;
+        Assert.That(figures, Is.EqualTo(new Web.Features.Sla.AppointmentFigures(Total: 4, Attended: 1, NoShows: 1, Cancelled: 1, NotRecorded: 0, Ahead: 1)));
+        Assert.That(ahead.Start, Is.GreaterThan(At(23, 12)));
+    }
 }

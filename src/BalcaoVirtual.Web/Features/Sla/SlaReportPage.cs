@@ -60,6 +60,7 @@ internal static class SlaReportPage
         }
 
         AppendSatisfaction(html, report.Satisfaction, Pct);
+        AppendAppointments(html, report.Appointments);
         AppendChart(html, report);
         html.Append("<p><a href=\"").Append(H(csvUrl)).Append("\" download>").Append(H(Texts.Get("ReportCsv"))).Append("</a></p>");
         html.Append("<table><caption>").Append(H(Texts.Get("ReportPeriodsCaption"))).Append("</caption><thead><tr>");
@@ -188,6 +189,31 @@ internal static class SlaReportPage
         }
 
         html.Append("</section>");
+    }
+
+    /// <summary>The month's video calls: how many, attended, no-shows, cancelled, past without a record, still ahead.</summary>
+    private static void AppendAppointments(StringBuilder html, AppointmentFigures figures)
+    {
+        html.Append("<section id=\"appointments\" aria-labelledby=\"appointments-title\"><h2 id=\"appointments-title\">")
+            .Append(H(Texts.Get("ReportAppointments"))).Append("</h2>");
+        if (figures.Total == 0)
+        {
+            html.Append("<p>").Append(H(Texts.Get("ReportAppointmentsNone"))).Append("</p></section>");
+            return;
+        }
+
+        html.Append("<div class=\"kpi\">");
+        foreach (var (label, value) in new[]
+                 {
+                     (Texts.Get("ReportAppointmentsTotal"), figures.Total), (Texts.Get("ReportAppointmentsAttended"), figures.Attended),
+                     (Texts.Get("ReportAppointmentsNoShows"), figures.NoShows), (Texts.Get("ReportAppointmentsCancelled"), figures.Cancelled),
+                     (Texts.Get("ReportAppointmentsNotRecorded"), figures.NotRecorded), (Texts.Get("ReportAppointmentsAhead"), figures.Ahead),
+                 })
+        {
+            html.Append("<div>").Append(H(label)).Append("<b>").Append(H(value.ToString(PtBr))).Append("</b></div>");
+        }
+
+        html.Append("</div></section>");
     }
 
     /// <summary>One stacked bar per day: answered on time below, missed above; the title of each bar says it in words.</summary>

@@ -100,6 +100,9 @@ public sealed record SlaReport
     /// <summary>The satisfaction surveys asked in the report's days (comments only for the unit's managers).</summary>
     public SatisfactionFigures Satisfaction { get; init; } = SatisfactionFigures.Of([]);
 
+    /// <summary>The unit's video calls of the report's days.</summary>
+    public AppointmentFigures Appointments { get; init; } = AppointmentFigures.Of([], DateTimeOffset.MinValue);
+
     /// <summary>The latest rating each conversation gave in a survey asked in the report's days, for the CSV.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, int> Ratings { get; init; } = new Dictionary<string, int>();
@@ -157,6 +160,7 @@ public sealed record SlaReport
             Items = items,
             PaymentWarned = warned,
             Satisfaction = SatisfactionFigures.Of(facts?.Surveys ?? []),
+            Appointments = AppointmentFigures.Of(facts?.Appointments ?? [], now),
             Ratings = (facts?.Surveys ?? []).Where(s => s.Survey.Score is not null).GroupBy(s => s.ConversationId)
                 .ToDictionary(g => g.Key, g => g.MaxBy(s => s.Survey.AskedAt).Survey.Score!.Value, StringComparer.Ordinal),
             Labels = labels ?? new Dictionary<string, IReadOnlyList<string>>(),
@@ -212,19 +216,44 @@ public sealed record SlaReport
 }
 
 /// <summary>
+/// The unit's video calls that started (or were to start) in the report's days: all of them, those attended, the
+/// no-shows, those cancelled, those past without a record of either, and those still ahead.
+/// </summary>
+public sealed record AppointmentFigures(int Total, int Attended, int NoShows, int Cancelled, int NotRecorded, int Ahead)
+{
+    public static AppointmentFigures Of(IReadOnlyList<Appointments.Appointment> appointments, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(appointments);
+        var booked = appointments.Where(a => a.Status == Appointments.AppointmentStatus.Booked).ToList();
+        return new(
+            appointments.Count,
+            appointments.Count(a => a.Status == Appointments.AppointmentStatus.Attended),
+            appointments.Count(a => a.Status == Appointments.AppointmentStatus.NoShow),
+            appointments.Count(a => a.Status == Appointments.AppointmentStatus.Cancelled),
+            booked.Count(a => a.Start <= now),
+            booked.Count(a => a.Start > now));
+    }
+}
+
+/// <summary>
 /// What a report reads from its conversations' records: their labels by name, when each was flagged for a payment
 /// demand, and the unit's satisfaction surveys asked in the report's days.
 /// </summary>
 public sealed record ConversationFacts(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Labels,
     IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> PaymentWarnings,
-    IReadOnlyList<(string ConversationId, SatisfactionSurvey Survey)>? Surveys = null);
+    IReadOnlyList<(string ConversationId, SatisfactionSurvey Survey)>? Surveys = null)
+{
+    /// <summary>The unit's video calls of the report's days.</summary>
+    public IReadOnlyList<Appointments.Appointment> Appointments { get; init; } = [];
+}
 
 /// <summary>
 /// The unit's labels each conversation of a report bears now, by name (what the report counts per label), and the
 /// conversations flagged for a payment demand (the fake-lawyer scam).
 /// </summary>
-public sealed class SlaReportFacts(ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys)
+public sealed class SlaReportFacts(
+    ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, Infrastructure.Storage.RedisKeys keys, Appointments.AppointmentBook appointments)
 {
     /// <param name="from">The report's first instant; surveys asked in [from, to) are read from the unit's survey index.</param>
     public async Task<ConversationFacts> ForAsync(Unit unit, IReadOnlyList<WaitingPeriod> periods, DateTimeOffset from, DateTimeOffset to)
@@ -247,6 +276,9 @@ public sealed class SlaReportFacts(ConversationStore conversations, Infrastructu
             records.Where(c => c.Labels.Any(names.ContainsKey))
                 .ToDictionary(c => c.Id, c => (IReadOnlyList<string>)[.. c.Labels.Where(names.ContainsKey).Select(l => names[l])]),
             records.Where(c => c.PaymentWarnings.Count > 0).ToDictionary(c => c.Id, c => c.PaymentWarnings),
-            surveys);
+            surveys)
+        {
+            Appointments = await appointments.AgendaAsync(unit.Id, from, to).ConfigureAwait(false),
+        };
     }
 }
