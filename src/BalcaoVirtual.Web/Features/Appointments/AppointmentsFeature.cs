@@ -25,6 +25,6 @@ public static class AppointmentsFeature
         return services;
     }
 
-    /// <summary>The clerks' agenda API and page.</summary>
-    public static IEndpointRouteBuilder MapAppointmentsFeature(this IEndpointRouteBuilder app) => app.MapAppointments();
+    /// <summary>The clerks' agenda API, and the public booking form.</summary>
+    public static IEndpointRouteBuilder MapAppointmentsFeature(this IEndpointRouteBuilder app) => app.MapAppointments().MapPublicBooking();
 }

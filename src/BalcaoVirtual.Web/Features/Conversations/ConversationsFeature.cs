@@ -34,6 +34,7 @@ public static class ConversationsFeature
     {
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<InboundStore>();
+        services.AddSingleton<ConversationOpener>();
         services.AddSingleton<IntakeGauge>();
         services.AddHostedService<InboundProcessor>();
         services.AddSingleton<Outbox>();

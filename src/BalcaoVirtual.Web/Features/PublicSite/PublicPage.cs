@@ -21,7 +21,7 @@ internal static class PublicPage
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     /// <summary>Scoped under .bv so that a portal's own styles and these do not meet. Contrast ≥ 4.5:1 on white.</summary>
-    private const string Css =
+    internal const string Css =
         ".bv{color:#1b1b1b;font:1rem/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}.bv a{color:#0b4f8a}" +
         ".bv :focus-visible{outline:3px solid #b35c00;outline-offset:2px}.bv label{display:block;font-weight:600;margin-bottom:.3rem}" +
         ".bv-row{display:flex;gap:.4rem}.bv input{flex:1;min-width:0;font:inherit;padding:.55rem;border:1px solid #6b6b6b;border-radius:.3rem}" +
@@ -33,7 +33,7 @@ internal static class PublicPage
         "@media(min-width:30rem){.bv dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .7rem}.bv dd{margin:0}}.bv-meet{display:inline-block;font-weight:600;padding:.35rem .6rem;" +
         "border:2px solid #1e6b2e;border-radius:.3rem;color:#1e6b2e!important}";
 
-    private const string PageCss =
+    internal const string PageCss =
         "body{margin:0;background:#fff}header,main,footer{max-width:44rem;margin:0 auto;padding:.8rem 1rem}header{border-bottom:4px solid #0b4f8a}" +
         "h1{font-size:1.5rem;margin:.2rem 0}header p{margin:.3rem 0}.bv-official{border-left:4px solid #8a1c1c;padding:.3rem .6rem;background:#fdf3f3}.bv-nowrap{white-space:nowrap}footer{color:#4a4a4a;font-size:.9rem}" +
         ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.4rem}";
@@ -135,6 +135,11 @@ internal static class PublicPage
             Row(html, "PublicVideo", view.VideoDeskUrl is { } meet
                 ? $"<a class=\"bv-meet\" href=\"{H(meet)}\" rel=\"noopener\">{H(Texts.Get("PublicVideoJoin"))}</a>"
                 : H(Texts.Get("PublicVideoOnlyOpen")));
+        }
+
+        if (u.Appointments is not null)
+        {
+            Row(html, "PublicAppointments", $"<a href=\"{H(origin + "/unidades/" + Uri.EscapeDataString(u.Id) + "/agendar")}\">{H(Texts.Get("PublicBookLink"))}</a>");
         }
 
         if (view.WhatsApp is { } whatsApp)

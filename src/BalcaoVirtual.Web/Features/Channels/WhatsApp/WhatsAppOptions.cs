@@ -77,6 +77,12 @@ public sealed class WhatsAppOptions
     /// <summary>A court's own reminder template, by its id.</summary>
     public Dictionary<string, WhatsAppTemplate> AppointmentReminderFor { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The court's template confirming a video call booked on the public page ("Atendimento por vídeo marcado com a
+    /// {unit}: {when}."), the court writing first; none: the public page offers no WhatsApp confirmation.
+    /// </summary>
+    public WhatsAppTemplate? AppointmentBooked { get; set; }
+
     public WhatsAppTemplate? AnswerWaitingOf(string? unitId, string? courtId) =>
         (unitId is null ? null : AnswerWaitingFor.GetValueOrDefault(unitId))
         ?? (courtId is null ? null : AnswerWaitingFor.GetValueOrDefault(courtId))
@@ -88,6 +94,7 @@ public sealed class WhatsAppOptions
         "answerWaiting" => AnswerWaitingOf(unitId, courtId),
         "caseMovement" => (courtId is null ? null : CaseMovementFor.GetValueOrDefault(courtId)) ?? CaseMovement,
         "appointmentReminder" => (courtId is null ? null : AppointmentReminderFor.GetValueOrDefault(courtId)) ?? AppointmentReminder,
+        "appointmentBooked" => AppointmentBooked,
         _ => null,
     };
 
@@ -95,7 +102,7 @@ public sealed class WhatsAppOptions
     public static IReadOnlyList<string> ValuesOf(string kind) => kind switch
     {
         "caseMovement" => ["number", "date", "movement", "court"],
-        "appointmentReminder" => ["unit", "when", "link", "court"],
+        "appointmentReminder" or "appointmentBooked" => ["unit", "when", "link", "court"],
         _ => ["unit", "court"],
     };
 }
@@ -120,7 +127,8 @@ internal sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOption
             .Concat(options.CaseMovementFor.Select(p => ($"WhatsApp:CaseMovementFor:{p.Key}", (WhatsAppTemplate?)p.Value, "caseMovement")))
             .Append(("WhatsApp:CaseMovement", options.CaseMovement, "caseMovement"))
             .Concat(options.AppointmentReminderFor.Select(p => ($"WhatsApp:AppointmentReminderFor:{p.Key}", (WhatsAppTemplate?)p.Value, "appointmentReminder")))
-            .Append(("WhatsApp:AppointmentReminder", options.AppointmentReminder, "appointmentReminder"));
+            .Append(("WhatsApp:AppointmentReminder", options.AppointmentReminder, "appointmentReminder"))
+            .Append(("WhatsApp:AppointmentBooked", options.AppointmentBooked, "appointmentBooked"));
         foreach (var (key, template, kind) in templates)
         {
             if (template is null)
