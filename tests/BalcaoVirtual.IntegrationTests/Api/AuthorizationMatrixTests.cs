@@ -105,6 +105,8 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/units/{id}/appointments/{appointmentId}/attendance", "/api/units/{unit}/appointments/none/attendance", Rule.Unit),
         ("GET", "/", "/", Rule.Public),
         ("GET", "/unidades/{id}", "/unidades/{unit}", Rule.Public),
+        ("GET", "/unidades/{id}/agendar", "/unidades/{unit}/agendar", Rule.Public),
+        ("POST", "/unidades/{id}/agendar", "/unidades/{unit}/agendar", Rule.Public), // a form without its token books nothing (PublicBookingMailTests)
         ("GET", "/fragmento", "/fragmento", Rule.Public),
         ("GET", "/entrar", "/entrar", Rule.Public),
         ("POST", "/entrar", "/entrar", Rule.Public),

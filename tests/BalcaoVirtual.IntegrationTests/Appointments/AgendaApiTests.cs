@@ -159,3 +159,53 @@ public sealed class AgendaApiTests
         Assert.That(ahead.Start, Is.GreaterThan(At(23, 12)));
     }
 }
+
+/// <summary>
+/// The public booking form by e-mail, posted as a browser without script would (the form's token and cookie): the
+/// confirmation goes from the unit's own mailbox to the address given; a second post without the token is refused and
+/// books nothing.
+/// </summary>
+public sealed class PublicBookingMailTests
+{
+    [Test]
+    public async Task ABookingByEMail_IsConfirmedFromTheUnitsMailbox_AndAPostWithoutTheToken_BooksNothing()
+    {
+        var user = Channels.Email.MailTestSupport.NewUser();
+        await using var bot = await BotHarness.StartAsync(Channels.Email.MailTestSupport.Settings(user));
+        var citizen = Channels.Email.MailTestSupport.NewCitizen();
+        var form = await bot.Service.GetStringAsync("/unidades/trt8-vt-macapa-7/agendar");
+        Assert.That(form, Does.Contain("id=\"c-email\""), "the unit has a mailbox");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        var slot = System.Text.RegularExpressions.Regex.Match(form, "name=\"horario\" id=\"[^\"]+\" value=\"([^\"]+)\"").Groups[1].Value;
+        var pedido = System.Text.RegularExpressions.Regex.Match(form, "name=\"pedido\" value=\"([0-9a-f]{16})\"").Groups[1].Value;
+        var fields = new Dictionary<string, string>
+        {
+            ["horario"] = System.Net.WebUtility.HtmlDecode(slot), ["nome"] = "Ana", ["canal"] = "email", ["contato"] = citizen, ["assunto"] = "acordo", ["site"] = "",
+            ["pedido"] = pedido,
+        };
+
+        using var forged = new FormUrlEncodedContent(fields);
+        var refused = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", forged);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "no token");
+        var book = bot.Factory.Services.GetRequiredService<AppointmentBook>();
+        Assert.That(await book.AgendaAsync("trt8-vt-macapa-7", bot.Factory.Time.GetUtcNow(), bot.Factory.Time.GetUtcNow().AddDays(30)), Is.Empty);
+
+        fields[token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value);
+        using var posted = new FormUrlEncodedContent(fields);
+        var done = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", posted);
+        Assert.That(await done.Content.ReadAsStringAsync(), Does.Contain("A confirmação foi enviada por e-mail."));
+        using var again = new FormUrlEncodedContent(fields);
+        var twice = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", again); // a refresh sends the form again
+        Assert.That(await twice.Content.ReadAsStringAsync(), Does.Contain("A confirmação foi enviada por e-mail."));
+        Assert.That(await book.AgendaAsync("trt8-vt-macapa-7", bot.Factory.Time.GetUtcNow(), bot.Factory.Time.GetUtcNow().AddDays(30)), Has.Count.EqualTo(1));
+        var mail = (await Channels.Email.MailTestSupport.ReceivedAsync(citizen, 1)).Single();
+        var outbox = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.Outbox>();
+        await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "everything sent");
+        Assert.That(Channels.Email.MailTestSupport.Received(citizen), Has.Count.EqualTo(1), "confirmed once");
+        Assert.Multiple(() =>
+        {
+            Assert.That(mail.From.Mailboxes.Single().Address, Is.EqualTo(Channels.Email.MailTestSupport.UnitAddress));
+            Assert.That(mail.TextBody, Does.Contain("atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: segunda-feira, 23/11, às 11h"));
+        });
+    }
+}

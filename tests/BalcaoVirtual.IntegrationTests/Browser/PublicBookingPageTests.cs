@@ -27,6 +27,7 @@ public sealed class PublicBookingPageTests
         {
             ["Appointments:ReminderCron"] = CaseAlertTests.NeverInATest,
             ["WhatsApp:AppointmentBooked:TwilioContentSid"] = ContentSid,
+            ["WhatsApp:AppointmentReminder:TwilioContentSid"] = "HX0123456789abcdef0123456789abcd03", // reminders can reach a WhatsApp booking too
         }, kestrel: true);
         var book = bot.Factory.Services.GetRequiredService<AppointmentBook>();
         async Task<int> BookedAsync() => (await book.AgendaAsync(Macapa, bot.Factory.Time.GetUtcNow(), bot.Factory.Time.GetUtcNow().AddDays(30))).Count;
@@ -89,7 +90,7 @@ public sealed class PublicBookingPageTests
         await page.FillAsync("#contato", "96981115000");
         await page.FillAsync("#assunto", "outro");
         await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("Você já tem 1 atendimento(s) marcado(s) com esta unidade, o limite.");
+        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("Não foi possível marcar para este contato: cada pessoa pode ter até 1 atendimento(s)");
         Assert.That(await BookedAsync(), Is.EqualTo(1));
 
         // By WhatsApp: the court writes first, so the approved template carries it.

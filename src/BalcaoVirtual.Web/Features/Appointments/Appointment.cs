@@ -12,7 +12,7 @@ public enum AppointmentStatus
     /// <summary>The citizen joined (recorded by a clerk).</summary>
     Attended,
 
-    /// <summary>The citizen did not join (recorded by a clerk, or by the day's end without a record).</summary>
+    /// <summary>The citizen did not join (recorded by a clerk).</summary>
     NoShow,
 }
 
@@ -53,11 +53,14 @@ public sealed record Appointment(
     /// <summary>The starts it had before being moved, oldest first.</summary>
     public IReadOnlyList<DateTimeOffset> MovedFrom { get; init; } = [];
 
+    /// <summary>When it was last moved: a call moved to less than a day ahead gets no reminder the day before.</summary>
+    public DateTimeOffset? MovedAt { get; init; }
+
     public DateTimeOffset? RemindedDayBefore { get; init; }
 
     public DateTimeOffset? RemindedSoon { get; init; }
 
-    /// <summary>Who recorded the attendance or the no-show ("job" when the day ended without a record).</summary>
+    /// <summary>Who recorded the attendance or the no-show.</summary>
     public string? RecordedBy { get; init; }
 
     public DateTimeOffset End => Start + Length;
@@ -95,4 +98,7 @@ public enum BookingRefusal
 public sealed record BookingResult(Appointment? Appointment, BookingRefusal? Refusal = null, SlotProblem? Problem = null)
 {
     public bool Booked => Appointment is not null && Refusal is null;
+
+    /// <summary>The same request was booked before (its id): nothing new was booked, and nothing new should be told.</summary>
+    public bool Again { get; init; }
 }

@@ -121,7 +121,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
             if (request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId)
             {
-                return new(earlier); // the same request again (a turn run twice): what it booked the first time
+                return new(earlier) { Again = true }; // the same request again (a turn run twice): what it booked the first time
             }
 
             if (!room.WasSatisfied)
@@ -177,6 +177,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             Start = start,
             Length = policy.SlotLength,
             MovedFrom = [.. a.MovedFrom, a.Start],
+            MovedAt = now,
             RemindedDayBefore = null,
             RemindedSoon = null,
         }, Slotting.Take, policy.PlacesPerSlot).ConfigureAwait(false);

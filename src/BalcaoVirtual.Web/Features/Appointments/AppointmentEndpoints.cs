@@ -13,7 +13,7 @@ namespace BalcaoVirtual.Web.Features.Appointments;
 /// <summary>One booked video call as the unit's agenda shows it: who (the name given, else the contact), about what, and the conversation.</summary>
 public sealed record AgendaItem(
     string Id, DateTimeOffset Start, DateTimeOffset End, AppointmentStatus Status, string Who, Channel? Channel, string Subject,
-    IReadOnlyList<string> Cases, string? ConversationId, string Via, string? Link, bool NeedsLink, DateTimeOffset? RemindedDayBefore,
+    IReadOnlyList<string> Cases, string? ConversationId, string Via, string? Link, bool NeedsLink, bool LinkPerAppointment, DateTimeOffset? RemindedDayBefore,
     DateTimeOffset? RemindedSoon, IReadOnlyList<DateTimeOffset> MovedFrom, string? RecordedBy);
 
 /// <summary>A unit's agenda for some days, and the free slots a call may move to.</summary>
@@ -73,6 +73,7 @@ internal static class AppointmentEndpoints
             items.Add(new AgendaItem(
                 a.Id, a.Start, a.End, a.Status, a.Name ?? conversation?.ContactName ?? conversation?.ContactAddress ?? "", conversation?.Channel, a.Subject, a.Cases,
                 a.ConversationId, a.Via, (a.Link ?? unit.Appointments?.JoinUrl)?.ToString(), unit.Appointments is { JoinUrl: null } && a.Link is null,
+                unit.Appointments is { JoinUrl: null },
                 a.RemindedDayBefore, a.RemindedSoon, a.MovedFrom, a.RecordedBy));
         }
 
@@ -117,6 +118,11 @@ internal static class AppointmentEndpoints
         if (appointment!.Status != AppointmentStatus.Booked)
         {
             return new ConflictProblem(Texts.Get("AgendaNotBooked"));
+        }
+
+        if (start == appointment.Start)
+        {
+            return Problems.Validation(("start", Texts.Get("AgendaSameTime")));
         }
 
         var now = time.GetUtcNow();
@@ -166,7 +172,8 @@ internal static class AppointmentEndpoints
 
     /// <summary>The call's own link (units whose calls each get one); the citizen gets it with the reminders.</summary>
     private static async Task<IResult> LinkAsync(
-        string id, string appointmentId, AgendaChange? change, ClaimsPrincipal user, UnitCatalog catalog, AppointmentBook book, Privacy.AuditTrail trail)
+        string id, string appointmentId, AgendaChange? change, ClaimsPrincipal user, UnitCatalog catalog, AppointmentBook book, ConversationActions actions,
+        Privacy.AuditTrail trail, TimeProvider time)
     {
         var (unit, appointment, refused) = await FindAsync(id, appointmentId, user, catalog, book).ConfigureAwait(false);
         if (refused is not null)
@@ -188,6 +195,13 @@ internal static class AppointmentEndpoints
         if (noted is null)
         {
             return new ConflictProblem(Texts.Get("AgendaChanged"));
+        }
+
+        if (noted.RemindedSoon is not null || noted.Start - time.GetUtcNow() <= AppointmentReminderJob.Soon)
+        {
+            // The 30-minute reminder went (or is going) without a link: the link goes now.
+            await TellAsync(noted, user, actions, "appointment.link",
+                Texts.Format("AgendaLinkTell", unit!.Name, BotFormat.Time(noted.Start, unit.TimeZone), link), null).ConfigureAwait(false);
         }
 
         await trail.RecordAsync("appointment.link", appointment.Id, unit!.Id, user.UserId()).ConfigureAwait(false);

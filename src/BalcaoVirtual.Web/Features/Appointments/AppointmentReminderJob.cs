@@ -51,9 +51,11 @@ public sealed partial class AppointmentReminderJob(
         var (dayBefore, soon, notSent) = (0, 0, 0);
         foreach (var unit in catalog.Units.Where(u => u.Appointments is not null))
         {
-            foreach (var appointment in await book.AgendaAsync(unit.Id, now, now + DayBefore + TimeSpan.FromMinutes(1)).ConfigureAwait(false))
+            // From a slot's length back: a call at the desk's opening time gets its link at the opening, once it has begun.
+            var from = now - (unit.Appointments?.SlotLength ?? TimeSpan.Zero);
+            foreach (var appointment in await book.AgendaAsync(unit.Id, from, now + DayBefore + TimeSpan.FromMinutes(1)).ConfigureAwait(false))
             {
-                if (appointment.Status != AppointmentStatus.Booked || appointment.Start <= now || appointment.ConversationId is null)
+                if (appointment.Status != AppointmentStatus.Booked || appointment.End <= now || appointment.ConversationId is null)
                 {
                     continue;
                 }
@@ -87,7 +89,8 @@ public sealed partial class AppointmentReminderJob(
             return appointment.RemindedSoon is null && (!IsStandingRoom(unit, appointment) || hours.At(unit, now).Open) ? "soon" : null;
         }
 
-        return appointment.RemindedDayBefore is null && appointment.BookedAt <= appointment.Start - DayBefore && appointment.Start - now <= DayBefore ? "day" : null;
+        return appointment.RemindedDayBefore is null && (appointment.MovedAt ?? appointment.BookedAt) <= appointment.Start - DayBefore
+            && appointment.Start - now <= DayBefore ? "day" : null;
     }
 
     private static Uri? LinkOf(Unit unit, Appointment appointment) => appointment.Link ?? unit.Appointments?.JoinUrl;
@@ -102,6 +105,12 @@ public sealed partial class AppointmentReminderJob(
             return false;
         }
 
+        // Read again just before: a call cancelled or moved since the agenda was read is not reminded (its mark would not match).
+        if (await book.GetAsync(appointment.UnitId, appointment.Id).ConfigureAwait(false) is not { Status: AppointmentStatus.Booked } current || current.Start != appointment.Start)
+        {
+            return false;
+        }
+
         // The day before, the standing room's link is not given (the desk may be closed): it comes 30 minutes before.
         var link = kind == "day" && IsStandingRoom(unit, appointment) ? null : LinkOf(unit, appointment);
         var when = BotFormat.When(appointment.Start, unit.TimeZone);
@@ -110,6 +119,7 @@ public sealed partial class AppointmentReminderJob(
             ("day", null) => Texts.Format("AppointmentReminderDayNoLink", unit.Name, when, BotFormat.ZoneName(unit.TimeZone)),
             ("day", _) => Texts.Format("AppointmentReminderDay", unit.Name, when, BotFormat.ZoneName(unit.TimeZone), link),
             (_, null) => Texts.Format("AppointmentReminderSoonNoLink", unit.Name, BotFormat.Time(appointment.Start, unit.TimeZone)),
+            _ when appointment.Start <= now => Texts.Format("AppointmentReminderNow", unit.Name, link),
             _ => Texts.Format("AppointmentReminderSoon", unit.Name, BotFormat.Time(appointment.Start, unit.TimeZone), link),
         };
         MessageTemplate? template = null;

@@ -13,7 +13,11 @@ using Microsoft.Extensions.Options;
 namespace BalcaoVirtual.Web.Features.Appointments;
 
 /// <summary>The public booking form as posted: the slot (an instant), name, channel ("sms", "whatsapp", "email"), contact, subject; "site" is a trap for robots.</summary>
-public sealed record PublicBookingForm(string? Horario, string? Nome, string? Canal, string? Contato, string? Assunto, string? Site);
+public sealed record PublicBookingForm(string? Horario, string? Nome, string? Canal, string? Contato, string? Assunto, string? Site)
+{
+    /// <summary>The form's own id (hidden): sent twice (a refresh, a double tap), it books once.</summary>
+    public string? Pedido { get; init; }
+}
 
 /// <summary>
 /// Booking a video call on the public page, per unit, without JavaScript: the free slots as radio buttons by day, and a
@@ -33,7 +37,7 @@ internal static class PublicBooking
     {
         app.MapGet("/unidades/{id}/agendar", FormAsync).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         // The form is read and its token checked here, so that a bad or expired token is said on the page, not a bare 400.
-        app.MapPost("/unidades/{id}/agendar", BookAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(RateLimits.Public);
+        app.MapPost("/unidades/{id}/agendar", BookAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(RateLimits.Booking);
         return app;
     }
 
@@ -41,7 +45,8 @@ internal static class PublicBooking
     private static Dictionary<string, string> Channels(Unit unit, UnitCatalog catalog, Channels.WhatsApp.WhatsAppOptions whatsApp)
     {
         var ways = new Dictionary<string, string>(StringComparer.Ordinal);
-        if ((unit.Channels.WhatsApp.Count > 0 ? unit.Channels.WhatsApp[0] : unit.Court.WhatsApp) is { } number && whatsApp.TemplateOf("appointmentBooked", unit.Id, unit.Court.Id) is not null)
+        if ((unit.Channels.WhatsApp.Count > 0 ? unit.Channels.WhatsApp[0] : unit.Court.WhatsApp) is { } number && whatsApp.TemplateOf("appointmentBooked", unit.Id, unit.Court.Id) is not null
+            && whatsApp.TemplateOf(AppointmentReminderJob.TemplateKind, unit.Id, unit.Court.Id) is not null)
         {
             ways["whatsapp"] = "whatsapp:" + number;
         }
@@ -86,7 +91,10 @@ internal static class PublicBooking
         }
 
         var posted = await http.Request.ReadFormAsync().ConfigureAwait(false);
-        var form = new PublicBookingForm(posted["horario"], posted["nome"], posted["canal"], posted["contato"], posted["assunto"], posted["site"]);
+        var form = new PublicBookingForm(posted["horario"], posted["nome"], posted["canal"], posted["contato"], posted["assunto"], posted["site"])
+        {
+            Pedido = posted["pedido"],
+        };
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
         {
@@ -135,7 +143,7 @@ internal static class PublicBooking
         var now = time.GetUtcNow();
         var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name).ConfigureAwait(false);
         var result = await book.BookAsync(new BookingRequest(unit.Id, start, Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id), conversation.Id,
-            subject, "page", "citizen") { Name = name, Cases = [.. Court.CnjNumber.FindAll(subject).Where(n => n.IsValid).Select(n => n.Number.Canonical)] }, now)
+            subject, "page", "citizen") { Id = FormId(form.Pedido), Name = name, Cases = [.. Court.CnjNumber.FindAll(subject).Where(n => n.IsValid).Select(n => n.Number.Canonical)] }, now)
             .ConfigureAwait(false);
         if (!result.Booked)
         {
@@ -147,6 +155,14 @@ internal static class PublicBooking
                 _ => Texts.Get("PublicBookGone"),
             };
             return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors, null).ConfigureAwait(false);
+        }
+
+        if (result.Again)
+        {
+            // The same form again (a refresh, a double tap): booked and confirmed the first time.
+            return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors,
+                Texts.Format("PublicBooked", BotFormat.When(result.Appointment!.Start, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone), Texts.Get("PublicChannel_" + form.Canal)))
+                .ConfigureAwait(false);
         }
 
         // The confirmation, through the channel chosen (WhatsApp: the court writes first, so by its approved template).
@@ -166,6 +182,10 @@ internal static class PublicBooking
         return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors,
             Texts.Format("PublicBooked", when, BotFormat.ZoneName(unit.TimeZone), Texts.Get("PublicChannel_" + form.Canal))).ConfigureAwait(false);
     }
+
+    /// <summary>The booking's id from the form's own id (16 hex digits), or a new one when it is missing or not that.</summary>
+    private static string? FormId(string? pedido) =>
+        pedido is { Length: 16 } && pedido.All(char.IsAsciiHexDigitLower) ? "p" + pedido : null;
 
     /// <summary>The address typed, for the channel: a Brazilian mobile with its area code, or an e-mail address.</summary>
     private static ContactAddress? Contact(string channel, string? typed)
@@ -229,7 +249,8 @@ internal static class PublicBooking
 
         var tokens = antiforgery.GetAndStoreTokens(http);
         html.Append("<form method=\"post\" action=\"/unidades/").Append(H(Uri.EscapeDataString(unit.Id))).Append("/agendar\" novalidate>")
-            .Append("<input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"").Append(H(tokens.RequestToken)).Append("\">");
+            .Append("<input type=\"hidden\" name=\"").Append(H(tokens.FormFieldName)).Append("\" value=\"").Append(H(tokens.RequestToken)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"pedido\" value=\"").Append(H(FormId(form.Pedido) is null ? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) : form.Pedido)).Append("\">");
         html.Append("<fieldset id=\"horario\"><legend>").Append(H(Texts.Get("PublicBookSlots"))).Append("</legend>");
         Error(html, errors, "horario");
         foreach (var day in free.GroupBy(s => TimeZoneInfo.ConvertTime(s, unit.TimeZone).Date))
@@ -257,10 +278,10 @@ internal static class PublicBooking
         }
 
         html.Append("</fieldset>");
-        Field(html, errors, "contato", Texts.Get("PublicBookContactLabel"), $"<input id=\"contato\" name=\"contato\" inputmode=\"email\" autocomplete=\"tel\" value=\"{H(form.Contato)}\">");
+        Field(html, errors, "contato", Texts.Get("PublicBookContactLabel"), $"<input id=\"contato\" name=\"contato\" autocomplete=\"on\" value=\"{H(form.Contato)}\">");
         Field(html, errors, "assunto", Texts.Get("PublicBookSubjectLabel"),
             $"<textarea id=\"assunto\" name=\"assunto\" rows=\"3\" maxlength=\"{AppointmentBook.SubjectLength}\">{H(form.Assunto)}</textarea>");
-        html.Append("<p class=\"bv-trap\"><label for=\"site\">Site</label><input id=\"site\" name=\"site\" tabindex=\"-1\" autocomplete=\"off\"></p>")
+        html.Append("<p class=\"bv-trap\" aria-hidden=\"true\"><label for=\"site\">Site</label><input id=\"site\" name=\"site\" tabindex=\"-1\" autocomplete=\"off\"></p>")
             .Append("<p>").Append(H(Texts.Get("PublicBookPrivacy"))).Append("</p><button type=\"submit\">").Append(H(Texts.Get("PublicBookSubmit"))).Append("</button></form></main></body></html>");
         return Page(http, html.ToString(), errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }

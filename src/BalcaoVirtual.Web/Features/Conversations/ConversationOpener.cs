@@ -22,7 +22,10 @@ public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, C
             var open = await redis.GetDatabase().HashGetAsync(contactKey, field).ConfigureAwait(false);
             if (!open.IsNullOrEmpty && await conversations.GetAsync(open.ToString()).ConfigureAwait(false) is { AnonymizedAt: null } existing)
             {
-                return existing;
+                // Active again: the retention of closed conversations counts from now (it would erase the new booking too).
+                var touched = existing with { LastActivityAt = time.GetUtcNow() };
+                await conversations.SaveAsync(touched).ConfigureAwait(false);
+                return touched;
             }
 
             var now = time.GetUtcNow();

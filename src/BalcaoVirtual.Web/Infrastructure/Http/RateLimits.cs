@@ -28,6 +28,10 @@ public sealed class RateLimitOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int RefusedWebhooksPerMinute { get; set; } = 60;
+
+    /// <summary>Video-call bookings sent from one address on the public page per hour (a family, a lawyer's office).</summary>
+    [Range(1, 100_000)]
+    public int BookingsPerHour { get; set; } = 10;
 }
 
 /// <summary>
@@ -39,6 +43,7 @@ internal static class RateLimits
 {
     public const string SignIn = "sign-in";
     public const string Public = "public";
+    public const string Booking = "booking";
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,6 +53,7 @@ internal static class RateLimits
         {
             o.AddPolicy(SignIn, http => PerAddress(http, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.SignInPerMinute));
             o.AddPolicy(Public, http => PerAddress(http, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.PublicPerMinute));
+            o.AddPolicy(Booking, http => PerAddress(http, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.BookingsPerHour, TimeSpan.FromHours(1)));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var response = context.HttpContext.Response;
@@ -61,13 +67,14 @@ internal static class RateLimits
         return services;
     }
 
-    private static RateLimitPartition<string> PerAddress(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Key(http.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+    private static RateLimitPartition<string> PerAddress(HttpContext http, int permits, TimeSpan? window = null) =>
+        RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Key(http.Connection.RemoteIpAddress) + (window is null ? "" : "|" + window.Value.TotalMinutes),
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = window ?? TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
 }
 
 /// <summary>

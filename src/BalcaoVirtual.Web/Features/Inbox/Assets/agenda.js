@@ -59,6 +59,7 @@ export async function agenda() {
         el('p', { class: 'agenda-who', text: item.who }),
         el('p', { class: 'agenda-subject', text: item.subject }));
       if (item.cases.length) li.append(el('p', { class: 'meta', text: fmt('InboxAgendaCases', item.cases.join(', ')) }));
+      if (item.link && item.linkPerAppointment) li.append(el('p', { class: 'meta', text: fmt('InboxAgendaLinkIs', item.link) }));
       const facts = [];
       if (item.conversationId) facts.push(el('a', { href: `/inbox/conversations/${encodeURIComponent(item.conversationId)}`, text: T.InboxAgendaConversation }));
       if (item.status === 'booked') {
@@ -96,8 +97,8 @@ export async function agenda() {
         el('label', { for: slots.id, text: T.InboxAgendaNewTime }), slots,
         button(T.InboxAgendaMove, () => act('move', { start: slots.value, message: message.value }, T.InboxAgendaMoved), { disabled: !agenda.freeSlots.length }),
         button(T.InboxAgendaCancel, () => { if (confirm(T.InboxAgendaCancelConfirm)) act('cancel', { message: message.value }, T.InboxAgendaCancelled); }));
-      if (item.needsLink) {
-        const link = el('input', { type: 'url', id: `a-link-${item.id}`, placeholder: 'https://meet.google.com/…' });
+      if (item.linkPerAppointment) {
+        const link = el('input', { type: 'url', id: `a-link-${item.id}`, placeholder: 'https://meet.google.com/…', value: item.link || '' });
         box.append(el('label', { for: link.id, text: T.InboxAgendaLink }), link, button(T.InboxAgendaSaveLink, () => act('link', { link: link.value }, T.InboxAgendaLinkSaved)));
       }
       return box;
