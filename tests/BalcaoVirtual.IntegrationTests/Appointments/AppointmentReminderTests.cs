@@ -116,4 +116,33 @@ public sealed class AppointmentReminderTests
             "Seu atendimento por vídeo com a 7ª Vara do Trabalho de Macapá começa às 11h. Entre pelo link: " + Link + "\n" +
             "Abra no navegador ou no aplicativo Google Meet, com câmera e microfone ligados, e espere: um servidor vai aceitar sua entrada.")));
     }
+
+    [Test]
+    public async Task ACallAtTheDesksOpening_GetsTheStandingRoomLinkAtTheOpening_NotBefore()
+    {
+        await bot.DisposeAsync();
+        // Macapá's desk opens at 8h; its calls here start at 8h too, in the standing room.
+        var catalog = TestServers.SampleCatalogWith("trt8-vt-macapa-7", unit =>
+            unit["appointments"]!["hours"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["days"] = "mon-fri", ["from"] = "08:00", ["to"] = "12:00" }));
+        bot = await BotHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Units:Catalog"] = catalog,
+            ["Appointments:ReminderCron"] = CaseAlertTests.NeverInATest,
+        });
+        const string sms = "+5596981120009";
+        const string macapaSms = "+559621010211";
+        await bot.SayAsync("agendar", sms, macapaSms);
+        var list = string.Join("\n", await bot.RepliesAsync());
+        await bot.SayAsync("4", sms, macapaSms); // Tuesday 8h (Monday: 11h, 11h20, 11h40)
+        var booked = await bot.SayAsync("acordo", sms, macapaSms);
+        Assert.That(booked.Single(), Does.Contain("terça-feira, 24/11, às 8h"), list);
+        var nodes = new[] { bot.Factory };
+
+        Assert.That((await RunOnBothAsync(nodes, Monday9.AddDays(1).AddHours(-1).AddMinutes(-25))).Soon, Is.Zero, "7h35: the desk is closed");
+        Assert.That((await RunOnBothAsync(nodes, Monday9.AddDays(1).AddHours(-1).AddMinutes(-5))).Soon, Is.Zero, "7h55: still closed");
+        var sent = bot.Twilio.Requests.Count;
+        Assert.That((await RunOnBothAsync(nodes, Monday9.AddDays(1).AddHours(-1))).Soon, Is.EqualTo(1), "8h: open, the call begins");
+        Assert.That((await SentAfterAsync(sent)).Single().Body, Does.StartWith(
+            "Seu atendimento por vídeo com a 7ª Vara do Trabalho de Macapá começa agora. Entre pelo link: " + Link));
+    }
 }
