@@ -209,3 +209,38 @@ public sealed class PublicBookingMailTests
         });
     }
 }
+
+/// <summary>A booking on the public page by WhatsApp where the unit's number is at Meta: the confirmation leaves through Meta, as the court's template.</summary>
+public sealed class PublicBookingMetaTests
+{
+    [Test]
+    public async Task AUnitNumberAtMeta_GetsTheConfirmationThroughMeta_AsTheTemplate()
+    {
+        await using var meta = await FakeMeta.StartAsync();
+        var settings = meta.Settings();
+        settings["WhatsApp:AppointmentBooked:MetaName"] = "balcao_agendamento_confirmado";
+        settings["WhatsApp:AppointmentReminder:MetaName"] = "balcao_agendamento_lembrete";
+        await using var bot = await BotHarness.StartAsync(settings);
+        var form = await bot.Service.GetStringAsync("/unidades/trt8-vt-macapa-7/agendar");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        var slot = System.Text.RegularExpressions.Regex.Match(form, "name=\"horario\" id=\"[^\"]+\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var posted = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["horario"] = System.Net.WebUtility.HtmlDecode(slot), ["nome"] = "Rui", ["canal"] = "whatsapp", ["contato"] = "(91) 98123-4567", ["assunto"] = "acordo",
+            [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value),
+        });
+        var done = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", posted);
+        Assert.That(await done.Content.ReadAsStringAsync(), Does.Contain("A confirmação foi enviada por WhatsApp."));
+
+        await TestServers.WaitUntilAsync(() => Task.FromResult(!meta.Requests.IsEmpty), TimeSpan.FromSeconds(20), "the confirmation at Meta");
+        var sent = meta.Requests.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That((sent.PhoneNumberId, sent.To, sent.Type), Is.EqualTo((FakeMeta.MacapaId, FakeMeta.Citizen, "template")));
+            var template = System.Text.Json.Nodes.JsonNode.Parse(sent.Json)!["template"]!;
+            Assert.That((string)template["name"]!, Is.EqualTo("balcao_agendamento_confirmado"));
+            Assert.That((string)template["components"]![0]!["parameters"]![0]!["text"]!, Is.EqualTo("7ª Vara do Trabalho de Macapá"));
+            Assert.That(bot.Twilio.Requests, Is.Empty, "not through Twilio");
+        });
+    }
+}

@@ -134,6 +134,18 @@ public sealed class AppointmentTests
         Assert.That(done.Single(), Does.StartWith("Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: "));
         var booked = (await BookedAsync(citizen)).Single();
         Assert.That((booked.Via, booked.Subject), Is.EqualTo(("sms", "quero saber do alvará")));
+
+        var moving = await bot.SayAsync("preciso mudar o horário", citizen, MacapaSms);
+        Assert.That(moving.Single(), Does.StartWith("Novos horários livres com a 7ª Vara do Trabalho de Macapá"));
+        Assert.That((await bot.SayAsync("2", citizen, MacapaSms)).Single(), Does.StartWith("Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para "));
+        var now = (await BookedAsync(citizen)).Single();
+        Assert.That((now.Id, now.Start == booked.Start), Is.EqualTo((booked.Id, false)), "the same call, at another time");
+        Assert.That(now.MovedFrom.Single(), Is.EqualTo(booked.Start));
+        Assert.That((await bot.SayAsync("cancelar", citizen, MacapaSms)).Single(), Does.StartWith("Desmarcar o atendimento por vídeo de "));
+        Assert.That((await bot.SayAsync("2", citizen, MacapaSms)).Single(), Is.EqualTo("Certo, seu atendimento continua marcado."));
+        Assert.That((await bot.SayAsync("desmarcar", citizen, MacapaSms)).Single(), Does.StartWith("Desmarcar o atendimento por vídeo de "));
+        Assert.That((await bot.SayAsync("1", citizen, MacapaSms)).Single(), Does.StartWith("Desmarcado: o atendimento por vídeo de "));
+        Assert.That(await BookedAsync(citizen), Is.Empty);
     }
 
     [Test]
@@ -156,6 +168,21 @@ public sealed class AppointmentTests
         await PostAsync(FakeMeta.ListReply($"wamid.APPT{++n}", "5", "ter. 24/11, 9h20"));
         var done = await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "audiência de conciliação"));
         Assert.That(done.Single().Text, Does.StartWith("Pronto! Atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá: terça-feira, 24/11, às 9h20"));
+
+        // Moved by choosing from the list again, then cancelled with a yes.
+        var moving = (await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "remarcar"))).Single(r => r.Type == "interactive");
+        var interactive = System.Text.Json.Nodes.JsonNode.Parse(moving.Json)!["interactive"]!;
+        var rows = interactive["action"]!["sections"]![0]!["rows"]!.AsArray().Select(r => (string)r!["title"]!).ToList();
+        Assert.That((string)interactive["body"]!["text"]!, Does.StartWith("Novos horários livres"));
+        Assert.That(rows, Does.Not.Contain("ter. 24/11, 9h20"), "its own time is no new time");
+        var movedTo = rows[0];
+        var moved = await PostAsync(FakeMeta.ListReply($"wamid.APPT{++n}", "1", movedTo));
+        Assert.That(moved.Single().Text, Does.StartWith("Pronto! Atendimento com a 7ª Vara do Trabalho de Macapá remarcado para "));
+        var asked = await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "quero desmarcar"));
+        Assert.That(asked.Single().Text, Does.StartWith("Desmarcar o atendimento por vídeo de "));
+        var cancelled = await PostAsync(FakeMeta.Text($"wamid.APPT{++n}", "sim"));
+        Assert.That(cancelled.Single().Text, Does.StartWith("Desmarcado: o atendimento por vídeo de "));
+        Assert.That(await BookedAsync("whatsapp:+" + FakeMeta.Citizen), Is.Empty);
     }
 
     [Test]

@@ -201,8 +201,16 @@ public sealed class InboxPageTests
         await admin.ClickAsync("button:has-text('Adicionar responsável')");
         await admin.FillAsync("#n-manager-1-Name", "Substituta da direção");
         await admin.FillAsync("#n-manager-1-Email", "substituta@trt8.jus.br");
+        // Appointments: a slot length that is no whole number is said here, not sent as nothing.
+        Assert.That(await admin.IsCheckedAsync("#n-appt"), Is.True, "Macapá books video calls (catalogue)");
+        await admin.FillAsync("#n-slot", "2,5");
+        await admin.ClickAsync("#n-form > button[type=submit]");
+        await admin.WaitForSelectorAsync("#n-slot[aria-invalid=true]");
+        Assert.That(await admin.InnerTextAsync("#n-slot-error"), Does.StartWith("Use só números"));
+        await admin.FillAsync("#n-slot", "30");
         await admin.ClickAsync("#n-form > button[type=submit]");
         await admin.WaitForSelectorAsync("p.status:has-text('Configurações salvas')");
+        Assert.That(await admin.InputValueAsync("#n-slot"), Is.EqualTo("30"));
         Assert.That(await admin.InnerTextAsync("#n-origin"), Does.StartWith("Alterado por"));
         Assert.That(await admin.InputValueAsync("#n-warn"), Is.EqualTo("4; 1,5"));
         await admin.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("units.png"), FullPage = true });

@@ -78,7 +78,8 @@ internal static class PublicBooking
 
     private static async Task<IResult> BookAsync(
         string id, HttpContext http, UnitCatalog catalog, AppointmentBook book, IAntiforgery antiforgery,
-        IOptions<Channels.WhatsApp.WhatsAppOptions> whatsApp, ConversationOpener opener, Outbox outbox, Infrastructure.Storage.RedisConnections redis, TimeProvider time)
+        IOptions<Channels.WhatsApp.WhatsAppOptions> whatsApp, IOptions<Channels.Meta.MetaOptions> meta, ConversationOpener opener, Outbox outbox,
+        Infrastructure.Storage.RedisConnections redis, TimeProvider time)
     {
         if (catalog.Find(id) is not { } unit)
         {
@@ -141,7 +142,8 @@ internal static class PublicBooking
         }
 
         var now = time.GetUtcNow();
-        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name).ConfigureAwait(false);
+        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name, form.Canal == "whatsapp" ? MetaAccount(unit, meta.Value) : null)
+            .ConfigureAwait(false);
         var result = await book.BookAsync(new BookingRequest(unit.Id, start, Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id), conversation.Id,
             subject, "page", "citizen") { Id = FormId(form.Pedido), Name = name, Cases = [.. Court.CnjNumber.FindAll(subject).Where(n => n.IsValid).Select(n => n.Number.Canonical)] }, now)
             .ConfigureAwait(false);
@@ -181,6 +183,25 @@ internal static class PublicBooking
         await outbox.SignalAsync().ConfigureAwait(false);
         return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors,
             Texts.Format("PublicBooked", when, BotFormat.ZoneName(unit.TimeZone), Texts.Get("PublicChannel_" + form.Canal))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The Meta account the unit's WhatsApp number is at, when Meta hosts it (the unit's own number at Meta, or the court's
+    /// central one when the unit has none and Meta is configured); null: Twilio.
+    /// </summary>
+    private static string? MetaAccount(Unit unit, Channels.Meta.MetaOptions meta)
+    {
+        if (!meta.IsConfigured)
+        {
+            return null;
+        }
+
+        if (meta.Units.TryGetValue(unit.Id, out var own) && own.PhoneNumberId.Length > 0)
+        {
+            return "meta:" + own.PhoneNumberId;
+        }
+
+        return unit.Channels.WhatsApp.Count == 0 ? "meta:" + meta.PhoneNumberId : null;
     }
 
     /// <summary>The booking's id from the form's own id (16 hex digits), or a new one when it is missing or not that.</summary>

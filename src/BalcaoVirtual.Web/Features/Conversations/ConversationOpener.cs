@@ -11,7 +11,8 @@ namespace BalcaoVirtual.Web.Features.Conversations;
 /// </summary>
 public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, ContactIds contactIds, ConversationStore conversations, TimeProvider time)
 {
-    public async Task<Conversation> OpenAsync(ContactAddress contact, string channelAddress, string? unitId, string? name)
+    /// <param name="channelAccount">The provider account the court's address is at ("meta:&lt;phone_number_id&gt;" for a number hosted at Meta).</param>
+    public async Task<Conversation> OpenAsync(ContactAddress contact, string channelAddress, string? unitId, string? name, string? channelAccount = null)
     {
         ArgumentNullException.ThrowIfNull(contact);
         var contactId = contactIds.Of(contact);
@@ -37,6 +38,7 @@ public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, C
                 ContactAddress = contact.Raw,
                 ContactName = name,
                 ChannelAddress = channelAddress,
+                ChannelAccount = channelAccount,
                 State = ConversationState.Closed,
                 CreatedAt = now,
                 LastActivityAt = now,
