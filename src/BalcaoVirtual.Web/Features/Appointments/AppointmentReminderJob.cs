@@ -30,7 +30,6 @@ public sealed partial class AppointmentReminderJob(
     WhatsAppWindowGuard window,
     UnitCatalog catalog,
     UnitHours hours,
-    IOptions<Channels.WhatsApp.WhatsAppOptions> whatsApp,
     TimeProvider time,
     ILogger<AppointmentReminderJob> logger)
 {
@@ -122,23 +121,18 @@ public sealed partial class AppointmentReminderJob(
             _ when appointment.Start <= now => Texts.Format("AppointmentReminderNow", unit.Name, link),
             _ => Texts.Format("AppointmentReminderSoon", unit.Name, BotFormat.Time(appointment.Start, unit.TimeZone), link),
         };
-        MessageTemplate? template = null;
-        if (WhatsAppWindowGuard.Guards(conversation) && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
+        var (allowed, template) = await window.CourtFirstAsync(conversation, TemplateKind, unit.Id, unit.Court.Id, () => new(StringComparer.Ordinal)
         {
-            if (whatsApp.Value.TemplateOf(TemplateKind, unit.Id, unit.Court.Id) is null)
-            {
-                LogNoTemplate(logger, appointment.Id, unit.Id);
-                return false;
-            }
-
-            template = new(TemplateKind, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["unit"] = unit.Name,
-                ["when"] = when,
-                ["link"] = link?.ToString() ?? Texts.Get("AppointmentLinkLater"),
-                ["court"] = unit.Court.Name,
-                ["courtId"] = unit.Court.Id,
-            });
+            ["unit"] = unit.Name,
+            ["when"] = when,
+            ["link"] = link?.ToString() ?? Texts.Get("AppointmentLinkLater"),
+            ["court"] = unit.Court.Name,
+            ["courtId"] = unit.Court.Id,
+        }).ConfigureAwait(false);
+        if (!allowed)
+        {
+            LogNoTemplate(logger, appointment.Id, unit.Id);
+            return false;
         }
 
         var mark = $"{appointment.Id}:{kind}:{appointment.Start.ToUnixTimeMilliseconds()}";

@@ -217,7 +217,7 @@ internal static class PublicBooking
         }
 
         var digits = new string([.. (typed ?? "").Where(char.IsAsciiDigit)]);
-        digits = digits.Length is 10 or 11 ? "55" + digits : digits;
+        digits = ContactAddress.WithCountryCode(digits);
         if (digits.Length is not (12 or 13) || !digits.StartsWith("55", StringComparison.Ordinal))
         {
             return null;
@@ -276,7 +276,7 @@ internal static class PublicBooking
         Error(html, errors, "horario");
         foreach (var day in free.GroupBy(s => TimeZoneInfo.ConvertTime(s, unit.TimeZone).Date))
         {
-            html.Append("<p class=\"bv-day\">").Append(H(BotFormat.When(day.First(), unit.TimeZone).Split(',')[0] + ", " + day.Key.ToString("dd/MM", CultureInfo.InvariantCulture))).Append("</p><div class=\"bv-slots\">");
+            html.Append("<p class=\"bv-day\">").Append(H(BotFormat.Day(day.First(), unit.TimeZone))).Append("</p><div class=\"bv-slots\">");
             foreach (var slot in day)
             {
                 var value = slot.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);

@@ -33,7 +33,6 @@ public sealed partial class CaseAlertJob(
     WhatsAppWindowGuard window,
     UnitCatalog catalog,
     IOptions<CaseAlertOptions> options,
-    IOptions<Channels.WhatsApp.WhatsAppOptions> whatsApp,
     TimeProvider time,
     ILogger<CaseAlertJob> logger)
 {
@@ -200,23 +199,18 @@ public sealed partial class CaseAlertJob(
 
         var date = TimeZoneInfo.ConvertTime(latest.At!.Value, zone).ToString("dd/MM", CultureInfo.InvariantCulture);
         var text = Texts.Format("CaseAlert", summary.Number, date, latest.Name);
-        MessageTemplate? template = null;
-        if (WhatsAppWindowGuard.Guards(conversation) && !await window.IsOpenAsync(conversation).ConfigureAwait(false))
+        var (allowed, template) = await window.CourtFirstAsync(conversation, TemplateKind, null, court?.Id, () => new(StringComparer.Ordinal)
         {
-            if (whatsApp.Value.TemplateOf(TemplateKind, null, court?.Id) is null)
-            {
-                LogNoTemplate(logger, conversationId);
-                return false;
-            }
-
-            template = new(TemplateKind, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["number"] = summary.Number,
-                ["date"] = date,
-                ["movement"] = latest.Name,
-                ["court"] = court?.Name ?? "",
-                ["courtId"] = court?.Id ?? "",
-            });
+            ["number"] = summary.Number,
+            ["date"] = date,
+            ["movement"] = latest.Name,
+            ["court"] = court?.Name ?? "",
+            ["courtId"] = court?.Id ?? "",
+        }).ConfigureAwait(false);
+        if (!allowed)
+        {
+            LogNoTemplate(logger, conversationId);
+            return false;
         }
 
         var tran = redis.ForTransactions().CreateTransaction();

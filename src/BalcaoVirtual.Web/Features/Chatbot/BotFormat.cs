@@ -19,9 +19,17 @@ public static class BotFormat
     public static string When(DateTimeOffset instant, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(instant, zone);
-        var day = Texts.Get("Weekdays").Split('|')[(int)local.DayOfWeek];
-        return Texts.Format("BotWhen", day, local.ToString("dd/MM", Inv), Time(TimeOnly.FromDateTime(local.DateTime)));
+        return Texts.Format("BotWhen", Weekday(local), local.ToString("dd/MM", Inv), Time(TimeOnly.FromDateTime(local.DateTime)));
     }
+
+    /// <summary>"quarta-feira, 26/11" in the unit's time zone.</summary>
+    public static string Day(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return Weekday(local) + ", " + local.ToString("dd/MM", Inv);
+    }
+
+    private static string Weekday(DateTimeOffset local) => Texts.Get("Weekdays").Split('|')[(int)local.DayOfWeek];
 
     /// <summary>"sex. 11/12, 9h": a slot, short enough for a WhatsApp list row (24 characters).</summary>
     public static string Slot(DateTimeOffset instant, TimeZoneInfo zone)

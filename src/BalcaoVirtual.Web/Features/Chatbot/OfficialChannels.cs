@@ -112,7 +112,7 @@ public sealed partial class OfficialChannels(UnitCatalog catalog, IOptions<Chatb
         // Brazilian numbers as people write them: with or without the country code, the trunk 0 ("091 …"), and mobiles
         // with or without the ninth digit (an old contact card has "91 8123-4567" for "91 98123-4567").
         digits = digits.TrimStart('0');
-        var full = digits.Length is 10 or 11 ? "55" + digits : digits;
+        var full = ContactAddress.WithCountryCode(digits);
         foreach (var (number, owner) in Phones())
         {
             if (SamePhone(full, number))

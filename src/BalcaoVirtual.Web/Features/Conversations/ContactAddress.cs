@@ -46,6 +46,9 @@ public sealed record ContactAddress(Channel Channel, string Raw, string Normaliz
         return new ContactAddress(Channel.Email, parsed.Address, parsed.Address.ToLowerInvariant());
     }
 
+    /// <summary>A Brazilian number typed with its area code but without the country code (10 or 11 digits) gets "55"; others stay.</summary>
+    public static string WithCountryCode(string digits) => digits.Length is 10 or 11 ? "55" + digits : digits;
+
     /// <summary>
     /// Digits of an E.164 number with the Brazilian mobile 9th digit restored: 55 + area code + 8 digits starting
     /// 6–9 becomes 55 + area code + 9 + those 8 digits. Landlines (starting 2–5) stay as they are.

@@ -43,6 +43,23 @@ public sealed partial class WhatsAppWindowGuard(
         conversation.Channel == Channel.WhatsApp && !conversation.Staff && !conversation.Id.Contains("-staff", StringComparison.Ordinal);
 
     /// <summary>Whether free text reaches this conversation's citizen now (their last message less than 24 h ago).</summary>
+    /// <summary>
+    /// How a message the court starts (an alert, a reminder) may go now: as text inside WhatsApp's window or off WhatsApp
+    /// (no template), as the court's approved template of <paramref name="kind"/> outside it, or not at all when the
+    /// court has none (<c>Allowed</c> false; the caller says so in its log).
+    /// </summary>
+    public async Task<(bool Allowed, MessageTemplate? Template)> CourtFirstAsync(
+        Conversation conversation, string kind, string? unitId, string? courtId, Func<Dictionary<string, string>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!Guards(conversation) || await IsOpenAsync(conversation).ConfigureAwait(false))
+        {
+            return (true, null);
+        }
+
+        return options.Value.TemplateOf(kind, unitId, courtId) is null ? (false, null) : (true, new MessageTemplate(kind, values()));
+    }
+
     public async Task<bool> IsOpenAsync(Conversation conversation) => IsOpen(await LastInboundAsync(conversation.Id).ConfigureAwait(false));
 
     /// <summary>When the citizen of a conversation last wrote, as stored (for a caller that reads it with other things).</summary>

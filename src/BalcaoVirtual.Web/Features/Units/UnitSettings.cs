@@ -128,8 +128,7 @@ internal static class UnitSettingsMapping
                 return null;
             }
 
-            var span = TimeSpan.FromMinutes(Math.Round(hours.Value * 60));
-            return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}:{span.Minutes:00}:00");
+            return CatalogDuration(hours.Value);
         }
 
         var appointments = settings.Appointments;
@@ -194,6 +193,12 @@ internal static class UnitSettingsMapping
             return null;
         }
 
+        return CatalogDuration(hours);
+    }
+
+    /// <summary>Hours typed on the page as the catalogue writes a duration ("2:30:00"), to the minute.</summary>
+    private static string CatalogDuration(double hours)
+    {
         var span = TimeSpan.FromMinutes(Math.Round(hours * 60));
         return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}:{span.Minutes:00}:00");
     }
