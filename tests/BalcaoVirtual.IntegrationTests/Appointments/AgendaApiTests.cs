@@ -163,7 +163,7 @@ public sealed class AgendaApiTests
 /// <summary>
 /// The public booking form by e-mail, posted as a browser without script would (the form's token and cookie): the
 /// confirmation goes from the unit's own mailbox to the address given; a second post without the token is refused and
-/// books nothing.
+/// books nothing; a post for a time taken meanwhile is refused and keeps nothing of its sender.
 /// </summary>
 public sealed class PublicBookingMailTests
 {
@@ -198,6 +198,19 @@ public sealed class PublicBookingMailTests
         var twice = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", again); // a refresh sends the form again
         Assert.That(await twice.Content.ReadAsStringAsync(), Does.Contain("A confirmação foi enviada por e-mail."));
         Assert.That(await book.AgendaAsync("trt8-vt-macapa-7", bot.Factory.Time.GetUtcNow(), bot.Factory.Time.GetUtcNow().AddDays(30)), Has.Count.EqualTo(1));
+
+        // Another citizen sends the same time (a form opened before it was taken): told so, and nothing of theirs is kept.
+        var late = Channels.Email.MailTestSupport.NewCitizen();
+        fields["contato"] = late;
+        fields["pedido"] = "0123456789abcdef";
+        using var lateForm = new FormUrlEncodedContent(fields);
+        var refusedLate = await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", lateForm);
+        Assert.That(await refusedLate.Content.ReadAsStringAsync(), Does.Contain("Esse horário acabou de ser preenchido. Escolha outro."));
+        var lateId = bot.Factory.ContactIdOf(Web.Features.Conversations.ContactAddress.FromEmail(late)!);
+        var keys = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisKeys>();
+        var db = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
+        Assert.That(await db.KeyExistsAsync(keys.Contact(lateId)), Is.False, "no conversation opened for a refused booking");
+
         var mail = (await Channels.Email.MailTestSupport.ReceivedAsync(citizen, 1)).Single();
         var outbox = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.Outbox>();
         await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "everything sent");

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using BalcaoVirtual.IntegrationTests.Chatbot;
 using BalcaoVirtual.IntegrationTests.Support;
 using BalcaoVirtual.Web.Features.Appointments;
-using BalcaoVirtual.Web.Infrastructure.Storage;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BalcaoVirtual.IntegrationTests.Appointments;
@@ -200,13 +200,11 @@ public sealed class AppointmentTests
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => books[i % 2].BookAsync(
             new BookingRequest(Macapa, slot, $"racer{i}", null, "corrida", "page", "citizen"), Now))));
 
-        var keys = bot.Factory.Services.GetRequiredService<RedisKeys>();
-        var db = bot.Factory.Services.GetRequiredService<RedisConnections>().GetDatabase();
         Assert.Multiple(async () =>
         {
             Assert.That(results.Count(r => r.Booked), Is.EqualTo(1));
             Assert.That(results.Where(r => !r.Booked).Select(r => r.Refusal), Is.All.EqualTo(BookingRefusal.Full));
-            Assert.That(await db.SetLengthAsync(keys.AppointmentSlot(Macapa, slot)), Is.EqualTo(1));
+            Assert.That(await BookedAtAsync(slot), Has.Count.EqualTo(1));
         });
 
         // Two booked calls moving into one free place at once: one moves, the other keeps its time.
@@ -215,10 +213,52 @@ public sealed class AppointmentTests
         var b = (await Book.BookAsync(new BookingRequest(Macapa, At(26, 9, 20), "mover-b", null, "b", "page", "citizen"), Now)).Appointment!;
         var moves = await Task.WhenAll(Task.Run(() => books[0].MoveAsync(a, target, Now)), Task.Run(() => books[1].MoveAsync(b, target, Now)));
         Assert.That(moves.Count(m => m.Booked), Is.EqualTo(1));
-        Assert.That(await db.SetLengthAsync(keys.AppointmentSlot(Macapa, target)), Is.EqualTo(1));
+        Assert.That(await BookedAtAsync(target), Has.Count.EqualTo(1));
         var loser = moves[0].Booked ? b : a;
         Assert.That((await Book.GetAsync(Macapa, loser.Id))!.Start, Is.EqualTo(loser.Start), "the loser keeps its own place");
-        Assert.That(await db.SetContainsAsync(keys.AppointmentSlot(Macapa, loser.Start), loser.Id), Is.True);
+        Assert.That((await BookedAtAsync(loser.Start)).Select(x => x.Id), Is.EqualTo(new[] { loser.Id }));
+    }
+
+    /// <summary>The calls booked (not cancelled) at Macapá starting at <paramref name="start"/>.</summary>
+    private async Task<IReadOnlyList<Appointment>> BookedAtAsync(DateTimeOffset start) =>
+        [.. (await Book.AgendaAsync(Macapa, start, start.AddMinutes(1))).Where(a => a.Status == AppointmentStatus.Booked)];
+
+    [Test]
+    public async Task AfterTheSlotLengthChanged_ACallOnTheOldGrid_StillHoldsItsTime()
+    {
+        BookingRequest At_(DateTimeOffset start, string contact) => new(Macapa, start, contact, null, "grade", "page", "citizen");
+        var old = At(25, 10, 20); // on the file's 20-minute grid
+        Assert.That(await Book.FreeSlotsAsync(MacapaUnit, Now, 60), Does.Contain(old));
+        var held = (await Book.BookAsync(At_(old, "grade-antiga"), Now)).Appointment!;
+
+        using var admin = await bot.Factory.AdminClientAsync();
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var settings = (await admin.GetFromJsonAsync<Web.Features.Units.UnitSettingsView>($"/api/units/{Macapa}/settings", json))!.Settings;
+        var thirty = settings with { Appointments = settings.Appointments! with { SlotMinutes = 30 } };
+        try
+        {
+            var saved = await admin.PutAsJsonAsync($"/api/units/{Macapa}/settings", thirty, json);
+            Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
+            Assert.That(MacapaUnit.Appointments!.SlotLength, Is.EqualTo(TimeSpan.FromMinutes(30)));
+
+            // 10h–10h30 and 10h30–11h both take part of the old call's 10h20–10h40: neither is offered, nor taken.
+            var free = await Book.FreeSlotsAsync(MacapaUnit, Now, 60);
+            Assert.That(free, Does.Not.Contain(At(25, 10)).And.Not.Contain(At(25, 10, 30)).And.Contain(At(25, 11)));
+            var over = await Book.BookAsync(At_(At(25, 10, 30), "grade-nova"), Now);
+            Assert.That((over.Booked, over.Refusal), Is.EqualTo((false, (BookingRefusal?)BookingRefusal.Full)));
+            var other = (await Book.BookAsync(At_(At(25, 11), "grade-nova-2"), Now)).Appointment!;
+            var moved = await Book.MoveAsync(other, At(25, 10), Now);
+            Assert.That((moved.Booked, moved.Refusal), Is.EqualTo((false, (BookingRefusal?)BookingRefusal.Full)));
+            Assert.That((await Book.GetAsync(Macapa, other.Id))!.Start, Is.EqualTo(At(25, 11)), "the refused move keeps its place");
+
+            // The old call cancelled, its time is free on the new grid.
+            Assert.That(await Book.CancelAsync(held, "citizen", Now), Is.Not.Null);
+            Assert.That((await Book.BookAsync(At_(At(25, 10, 30), "grade-nova"), Now)).Booked, Is.True);
+        }
+        finally
+        {
+            await admin.DeleteAsync($"/api/units/{Macapa}/settings");
+        }
     }
 
     [Test]

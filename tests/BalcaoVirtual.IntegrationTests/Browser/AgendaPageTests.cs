@@ -8,8 +8,8 @@ namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>
 /// The unit's agenda in Chromium, as a clerk works it at 1280 and 360 px: the week's calls with who and what about
-/// (a citizen's markup shown as text), a call moved to a free time with a word for the citizen, another cancelled.
-/// The service's clock is Monday 23/11/2026, 9h in Belém.
+/// (a citizen's markup shown as text) and the reminders each gets, a call moved to a free time with a word for the
+/// citizen, another cancelled, a presence recorded and set right. The service's clock is Monday 23/11/2026, 9h in Belém.
 /// </summary>
 [NonParallelizable]
 public sealed class AgendaPageTests
@@ -48,6 +48,9 @@ public sealed class AgendaPageTests
         var second = page.Locator(".agenda-item").Nth(1);
         await Assertions.Expect(second).ToContainTextAsync($"Processo(s): {ChatbotTranscriptTests.Macapa.Canonical}");
         await Assertions.Expect(second.Locator("a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/inbox/conversations/"));
+        // Booked two hours ahead, today's call gets only the 30-minute reminder; tomorrow's, booked a day ahead, both.
+        await Assertions.Expect(first.Locator(".agenda-facts")).ToContainTextAsync("Lembrete 30 min antes: ainda não (sem o da véspera: marcado a menos de um dia)");
+        await Assertions.Expect(second.Locator(".agenda-facts")).ToContainTextAsync("Lembretes: véspera ainda não, 30 min ainda não");
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("agenda-1280.png"), FullPage = true });
 
         // Tuesday 9h's call to the second free time of the list, with a word for the citizen.
@@ -71,5 +74,18 @@ public sealed class AgendaPageTests
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.That(width, Is.LessThanOrEqualTo(360), "nothing wider than the phone");
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("agenda-360.png"), FullPage = true });
+
+        // Once a call has begun, who came is recorded; a wrong button is set right with the other answer.
+        var start = new DateTimeOffset(2026, 11, 23, 11, 20, 0, TimeSpan.FromHours(-3));
+        var rui = (await book.BookAsync(new BookingRequest(Macapa, start, "presenca", null, "certidão", "page", "citizen") { Name = "Rui Presença" }, bot.Factory.Time.GetUtcNow())).Appointment!;
+        bot.Factory.Time.SetUtcNow(start.AddMinutes(5));
+        await page.ReloadAsync();
+        var call = page.Locator(".agenda-item", new() { HasText = "Rui Presença" });
+        await call.Locator("button", new() { HasText = "Não compareceu" }).ClickAsync();
+        await Assertions.Expect(call.Locator(".agenda-status")).ToHaveTextAsync("Faltou");
+        await call.Locator("button", new() { HasText = "Corrigir: compareceu" }).ClickAsync();
+        await Assertions.Expect(call.Locator(".agenda-status")).ToHaveTextAsync("Compareceu");
+        await Assertions.Expect(call.Locator("button")).ToHaveTextAsync("Corrigir: não compareceu");
+        Assert.That((await book.GetAsync(Macapa, rui.Id))!.Status, Is.EqualTo(AppointmentStatus.Attended));
     }
 }

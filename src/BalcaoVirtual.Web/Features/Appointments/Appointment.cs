@@ -66,6 +66,9 @@ public sealed record Appointment(
     public DateTimeOffset End => Start + Length;
 
     public bool ActiveAt(DateTimeOffset now) => Status == AppointmentStatus.Booked && End > now;
+
+    /// <summary>Whether the call takes any of the time from <paramref name="start"/> for <paramref name="length"/>.</summary>
+    public bool Overlaps(DateTimeOffset start, TimeSpan length) => Start < start + length && start < End;
 }
 
 /// <summary>What booking or moving asks for.</summary>

@@ -27,10 +27,12 @@ public interface IAppointments
 }
 
 /// <summary>
-/// Appointments in the store, per unit on one hash slot: each record (JSON), each slot's set of booked ids, the agenda
-/// (every id by start) and each contact's booked ids by start. A booking is one transaction conditioned on the slot
-/// having a free place and the contact holding fewer than the unit's limit ahead, so two nodes booking the last place
-/// at once cannot both win; a conflict with another write is tried again.
+/// Appointments in the store, per unit on one hash slot: each record (JSON), the agenda (every id by start), each
+/// contact's booked ids by start, and a count of the unit's place changes. A place is counted by overlap with the calls
+/// booked, not by start alone (after the unit changed its slot length, a call on the old grid still holds its time), so
+/// a booking or a move reads the calls around its time and commits in one transaction conditioned on no place having
+/// changed at the unit since (the count) and the contact holding fewer than the unit's limit ahead: two nodes booking
+/// the last place at once cannot both win; the one that lost reads again and finds the place taken.
 /// </summary>
 public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, UnitCatalog catalog, AppointmentSlots slots) : IAppointments
 {
@@ -43,7 +45,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
     public const int SubjectLength = 140;
 
     /// <summary>Tries of a write that lost a race with another write to the same keys (not with a full slot: that is an answer).</summary>
-    private const int Attempts = 8;
+    private const int Attempts = 16;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -63,11 +65,11 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
         // Places are counted by overlap with the calls booked, not by start alone: after the unit changed its slot length
         // or hours, a call booked on the old grid still takes the time it holds.
-        var booked = (await AgendaAsync(unit.Id, now - TimeSpan.FromHours(4), offered[^1] + policy.SlotLength).ConfigureAwait(false))
+        var booked = (await AgendaAsync(unit.Id, offered[0] - AppointmentPolicy.LongestSlot, offered[^1] + policy.SlotLength).ConfigureAwait(false))
             .Where(a => a.Status == AppointmentStatus.Booked).ToList();
         return [.. offered.Where(start =>
         {
-            var overlapping = booked.Where(a => a.Start < start + policy.SlotLength && start < a.End).ToList();
+            var overlapping = booked.Where(a => a.Overlaps(start, policy.SlotLength)).ToList();
             return overlapping.Count < policy.PlacesPerSlot && (contactId is null || !overlapping.Any(a => a.ContactId == contactId));
         }).Take(max)];
     }
@@ -99,34 +101,35 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             Cases = request.Cases,
             Via = request.Via,
         };
-        var slotKey = keys.AppointmentSlot(unit.Id, request.Start);
         var contactKey = keys.AppointmentsOfContact(unit.Id, request.ContactId);
         var recordKey = keys.Appointment(unit.Id, appointment.Id);
+        var placesKey = keys.AppointmentPlaces(unit.Id);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
+            if (request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId)
+            {
+                return new(earlier) { Again = true }; // the same request again (a turn run twice, a form sent twice): what it booked the first time
+            }
+
+            var changes = await Db.StringGetAsync(placesKey).ConfigureAwait(false);
+            if (await HeldAsync(unit.Id, request.Start, policy.SlotLength, except: null).ConfigureAwait(false) >= policy.PlacesPerSlot)
+            {
+                return new(null, BookingRefusal.Full);
+            }
+
             var transaction = redis.ForTransactions().CreateTransaction();
-            var room = transaction.AddCondition(Condition.SetLengthLessThan(slotKey, policy.PlacesPerSlot));
+            transaction.AddCondition(Unchanged(placesKey, changes));
             // Only appointments not yet over count against the limit.
             var limit = transaction.AddCondition(Condition.SortedSetLengthLessThan(contactKey, policy.PerContact, now.ToUnixTimeMilliseconds() - policy.SlotLength.TotalMilliseconds, double.PositiveInfinity));
             transaction.AddCondition(Condition.KeyNotExists(recordKey));
             _ = transaction.StringSetAsync(recordKey, JsonSerializer.Serialize(appointment, Json));
-            _ = transaction.SetAddAsync(slotKey, appointment.Id);
+            _ = transaction.StringIncrementAsync(placesKey);
             _ = transaction.SortedSetAddAsync(contactKey, appointment.Id, request.Start.ToUnixTimeMilliseconds());
             _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(unit.Id), appointment.Id, request.Start.ToUnixTimeMilliseconds());
             _ = transaction.SetAddAsync(keys.AppointmentHistory(unit.Id, request.ContactId), appointment.Id);
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
                 return new(appointment);
-            }
-
-            if (request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId)
-            {
-                return new(earlier) { Again = true }; // the same request again (a turn run twice): what it booked the first time
-            }
-
-            if (!room.WasSatisfied)
-            {
-                return new(null, BookingRefusal.Full);
             }
 
             if (!limit.WasSatisfied)
@@ -142,7 +145,7 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
     {
         // Every unit, also one that stopped taking appointments: what was booked there can still be seen and cancelled.
         var units = catalog.Units;
-        var from = now.ToUnixTimeMilliseconds() - TimeSpan.FromHours(4).TotalMilliseconds; // a long slot may still be running
+        var from = (now - AppointmentPolicy.LongestSlot).ToUnixTimeMilliseconds(); // a long slot may still be running
         var ids = await Task.WhenAll(units.Select(u => Db.SortedSetRangeByScoreAsync(keys.AppointmentsOfContact(u.Id, contactId), from))).ConfigureAwait(false);
         var found = await Task.WhenAll(units.SelectMany((u, i) => ids[i].Select(id => GetAsync(u.Id, id.ToString())))).ConfigureAwait(false);
         return [.. found.OfType<Appointment>().Where(a => a.ActiveAt(now)).OrderBy(a => a.Start)];
@@ -186,10 +189,19 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             return new(moved);
         }
 
-        return await Db.SetLengthAsync(keys.AppointmentSlot(unit.Id, start)).ConfigureAwait(false) >= policy.PlacesPerSlot
+        return await HeldAsync(unit.Id, start, policy.SlotLength, appointment.Id).ConfigureAwait(false) >= policy.PlacesPerSlot
             ? new(null, BookingRefusal.Full)
             : new(null, BookingRefusal.Slot, SlotProblem.NotASlot);
     }
+
+    /// <summary>How many booked calls of the unit (other than <paramref name="except"/>) overlap the time from <paramref name="start"/> for <paramref name="length"/>.</summary>
+    private async Task<int> HeldAsync(string unitId, DateTimeOffset start, TimeSpan length, string? except) =>
+        (await AgendaAsync(unitId, start - AppointmentPolicy.LongestSlot, start + length).ConfigureAwait(false))
+            .Count(a => a.Status == AppointmentStatus.Booked && a.Id != except && a.Overlaps(start, length));
+
+    /// <summary>The condition that the unit's places are as read (no booking, move or cancellation since).</summary>
+    private static Condition Unchanged(RedisKey placesKey, RedisValue changes) =>
+        changes.IsNull ? Condition.KeyNotExists(placesKey) : Condition.StringEqual(placesKey, changes);
 
     /// <summary>Changes the record only (a reminder sent, the link pasted, the attendance), if it is still as seen; null otherwise.</summary>
     public Task<Appointment?> NoteAsync(Appointment seen, Func<Appointment, Appointment> change) => ChangeAsync(seen, change, Slotting.Keep);
@@ -197,10 +209,10 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
     /// <summary>What a change does to the appointment's place.</summary>
     private enum Slotting
     {
-        /// <summary>Leaves its slot and the contact's count (cancelled).</summary>
+        /// <summary>Leaves its place and the contact's count (cancelled).</summary>
         Leave,
 
-        /// <summary>Takes a place in the new slot, in the same step (moved).</summary>
+        /// <summary>Takes a place at the new time, in the same step (moved).</summary>
         Take,
 
         /// <summary>Keeps its place: only the record changes.</summary>
@@ -215,8 +227,10 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
     private async Task<Appointment?> ChangeAsync(Appointment seen, Func<Appointment, Appointment> change, Slotting slotting, int places = 0)
     {
         var recordKey = keys.Appointment(seen.UnitId, seen.Id);
+        var placesKey = keys.AppointmentPlaces(seen.UnitId);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
+            var changes = await Db.StringGetAsync(placesKey).ConfigureAwait(false);
             var raw = await Db.StringGetAsync(recordKey).ConfigureAwait(false);
             if (raw.IsNullOrEmpty || JsonSerializer.Deserialize<Appointment>(raw.ToString(), Json) is not { } stored
                 || stored.Status != seen.Status || stored.Start != seen.Start)
@@ -228,19 +242,21 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             var transaction = redis.ForTransactions().CreateTransaction();
             transaction.AddCondition(Condition.StringEqual(recordKey, raw));
             var contactKey = keys.AppointmentsOfContact(seen.UnitId, seen.ContactId);
-            ConditionResult? room = null;
             switch (slotting)
             {
                 case Slotting.Take:
-                    var newSlot = keys.AppointmentSlot(seen.UnitId, after.Start);
-                    room = transaction.AddCondition(Condition.SetLengthLessThan(newSlot, places));
-                    _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
-                    _ = transaction.SetAddAsync(newSlot, seen.Id);
+                    if (await HeldAsync(seen.UnitId, after.Start, after.Length, seen.Id).ConfigureAwait(false) >= places)
+                    {
+                        return null;
+                    }
+
+                    transaction.AddCondition(Unchanged(placesKey, changes));
+                    _ = transaction.StringIncrementAsync(placesKey);
                     _ = transaction.SortedSetAddAsync(contactKey, seen.Id, after.Start.ToUnixTimeMilliseconds());
                     _ = transaction.SortedSetAddAsync(keys.AppointmentAgenda(seen.UnitId), seen.Id, after.Start.ToUnixTimeMilliseconds());
                     break;
                 case Slotting.Leave:
-                    _ = transaction.SetRemoveAsync(keys.AppointmentSlot(seen.UnitId, stored.Start), seen.Id);
+                    _ = transaction.StringIncrementAsync(placesKey);
                     _ = transaction.SortedSetRemoveAsync(contactKey, seen.Id);
                     break;
             }
@@ -249,11 +265,6 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
                 return after;
-            }
-
-            if (room is { WasSatisfied: false })
-            {
-                return null;
             }
         }
 

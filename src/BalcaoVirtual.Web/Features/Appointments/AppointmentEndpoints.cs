@@ -10,11 +10,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BalcaoVirtual.Web.Features.Appointments;
 
-/// <summary>One booked video call as the unit's agenda shows it: who (the name given, else the contact), about what, and the conversation.</summary>
+/// <summary>
+/// One booked video call as the unit's agenda shows it: who (the name given, else the contact), about what, and the
+/// conversation; whether it gets a reminder the day before (not when booked or moved less than a day ahead) and when
+/// each reminder went.
+/// </summary>
 public sealed record AgendaItem(
     string Id, DateTimeOffset Start, DateTimeOffset End, AppointmentStatus Status, string Who, Channel? Channel, string Subject,
-    IReadOnlyList<string> Cases, string? ConversationId, string Via, string? Link, bool NeedsLink, bool LinkPerAppointment, DateTimeOffset? RemindedDayBefore,
-    DateTimeOffset? RemindedSoon, IReadOnlyList<DateTimeOffset> MovedFrom, string? RecordedBy);
+    IReadOnlyList<string> Cases, string? ConversationId, string Via, string? Link, bool NeedsLink, bool LinkPerAppointment, bool DayBeforeReminder,
+    DateTimeOffset? RemindedDayBefore, DateTimeOffset? RemindedSoon, IReadOnlyList<DateTimeOffset> MovedFrom, string? RecordedBy);
 
 /// <summary>A unit's agenda for some days, and the free slots a call may move to.</summary>
 public sealed record Agenda(string UnitId, string UnitName, string TimeZone, DateOnly From, int Days, IReadOnlyList<AgendaItem> Items, IReadOnlyList<DateTimeOffset> FreeSlots);
@@ -73,7 +77,7 @@ internal static class AppointmentEndpoints
             items.Add(new AgendaItem(
                 a.Id, a.Start, a.End, a.Status, a.Name ?? conversation?.ContactName ?? conversation?.ContactAddress ?? "", conversation?.Channel, a.Subject, a.Cases,
                 a.ConversationId, a.Via, (a.Link ?? unit.Appointments?.JoinUrl)?.ToString(), unit.Appointments is { JoinUrl: null } && a.Link is null,
-                unit.Appointments is { JoinUrl: null },
+                unit.Appointments is { JoinUrl: null }, AppointmentReminderJob.RemindsTheDayBefore(a.Start, a.MovedAt ?? a.BookedAt),
                 a.RemindedDayBefore, a.RemindedSoon, a.MovedFrom, a.RecordedBy));
         }
 

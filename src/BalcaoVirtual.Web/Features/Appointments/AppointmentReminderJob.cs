@@ -42,6 +42,9 @@ public sealed partial class AppointmentReminderJob(
 
     public static readonly TimeSpan Soon = TimeSpan.FromMinutes(30);
 
+    /// <summary>Whether a call at <paramref name="start"/> booked (or moved) at <paramref name="at"/> gets a reminder the day before: only when booked earlier than that.</summary>
+    public static bool RemindsTheDayBefore(DateTimeOffset start, DateTimeOffset at) => at <= start - DayBefore;
+
     [AutomaticRetry(Attempts = 0)]
     [Queue(Sla.SlaJobs.Queue)]
     public async Task<ReminderRun> RunAsync()
@@ -88,7 +91,7 @@ public sealed partial class AppointmentReminderJob(
             return appointment.RemindedSoon is null && (!IsStandingRoom(unit, appointment) || hours.At(unit, now).Open) ? "soon" : null;
         }
 
-        return appointment.RemindedDayBefore is null && (appointment.MovedAt ?? appointment.BookedAt) <= appointment.Start - DayBefore
+        return appointment.RemindedDayBefore is null && RemindsTheDayBefore(appointment.Start, appointment.MovedAt ?? appointment.BookedAt)
             && appointment.Start - now <= DayBefore ? "day" : null;
     }
 

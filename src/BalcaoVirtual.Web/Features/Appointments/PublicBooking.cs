@@ -141,10 +141,10 @@ internal static class PublicBooking
             return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors, null).ConfigureAwait(false);
         }
 
+        // Booked under the conversation's id before the conversation is opened: a refusal stores nothing of the contact.
         var now = time.GetUtcNow();
-        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name, form.Canal == "whatsapp" ? MetaAccount(unit, meta.Value) : null)
-            .ConfigureAwait(false);
-        var result = await book.BookAsync(new BookingRequest(unit.Id, start, Infrastructure.Storage.RedisKeys.ContactOf(conversation.Id), conversation.Id,
+        var conversationId = await opener.IdForAsync(contact!, ways[form.Canal!]).ConfigureAwait(false);
+        var result = await book.BookAsync(new BookingRequest(unit.Id, start, Infrastructure.Storage.RedisKeys.ContactOf(conversationId), conversationId,
             subject, "page", "citizen") { Id = FormId(form.Pedido), Name = name, Cases = [.. Court.CnjNumber.FindAll(subject).Where(n => n.IsValid).Select(n => n.Number.Canonical)] }, now)
             .ConfigureAwait(false);
         if (!result.Booked)
@@ -167,10 +167,18 @@ internal static class PublicBooking
                 .ConfigureAwait(false);
         }
 
+        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name, form.Canal == "whatsapp" ? MetaAccount(unit, meta.Value) : null, conversationId)
+            .ConfigureAwait(false);
+        if (conversation.Id != conversationId)
+        {
+            // The citizen wrote to the same number in between, and that opened another conversation: the call is that one's.
+            await book.NoteAsync(result.Appointment!, a => a with { ConversationId = conversation.Id }).ConfigureAwait(false);
+        }
+
         // The confirmation, through the channel chosen (WhatsApp: the court writes first, so by its approved template).
         var when = BotFormat.When(start, unit.TimeZone);
         var text = Texts.Format("PublicBookedMessage", unit.Name, when, BotFormat.ZoneName(unit.TimeZone),
-            Texts.Get(start - now < AppointmentReminderJob.DayBefore ? "PublicBookedLinkSoon" : "PublicBookedLink"));
+            Texts.Get(AppointmentReminderJob.RemindsTheDayBefore(start, now) ? "PublicBookedLink" : "PublicBookedLinkSoon"));
         MessageTemplate? template = form.Canal == "whatsapp"
             ? new("appointmentBooked", new Dictionary<string, string>(StringComparer.Ordinal)
             {

@@ -1233,7 +1233,7 @@ public sealed partial class ChatFlow(
                 {
                     Act(BotActKind.MoveBooking, unit.Id);
                     Session = Session with { Step = BotStep.Menu, Slots = [], Moving = null };
-                    Say(Texts.Format(slot - now < AppointmentReminderJob.DayBefore ? "BotBookingMovedSoon" : "BotBookingMoved",
+                    Say(Texts.Format(AppointmentReminderJob.RemindsTheDayBefore(slot, now) ? "BotBookingMoved" : "BotBookingMovedSoon",
                         unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
                     return;
                 }
@@ -1279,7 +1279,7 @@ public sealed partial class ChatFlow(
                 Act(BotActKind.Booked, unit.Id);
                 Session = Session with { Step = BotStep.Menu, Goal = BotGoal.None, Slot = null };
                 // Booked less than a day ahead, there is no reminder the day before (AppointmentReminderJob).
-                Say(Texts.Format(slot - now < AppointmentReminderJob.DayBefore ? "BotBookedSoon" : "BotBooked",
+                Say(Texts.Format(AppointmentReminderJob.RemindsTheDayBefore(slot, now) ? "BotBooked" : "BotBookedSoon",
                     unit.Name, BotFormat.When(slot, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone)));
                 return;
             }

@@ -107,6 +107,9 @@ public sealed record AppointmentPolicy(
     Uri? JoinUrl,
     int PerContact)
 {
+    /// <summary>The longest slot a catalogue may set: how far back a call that still holds a time can have started.</summary>
+    public static readonly TimeSpan LongestSlot = TimeSpan.FromMinutes(240);
+
     /// <summary>Whether <see cref="Hours"/> were set apart from the service hours (false: they are the service hours).</summary>
     public bool OwnHours { get; init; }
 }

@@ -494,9 +494,9 @@ internal static partial class UnitCatalogLoader
         }
 
         var before = errors.Count;
-        if (a.SlotMinutes is not (>= 10 and <= 240))
+        if (a.SlotMinutes is not { } minutes || minutes < 10 || minutes > AppointmentPolicy.LongestSlot.TotalMinutes)
         {
-            errors.Add("appointments.slotMinutes", $"'{a.SlotMinutes}' must be the length of a slot in minutes, from 10 to 240 (e.g. 20).");
+            errors.Add("appointments.slotMinutes", $"'{a.SlotMinutes}' must be the length of a slot in minutes, from 10 to {AppointmentPolicy.LongestSlot.TotalMinutes} (e.g. 20).");
         }
 
         if (a.PlacesPerSlot is not null and not (>= 1 and <= 50))

@@ -160,15 +160,15 @@ public sealed class RedisKeys(IOptions<StorageOptions> options)
     /// <summary>A unit's canned answers: id to JSON {title, text}.</summary>
     public RedisKey UnitCannedAnswers(string unitId) => $"{prefix}:unit:{unitId}:canned";
 
-    // Appointments: everything about one unit's appointments shares the unit's tag, so a booking (the slot's places, the
+    // Appointments: everything about one unit's appointments shares the unit's tag, so a booking (the unit's places, the
     // contact's limit at the unit, the record, the agenda) is one conditioned transaction on one slot.
     private string AppointmentTag(string unitId) => $"{prefix}:{{appt:{unitId}}}";
 
     /// <summary>An appointment (JSON).</summary>
     public RedisKey Appointment(string unitId, string appointmentId) => $"{AppointmentTag(unitId)}:a:{appointmentId}";
 
-    /// <summary>The appointments booked in one slot (set of ids; a cancelled or moved one leaves it).</summary>
-    public RedisKey AppointmentSlot(string unitId, DateTimeOffset start) => $"{AppointmentTag(unitId)}:slot:{start.ToUnixTimeMilliseconds()}";
+    /// <summary>How many times a place changed at the unit (a call booked, moved or cancelled): what a booking is conditioned on.</summary>
+    public RedisKey AppointmentPlaces(string unitId) => $"{AppointmentTag(unitId)}:places";
 
     /// <summary>Every appointment of the unit, whatever became of it, scored by its start (ms): the agenda and the reports.</summary>
     public RedisKey AppointmentAgenda(string unitId) => $"{AppointmentTag(unitId)}:agenda";

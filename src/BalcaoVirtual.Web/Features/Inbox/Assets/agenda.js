@@ -63,28 +63,41 @@ export async function agenda() {
       const facts = [];
       if (item.conversationId) facts.push(el('a', { href: `/inbox/conversations/${encodeURIComponent(item.conversationId)}`, text: T.InboxAgendaConversation }));
       if (item.status === 'booked') {
-        facts.push(el('span', { text: item.needsLink ? T.InboxAgendaNeedsLink : fmt('InboxAgendaReminders',
-          item.remindedDayBefore ? T.InboxAgendaSent : T.InboxAgendaNotYet, item.remindedSoon ? T.InboxAgendaSent : T.InboxAgendaNotYet) }));
+        const sent = at => at ? T.InboxAgendaSent : T.InboxAgendaNotYet;
+        // Booked or moved less than a day ahead, a call gets only the 30-minute reminder.
+        facts.push(el('span', { text: item.needsLink ? T.InboxAgendaNeedsLink : item.dayBeforeReminder
+          ? fmt('InboxAgendaReminders', sent(item.remindedDayBefore), sent(item.remindedSoon))
+          : fmt('InboxAgendaReminderSoon', sent(item.remindedSoon)) }));
       }
       if (facts.length) li.append(el('p', { class: 'meta agenda-facts' }, ...facts.flatMap((f, i) => i ? [' · ', f] : [f])));
       if (item.status === 'booked') li.append(actions(item, result));
+      if (item.status === 'attended' || item.status === 'noShow') li.append(correction(item, result));
       li.append(result);
       return li;
+    }
+
+    async function send(item, result, path, body, done) {
+      result.textContent = '';
+      try {
+        await api(`/api/units/${encodeURIComponent(pick.value)}/appointments/${encodeURIComponent(item.id)}/${path}`, { method: 'POST', body: JSON.stringify(body) });
+        await load();
+        status.textContent = done; // the list was drawn again: the page's status says what was done
+      } catch (e) {
+        result.textContent = fmt('InboxUsersFailed', problem(e));
+      }
+    }
+
+    // A presence recorded by mistake is set right with one button: the other answer.
+    function correction(item, result) {
+      const attended = item.status === 'noShow';
+      return el('div', { class: 'agenda-actions' }, button(attended ? T.InboxAgendaCorrectAttended : T.InboxAgendaCorrectNoShow,
+        () => send(item, result, 'attendance', { attended }, T.InboxAgendaRecorded)));
     }
 
     function actions(item, result) {
       const box = el('div', { class: 'agenda-actions' });
       const message = el('textarea', { id: `a-msg-${item.id}`, rows: '2', maxlength: '500' });
-      const act = async (path, body, done) => {
-        result.textContent = '';
-        try {
-          await api(`/api/units/${encodeURIComponent(pick.value)}/appointments/${encodeURIComponent(item.id)}/${path}`, { method: 'POST', body: JSON.stringify(body) });
-          await load();
-          status.textContent = done; // the list was drawn again: the page's status says what was done
-        } catch (e) {
-          result.textContent = fmt('InboxUsersFailed', problem(e));
-        }
-      };
+      const act = (path, body, done) => send(item, result, path, body, done);
       const started = Date.parse(item.start) <= serverNow();
       if (started) {
         box.append(button(T.InboxAgendaAttended, () => act('attendance', { attended: true }, T.InboxAgendaRecorded)),
