@@ -203,7 +203,7 @@ done
 # A fixed fake date in the tests must never meet a real clock (a browser's cookie jar and Date.now(), a JWT check):
 # the browser tests again, with the test process, Chromium and the service a year ahead of today. The servers
 # started above keep today's date. The accessibility scan is left out of this second run: axe checks each page's
-# structure, which no clock changes, and it is the longest browser test (about 26 s of the suite's 15-minute budget).
+# structure, which no clock changes.
 log "testing the browser tests a year ahead (faketime +365d)"
 # Bounded: libfaketime has been seen to hang some programs; a hang here must fail the run, not stall CI.
 run_tests "browser-year-ahead" timeout --kill-after=30s 20m faketime -f '+365d' \

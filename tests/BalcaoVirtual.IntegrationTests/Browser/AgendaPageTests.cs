@@ -11,7 +11,6 @@ namespace BalcaoVirtual.IntegrationTests.Browser;
 /// (a citizen's markup shown as text) and the reminders each gets, a call moved to a free time with a word for the
 /// citizen, another cancelled, a presence recorded and set right. The service's clock is Monday 23/11/2026, 9h in Belém.
 /// </summary>
-[NonParallelizable]
 public sealed class AgendaPageTests
 {
     private const string Macapa = "trt8-vt-macapa-7";

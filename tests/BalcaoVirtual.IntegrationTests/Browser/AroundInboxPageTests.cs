@@ -9,7 +9,6 @@ using Microsoft.Playwright;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The pages around the inbox in Chromium: the report, Minha conta, the people picker, the audit, the sign-in.</summary>
-[NonParallelizable]
 public sealed class AroundInboxPageTests
 {
     private const string Password = "senha-forte-do-servidor";

@@ -5,7 +5,6 @@ using Microsoft.Playwright;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The LGPD admin pages in Chromium: the audit trail, and a data subject's export and erasure.</summary>
-[NonParallelizable]
 public sealed class AuditPageTests
 {
     [Test]

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The /dev/phone page in a real Chromium against the service on a real loopback port.</summary>
-[NonParallelizable]
 public sealed class DevPhonePageTests
 {
     [Test]

@@ -9,7 +9,6 @@ using static BalcaoVirtual.IntegrationTests.Channels.Email.MailTestSupport;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>An e-mail conversation in the clerks' inbox, in a real Chromium: the new text, the history folded, the attachment a download.</summary>
-[NonParallelizable]
 public sealed class EmailInboxPageTests
 {
     [Test]

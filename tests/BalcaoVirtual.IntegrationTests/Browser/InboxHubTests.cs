@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The inbox's live channel tells each clerk about their own units' conversations, and nobody else's.</summary>
-[NonParallelizable]
 public sealed class InboxHubTests
 {
     [Test]

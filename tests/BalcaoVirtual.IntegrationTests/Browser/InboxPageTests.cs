@@ -8,7 +8,6 @@ using Microsoft.Playwright;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The clerks' inbox in a real Chromium against the service on a loopback port, with the fake Twilio.</summary>
-[NonParallelizable]
 public sealed class InboxPageTests
 {
     private const string Password = "senha-forte-do-servidor";

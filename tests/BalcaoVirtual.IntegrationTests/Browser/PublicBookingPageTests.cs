@@ -14,7 +14,6 @@ namespace BalcaoVirtual.IntegrationTests.Browser;
 /// unit's number), the same phone again beyond the unit's limit, and a confirmation by WhatsApp through the court's
 /// approved template. The service's clock is Monday 23/11/2026, 9h in Belém.
 /// </summary>
-[NonParallelizable]
 public sealed class PublicBookingPageTests
 {
     private const string Macapa = "trt8-vt-macapa-7";

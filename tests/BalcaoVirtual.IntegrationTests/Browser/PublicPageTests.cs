@@ -12,7 +12,6 @@ namespace BalcaoVirtual.IntegrationTests.Browser;
 /// the video-desk link only inside the desk's hours (the test clock moves), landmarks, labels, focus and contrast, and
 /// nothing downloaded but the page itself. The clock starts on Monday 23/11/2026 at 09:00 in Belém; desks open 8h–13h.
 /// </summary>
-[NonParallelizable]
 public sealed class PublicPageTests
 {
     private const string Macapa = "trt8-vt-macapa-7";

@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>Clerks sign in with the court's account (OpenID Connect), and the provider's roles decide what they may see.</summary>
-[NonParallelizable]
 public sealed class SingleSignOnTests
 {
     private const string Macapa = "trt8-vt-macapa-7";

@@ -9,7 +9,6 @@ using Microsoft.Playwright;
 namespace BalcaoVirtual.IntegrationTests.Browser;
 
 /// <summary>The clerk's workspace in Chromium: the queue and the open conversation on one page, and being told what arrives.</summary>
-[NonParallelizable]
 public sealed class WorkspacePageTests
 {
     private const string Macapa = "trt8-vt-macapa-7";

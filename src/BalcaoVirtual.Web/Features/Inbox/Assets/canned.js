@@ -90,15 +90,16 @@ export async function cannedAnswers() {
   }
 
   async function refresh() {
+    // What the form does is known at once (never a button without a name while the lists load).
+    const manager = manages(unit.value);
+    legend.textContent = manager ? T.InboxCannedAdd : T.InboxCannedPropose;
+    submit.textContent = manager ? T.InboxCannedAdd : T.InboxCannedProposeButton;
+    labelForm.hidden = !manager;
     const [answers, unitLabels] = await Promise.all([api(base() + '/canned'), api(base() + '/labels')]);
     list.replaceChildren(...answers.map(answerItem));
     if (answers.length === 0) list.append(el('li', { class: 'meta', text: T.InboxCannedNone }));
     labels.replaceChildren(...unitLabels.map(labelItem));
     if (unitLabels.length === 0) labels.append(el('li', { class: 'meta', text: T.InboxLabelNone }));
-    const manager = manages(unit.value);
-    legend.textContent = manager ? T.InboxCannedAdd : T.InboxCannedPropose;
-    submit.textContent = manager ? T.InboxCannedAdd : T.InboxCannedProposeButton;
-    labelForm.hidden = !manager;
   }
 
   unit.addEventListener('change', () => { say(''); refresh(); });
