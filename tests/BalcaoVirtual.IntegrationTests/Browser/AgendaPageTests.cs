@@ -72,6 +72,16 @@ public sealed class AgendaPageTests
         await Assertions.Expect(page.Locator(".agenda-item.cancelled .agenda-status")).ToHaveTextAsync("Desmarcado");
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.That(width, Is.LessThanOrEqualTo(360), "nothing wider than the phone");
+        // On the phone every way out of the page is on the screen, Sair included, not scrolled off to the right.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        var ways = page.Locator("header a, header button");
+        Assert.That(await ways.CountAsync(), Is.GreaterThanOrEqualTo(4));
+        foreach (var way in await ways.AllAsync())
+        {
+            var box = (await way.BoundingBoxAsync())!;
+            Assert.That((box.X >= 0, box.X + box.Width <= 360, box.Y + box.Height <= 740), Is.EqualTo((true, true, true)), await way.InnerTextAsync());
+        }
+
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("agenda-360.png"), FullPage = true });
 
         // Once a call has begun, who came is recorded; a wrong button is set right with the other answer.
