@@ -211,6 +211,22 @@ public sealed class PublicBookingMailTests
         var db = bot.Factory.Services.GetRequiredService<Web.Infrastructure.Storage.RedisConnections>().GetDatabase();
         Assert.That(await db.KeyExistsAsync(keys.Contact(lateId)), Is.False, "no conversation opened for a refused booking");
 
+        // A first post that booked and stopped before its conversation was opened (the process died): the same form again
+        // opens it and sends the confirmation.
+        var cut = Channels.Email.MailTestSupport.NewCitizen();
+        var planned = await bot.Factory.Services.GetRequiredService<Web.Features.Conversations.ConversationOpener>()
+            .IdForAsync(Web.Features.Conversations.ContactAddress.FromEmail(cut)!, Channels.Email.MailTestSupport.UnitAddress);
+        var cutSlot = (await book.FreeSlotsAsync(bot.Factory.Services.GetRequiredService<Web.Features.Units.UnitCatalog>().Find("trt8-vt-macapa-7")!, bot.Factory.Time.GetUtcNow(), 1)).Single();
+        var cutPedido = "00aa11bb22cc33dd";
+        Assert.That((await book.BookAsync(new BookingRequest("trt8-vt-macapa-7", cutSlot, Web.Infrastructure.Storage.RedisKeys.ContactOf(planned), planned, "acordo", "page", "citizen")
+            { Id = "p" + cutPedido }, bot.Factory.Time.GetUtcNow())).Booked, Is.True);
+        (fields["contato"], fields["pedido"], fields["horario"]) = (cut, cutPedido, cutSlot.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        using var resent = new FormUrlEncodedContent(fields);
+        Assert.That(await (await bot.Service.PostAsync("/unidades/trt8-vt-macapa-7/agendar", resent)).Content.ReadAsStringAsync(),
+            Does.Contain("A confirmação foi enviada por e-mail."));
+        Assert.That(await bot.Factory.Services.GetRequiredService<Web.Features.Conversations.ConversationStore>().GetAsync(planned), Is.Not.Null, "its conversation opened");
+        Assert.That((await Channels.Email.MailTestSupport.ReceivedAsync(cut, 1)).Single().TextBody, Does.Contain("atendimento por vídeo marcado com a 7ª Vara do Trabalho de Macapá"));
+
         var mail = (await Channels.Email.MailTestSupport.ReceivedAsync(citizen, 1)).Single();
         var outbox = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.Outbox>();
         await TestServers.WaitUntilAsync(async () => await outbox.PendingAsync() == 0, TimeSpan.FromSeconds(20), "everything sent");

@@ -219,6 +219,20 @@ public sealed class AppointmentTests
         Assert.That((await BookedAtAsync(loser.Start)).Select(x => x.Id), Is.EqualTo(new[] { loser.Id }));
     }
 
+    [Test]
+    public async Task TheSameRequestSentTwiceAtOnce_BooksOnce_AndEachIsToldItIsBooked()
+    {
+        var slot = At(26, 10);
+        var request = new BookingRequest(Macapa, slot, "toque-duplo", null, "dois toques", "page", "citizen") { Id = "p00112233aabbccdd" };
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Book.BookAsync(request, Now))));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(results.Select(r => r.Booked), Is.All.True, "never 'full' or 'limit' for the booking the request itself made");
+            Assert.That(results.Count(r => !r.Again), Is.EqualTo(1));
+            Assert.That((await BookedAtAsync(slot)).Select(a => a.Id), Is.EqualTo(new[] { "p00112233aabbccdd" }));
+        });
+    }
+
     /// <summary>The calls booked (not cancelled) at Macapá starting at <paramref name="start"/>.</summary>
     private async Task<IReadOnlyList<Appointment>> BookedAtAsync(DateTimeOffset start) =>
         [.. (await Book.AgendaAsync(Macapa, start, start.AddMinutes(1))).Where(a => a.Status == AppointmentStatus.Booked)];

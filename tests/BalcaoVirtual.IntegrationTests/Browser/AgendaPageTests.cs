@@ -48,7 +48,7 @@ public sealed class AgendaPageTests
         await Assertions.Expect(second).ToContainTextAsync($"Processo(s): {ChatbotTranscriptTests.Macapa.Canonical}");
         await Assertions.Expect(second.Locator("a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/inbox/conversations/"));
         // Booked two hours ahead, today's call gets only the 30-minute reminder; tomorrow's, booked a day ahead, both.
-        await Assertions.Expect(first.Locator(".agenda-facts")).ToContainTextAsync("Lembrete 30 min antes: ainda não (sem o da véspera: marcado a menos de um dia)");
+        await Assertions.Expect(first.Locator(".agenda-facts")).ToContainTextAsync("Lembrete 30 min antes: ainda não (sem o da véspera: marcado ou remarcado a menos de um dia)");
         await Assertions.Expect(second.Locator(".agenda-facts")).ToContainTextAsync("Lembretes: véspera ainda não, 30 min ainda não");
         await page.ScreenshotAsync(new() { Path = SystemChromium.ScreenshotPath("agenda-1280.png"), FullPage = true });
 

@@ -65,11 +65,11 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
         // Places are counted by overlap with the calls booked, not by start alone: after the unit changed its slot length
         // or hours, a call booked on the old grid still takes the time it holds.
-        var booked = (await AgendaAsync(unit.Id, offered[0] - AppointmentPolicy.LongestSlot, offered[^1] + policy.SlotLength).ConfigureAwait(false))
-            .Where(a => a.Status == AppointmentStatus.Booked).ToList();
+        var held = (await AgendaAsync(unit.Id, offered[0] - AppointmentPolicy.LongestSlot, offered[^1] + policy.SlotLength).ConfigureAwait(false))
+            .Where(a => a.Status != AppointmentStatus.Cancelled).ToList();
         return [.. offered.Where(start =>
         {
-            var overlapping = booked.Where(a => a.Overlaps(start, policy.SlotLength)).ToList();
+            var overlapping = held.Where(a => a.Overlaps(start, policy.SlotLength)).ToList();
             return overlapping.Count < policy.PlacesPerSlot && (contactId is null || !overlapping.Any(a => a.ContactId == contactId));
         }).Take(max)];
     }
@@ -104,17 +104,19 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
         var contactKey = keys.AppointmentsOfContact(unit.Id, request.ContactId);
         var recordKey = keys.Appointment(unit.Id, appointment.Id);
         var placesKey = keys.AppointmentPlaces(unit.Id);
+        // The same request again (a turn run twice, a form sent twice, also at the same moment): what it booked the first
+        // time. Looked for before any refusal, since the first booking is what makes the place full or the limit reached.
+        async Task<BookingResult?> EarlierAsync() =>
+            request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId
+                ? new(earlier) { Again = true }
+                : null;
+
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            if (request.Id is not null && await GetAsync(unit.Id, request.Id).ConfigureAwait(false) is { } earlier && earlier.ContactId == request.ContactId)
-            {
-                return new(earlier) { Again = true }; // the same request again (a turn run twice, a form sent twice): what it booked the first time
-            }
-
             var changes = await Db.StringGetAsync(placesKey).ConfigureAwait(false);
             if (await HeldAsync(unit.Id, request.Start, policy.SlotLength, except: null).ConfigureAwait(false) >= policy.PlacesPerSlot)
             {
-                return new(null, BookingRefusal.Full);
+                return await EarlierAsync().ConfigureAwait(false) ?? new(null, BookingRefusal.Full);
             }
 
             var transaction = redis.ForTransactions().CreateTransaction();
@@ -130,6 +132,11 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
                 return new(appointment);
+            }
+
+            if (await EarlierAsync().ConfigureAwait(false) is { } again)
+            {
+                return again;
             }
 
             if (!limit.WasSatisfied)
@@ -194,10 +201,29 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             : new(null, BookingRefusal.Slot, SlotProblem.NotASlot);
     }
 
-    /// <summary>How many booked calls of the unit (other than <paramref name="except"/>) overlap the time from <paramref name="start"/> for <paramref name="length"/>.</summary>
+    /// <summary>
+    /// How many calls of the unit (other than <paramref name="except"/>) hold time overlapping the time from
+    /// <paramref name="start"/> for <paramref name="length"/>: all but the cancelled ones (a call under way keeps its time
+    /// once its attendance is recorded).
+    /// </summary>
     private async Task<int> HeldAsync(string unitId, DateTimeOffset start, TimeSpan length, string? except) =>
         (await AgendaAsync(unitId, start - AppointmentPolicy.LongestSlot, start + length).ConfigureAwait(false))
-            .Count(a => a.Status == AppointmentStatus.Booked && a.Id != except && a.Overlaps(start, length));
+            .Count(a => a.Status != AppointmentStatus.Cancelled && a.Id != except && a.Overlaps(start, length));
+
+    /// <summary>Notes the call on another conversation of its contact, whatever else changed on it meanwhile (nothing when it is gone).</summary>
+    public async Task RepointAsync(string unitId, string appointmentId, string conversationId)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await GetAsync(unitId, appointmentId).ConfigureAwait(false) is not { } current || current.ConversationId == conversationId
+                || await NoteAsync(current, a => a with { ConversationId = conversationId }).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+        }
+
+        throw new RedisException($"Appointment {appointmentId} of unit {unitId} not moved to its conversation after {Attempts} tries.");
+    }
 
     /// <summary>The condition that the unit's places are as read (no booking, move or cancellation since).</summary>
     private static Condition Unchanged(RedisKey placesKey, RedisValue changes) =>

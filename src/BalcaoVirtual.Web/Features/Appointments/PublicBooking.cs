@@ -79,7 +79,7 @@ internal static class PublicBooking
     private static async Task<IResult> BookAsync(
         string id, HttpContext http, UnitCatalog catalog, AppointmentBook book, IAntiforgery antiforgery,
         IOptions<Channels.WhatsApp.WhatsAppOptions> whatsApp, IOptions<Channels.Meta.MetaOptions> meta, ConversationOpener opener, Outbox outbox,
-        Infrastructure.Storage.RedisConnections redis, TimeProvider time)
+        ConversationStore conversations, Infrastructure.Storage.RedisConnections redis, TimeProvider time)
     {
         if (catalog.Find(id) is not { } unit)
         {
@@ -159,20 +159,23 @@ internal static class PublicBooking
             return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors, null).ConfigureAwait(false);
         }
 
-        if (result.Again)
+        var booked = result.Appointment!;
+        if (result.Again && await conversations.GetAsync(booked.ConversationId!).ConfigureAwait(false) is not null)
         {
             // The same form again (a refresh, a double tap): booked and confirmed the first time.
             return await PageAsync(http, unit, catalog, book, antiforgery, whatsApp.Value, time, form, errors,
-                Texts.Format("PublicBooked", BotFormat.When(result.Appointment!.Start, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone), Texts.Get("PublicChannel_" + form.Canal)))
+                Texts.Format("PublicBooked", BotFormat.When(booked.Start, unit.TimeZone), BotFormat.ZoneName(unit.TimeZone), Texts.Get("PublicChannel_" + form.Canal)))
                 .ConfigureAwait(false);
         }
 
-        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name, form.Canal == "whatsapp" ? MetaAccount(unit, meta.Value) : null, conversationId)
+        // A new booking, or one whose first post stopped before its conversation was opened (the same form again finishes it).
+        start = booked.Start;
+        var conversation = await opener.OpenAsync(contact!, ways[form.Canal!], unit.Id, name, form.Canal == "whatsapp" ? MetaAccount(unit, meta.Value) : null, booked.ConversationId)
             .ConfigureAwait(false);
-        if (conversation.Id != conversationId)
+        if (conversation.Id != booked.ConversationId)
         {
             // The citizen wrote to the same number in between, and that opened another conversation: the call is that one's.
-            await book.NoteAsync(result.Appointment!, a => a with { ConversationId = conversation.Id }).ConfigureAwait(false);
+            await book.RepointAsync(unit.Id, booked.Id, conversation.Id).ConfigureAwait(false);
         }
 
         // The confirmation, through the channel chosen (WhatsApp: the court writes first, so by its approved template).

@@ -22,7 +22,10 @@ public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, C
     }
 
     /// <param name="channelAccount">The provider account the court's address is at ("meta:&lt;phone_number_id&gt;" for a number hosted at Meta).</param>
-    /// <param name="newId">The id a new conversation takes (one from <see cref="IdForAsync"/>); a fresh one when null.</param>
+    /// <param name="newId">
+    /// The id a new conversation takes (one from <see cref="IdForAsync"/>); a fresh one when null, not the contact's, or
+    /// already a conversation's (one closed and erased since the id was given: its record is never written over).
+    /// </param>
     public async Task<Conversation> OpenAsync(ContactAddress contact, string channelAddress, string? unitId, string? name, string? channelAccount = null, string? newId = null)
     {
         ArgumentNullException.ThrowIfNull(contact);
@@ -41,9 +44,11 @@ public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, C
             }
 
             var now = time.GetUtcNow();
+            var planned = newId is not null && RedisKeys.ContactOf(newId) == contactId
+                && !await redis.GetDatabase().KeyExistsAsync(keys.Conversation(newId)).ConfigureAwait(false);
             var conversation = new Conversation
             {
-                Id = newId is not null && RedisKeys.ContactOf(newId) == contactId ? newId : NewId(contactId),
+                Id = planned ? newId! : NewId(contactId),
                 UnitId = unitId,
                 Channel = contact.Channel,
                 ContactAddress = contact.Raw,
@@ -56,6 +61,7 @@ public sealed class ConversationOpener(RedisConnections redis, RedisKeys keys, C
             };
             var tran = redis.ForTransactions().CreateTransaction();
             tran.AddCondition(open.IsNullOrEmpty ? Condition.HashNotExists(contactKey, field) : Condition.HashEqual(contactKey, field, open));
+            tran.AddCondition(Condition.KeyNotExists(keys.Conversation(conversation.Id)));
             conversations.AddSave(tran, conversation);
             _ = tran.HashSetAsync(contactKey, [new(field, conversation.Id), new("address", contact.Raw)]);
             if (await tran.ExecuteAsync().ConfigureAwait(false))
