@@ -233,6 +233,27 @@ public sealed class AppointmentTests
         });
     }
 
+    [Test]
+    public async Task APlannedConversationId_ErasedBeforeItIsUsedAgain_IsNeverWrittenOver()
+    {
+        var opener = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.ConversationOpener>();
+        var store = bot.Factory.Services.GetRequiredService<Web.Features.Conversations.ConversationStore>();
+        var contact = Web.Features.Conversations.ContactAddress.FromTwilio("+5596981110077")!;
+        var planned = await opener.IdForAsync(contact, MacapaSms);
+        Assert.That((await opener.OpenAsync(contact, MacapaSms, Macapa, "Rita", newId: planned)).Id, Is.EqualTo(planned));
+        Assert.That(await bot.Factory.Services.GetRequiredService<Web.Features.Privacy.Anonymizer>().AnonymizeAsync(planned, "test"), Is.True);
+
+        // A form that got the id before the erasure opens its conversation after it: a new one, the erased record kept as it is.
+        var opened = await opener.OpenAsync(contact, MacapaSms, Macapa, "Rita", newId: planned);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(opened.Id, Is.Not.EqualTo(planned));
+            var erased = (await store.GetAsync(planned))!;
+            Assert.That(erased.AnonymizedAt, Is.Not.Null);
+            Assert.That(erased.ContactName, Is.Not.EqualTo("Rita"));
+        });
+    }
+
     /// <summary>The calls booked (not cancelled) at Macapá starting at <paramref name="start"/>.</summary>
     private async Task<IReadOnlyList<Appointment>> BookedAtAsync(DateTimeOffset start) =>
         [.. (await Book.AgendaAsync(Macapa, start, start.AddMinutes(1))).Where(a => a.Status == AppointmentStatus.Booked)];
