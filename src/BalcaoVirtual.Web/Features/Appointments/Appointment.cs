@@ -67,8 +67,11 @@ public sealed record Appointment(
 
     public bool ActiveAt(DateTimeOffset now) => Status == AppointmentStatus.Booked && End > now;
 
-    /// <summary>Whether the call takes any of the time from <paramref name="start"/> for <paramref name="length"/>.</summary>
-    public bool Overlaps(DateTimeOffset start, TimeSpan length) => Start < start + length && start < End;
+    /// <summary>
+    /// Whether the call holds a place in any of the time from <paramref name="start"/> for <paramref name="length"/>: every
+    /// call but a cancelled one does (one under way keeps its time once its attendance is recorded).
+    /// </summary>
+    public bool Holds(DateTimeOffset start, TimeSpan length) => Status != AppointmentStatus.Cancelled && Start < start + length && start < End;
 }
 
 /// <summary>What booking or moving asks for.</summary>

@@ -65,11 +65,10 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
 
         // Places are counted by overlap with the calls booked, not by start alone: after the unit changed its slot length
         // or hours, a call booked on the old grid still takes the time it holds.
-        var held = (await AgendaAsync(unit.Id, offered[0] - AppointmentPolicy.LongestSlot, offered[^1] + policy.SlotLength).ConfigureAwait(false))
-            .Where(a => a.Status != AppointmentStatus.Cancelled).ToList();
+        var calls = await AgendaAsync(unit.Id, offered[0] - AppointmentPolicy.LongestSlot, offered[^1] + policy.SlotLength).ConfigureAwait(false);
         return [.. offered.Where(start =>
         {
-            var overlapping = held.Where(a => a.Overlaps(start, policy.SlotLength)).ToList();
+            var overlapping = calls.Where(a => a.Holds(start, policy.SlotLength)).ToList();
             return overlapping.Count < policy.PlacesPerSlot && (contactId is null || !overlapping.Any(a => a.ContactId == contactId));
         }).Take(max)];
     }
@@ -201,14 +200,10 @@ public sealed class AppointmentBook(RedisConnections redis, RedisKeys keys, Unit
             : new(null, BookingRefusal.Slot, SlotProblem.NotASlot);
     }
 
-    /// <summary>
-    /// How many calls of the unit (other than <paramref name="except"/>) hold time overlapping the time from
-    /// <paramref name="start"/> for <paramref name="length"/>: all but the cancelled ones (a call under way keeps its time
-    /// once its attendance is recorded).
-    /// </summary>
+    /// <summary>How many calls of the unit (other than <paramref name="except"/>) hold a place in the time from <paramref name="start"/> for <paramref name="length"/>.</summary>
     private async Task<int> HeldAsync(string unitId, DateTimeOffset start, TimeSpan length, string? except) =>
         (await AgendaAsync(unitId, start - AppointmentPolicy.LongestSlot, start + length).ConfigureAwait(false))
-            .Count(a => a.Status != AppointmentStatus.Cancelled && a.Id != except && a.Overlaps(start, length));
+            .Count(a => a.Id != except && a.Holds(start, length));
 
     /// <summary>Notes the call on another conversation of its contact, whatever else changed on it meanwhile (nothing when it is gone).</summary>
     public async Task RepointAsync(string unitId, string appointmentId, string conversationId)
